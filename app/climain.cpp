@@ -1,0 +1,145 @@
+// crm-cli: the same libraries as the desktop app, no Widgets. For scripts, support staff and
+// tests. This build has `ping`; the record commands arrive with the sync core.
+#include "realtime/connectionmanager.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QTimer>
+#include <QUuid>
+#include <vector>
+
+using namespace crm;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("crm-cli", text);
+}
+
+void printLine(const QString& text, FILE* stream = stdout)
+{
+    std::fprintf(stream, "%s\n", qPrintable(text));
+    std::fflush(stream);
+}
+
+// Connects, sends `count` echo emits one after another and reports the round trips.
+int runPing(const QUrl& server, const QString& token, int count, int timeoutSec, bool json)
+{
+    ConnectionConfig config;
+    config.serverUrl = server;
+    config.connectTimeout = std::chrono::seconds(timeoutSec);
+    ConnectionManager connection(config);
+    connection.setAuthProvider([token] {
+        return QJsonObject{{QStringLiteral("token"), token},
+                           {QStringLiteral("clientId"), QStringLiteral("crm-cli")}};
+    });
+
+    std::vector<qint64> rounds;
+    int exitCode = 0;
+    QString failure;
+    auto finish = [&](int code, const QString& why) {
+        exitCode = code;
+        failure = why;
+        connection.stop();
+        QCoreApplication::exit(code);
+    };
+    std::function<void()> sendNext = [&] {
+        if (static_cast<int>(rounds.size()) == count)
+            return finish(0, {});
+        connection.emitWithAck(QStringLiteral("echo"), {static_cast<qint64>(rounds.size())},
+                               [&](const AckOutcome& outcome) {
+                                   if (!outcome.ok())
+                                       return finish(3, outcome.error);
+                                   rounds.push_back(outcome.roundTrip.count());
+                                   sendNext();
+                               });
+    };
+    QObject::connect(&connection, &ConnectionManager::stateChanged, &connection,
+                     [&](ConnectionState state, const QString& reason) {
+                         if (state == ConnectionState::Online)
+                             sendNext();
+                         else if (state == ConnectionState::AuthRequired)
+                             finish(2, reason);
+                         else if (state == ConnectionState::Reconnecting)
+                             finish(3, connection.lastError());
+                     });
+    QTimer::singleShot(std::chrono::seconds(timeoutSec), &connection,
+                       [&] { finish(3, tr("Timed out")); });
+    connection.start();
+    QCoreApplication::exec();
+
+    std::sort(rounds.begin(), rounds.end());
+    const qint64 p50 = rounds.empty() ? -1 : rounds[rounds.size() / 2];
+    const qint64 worst = rounds.empty() ? -1 : rounds.back();
+    if (json) {
+        QJsonObject out{{QStringLiteral("ok"), exitCode == 0},
+                        {QStringLiteral("server"), server.toString()},
+                        {QStringLiteral("acks"), static_cast<qint64>(rounds.size())},
+                        {QStringLiteral("p50Ms"), p50},
+                        {QStringLiteral("maxMs"), worst}};
+        if (exitCode != 0)
+            out.insert(QStringLiteral("error"), failure);
+        printLine(QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Compact)));
+    } else if (exitCode == 0) {
+        printLine(tr("%1: %2 acks, p50 %3 ms, max %4 ms")
+                      .arg(server.toString())
+                      .arg(rounds.size())
+                      .arg(p50)
+                      .arg(worst));
+    } else {
+        printLine(tr("%1: %2").arg(server.toString(), failure), stderr);
+    }
+    return exitCode;
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("crm-cli"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        tr("CRM command line client.\n\nCommands:\n  ping    connect, send echo emits, report "
+           "round trips\n\nExit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable "
+           "or timed out."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addPositionalArgument(QStringLiteral("command"), tr("What to do."));
+    QCommandLineOption serverOption(QStringLiteral("server"), tr("Server URL."),
+                                    QStringLiteral("url"), QStringLiteral("http://127.0.0.1:8787"));
+    QCommandLineOption tokenOption(QStringLiteral("token"),
+                                   tr("Access token (default: $CRM_TOKEN)."),
+                                   QStringLiteral("token"));
+    QCommandLineOption countOption(QStringLiteral("count"), tr("Number of echo emits."),
+                                   QStringLiteral("n"), QStringLiteral("5"));
+    QCommandLineOption timeoutOption(QStringLiteral("timeout"), tr("Give up after S seconds."),
+                                     QStringLiteral("s"), QStringLiteral("10"));
+    QCommandLineOption jsonOption(QStringLiteral("json"), tr("Print JSON."));
+    parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption});
+    QCommandLineOption verboseOption(QStringLiteral("verbose"), tr("Log what the link does."));
+    parser.addOption(verboseOption);
+    parser.process(app);
+    if (!parser.isSet(verboseOption))
+        QLoggingCategory::setFilterRules(QStringLiteral("crm.*.info=false"));
+
+    const QStringList args = parser.positionalArguments();
+    if (args.isEmpty() || args.first() != QStringLiteral("ping")) {
+        printLine(tr("Unknown or missing command. Try --help."), stderr);
+        return 1;
+    }
+    const QString token = parser.isSet(tokenOption) ? parser.value(tokenOption)
+                                                    : QString::fromLocal8Bit(qgetenv("CRM_TOKEN"));
+    return runPing(QUrl::fromUserInput(parser.value(serverOption)), token,
+                   std::max(1, parser.value(countOption).toInt()),
+                   std::max(1, parser.value(timeoutOption).toInt()), parser.isSet(jsonOption));
+}

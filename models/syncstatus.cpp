@@ -1,0 +1,103 @@
+#include "models/syncstatus.h"
+
+#include "models/modelslogging.h"
+#include "realtime/connectionmanager.h"
+
+#include <cmath>
+
+namespace crm {
+
+SyncStatus::SyncStatus(ConnectionManager* manager, QObject* parent)
+    : QObject(parent), m_manager(manager), m_state(manager->state()), m_detail(manager->reason())
+{
+    m_countdown.setInterval(1000);
+    connect(&m_countdown, &QTimer::timeout, this, &SyncStatus::changed);
+    connect(manager, &ConnectionManager::stateChanged, this, &SyncStatus::onStateChanged);
+    connect(manager, &ConnectionManager::latencyMeasured, this, [this](qint64 ms) {
+        m_latencyMs = ms;
+        emit changed();
+    });
+}
+
+void SyncStatus::onStateChanged(ConnectionState state, const QString& reason)
+{
+    qCDebug(lcSyncStatus) << connectionStateKey(state) << reason;
+    m_state = state;
+    m_detail = reason;
+    if (state == ConnectionState::Reconnecting)
+        m_countdown.start();
+    else
+        m_countdown.stop();
+    emit changed();
+}
+
+SyncStatus::Level SyncStatus::level() const
+{
+    switch (m_state) {
+    case ConnectionState::Online:
+        return Level::Live;
+    case ConnectionState::Connecting:
+    case ConnectionState::Authenticating:
+        return Level::Working;
+    case ConnectionState::Reconnecting:
+        return Level::Trouble;
+    case ConnectionState::Offline:
+        return Level::Offline;
+    case ConnectionState::AuthRequired:
+        return Level::ActionNeeded;
+    }
+    return Level::Offline;
+}
+
+int SyncStatus::attempt() const
+{
+    return m_manager ? m_manager->attempt() : 0;
+}
+
+int SyncStatus::secondsUntilRetry() const
+{
+    const qint64 ms = m_manager ? m_manager->msUntilReconnect() : -1;
+    return ms < 0 ? -1 : static_cast<int>(std::ceil(static_cast<double>(ms) / 1000.0));
+}
+
+bool SyncStatus::canReconnectNow() const
+{
+    return m_state == ConnectionState::Reconnecting || m_state == ConnectionState::Offline;
+}
+
+QString SyncStatus::stateName() const
+{
+    if (m_state == ConnectionState::Reconnecting)
+        return tr("Reconnecting (attempt %1)").arg(attempt());
+    return label();
+}
+
+QString SyncStatus::label() const
+{
+    switch (m_state) {
+    case ConnectionState::Online:
+        return tr("Live");
+    case ConnectionState::Connecting:
+        return tr("Connecting");
+    case ConnectionState::Authenticating:
+        return tr("Signing in");
+    case ConnectionState::Reconnecting: {
+        const int seconds = secondsUntilRetry();
+        return seconds > 0 ? tr("Reconnecting in %1 s (attempt %2)").arg(seconds).arg(attempt())
+                           : tr("Reconnecting (attempt %1)").arg(attempt());
+    }
+    case ConnectionState::Offline:
+        return tr("Offline");
+    case ConnectionState::AuthRequired:
+        return tr("Session expired");
+    }
+    return {};
+}
+
+void SyncStatus::reconnectNow()
+{
+    if (m_manager)
+        m_manager->reconnectNow();
+}
+
+} // namespace crm

@@ -1,0 +1,64 @@
+#pragma once
+
+#include "realtime/connectionstate.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+namespace crm {
+
+class ConnectionManager;
+
+// What the connection badge shows, in words a user reads: "Live", "Reconnecting in 4 s
+// (attempt 3)", "Offline", "Session expired". Widgets bind to this, never to the manager.
+// Counts of waiting and failed changes join it with the outbox.
+class SyncStatus : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString label READ label NOTIFY changed)
+    Q_PROPERTY(QString detail READ detail NOTIFY changed)
+    Q_PROPERTY(Level level READ level NOTIFY changed)
+public:
+    // Drives the badge's colour.
+    enum class Level
+    {
+        Live,
+        Working,
+        Trouble,
+        Offline,
+        ActionNeeded
+    };
+    Q_ENUM(Level)
+
+    explicit SyncStatus(ConnectionManager* manager, QObject* parent = nullptr);
+
+    ConnectionState state() const { return m_state; }
+    Level level() const;
+    // Short text for the badge, with a live countdown while a retry waits.
+    QString label() const;
+    // The same without the countdown, for logs and history that must not go stale.
+    QString stateName() const;
+    QString detail() const { return m_detail; }
+    int attempt() const;
+    int secondsUntilRetry() const;
+    qint64 latencyMs() const { return m_latencyMs; }
+    bool canReconnectNow() const;
+
+public slots:
+    void reconnectNow();
+
+signals:
+    void changed();
+
+private:
+    void onStateChanged(ConnectionState state, const QString& reason);
+
+    QPointer<ConnectionManager> m_manager;
+    ConnectionState m_state = ConnectionState::Offline;
+    QString m_detail;
+    qint64 m_latencyMs = -1;
+    QTimer m_countdown; // refreshes "in N s" once a second while a retry waits
+};
+
+} // namespace crm

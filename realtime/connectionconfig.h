@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <QString>
+#include <QUrl>
+
+namespace crm {
+
+// Everything a ConnectionManager can be tuned with. Defaults suit a desktop client talking to
+// crm-server; tests shrink the timings.
+struct ConnectionConfig
+{
+    using Millis = std::chrono::milliseconds;
+
+    QUrl serverUrl;                               // http(s):// or ws(s)://host:port
+    QString path = QStringLiteral("/socket.io/"); // Engine.IO endpoint path
+    QString nsp = QStringLiteral("/");            // Socket.IO namespace
+
+    Millis backoffBase{1000};
+    Millis backoffCap{30000};
+    std::optional<std::uint64_t> backoffSeed; // fixed seed for reproducible tests
+
+    // A link must stay up this long before the retry counter resets; a server that accepts and
+    // drops at once must not keep clients retrying at the base delay.
+    Millis stableAfter{10000};
+    // From opening the socket to the namespace being connected.
+    Millis connectTimeout{10000};
+    Millis defaultAckTimeout{10000};
+
+    qsizetype ephemeralCapacity = 64;
+
+    // Retry at once when the OS says the network came back (QNetworkInformation, where a backend
+    // exists) or when a wall-clock jump shows the machine slept.
+    bool watchNetwork = true;
+    Millis sleepCheckInterval{5000};
+
+    QUrl socketUrl() const;
+};
+
+} // namespace crm

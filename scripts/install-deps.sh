@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what is missing on Debian 12 (apt packages, then the npm interop peers from their
+# lockfile). Idempotent: a second run checks and returns in about a second.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+packages=(
+    # toolchain
+    build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
+    # Qt 6.4 and friends
+    qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qtkeychain-qt6-dev
+    libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libjwt-dev
+    # tests: Catch2, a display server for GUI runs, keyring for QtKeychain
+    catch2 xvfb xauth dbus gnome-keyring libsecret-1-0
+)
+# Node.js may come from elsewhere on the machine; only install Debian's when there is none.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
+missing=()
+for package in "${packages[@]}"; do
+    status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+    [ "$status" = "install ok installed" ] || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    as_root apt-get update -q
+    as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+interop="$root/tests/interop"
+stamp="$interop/node_modules/.package-lock.json"
+if [ ! -f "$stamp" ] || [ "$interop/package-lock.json" -nt "$stamp" ]; then
+    echo "install-deps: installing the npm interop peers"
+    (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error)
+fi

@@ -1,0 +1,3 @@
+#include "server/socketio/serverlogging.h"
+
+Q_LOGGING_CATEGORY(lcServerSocket, "crm.server.socketio", QtInfoMsg)

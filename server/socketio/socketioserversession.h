@@ -1,0 +1,81 @@
+#pragma once
+
+#include "realtime/pendingacks.h"
+#include "server/socketio/socketioserveroptions.h"
+
+#include <memory>
+#include <QJsonObject>
+#include <QObject>
+#include <QTimer>
+
+class QWebSocket;
+
+namespace crm {
+
+namespace socketio {
+struct Packet;
+}
+
+// One client's Engine.IO session on the server: sends the handshake and the pings, expects the
+// pongs, decodes Socket.IO packets and turns them into signals.
+class SocketIoServerSession : public QObject
+{
+    Q_OBJECT
+public:
+    SocketIoServerSession(std::unique_ptr<QWebSocket> socket, const SocketIoServerOptions& options,
+                          QObject* parent = nullptr);
+    ~SocketIoServerSession() override;
+
+    QString sid() const { return m_sid; }
+    bool isConnected() const { return m_connected; }
+    // The CONNECT payload the client sent, and what the authenticator attached to it.
+    QJsonObject auth() const { return m_auth; }
+    QJsonObject identity() const { return m_identity; }
+
+    void emitEvent(const QString& event, const QJsonArray& args = {});
+    void emitWithAck(const QString& event, const QJsonArray& args, AckCallback callback,
+                     std::chrono::milliseconds timeout);
+    void sendAck(qint64 id, const QJsonArray& args);
+
+    // Called by the server once the authenticator decided.
+    void acceptConnect(const QJsonObject& identity);
+    void refuseConnect(const QString& message, const QJsonObject& data);
+
+    // Socket.IO DISCONNECT, then a clean close.
+    void disconnectClient(const QString& reason);
+    // Drops the TCP connection without any goodbye, as a crashed server would.
+    void abort();
+
+    // Diagnostics and fault injection: what a broken or hostile server would do.
+    void sendRawFrame(const QString& frame);
+    // Stops pinging and ignores everything the client sends, as a hung process would.
+    void setFrozen(bool frozen);
+
+signals:
+    void connectRequested(const QJsonObject& auth);
+    void eventReceived(const QString& event, const QJsonArray& args, qint64 ackId);
+    void closed(const QString& reason);
+
+private:
+    void onTextMessage(const QString& frame);
+    void onPacket(const socketio::Packet& packet);
+    void sendPing();
+    void close(const QString& reason);
+    void send(const QString& frame);
+
+    std::unique_ptr<QWebSocket> m_socket;
+    SocketIoServerOptions m_options;
+    QString m_sid;
+    QJsonObject m_auth;
+    QJsonObject m_identity;
+    bool m_connected = false;
+    bool m_frozen = false;
+    bool m_closed = false;
+    bool m_awaitingPong = false;
+    QTimer m_pingTimer;
+    QTimer m_pongTimer;
+    QTimer m_connectTimer;
+    PendingAcks m_acks;
+};
+
+} // namespace crm

@@ -1,0 +1,110 @@
+// crm-cli and crm-server as real processes.
+#include "support/eventloop.h"
+
+#include <catch2/catch.hpp>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTcpServer>
+
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Run
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Run run(const QString& program, const QStringList& args)
+{
+    QProcess process;
+    process.start(program, args);
+    REQUIRE(process.waitForStarted());
+    REQUIRE(crm::test::waitUntil([&] { return process.state() == QProcess::NotRunning; }, 30s));
+    return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
+}
+
+struct ServerProcess
+{
+    ServerProcess()
+    {
+        process.start(QStringLiteral(CRM_SERVER_PATH),
+                      {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--token"),
+                       QStringLiteral("cli-token")});
+        REQUIRE(process.waitForStarted());
+        QByteArray out;
+        REQUIRE(crm::test::waitUntil([&] {
+            out += process.readAllStandardOutput();
+            return out.contains('\n');
+        }));
+        url = QString::fromUtf8(out.mid(out.indexOf("http://")).trimmed());
+    }
+    ~ServerProcess()
+    {
+        process.terminate();
+        if (!process.waitForFinished(3000))
+            process.kill();
+    }
+    QProcess process;
+    QString url;
+};
+
+} // namespace
+
+TEST_CASE("crm-cli ping reports round trips against crm-server", "[cli]")
+{
+    ServerProcess server;
+    const auto result =
+        run(QStringLiteral(CRM_CLI_PATH),
+            {QStringLiteral("ping"), QStringLiteral("--server"), server.url,
+             QStringLiteral("--token"), QStringLiteral("cli-token"), QStringLiteral("--count"),
+             QStringLiteral("25"), QStringLiteral("--json")});
+    INFO(result.err.toStdString());
+    REQUIRE(result.exitCode == 0);
+    const auto json = QJsonDocument::fromJson(result.out).object();
+    CHECK(json.value(QStringLiteral("ok")).toBool());
+    CHECK(json.value(QStringLiteral("acks")).toInt() == 25);
+    CHECK(json.value(QStringLiteral("p50Ms")).toInt() >= 0);
+}
+
+TEST_CASE("crm-cli ping tells refused credentials apart from an unreachable server", "[cli]")
+{
+    ServerProcess server;
+    auto result = run(QStringLiteral(CRM_CLI_PATH),
+                      {QStringLiteral("ping"), QStringLiteral("--server"), server.url,
+                       QStringLiteral("--token"), QStringLiteral("stale")});
+    CHECK(result.exitCode == 2);
+    CHECK(result.err.contains("invalid token"));
+
+    quint16 closedPort = 0;
+    {
+        QTcpServer probe;
+        REQUIRE(probe.listen(QHostAddress::LocalHost));
+        closedPort = probe.serverPort();
+    }
+    result =
+        run(QStringLiteral(CRM_CLI_PATH), {QStringLiteral("ping"), QStringLiteral("--server"),
+                                           QStringLiteral("http://127.0.0.1:%1").arg(closedPort),
+                                           QStringLiteral("--timeout"), QStringLiteral("3")});
+    CHECK(result.exitCode == 3);
+    CHECK(result.err.contains("Cannot reach the server"));
+}
+
+TEST_CASE("crm-cli rejects an unknown command with usage status", "[cli]")
+{
+    const auto result = run(QStringLiteral(CRM_CLI_PATH), {QStringLiteral("frobnicate")});
+    CHECK(result.exitCode == 1);
+}
+
+TEST_CASE("crm-server answers health and refuses a taken port", "[cli][server]")
+{
+    ServerProcess server;
+    CHECK(server.url.startsWith(QStringLiteral("http://127.0.0.1:")));
+    const QString port = server.url.section(u':', -1);
+    const auto second = run(QStringLiteral(CRM_SERVER_PATH), {QStringLiteral("--port"), port});
+    CHECK(second.exitCode == 1);
+    CHECK(second.err.contains("cannot listen"));
+}

@@ -1,0 +1,234 @@
+// Interop with the stock npm packages: our ConnectionManager against the `socket.io` server,
+// and the `socket.io-client` against our endpoint.
+#include "realtime/connectionmanager.h"
+#include "support/eventloop.h"
+#include "support/fastconfig.h"
+#include "support/nodepeer.h"
+#include "support/testsocketioserver.h"
+
+#include <catch2/catch.hpp>
+#include <QSignalSpy>
+
+using namespace crm;
+using namespace std::chrono_literals;
+using test::NodePeer;
+using test::waitUntil;
+
+namespace {
+
+void requireNodePeers()
+{
+    const QString why = NodePeer::unavailableReason();
+    INFO(why.toStdString());
+    REQUIRE(why.isEmpty());
+}
+
+struct StockServerClient
+{
+    explicit StockServerClient(quint16 port)
+    {
+        auto config =
+            test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)));
+        config.backoffBase = 100ms;
+        config.backoffCap = 500ms;
+        manager = std::make_unique<ConnectionManager>(config);
+        manager->setAuthProvider([this] {
+            ++authAsked;
+            return QJsonObject{{QStringLiteral("token"), token},
+                               {QStringLiteral("clientId"), QStringLiteral("qt-client")},
+                               {QStringLiteral("since"), 7}};
+        });
+        QObject::connect(
+            manager.get(), &ConnectionManager::eventReceived, manager.get(),
+            [this](const QString& event, const QJsonArray& args, const AckResponder& ack) {
+                events.append({event, args});
+                if (event == QStringLiteral("question"))
+                    ack.respond({QJsonObject{{QStringLiteral("answer"), args.first()}}});
+            });
+    }
+
+    bool waitFor(ConnectionState state, std::chrono::milliseconds timeout = 15s)
+    {
+        return waitUntil([&] { return manager->state() == state; }, timeout);
+    }
+    std::optional<QJsonArray> eventArgs(const QString& name) const
+    {
+        for (const auto& [event, args] : events)
+            if (event == name)
+                return args;
+        return std::nullopt;
+    }
+
+    std::unique_ptr<ConnectionManager> manager;
+    QString token = QStringLiteral("good-token");
+    int authAsked = 0;
+    QList<QPair<QString, QJsonArray>> events;
+};
+
+} // namespace
+
+TEST_CASE("Stock socket.io server: handshake, auth, events and acks both ways", "[interop]")
+{
+    requireNodePeers();
+    NodePeer peer;
+    REQUIRE(peer.startServer({QStringLiteral("--token"), QStringLiteral("good-token")}));
+    StockServerClient client(peer.port());
+    client.manager->start();
+    REQUIRE(client.waitFor(ConnectionState::Online));
+
+    // The server's greeting carries the auth payload it received from us.
+    REQUIRE(waitUntil([&] { return client.eventArgs(QStringLiteral("welcome")).has_value(); }));
+    const auto welcome = client.eventArgs(QStringLiteral("welcome"))->first().toObject();
+    CHECK(welcome.value(QStringLiteral("sid")).toString() == client.manager->sessionId());
+    CHECK(welcome.value(QStringLiteral("auth")).toObject().value(QStringLiteral("since")).toInt() ==
+          7);
+
+    // Our emit, their ack.
+    std::optional<AckOutcome> outcome;
+    client.manager->emitWithAck(QStringLiteral("echo"),
+                                {QStringLiteral("a"), 2, QJsonObject{{QStringLiteral("k"), true}}},
+                                [&](const AckOutcome& o) { outcome = o; });
+    REQUIRE(waitUntil([&] { return outcome.has_value(); }));
+    REQUIRE(outcome->ok());
+    CHECK(outcome->args ==
+          QJsonArray{QStringLiteral("a"), 2, QJsonObject{{QStringLiteral("k"), true}}});
+
+    // Their emit with ack, our answer (the server reports what it got back).
+    CHECK(client.manager->emitEvent(QStringLiteral("ask"), {QStringLiteral("ready?")}));
+    REQUIRE(waitUntil([&] { return client.eventArgs(QStringLiteral("answered")).has_value(); }));
+    CHECK(client.eventArgs(QStringLiteral("answered"))
+              ->first()
+              .toObject()
+              .value(QStringLiteral("answer")) == QStringLiteral("ready?"));
+}
+
+TEST_CASE("Stock socket.io server: refused auth ends in AuthRequired, other refusals retry",
+          "[interop][auth]")
+{
+    requireNodePeers();
+    NodePeer peer;
+    REQUIRE(peer.startServer({QStringLiteral("--token"), QStringLiteral("good-token")}));
+    StockServerClient client(peer.port());
+    QSignalSpy errors(client.manager.get(), &ConnectionManager::connectErrorReceived);
+
+    SECTION("wrong token")
+    {
+        client.token = QStringLiteral("wrong");
+        client.manager->start();
+        REQUIRE(client.waitFor(ConnectionState::AuthRequired));
+        CHECK(errors.at(0).at(0).toString() == QStringLiteral("not authorized"));
+        CHECK(errors.at(0).at(1).toJsonObject().value(QStringLiteral("code")) ==
+              QStringLiteral("auth_invalid"));
+        test::spin(600ms);
+        CHECK(client.authAsked == 1);
+    }
+    SECTION("expired token, refreshed by the session layer")
+    {
+        client.token = QStringLiteral("expired");
+        client.manager->start();
+        REQUIRE(client.waitFor(ConnectionState::AuthRequired));
+        CHECK(errors.at(0).at(1).toJsonObject().value(QStringLiteral("code")) ==
+              QStringLiteral("auth_expired"));
+        client.token = QStringLiteral("good-token");
+        client.manager->reconnectNow();
+        REQUIRE(client.waitFor(ConnectionState::Online));
+    }
+    SECTION("busy server")
+    {
+        client.token = QStringLiteral("busy");
+        QSignalSpy scheduled(client.manager.get(), &ConnectionManager::reconnectScheduled);
+        client.manager->start();
+        REQUIRE(waitUntil([&] { return scheduled.count() >= 2; }));
+        CHECK(client.manager->state() != ConnectionState::AuthRequired);
+    }
+}
+
+TEST_CASE("Stock socket.io server: fast pings are answered, the link stays up",
+          "[interop][heartbeat]")
+{
+    requireNodePeers();
+    NodePeer peer;
+    REQUIRE(peer.startServer({QStringLiteral("--token"), QStringLiteral("good-token"),
+                              QStringLiteral("--ping-interval"), QStringLiteral("100"),
+                              QStringLiteral("--ping-timeout"), QStringLiteral("100")}));
+    StockServerClient client(peer.port());
+    QSignalSpy states(client.manager.get(), &ConnectionManager::stateChanged);
+    client.manager->start();
+    REQUIRE(client.waitFor(ConnectionState::Online));
+    CHECK(client.manager->handshake().pingIntervalMs == 100);
+    const auto transitions = states.count();
+    // Fifteen ping periods: the server closes any client that misses a pong by 100 ms.
+    test::spin(1500ms);
+    CHECK(client.manager->state() == ConnectionState::Online);
+    CHECK(states.count() == transitions);
+}
+
+TEST_CASE("Stock socket.io server killed and restarted: the client comes back",
+          "[interop][reconnect]")
+{
+    requireNodePeers();
+    auto peer = std::make_unique<NodePeer>();
+    REQUIRE(peer->startServer({QStringLiteral("--token"), QStringLiteral("good-token")}));
+    const quint16 port = peer->port();
+    StockServerClient client(port);
+    QSignalSpy scheduled(client.manager.get(), &ConnectionManager::reconnectScheduled);
+    client.manager->start();
+    REQUIRE(client.waitFor(ConnectionState::Online));
+    const QString firstSid = client.manager->sessionId();
+
+    peer->kill(); // SIGKILL: no close frame, the OS resets the connection
+    REQUIRE(client.waitFor(ConnectionState::Reconnecting));
+    REQUIRE(waitUntil([&] { return scheduled.count() >= 3; })); // backing off against a dead port
+    for (int i = 1; i < scheduled.count(); ++i)
+        CHECK(scheduled.at(i).at(0).toInt() == scheduled.at(i - 1).at(0).toInt() + 1);
+
+    peer = std::make_unique<NodePeer>();
+    REQUIRE(peer->startServer({QStringLiteral("--token"), QStringLiteral("good-token")}, port));
+    REQUIRE(client.waitFor(ConnectionState::Online));
+    CHECK(client.manager->sessionId() != firstSid);
+    // Attempts against the dead port never got as far as the handshake: auth was asked once
+    // per real session, each time afresh.
+    CHECK(client.authAsked == 2);
+}
+
+TEST_CASE("Stock socket.io-client against our endpoint", "[interop][server]")
+{
+    requireNodePeers();
+    test::TestSocketIoServer server;
+    REQUIRE(server.listen());
+    std::optional<AckOutcome> helloAck;
+    QObject::connect(server.endpoint(), &SocketIoServer::sessionConnected, &server,
+                     [&](SocketIoServerSession* session) {
+                         session->emitWithAck(
+                             QStringLiteral("hello"), {QStringLiteral("welcome")},
+                             [&](const AckOutcome& o) { helloAck = o; }, 5s);
+                     });
+
+    SECTION("connects, emits with ack, answers our ack")
+    {
+        const auto run = NodePeer::runClient(server.url().toString(), QStringLiteral("good-token"));
+        INFO(run.stderrText.toStdString());
+        REQUIRE(run.exitCode == 0);
+        CHECK(run.result.value(QStringLiteral("connected")).toBool());
+        CHECK(run.result.value(QStringLiteral("echo")).toArray() ==
+              QJsonArray{QJsonObject{{QStringLiteral("n"), 1}}, QStringLiteral("two"),
+                         QJsonArray{3}});
+        CHECK(run.result.value(QStringLiteral("hello")) == QStringLiteral("welcome"));
+        REQUIRE(helloAck.has_value());
+        REQUIRE(helloAck->ok());
+        CHECK(helloAck->args.first().toObject().value(QStringLiteral("fromClient")) ==
+              QStringLiteral("npm"));
+        REQUIRE(server.authPayloads().size() == 1);
+        CHECK(server.authPayloads()[0].value(QStringLiteral("clientId")) ==
+              QStringLiteral("npm-client"));
+    }
+    SECTION("refused credentials reach the client as connect_error with data")
+    {
+        const auto run = NodePeer::runClient(server.url().toString(), QStringLiteral("nope"));
+        REQUIRE(run.exitCode == 2);
+        const auto error = run.result.value(QStringLiteral("connectError")).toObject();
+        CHECK(error.value(QStringLiteral("message")) == QStringLiteral("invalid token"));
+        CHECK(error.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")) ==
+              QStringLiteral("auth_invalid"));
+    }
+}

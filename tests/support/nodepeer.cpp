@@ -1,0 +1,80 @@
+#include "support/nodepeer.h"
+
+#include "support/eventloop.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonDocument>
+
+namespace crm::test {
+
+namespace {
+
+QString interopPath(const QString& file)
+{
+    return QDir(QStringLiteral(CRM_INTEROP_DIR)).filePath(file);
+}
+
+} // namespace
+
+NodePeer::~NodePeer()
+{
+    kill();
+}
+
+QString NodePeer::unavailableReason()
+{
+    if (!QFileInfo::exists(QStringLiteral(CRM_NODE_EXECUTABLE)))
+        return QStringLiteral("node is not installed (run scripts/install-deps.sh)");
+    if (!QFileInfo::exists(interopPath(QStringLiteral("node_modules/socket.io/package.json"))))
+        return QStringLiteral("npm peers missing in tests/interop (run scripts/install-deps.sh)");
+    return {};
+}
+
+bool NodePeer::startServer(const QStringList& args, quint16 port)
+{
+    m_process.setProgram(QStringLiteral(CRM_NODE_EXECUTABLE));
+    m_process.setArguments(QStringList{interopPath(QStringLiteral("sio-server.js")),
+                                       QStringLiteral("--port"), QString::number(port)} +
+                           args);
+    m_process.setProcessChannelMode(QProcess::SeparateChannels);
+    m_process.start();
+    if (!m_process.waitForStarted(10000))
+        return false;
+    QByteArray out;
+    const bool gotPort = waitUntil([&] {
+        out += m_process.readAllStandardOutput();
+        return out.contains('\n') || m_process.state() == QProcess::NotRunning;
+    });
+    if (!gotPort || !out.startsWith("PORT "))
+        return false;
+    m_port = static_cast<quint16>(out.mid(5).trimmed().toUInt());
+    return m_port != 0;
+}
+
+void NodePeer::kill()
+{
+    if (m_process.state() == QProcess::NotRunning)
+        return;
+    m_process.kill();
+    m_process.waitForFinished(5000);
+}
+
+NodePeer::ClientRun NodePeer::runClient(const QString& url, const QString& token)
+{
+    QProcess process;
+    process.start(QStringLiteral(CRM_NODE_EXECUTABLE),
+                  {interopPath(QStringLiteral("sio-client.js")), url, token});
+    ClientRun run;
+    if (!waitUntil([&] { return process.state() == QProcess::NotRunning; },
+                   std::chrono::seconds(20))) {
+        process.kill();
+        process.waitForFinished();
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.result = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+    run.stderrText = QString::fromUtf8(process.readAllStandardError());
+    return run;
+}
+
+} // namespace crm::test
