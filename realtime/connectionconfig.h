@@ -31,10 +31,13 @@ struct ConnectionConfig
 
     qsizetype ephemeralCapacity = 64;
 
-    // Retry at once when the OS says the network came back (QNetworkInformation, where a backend
-    // exists) or when a wall-clock jump shows the machine slept.
+    // Retry at once when the OS says the network came back (QNetworkInformation, where a
+    // backend exists).
     bool watchNetwork = true;
-    Millis sleepCheckInterval{5000};
+    // Check the link at once when a wall-clock gap shows the machine slept (or the process was
+    // stopped): a tick every interval, a gap of two intervals or more counts as a resume.
+    bool detectResume = true;
+    Millis resumeCheckInterval{5000};
 
     QUrl socketUrl() const;
 };

@@ -59,9 +59,9 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject* parent)
         m_attempt = 0;
     });
 
+    m_sleepCheckTimer.setInterval(m_config.resumeCheckInterval);
+    connect(&m_sleepCheckTimer, &QTimer::timeout, this, &ConnectionManager::onSleepCheck);
     if (m_config.watchNetwork) {
-        m_sleepCheckTimer.setInterval(m_config.sleepCheckInterval);
-        connect(&m_sleepCheckTimer, &QTimer::timeout, this, &ConnectionManager::onSleepCheck);
         if (QNetworkInformation::loadBackendByFeatures(
                 QNetworkInformation::Feature::Reachability)) {
             connect(QNetworkInformation::instance(), &QNetworkInformation::reachabilityChanged,
@@ -105,7 +105,7 @@ void ConnectionManager::start()
     if (m_state != ConnectionState::Offline && m_state != ConnectionState::AuthRequired)
         return;
     m_attempt = 0;
-    if (m_config.watchNetwork) {
+    if (m_config.detectResume) {
         m_lastSleepCheckWallMs = QDateTime::currentMSecsSinceEpoch();
         m_sleepCheckTimer.start();
     }
@@ -458,7 +458,7 @@ void ConnectionManager::onSleepCheck()
     m_lastSleepCheckWallMs = now;
     // The timer fires every interval while the machine runs; a much longer wall-clock gap means
     // it slept (or the process was stopped). Check the link now instead of trusting old timers.
-    if (gap < 2 * m_config.sleepCheckInterval.count())
+    if (gap < 2 * m_config.resumeCheckInterval.count())
         return;
     qCInfo(lcConnection) << "resumed after" << gap << "ms: checking the link";
     if (m_state == ConnectionState::Online || m_state == ConnectionState::Authenticating)

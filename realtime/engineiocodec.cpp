@@ -1,5 +1,7 @@
 #include "realtime/engineiocodec.h"
 
+#include <algorithm>
+#include <cmath>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -74,11 +76,16 @@ CodecResult<Handshake> decodeHandshake(QStringView json)
                 QStringLiteral("OPEN payload has missing or invalid pingInterval/pingTimeout")};
     Handshake handshake;
     handshake.sid = sid.toString();
-    handshake.pingIntervalMs = interval.toInt();
-    handshake.pingTimeoutMs = timeout.toInt();
+    // Fractions round up (0.5 ms must not become a zero-length window); the bound above keeps
+    // the conversions defined.
+    handshake.pingIntervalMs = static_cast<int>(std::ceil(interval.toDouble()));
+    handshake.pingTimeoutMs = static_cast<int>(std::ceil(timeout.toDouble()));
+    // A limit beyond a terabyte means "no practical limit"; clamping keeps the cast defined.
+    constexpr double kMaxPayloadCeiling = 1099511627776.0;
     const auto maxPayload = obj.value(QStringLiteral("maxPayload"));
     if (maxPayload.isDouble() && maxPayload.toDouble() >= 1)
-        handshake.maxPayload = static_cast<qint64>(maxPayload.toDouble());
+        handshake.maxPayload =
+            static_cast<qint64>(std::min(maxPayload.toDouble(), kMaxPayloadCeiling));
     for (const auto& upgrade : obj.value(QStringLiteral("upgrades")).toArray())
         handshake.upgrades.append(upgrade.toString());
     return handshake;

@@ -328,6 +328,30 @@ TEST_CASE("The retry counter resets only after the link stayed up a while",
     CHECK(scheduled.last().at(0).toInt() == 1);
 }
 
+TEST_CASE("Waking from sleep retries at once instead of waiting out the backoff",
+          "[connection][reconnect]")
+{
+    TestSocketIoServer server;
+    REQUIRE(server.listen());
+    auto config = test::fastConnectionConfig(server.url());
+    config.backoffBase = 60s;
+    config.backoffCap = 60s;
+    config.backoffSeed = 3;
+    config.detectResume = true;
+    config.resumeCheckInterval = 100ms;
+    Client client(server.url(), config);
+    client.manager.start();
+    REQUIRE(client.waitFor(ConnectionState::Online));
+    server.lastSession()->abort();
+    REQUIRE(client.waitFor(ConnectionState::Reconnecting, 5s));
+    REQUIRE(client.manager.msUntilReconnect() > 1000);
+
+    // Nothing runs while the process is blocked, as when the laptop lid is closed; the wall
+    // clock moves on. On the next tick the manager notices the gap and tries right away.
+    std::this_thread::sleep_for(600ms);
+    REQUIRE(client.waitFor(ConnectionState::Online, 3s));
+}
+
 TEST_CASE("A server-side DISCONNECT is followed by a reconnect", "[connection][reconnect]")
 {
     LiveLink link;

@@ -18,6 +18,7 @@ inline ConnectionConfig fastConnectionConfig(const QUrl& url)
     config.connectTimeout = 3s;
     config.defaultAckTimeout = 3s;
     config.watchNetwork = false;
+    config.detectResume = false;
     return config;
 }
 

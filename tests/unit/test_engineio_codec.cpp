@@ -85,6 +85,15 @@ TEST_CASE("Engine.IO handshake round-trips and is validated", "[codec][engineio]
         REQUIRE(stock.ok());
         CHECK(stock.value().pingIntervalMs == 25000);
     }
+    SECTION("odd but valid numbers are made safe")
+    {
+        const auto odd = decodeHandshake(
+            u"{\"sid\":\"a\",\"pingInterval\":0.5,\"pingTimeout\":1.2,\"maxPayload\":1e300}");
+        REQUIRE(odd.ok());
+        CHECK(odd.value().pingIntervalMs == 1);
+        CHECK(odd.value().pingTimeoutMs == 2);
+        CHECK(odd.value().maxPayload == qint64(1) << 40);
+    }
     SECTION("bad handshakes are refused")
     {
         for (const auto json : {u"", u"[]", u"{", u"{\"pingInterval\":1,\"pingTimeout\":1}",
