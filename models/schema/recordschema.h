@@ -1,0 +1,88 @@
+#pragma once
+
+#include <optional>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+namespace crm {
+
+// One field of a record module, as resources/schema/records.json describes it.
+struct FieldSpec
+{
+    enum class Type
+    {
+        Text,
+        Email,
+        Phone,
+        Integer,
+        Number,
+        Money,
+        Date,
+        DateTime,
+        Enum,
+        Ref,
+        User,
+        Bool
+    };
+
+    QString name;
+    Type type = Type::Text;
+    QString label;
+    QStringList values; // enum values
+    QString ref;        // module a Ref points to
+    bool sensitive = false;
+    bool required = false;
+    int maxLength = 1000;
+    std::optional<double> min;
+    std::optional<double> max;
+};
+
+struct ModuleSpec
+{
+    QString name;     // "escrows"
+    QString singular; // "escrow": event names are "<singular>:created|updated|deleted"
+    QString label;
+    QString titleField;
+    QList<FieldSpec> fields;
+
+    const FieldSpec* field(QStringView fieldName) const;
+    QStringList sensitiveFields() const;
+};
+
+// Why a set of field values was refused.
+struct ValidationError
+{
+    QString code; // unknown_module, unknown_field, wrong_type, out_of_range, not_in_enum,
+                  // too_long, required, bad_format
+    QString field;
+    QString message;
+};
+
+// The one schema both sides read: crm-server validates mutations with it, the client builds
+// columns and editors from it. Loaded once from the embedded resources/schema/records.json.
+class RecordSchema
+{
+public:
+    static const RecordSchema& instance();
+
+    const QList<ModuleSpec>& modules() const { return m_modules; }
+    const ModuleSpec* module(QStringView name) const;
+    int version() const { return m_version; }
+
+    // Checks field values for a create (required fields must be there) or an update.
+    // Null clears a field, except a required one.
+    std::optional<ValidationError> validate(const ModuleSpec& module, const QJsonObject& fields,
+                                            bool creating) const;
+
+    static QString typeName(FieldSpec::Type type);
+
+private:
+    RecordSchema();
+
+    int m_version = 0;
+    QList<ModuleSpec> m_modules;
+};
+
+} // namespace crm

@@ -1,0 +1,38 @@
+#pragma once
+
+#include "server/storage/identity.h"
+
+#include <QJsonObject>
+#include <QString>
+
+namespace crm {
+
+struct ModuleSpec;
+
+// One committed change: the unit of the sequenced stream, the activity feed and the audit trail.
+// fields maps each changed field to {"old": ..., "new": ...}.
+struct ChangeEntry
+{
+    QString brokerageId;
+    qint64 seq = 0;
+    QString module;
+    QString recordId;
+    QString teamId;
+    QString ownerId;
+    QString kind; // created, updated, deleted
+    QJsonObject fields;
+    qint64 version = 0;
+    QString userId;
+    QString userName;
+    QString clientId;
+    qint64 mutationId = -1;
+    QString at;
+
+    bool isVisibleTo(const Identity& viewer) const { return viewer.canSee(brokerageId, teamId); }
+    // The event payload for `viewer`: only the new values, sensitive ones masked.
+    QJsonObject toEvent(const Identity& viewer, const ModuleSpec& spec) const;
+    // "escrow:updated"
+    QString eventName(const ModuleSpec& spec) const;
+};
+
+} // namespace crm

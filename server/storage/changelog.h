@@ -1,0 +1,32 @@
+#pragma once
+
+#include "server/storage/changeentry.h"
+
+#include <QList>
+
+namespace crm {
+
+class Database;
+
+// The per-brokerage sequenced log. append() takes the next seq inside the caller's transaction,
+// so a change and its seq commit (or vanish) together.
+class ChangeLog
+{
+public:
+    explicit ChangeLog(Database& db);
+
+    bool append(ChangeEntry& entry);
+    qint64 lastSeq(const QString& brokerageId);
+    // Changes after `seq`, oldest first, at most `limit` (all of the brokerage: callers filter).
+    QList<ChangeEntry> since(const QString& brokerageId, qint64 seq, int limit);
+    // The changes of one record after `version`, oldest first (for a conflict's base values).
+    QList<ChangeEntry> recordHistoryAfter(const QString& module, const QString& recordId,
+                                          qint64 version);
+
+private:
+    QList<ChangeEntry> select(const QString& where, const QVariantList& binds);
+
+    Database& m_db;
+};
+
+} // namespace crm

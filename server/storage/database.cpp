@@ -1,0 +1,180 @@
+#include "server/storage/database.h"
+
+#include "server/storage/storagelogging.h"
+
+#include <QSqlError>
+#include <QUrl>
+#include <QUuid>
+
+namespace crm {
+
+namespace {
+
+// Each step moves the schema one version on; both SQLite and PostgreSQL run the same SQL.
+const QStringList& migrations()
+{
+    static const QStringList steps{
+        // 1: organisation, auth, records, change log, exactly-once bookkeeping
+        QStringLiteral(R"(
+CREATE TABLE brokerages (id TEXT PRIMARY KEY, name TEXT NOT NULL, last_seq BIGINT NOT NULL DEFAULT 0);
+CREATE TABLE teams (id TEXT PRIMARY KEY, brokerage_id TEXT NOT NULL REFERENCES brokerages(id), name TEXT NOT NULL);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY, brokerage_id TEXT NOT NULL REFERENCES brokerages(id),
+  team_id TEXT REFERENCES teams(id), email TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+  role TEXT NOT NULL, password_hash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL);
+CREATE TABLE refresh_tokens (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), token_hash TEXT NOT NULL UNIQUE,
+  expires_at TEXT NOT NULL, revoked_at TEXT, replaced_by TEXT, created_at TEXT NOT NULL);
+CREATE TABLE records (
+  module TEXT NOT NULL, id TEXT NOT NULL, brokerage_id TEXT NOT NULL, team_id TEXT NOT NULL,
+  owner_id TEXT NOT NULL, data TEXT NOT NULL, field_versions TEXT NOT NULL,
+  version BIGINT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL, created_by TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+  PRIMARY KEY (module, id));
+CREATE INDEX records_by_team ON records (brokerage_id, team_id, module);
+CREATE TABLE changes (
+  brokerage_id TEXT NOT NULL, seq BIGINT NOT NULL, module TEXT NOT NULL, record_id TEXT NOT NULL,
+  team_id TEXT NOT NULL, owner_id TEXT NOT NULL, kind TEXT NOT NULL, fields TEXT NOT NULL,
+  version BIGINT NOT NULL, user_id TEXT NOT NULL, client_id TEXT, mutation_id BIGINT, at TEXT NOT NULL,
+  PRIMARY KEY (brokerage_id, seq));
+CREATE INDEX changes_by_record ON changes (module, record_id, version);
+CREATE TABLE client_mutations (
+  client_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, last_mutation_id BIGINT NOT NULL);
+CREATE TABLE mutation_results (
+  client_id TEXT NOT NULL, mutation_id BIGINT NOT NULL, result TEXT NOT NULL, at TEXT NOT NULL,
+  PRIMARY KEY (client_id, mutation_id));
+)"),
+    };
+    return steps;
+}
+
+} // namespace
+
+Database::Database(QSqlDatabase db, bool postgres, QString connectionName)
+    : m_db(std::move(db)), m_postgres(postgres), m_connectionName(std::move(connectionName))
+{}
+
+Database::~Database()
+{
+    m_db.close();
+    m_db = QSqlDatabase();
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+std::unique_ptr<Database> Database::open(const QString& target, QString* error)
+{
+    const QString name = QUuid::createUuid().toString();
+    const bool postgres = target.startsWith(QStringLiteral("postgresql://")) ||
+                          target.startsWith(QStringLiteral("postgres://"));
+    QSqlDatabase db;
+    if (postgres) {
+        const QUrl url(target);
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+    } else {
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(target);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    }
+    if (!db.open()) {
+        *error = db.lastError().text();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        return nullptr;
+    }
+    std::unique_ptr<Database> database(new Database(db, postgres, name));
+    if (!postgres) {
+        QSqlQuery pragma(database->m_db);
+        for (const char* statement :
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+            if (!pragma.exec(QString::fromLatin1(statement)))
+                qCWarning(lcStorage) << statement << pragma.lastError().text();
+        }
+    }
+    if (!database->migrate(error))
+        return nullptr;
+    return database;
+}
+
+bool Database::migrate(QString* error)
+{
+    QSqlQuery query(m_db);
+    if (!query.exec(QStringLiteral(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"))) {
+        *error = query.lastError().text();
+        return false;
+    }
+    query.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    m_schemaVersion = query.next() ? query.value(0).toInt() : 0;
+    const auto& steps = migrations();
+    for (int version = m_schemaVersion + 1; version <= steps.size(); ++version) {
+        if (!begin()) {
+            *error = m_db.lastError().text();
+            return false;
+        }
+        const auto statements = steps.at(version - 1).split(u';', Qt::SkipEmptyParts);
+        for (const auto& statement : statements) {
+            if (statement.trimmed().isEmpty())
+                continue;
+            if (!query.exec(statement)) {
+                *error = QStringLiteral("migration %1 failed: %2")
+                             .arg(version)
+                             .arg(query.lastError().text());
+                rollback();
+                return false;
+            }
+        }
+        query.prepare(QStringLiteral("INSERT INTO schema_migrations (version) VALUES (?)"));
+        query.addBindValue(version);
+        if (!query.exec() || !commit()) {
+            *error = query.lastError().text();
+            rollback();
+            return false;
+        }
+        qCInfo(lcStorage) << "schema migrated to version" << version;
+        m_schemaVersion = version;
+    }
+    return true;
+}
+
+QSqlQuery Database::query()
+{
+    return QSqlQuery(m_db);
+}
+
+bool Database::exec(QSqlQuery& query, const QString& sql, const QVariantList& binds)
+{
+    if (!query.prepare(sql)) {
+        qCWarning(lcStorage) << "prepare failed:" << query.lastError().text() << sql;
+        return false;
+    }
+    for (const auto& bind : binds)
+        query.addBindValue(bind);
+    if (!query.exec()) {
+        qCWarning(lcStorage) << "query failed:" << query.lastError().text() << sql;
+        return false;
+    }
+    return true;
+}
+
+bool Database::begin()
+{
+    return m_db.transaction();
+}
+
+bool Database::commit()
+{
+    return m_db.commit();
+}
+
+void Database::rollback()
+{
+    m_db.rollback();
+}
+
+} // namespace crm

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <memory>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariant>
+
+namespace crm {
+
+// The server's one connection: SQLite (WAL) in the data folder by default, PostgreSQL when
+// given a postgresql:// URL. Runs the schema migrations on open. The server is single-threaded,
+// so one connection serialises every write; transactions keep seq, change log, record and
+// mutation bookkeeping together.
+class Database
+{
+public:
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // target: a file path for SQLite, or postgresql://user:pass@host:port/db.
+    // Null, with the reason in *error, when it cannot be opened or migrated.
+    static std::unique_ptr<Database> open(const QString& target, QString* error);
+
+    bool isPostgres() const { return m_postgres; }
+    QSqlDatabase& connection() { return m_db; }
+    int schemaVersion() const { return m_schemaVersion; }
+
+    // Prepares and runs a statement with positional binds; logs and returns false on failure.
+    bool exec(QSqlQuery& query, const QString& sql, const QVariantList& binds = {});
+    QSqlQuery query();
+
+    bool begin();
+    bool commit();
+    void rollback();
+
+private:
+    Database(QSqlDatabase db, bool postgres, QString connectionName);
+    bool migrate(QString* error);
+
+    QSqlDatabase m_db;
+    bool m_postgres = false;
+    QString m_connectionName;
+    int m_schemaVersion = 0;
+};
+
+// Rolls back unless committed: every early return inside a transaction stays safe.
+class Transaction
+{
+public:
+    explicit Transaction(Database& db) : m_db(db), m_open(db.begin()) {}
+    ~Transaction()
+    {
+        if (m_open)
+            m_db.rollback();
+    }
+    bool isOpen() const { return m_open; }
+    bool commit()
+    {
+        m_open = false;
+        return m_db.commit();
+    }
+
+private:
+    Database& m_db;
+    bool m_open;
+};
+
+} // namespace crm

@@ -1,0 +1,331 @@
+#include "server/storage/mutationservice.h"
+
+#include "models/schema/recordschema.h"
+#include "server/storage/changelog.h"
+#include "server/storage/database.h"
+#include "server/storage/recordstore.h"
+#include "server/storage/storagelogging.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUuid>
+
+namespace crm {
+
+namespace {
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+QJsonObject rejected(const QString& code, const QString& message, const QString& field = {})
+{
+    QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    if (!field.isEmpty())
+        error.insert(QStringLiteral("field"), field);
+    return {{QStringLiteral("status"), QStringLiteral("rejected")},
+            {QStringLiteral("error"), error}};
+}
+
+QJsonObject storageError()
+{
+    return {{QStringLiteral("status"), QStringLiteral("error")},
+            {QStringLiteral("error"),
+             QJsonObject{{QStringLiteral("code"), QStringLiteral("storage")},
+                         {QStringLiteral("message"),
+                          QStringLiteral("The server could not store the change; retry later")}}}};
+}
+
+bool isStorageError(const QJsonObject& result)
+{
+    return result.value(QStringLiteral("status")) == QStringLiteral("error");
+}
+
+QJsonObject applied(const StoredRecord& record, qint64 seq, const Identity& who,
+                    const ModuleSpec& spec)
+{
+    return {{QStringLiteral("status"), QStringLiteral("applied")},
+            {QStringLiteral("module"), record.module},
+            {QStringLiteral("id"), record.id},
+            {QStringLiteral("version"), record.version},
+            {QStringLiteral("seq"), seq > 0 ? QJsonValue(seq) : QJsonValue(QJsonValue::Null)},
+            {QStringLiteral("record"), record.toJson(who, spec)}};
+}
+
+QJsonObject deletedConflict(const StoredRecord& record, const Mutation& m)
+{
+    return {{QStringLiteral("status"), QStringLiteral("conflict")},
+            {QStringLiteral("kind"), QStringLiteral("deleted")},
+            {QStringLiteral("module"), record.module},
+            {QStringLiteral("id"), record.id},
+            {QStringLiteral("version"), record.version},
+            {QStringLiteral("mine"), m.fields}};
+}
+
+} // namespace
+
+MutationService::MutationService(Database& db, RecordStore& records, ChangeLog& log)
+    : m_db(db), m_records(records), m_log(log)
+{}
+
+MutationService::Outcome MutationService::apply(const Identity& who, const Mutation& m)
+{
+    Transaction transaction(m_db);
+    if (!transaction.isOpen())
+        return {storageError(), std::nullopt};
+
+    qint64 lastMutationId = 0;
+    if (!m.clientId.isEmpty()) {
+        auto owner = m_db.query();
+        if (!m_db.exec(owner,
+                       QStringLiteral("SELECT user_id, last_mutation_id FROM client_mutations "
+                                      "WHERE client_id = ?"),
+                       {m.clientId}))
+            return {storageError(), std::nullopt};
+        if (owner.next()) {
+            if (owner.value(0).toString() != who.userId)
+                return {rejected(QStringLiteral("client_id_in_use"),
+                                 QStringLiteral("This clientId belongs to another user")),
+                        std::nullopt};
+            lastMutationId = owner.value(1).toLongLong();
+        }
+        if (m.mutationId <= lastMutationId) {
+            auto previous = m_db.query();
+            m_db.exec(previous,
+                      QStringLiteral("SELECT result FROM mutation_results WHERE client_id = ? AND "
+                                     "mutation_id = ?"),
+                      {m.clientId, m.mutationId});
+            QJsonObject result{{QStringLiteral("status"), QStringLiteral("duplicate")},
+                               {QStringLiteral("mutationId"), m.mutationId}};
+            if (previous.next())
+                result.insert(
+                    QStringLiteral("original"),
+                    QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object());
+            return {result, std::nullopt};
+        }
+    }
+
+    QJsonObject result;
+    std::optional<ChangeEntry> change;
+    const ModuleSpec* spec = RecordSchema::instance().module(m.module);
+    if (!spec) {
+        result = rejected(QStringLiteral("unknown_module"),
+                          QStringLiteral("There is no module '%1'").arg(m.module));
+    } else if (m.op == Mutation::Op::Create) {
+        result = create(who, m, *spec, change);
+    } else {
+        const auto record = m_records.find(m.module, m.id);
+        // A record outside your reach does not exist for you.
+        if (!record || !who.canSee(record->brokerageId, record->teamId))
+            result = rejected(QStringLiteral("not_found"),
+                              QStringLiteral("No %1 with id %2").arg(spec->singular, m.id));
+        else if (m.op == Mutation::Op::Update)
+            result = update(who, m, *spec, *record, change);
+        else
+            result = remove(who, m, *record, change);
+    }
+    if (isStorageError(result))
+        return {result, std::nullopt};
+
+    if (!m.clientId.isEmpty()) {
+        if (lastMutationId > 0 && m.mutationId > lastMutationId + 1)
+            result.insert(QStringLiteral("gapAfter"), lastMutationId);
+        result.insert(QStringLiteral("mutationId"), m.mutationId);
+        if (!recordResult(who, m, result))
+            return {storageError(), std::nullopt};
+    }
+    if (!transaction.commit())
+        return {storageError(), std::nullopt};
+    qCDebug(lcMutations) << Mutation::opName(m.op) << m.module << m.id << "by" << who.userId << "->"
+                         << result.value(QStringLiteral("status")).toString();
+    return {result, change};
+}
+
+bool MutationService::recordResult(const Identity& who, const Mutation& m,
+                                   const QJsonObject& result)
+{
+    auto upsert = m_db.query();
+    auto store = m_db.query();
+    return m_db.exec(upsert,
+                     QStringLiteral("INSERT INTO client_mutations (client_id, user_id, "
+                                    "last_mutation_id) VALUES (?, ?, ?) ON CONFLICT (client_id) "
+                                    "DO UPDATE SET last_mutation_id = excluded.last_mutation_id"),
+                     {m.clientId, who.userId, m.mutationId}) &&
+           m_db.exec(store,
+                     QStringLiteral("INSERT INTO mutation_results (client_id, mutation_id, result, "
+                                    "at) VALUES (?, ?, ?, ?)"),
+                     {m.clientId, m.mutationId,
+                      QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)),
+                      now()});
+}
+
+ChangeEntry MutationService::newChange(const Identity& who, const Mutation& m,
+                                       const StoredRecord& record, const QString& kind)
+{
+    ChangeEntry change;
+    change.brokerageId = record.brokerageId;
+    change.module = record.module;
+    change.recordId = record.id;
+    change.teamId = record.teamId;
+    change.ownerId = record.ownerId;
+    change.kind = kind;
+    change.version = record.version;
+    change.userId = who.userId;
+    change.userName = who.displayName;
+    change.clientId = m.clientId;
+    change.mutationId = m.mutationId;
+    change.at = record.updatedAt;
+    return change;
+}
+
+QJsonObject MutationService::create(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                                    std::optional<ChangeEntry>& change)
+{
+    if (QUuid::fromString(m.id).isNull())
+        return rejected(QStringLiteral("bad_id"), QStringLiteral("New records need a UUID id"));
+    if (m_records.find(m.module, m.id))
+        return rejected(QStringLiteral("exists"),
+                        QStringLiteral("A record with id %1 exists already").arg(m.id));
+    if (who.teamId.isEmpty())
+        return rejected(QStringLiteral("no_team"),
+                        QStringLiteral("Users without a team cannot create records"));
+    if (auto problem = RecordSchema::instance().validate(spec, m.fields, true))
+        return rejected(problem->code, problem->message, problem->field);
+
+    StoredRecord record;
+    record.module = m.module;
+    record.id = m.id;
+    record.brokerageId = who.brokerageId;
+    record.teamId = who.teamId;
+    record.ownerId = who.userId;
+    record.version = 1;
+    record.createdAt = record.updatedAt = now();
+    record.createdBy = record.updatedBy = who.userId;
+    QJsonObject changed;
+    for (auto it = m.fields.begin(); it != m.fields.end(); ++it) {
+        if (it.value().isNull())
+            continue;
+        record.data.insert(it.key(), it.value());
+        record.fieldVersions.insert(it.key(), 1);
+        changed.insert(it.key(), QJsonObject{{QStringLiteral("old"), QJsonValue::Null},
+                                             {QStringLiteral("new"), it.value()}});
+    }
+    ChangeEntry entry = newChange(who, m, record, QStringLiteral("created"));
+    entry.fields = changed;
+    if (!m_records.insert(record) || !m_log.append(entry))
+        return storageError();
+    change = entry;
+    return applied(record, entry.seq, who, spec);
+}
+
+QJsonObject MutationService::update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                                    StoredRecord record, std::optional<ChangeEntry>& change)
+{
+    if (record.deleted)
+        return deletedConflict(record, m);
+    if (auto problem = RecordSchema::instance().validate(spec, m.fields, false))
+        return rejected(problem->code, problem->message, problem->field);
+    if (!who.seesSensitiveOf(record.ownerId)) {
+        for (const auto& name : spec.sensitiveFields()) {
+            if (m.fields.contains(name))
+                return rejected(QStringLiteral("forbidden_field"),
+                                QStringLiteral("Only the owner or a broker admin may change %1")
+                                    .arg(spec.field(name)->label),
+                                name);
+        }
+    }
+    if (!m.baseVersion)
+        return rejected(QStringLiteral("base_version_required"),
+                        QStringLiteral("An update must say which version it was made on"));
+    const qint64 base = *m.baseVersion;
+    if (base < 1 || base > record.version)
+        return rejected(QStringLiteral("bad_base_version"),
+                        QStringLiteral("Version %1 of this record never existed").arg(base));
+
+    // Someone else changed the field after our base, to something other than what we want.
+    QJsonArray conflicts;
+    std::optional<QList<ChangeEntry>> history;
+    for (auto it = m.fields.begin(); it != m.fields.end(); ++it) {
+        const qint64 fieldVersion = record.fieldVersions.value(it.key()).toInteger(0);
+        const QJsonValue theirs = record.data.value(it.key());
+        const QJsonValue theirsOrNull =
+            theirs.isUndefined() ? QJsonValue(QJsonValue::Null) : theirs;
+        if (fieldVersion <= base || theirsOrNull == it.value())
+            continue;
+        if (!history)
+            history = m_log.recordHistoryAfter(record.module, record.id, base);
+        QJsonValue baseValue = QJsonValue::Null;
+        for (const auto& entry : *history) {
+            if (entry.fields.contains(it.key())) {
+                baseValue = entry.fields.value(it.key()).toObject().value(QStringLiteral("old"));
+                break;
+            }
+        }
+        conflicts.append(QJsonObject{{QStringLiteral("field"), it.key()},
+                                     {QStringLiteral("base"), baseValue},
+                                     {QStringLiteral("mine"), it.value()},
+                                     {QStringLiteral("theirs"), theirsOrNull}});
+    }
+    if (!conflicts.isEmpty())
+        return {{QStringLiteral("status"), QStringLiteral("conflict")},
+                {QStringLiteral("kind"), QStringLiteral("fields")},
+                {QStringLiteral("module"), record.module},
+                {QStringLiteral("id"), record.id},
+                {QStringLiteral("version"), record.version},
+                {QStringLiteral("conflicts"), conflicts},
+                {QStringLiteral("record"), record.toJson(who, spec)}};
+
+    QJsonObject changed;
+    for (auto it = m.fields.begin(); it != m.fields.end(); ++it) {
+        const QJsonValue current = record.data.value(it.key());
+        const QJsonValue old = current.isUndefined() ? QJsonValue(QJsonValue::Null) : current;
+        if (old != it.value())
+            changed.insert(it.key(), QJsonObject{{QStringLiteral("old"), old},
+                                                 {QStringLiteral("new"), it.value()}});
+    }
+    if (changed.isEmpty())
+        return applied(record, 0, who, spec); // nothing to do: no new version, no seq
+
+    record.version += 1;
+    record.updatedAt = now();
+    record.updatedBy = who.userId;
+    for (auto it = changed.begin(); it != changed.end(); ++it) {
+        const QJsonValue value = it.value().toObject().value(QStringLiteral("new"));
+        if (value.isNull())
+            record.data.remove(it.key());
+        else
+            record.data.insert(it.key(), value);
+        record.fieldVersions.insert(it.key(), record.version);
+    }
+    ChangeEntry entry = newChange(who, m, record, QStringLiteral("updated"));
+    entry.fields = changed;
+    if (!m_records.update(record) || !m_log.append(entry))
+        return storageError();
+    change = entry;
+    return applied(record, entry.seq, who, spec);
+}
+
+QJsonObject MutationService::remove(const Identity& who, const Mutation& m, StoredRecord record,
+                                    std::optional<ChangeEntry>& change)
+{
+    if (record.deleted)
+        return deletedConflict(record, m);
+    record.deleted = true;
+    record.version += 1;
+    record.updatedAt = now();
+    record.updatedBy = who.userId;
+    ChangeEntry entry = newChange(who, m, record, QStringLiteral("deleted"));
+    if (!m_records.update(record) || !m_log.append(entry))
+        return storageError();
+    change = entry;
+    return {{QStringLiteral("status"), QStringLiteral("applied")},
+            {QStringLiteral("module"), record.module},
+            {QStringLiteral("id"), record.id},
+            {QStringLiteral("version"), record.version},
+            {QStringLiteral("seq"), entry.seq},
+            {QStringLiteral("deleted"), true}};
+}
+
+} // namespace crm

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "server/storage/changeentry.h"
+#include "server/storage/identity.h"
+#include "server/storage/mutation.h"
+
+#include <optional>
+#include <QJsonObject>
+
+namespace crm {
+
+class ChangeLog;
+class Database;
+class RecordStore;
+struct ModuleSpec;
+struct StoredRecord;
+
+// Applies mutations exactly once, field by field:
+//  - the last mutation id per client and every result are stored in the change's transaction,
+//    so a resend is answered "duplicate" with the original result and never applied twice;
+//  - permanent errors and conflicts are stored as results too: no client is stuck behind one;
+//  - fields nobody touched since baseVersion merge; a field changed by someone else in between
+//    is a conflict (base / mine / theirs) and nothing of that mutation is applied.
+// Result "status": applied | duplicate | conflict | rejected | error (storage trouble: retry).
+class MutationService
+{
+public:
+    struct Outcome
+    {
+        QJsonObject result;
+        std::optional<ChangeEntry> change; // to fan out when something was committed
+    };
+
+    MutationService(Database& db, RecordStore& records, ChangeLog& log);
+
+    Outcome apply(const Identity& who, const Mutation& mutation);
+
+private:
+    // Each returns the result; a committed change is left in `change`.
+    QJsonObject create(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                       std::optional<ChangeEntry>& change);
+    QJsonObject update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                       StoredRecord record, std::optional<ChangeEntry>& change);
+    QJsonObject remove(const Identity& who, const Mutation& m, StoredRecord record,
+                       std::optional<ChangeEntry>& change);
+    std::optional<QJsonObject> previousResult(const Identity& who, const Mutation& m,
+                                              qint64* lastMutationId);
+    bool recordResult(const Identity& who, const Mutation& m, const QJsonObject& result);
+    ChangeEntry newChange(const Identity& who, const Mutation& m, const StoredRecord& record,
+                          const QString& kind);
+
+    Database& m_db;
+    RecordStore& m_records;
+    ChangeLog& m_log;
+};
+
+} // namespace crm

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "server/storage/identity.h"
+
+#include <chrono>
+#include <optional>
+#include <QByteArray>
+#include <QString>
+
+namespace crm {
+
+class Database;
+class UserDirectory;
+
+// Short-lived access tokens (JWT, HS256 through libjwt, alg pinned, expiry checked) and
+// long-lived refresh tokens (random, stored as a BLAKE2b hash, rotated on every use; reusing a
+// rotated token revokes all of that user's refresh tokens, since it means one was stolen).
+class TokenService
+{
+public:
+    struct Lifetimes
+    {
+        std::chrono::seconds access{15 * 60};
+        std::chrono::seconds refresh{30 * 24 * 3600};
+    };
+    struct Tokens
+    {
+        QString accessToken;
+        QString refreshToken;
+        qint64 accessExpiresAt = 0; // seconds since the epoch
+    };
+    enum class Verdict
+    {
+        Valid,
+        Expired,
+        Invalid
+    };
+
+    TokenService(Database& db, QByteArray secret, Lifetimes lifetimes);
+
+    // The signing secret lives in DATA_DIR/jwt-secret, 0600, created on first start.
+    static QByteArray loadOrCreateSecret(const QString& dataDir, QString* error);
+
+    Tokens issue(const Identity& identity);
+    // Rotates: the old refresh token stops working. errorCode: auth_invalid or auth_expired.
+    std::optional<Tokens> refresh(const QString& refreshToken, UserDirectory& users,
+                                  Identity* identity, QString* errorCode);
+    bool revoke(const QString& refreshToken);
+    Verdict verify(const QString& accessToken, Identity* identity, qint64* expiresAt) const;
+
+    const Lifetimes& lifetimes() const { return m_lifetimes; }
+
+private:
+    QString signAccessToken(const Identity& identity, qint64 expiresAt) const;
+    QString storeRefreshToken(const QString& userId);
+
+    Database& m_db;
+    QByteArray m_secret;
+    Lifetimes m_lifetimes;
+};
+
+} // namespace crm

@@ -1,0 +1,457 @@
+// crm-server storage on a real SQLite file: users, tokens, and the exactly-once mutation engine.
+#include "models/schema/recordschema.h"
+#include "server/storage/changelog.h"
+#include "server/storage/database.h"
+#include "server/storage/mutationservice.h"
+#include "server/storage/recordstore.h"
+#include "server/storage/tokenservice.h"
+#include "server/storage/userdirectory.h"
+
+#include <catch2/catch.hpp>
+#include <memory>
+#include <QFile>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QUuid>
+
+using namespace crm;
+using namespace std::chrono_literals;
+
+namespace {
+
+// A brokerage with two teams: Ana and Ben in "North", Cleo in "South", Dee the broker admin.
+struct Brokerage
+{
+    Brokerage()
+    {
+        REQUIRE(dir.isValid());
+        QString error;
+        db = Database::open(dir.filePath(QStringLiteral("crm.db")), &error);
+        INFO(error.toStdString());
+        REQUIRE(db);
+        users = std::make_unique<UserDirectory>(*db);
+        brokerage = users->addBrokerage(QStringLiteral("Harbor Realty"));
+        north = users->addTeam(brokerage, QStringLiteral("North"));
+        south = users->addTeam(brokerage, QStringLiteral("South"));
+        ana = add(QStringLiteral("ana@harbor.test"), QStringLiteral("Ana"), north,
+                  Identity::Role::Agent);
+        ben = add(QStringLiteral("ben@harbor.test"), QStringLiteral("Ben"), north,
+                  Identity::Role::Agent);
+        cleo = add(QStringLiteral("cleo@harbor.test"), QStringLiteral("Cleo"), south,
+                   Identity::Role::Agent);
+        dee = add(QStringLiteral("dee@harbor.test"), QStringLiteral("Dee"), north,
+                  Identity::Role::BrokerAdmin);
+        records = std::make_unique<RecordStore>(*db);
+        log = std::make_unique<ChangeLog>(*db);
+        mutations = std::make_unique<MutationService>(*db, *records, *log);
+    }
+
+    Identity add(const QString& email, const QString& name, const QString& team,
+                 Identity::Role role)
+    {
+        QString error;
+        const auto id = users->addUser(brokerage, team, email, name, role,
+                                       QStringLiteral("correct horse battery"), &error);
+        INFO(error.toStdString());
+        REQUIRE(id);
+        return users->findById(*id)->identity;
+    }
+
+    QJsonObject mutate(const Identity& who, const QString& clientId, qint64 mutationId,
+                       const QString& op, const QString& id, const QJsonObject& fields,
+                       std::optional<qint64> base = std::nullopt,
+                       const QString& module = QStringLiteral("escrows"))
+    {
+        QJsonObject json{{QStringLiteral("module"), module},
+                         {QStringLiteral("op"), op},
+                         {QStringLiteral("id"), id},
+                         {QStringLiteral("mutationId"), mutationId},
+                         {QStringLiteral("fields"), fields}};
+        if (base)
+            json.insert(QStringLiteral("baseVersion"), *base);
+        QString error;
+        const auto mutation = Mutation::fromJson(json, clientId, &error);
+        INFO(error.toStdString());
+        REQUIRE(mutation);
+        auto outcome = mutations->apply(who, *mutation);
+        lastChange = outcome.change;
+        return outcome.result;
+    }
+
+    QTemporaryDir dir;
+    std::unique_ptr<Database> db;
+    std::unique_ptr<UserDirectory> users;
+    std::unique_ptr<RecordStore> records;
+    std::unique_ptr<ChangeLog> log;
+    std::unique_ptr<MutationService> mutations;
+    std::optional<ChangeEntry> lastChange;
+    QString brokerage, north, south;
+    Identity ana, ben, cleo, dee;
+};
+
+QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+QString status(const QJsonObject& result)
+{
+    return result.value(QStringLiteral("status")).toString();
+}
+
+QString errorCode(const QJsonObject& result)
+{
+    return result.value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("code"))
+        .toString();
+}
+
+const QJsonObject kEscrow{{QStringLiteral("number"), QStringLiteral("ESC-1001")},
+                          {QStringLiteral("purchasePrice"), 525000},
+                          {QStringLiteral("myCommission"), 7875.5},
+                          {QStringLiteral("status"), QStringLiteral("open")}};
+
+} // namespace
+
+TEST_CASE("Storage: migrations run once and survive a reopen", "[server][storage]")
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("crm.db"));
+    QString error;
+    {
+        auto db = Database::open(path, &error);
+        REQUIRE(db);
+        CHECK(db->schemaVersion() == 1);
+        UserDirectory(*db).addBrokerage(QStringLiteral("Kept"));
+    }
+    auto db = Database::open(path, &error);
+    REQUIRE(db);
+    CHECK(db->schemaVersion() == 1);
+    CHECK_FALSE(UserDirectory(*db).firstBrokerageId().isEmpty());
+    CHECK_FALSE(Database::open(dir.filePath(QStringLiteral("no/such/dir/x.db")), &error));
+    CHECK_FALSE(error.isEmpty());
+}
+
+TEST_CASE("Users: argon2id passwords, duplicates and disabled accounts", "[server][auth]")
+{
+    Brokerage b;
+    CHECK(
+        UserDirectory::hashPassword(QStringLiteral("x")).startsWith(QStringLiteral("$argon2id$")));
+    CHECK(b.users->authenticate(QStringLiteral("ANA@harbor.test"),
+                                QStringLiteral("correct horse battery")));
+    CHECK_FALSE(
+        b.users->authenticate(QStringLiteral("ana@harbor.test"), QStringLiteral("wrong password")));
+    CHECK_FALSE(b.users->authenticate(QStringLiteral("nobody@harbor.test"),
+                                      QStringLiteral("correct horse battery")));
+    QString error;
+    CHECK_FALSE(b.users->addUser(b.brokerage, b.north, QStringLiteral("ana@harbor.test"),
+                                 QStringLiteral("Ana 2"), Identity::Role::Agent,
+                                 QStringLiteral("long enough pw"), &error));
+    CHECK(error.contains(QStringLiteral("exists")));
+    CHECK_FALSE(b.users->addUser(b.brokerage, b.north, QStringLiteral("short@harbor.test"),
+                                 QStringLiteral("S"), Identity::Role::Agent,
+                                 QStringLiteral("short"), &error));
+    CHECK(b.users->setDisabled(QStringLiteral("ana@harbor.test"), true));
+    CHECK_FALSE(b.users->authenticate(QStringLiteral("ana@harbor.test"),
+                                      QStringLiteral("correct horse battery")));
+    CHECK(b.users->list().size() == 4);
+}
+
+TEST_CASE("Tokens: JWT verified, expiry and tampering caught, refresh rotated", "[server][auth]")
+{
+    Brokerage b;
+    QString error;
+    const QByteArray secret = TokenService::loadOrCreateSecret(b.dir.path(), &error);
+    REQUIRE(secret.size() == 32);
+    QFile secretFile(b.dir.filePath(QStringLiteral("jwt-secret")));
+    const auto others = QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup |
+                        QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther;
+    CHECK((secretFile.permissions() & others) == 0);
+    CHECK(secretFile.permissions().testFlag(QFileDevice::ReadOwner));
+    CHECK(TokenService::loadOrCreateSecret(b.dir.path(), &error) == secret);
+
+    TokenService tokens(*b.db, secret, {});
+    const auto issued = tokens.issue(b.ana);
+    Identity who;
+    CHECK(tokens.verify(issued.accessToken, &who, nullptr) == TokenService::Verdict::Valid);
+    CHECK(who.userId == b.ana.userId);
+    CHECK(who.teamId == b.north);
+
+    SECTION("tampered, foreign and alg=none tokens are invalid")
+    {
+        QString tampered = issued.accessToken;
+        tampered[tampered.size() - 3] = tampered[tampered.size() - 3] == u'A' ? u'B' : u'A';
+        CHECK(tokens.verify(tampered, &who, nullptr) == TokenService::Verdict::Invalid);
+        TokenService other(*b.db, QByteArray(32, 'x'), {});
+        CHECK(other.verify(issued.accessToken, &who, nullptr) == TokenService::Verdict::Invalid);
+        const QString header = QString::fromLatin1(
+            QByteArray(R"({"alg":"none","typ":"JWT"})")
+                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        const QString payload = issued.accessToken.section(u'.', 1, 1);
+        CHECK(tokens.verify(header + u'.' + payload + u'.', &who, nullptr) ==
+              TokenService::Verdict::Invalid);
+        CHECK(tokens.verify(QStringLiteral("garbage"), &who, nullptr) ==
+              TokenService::Verdict::Invalid);
+        CHECK(tokens.verify(QString(10000, u'a'), &who, nullptr) == TokenService::Verdict::Invalid);
+    }
+    SECTION("expired")
+    {
+        TokenService shortLived(*b.db, secret,
+                                {std::chrono::seconds(-1), std::chrono::seconds(60)});
+        CHECK(shortLived.verify(shortLived.issue(b.ana).accessToken, &who, nullptr) ==
+              TokenService::Verdict::Expired);
+    }
+    SECTION("refresh rotates; reusing a rotated token revokes the family")
+    {
+        QString code;
+        const auto second = tokens.refresh(issued.refreshToken, *b.users, &who, &code);
+        REQUIRE(second);
+        CHECK(second->refreshToken != issued.refreshToken);
+        CHECK_FALSE(tokens.refresh(issued.refreshToken, *b.users, &who, &code)); // reuse
+        CHECK(code == QStringLiteral("auth_invalid"));
+        CHECK_FALSE(tokens.refresh(second->refreshToken, *b.users, &who, &code)); // family revoked
+    }
+    SECTION("revoked and disabled")
+    {
+        CHECK(tokens.revoke(issued.refreshToken));
+        QString code;
+        CHECK_FALSE(tokens.refresh(issued.refreshToken, *b.users, &who, &code));
+        const auto fresh = tokens.issue(b.ana);
+        b.users->setDisabled(QStringLiteral("ana@harbor.test"), true);
+        CHECK_FALSE(tokens.refresh(fresh.refreshToken, *b.users, &who, &code));
+    }
+}
+
+TEST_CASE("Mutations: create gets the next seq and is logged", "[server][mutations]")
+{
+    Brokerage b;
+    const QString id = newId();
+    const auto result =
+        b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id, kEscrow);
+    REQUIRE(status(result) == QStringLiteral("applied"));
+    CHECK(result.value(QStringLiteral("version")).toInt() == 1);
+    CHECK(result.value(QStringLiteral("seq")).toInt() == 1);
+    REQUIRE(b.lastChange);
+    CHECK(b.lastChange->kind == QStringLiteral("created"));
+    CHECK(b.log->lastSeq(b.brokerage) == 1);
+    const auto history = b.log->since(b.brokerage, 0, 10);
+    REQUIRE(history.size() == 1);
+    CHECK(history[0]
+              .fields.value(QStringLiteral("purchasePrice"))
+              .toObject()
+              .value(QStringLiteral("new"))
+              .toInt() == 525000);
+    CHECK(history[0].userName == QStringLiteral("Ana"));
+}
+
+TEST_CASE("Mutations: a resend is a duplicate with the original result, applied once",
+          "[server][mutations]")
+{
+    Brokerage b;
+    const QString id = newId();
+    const auto first =
+        b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id, kEscrow);
+    const auto again =
+        b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id, kEscrow);
+    CHECK(status(again) == QStringLiteral("duplicate"));
+    CHECK(again.value(QStringLiteral("original")).toObject() == first);
+    CHECK_FALSE(b.lastChange);
+    CHECK(b.log->lastSeq(b.brokerage) == 1);
+
+    SECTION("another user cannot borrow the clientId")
+    {
+        const auto stolen =
+            b.mutate(b.ben, QStringLiteral("c-ana"), 2, QStringLiteral("update"), id,
+                     {{QStringLiteral("status"), QStringLiteral("pending")}}, 1);
+        CHECK(errorCode(stolen) == QStringLiteral("client_id_in_use"));
+    }
+    SECTION("a gap is applied and reported")
+    {
+        const auto gap = b.mutate(b.ana, QStringLiteral("c-ana"), 5, QStringLiteral("update"), id,
+                                  {{QStringLiteral("status"), QStringLiteral("pending")}}, 1);
+        CHECK(status(gap) == QStringLiteral("applied"));
+        CHECK(gap.value(QStringLiteral("gapAfter")).toInt() == 1);
+    }
+}
+
+TEST_CASE("Mutations: invalid input is rejected, nothing applied, and marked processed",
+          "[server][mutations][validation]")
+{
+    Brokerage b;
+    struct Case
+    {
+        QString module;
+        QJsonObject fields;
+        QString code;
+    };
+    const QList<Case> cases{
+        {QStringLiteral("yachts"), kEscrow, QStringLiteral("unknown_module")},
+        {QStringLiteral("escrows"),
+         {{QStringLiteral("number"), QStringLiteral("E")}, {QStringLiteral("hullColour"), 1}},
+         QStringLiteral("unknown_field")},
+        {QStringLiteral("escrows"), {{QStringLiteral("number"), 12}}, QStringLiteral("wrong_type")},
+        {QStringLiteral("escrows"),
+         {{QStringLiteral("number"), QStringLiteral("E")},
+          {QStringLiteral("status"), QStringLiteral("maybe")}},
+         QStringLiteral("not_in_enum")},
+        {QStringLiteral("escrows"),
+         {{QStringLiteral("number"), QString(33, u'9')}},
+         QStringLiteral("too_long")},
+        {QStringLiteral("escrows"),
+         {{QStringLiteral("number"), QStringLiteral("E")}, {QStringLiteral("purchasePrice"), -5}},
+         QStringLiteral("out_of_range")},
+        {QStringLiteral("escrows"),
+         {{QStringLiteral("number"), QStringLiteral("E")},
+          {QStringLiteral("closeDate"), QStringLiteral("31/12/2026")}},
+         QStringLiteral("bad_format")},
+        {QStringLiteral("escrows"),
+         {{QStringLiteral("purchasePrice"), 1}},
+         QStringLiteral("required")},
+        {QStringLiteral("leads"),
+         {{QStringLiteral("name"), QStringLiteral("L")},
+          {QStringLiteral("email"), QStringLiteral("not an email")}},
+         QStringLiteral("bad_format")},
+        {QStringLiteral("listings"),
+         {{QStringLiteral("address"), QStringLiteral("1 Main")}, {QStringLiteral("beds"), 2.5}},
+         QStringLiteral("wrong_type")},
+    };
+    qint64 mutationId = 0;
+    for (const auto& c : cases) {
+        INFO(c.code.toStdString());
+        const auto result =
+            b.mutate(b.ana, QStringLiteral("c-ana"), ++mutationId, QStringLiteral("create"),
+                     newId(), c.fields, std::nullopt, c.module);
+        CHECK(status(result) == QStringLiteral("rejected"));
+        CHECK(errorCode(result) == c.code);
+        CHECK_FALSE(b.lastChange);
+    }
+    CHECK(b.log->lastSeq(b.brokerage) == 0);
+    // Processed: the resend of the last one is a duplicate, and the next one goes through.
+    CHECK(status(b.mutate(b.ana, QStringLiteral("c-ana"), mutationId, QStringLiteral("create"),
+                          newId(), {})) == QStringLiteral("duplicate"));
+    CHECK(status(b.mutate(b.ana, QStringLiteral("c-ana"), mutationId + 1, QStringLiteral("create"),
+                          newId(), kEscrow)) == QStringLiteral("applied"));
+}
+
+TEST_CASE("Mutations: concurrent edits merge by field, conflict on the same field",
+          "[server][mutations][conflicts]")
+{
+    Brokerage b;
+    const QString id = newId();
+    REQUIRE(status(b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id,
+                            kEscrow)) == QStringLiteral("applied"));
+
+    // Both made their edit on version 1.
+    const auto anaEdit = b.mutate(b.ana, QStringLiteral("c-ana"), 2, QStringLiteral("update"), id,
+                                  {{QStringLiteral("purchasePrice"), 530000}}, 1);
+    REQUIRE(status(anaEdit) == QStringLiteral("applied"));
+    CHECK(anaEdit.value(QStringLiteral("version")).toInt() == 2);
+
+    SECTION("different fields merge silently")
+    {
+        const auto benEdit =
+            b.mutate(b.ben, QStringLiteral("c-ben"), 1, QStringLiteral("update"), id,
+                     {{QStringLiteral("status"), QStringLiteral("pending")}}, 1);
+        REQUIRE(status(benEdit) == QStringLiteral("applied"));
+        CHECK(benEdit.value(QStringLiteral("version")).toInt() == 3);
+        const auto record = b.records->find(QStringLiteral("escrows"), id);
+        CHECK(record->data.value(QStringLiteral("purchasePrice")).toInt() == 530000);
+        CHECK(record->data.value(QStringLiteral("status")) == QStringLiteral("pending"));
+    }
+    SECTION("the same field conflicts with base, mine and theirs; nothing is applied")
+    {
+        const auto benEdit =
+            b.mutate(b.ben, QStringLiteral("c-ben"), 1, QStringLiteral("update"), id,
+                     {{QStringLiteral("purchasePrice"), 540000},
+                      {QStringLiteral("status"), QStringLiteral("pending")}},
+                     1);
+        REQUIRE(status(benEdit) == QStringLiteral("conflict"));
+        CHECK(benEdit.value(QStringLiteral("kind")) == QStringLiteral("fields"));
+        CHECK(benEdit.value(QStringLiteral("version")).toInt() == 2);
+        const auto conflicts = benEdit.value(QStringLiteral("conflicts")).toArray();
+        REQUIRE(conflicts.size() == 1);
+        const auto conflict = conflicts[0].toObject();
+        CHECK(conflict.value(QStringLiteral("field")) == QStringLiteral("purchasePrice"));
+        CHECK(conflict.value(QStringLiteral("base")).toInt() == 525000);
+        CHECK(conflict.value(QStringLiteral("mine")).toInt() == 540000);
+        CHECK(conflict.value(QStringLiteral("theirs")).toInt() == 530000);
+        const auto record = b.records->find(QStringLiteral("escrows"), id);
+        CHECK(record->version == 2);
+        CHECK(record->data.value(QStringLiteral("status")) == QStringLiteral("open"));
+        // Resolving means a new mutation on the current version.
+        CHECK(status(b.mutate(b.ben, QStringLiteral("c-ben"), 2, QStringLiteral("update"), id,
+                              {{QStringLiteral("purchasePrice"), 540000}}, 2)) ==
+              QStringLiteral("applied"));
+    }
+    SECTION("the same new value is no conflict")
+    {
+        CHECK(status(b.mutate(b.ben, QStringLiteral("c-ben"), 1, QStringLiteral("update"), id,
+                              {{QStringLiteral("purchasePrice"), 530000}}, 1)) ==
+              QStringLiteral("applied"));
+    }
+    SECTION("editing or deleting a deleted record is a conflict of its own kind")
+    {
+        REQUIRE(status(b.mutate(b.ana, QStringLiteral("c-ana"), 3, QStringLiteral("delete"), id, {},
+                                2)) == QStringLiteral("applied"));
+        const auto edit = b.mutate(b.ben, QStringLiteral("c-ben"), 1, QStringLiteral("update"), id,
+                                   {{QStringLiteral("status"), QStringLiteral("closed")}}, 1);
+        CHECK(status(edit) == QStringLiteral("conflict"));
+        CHECK(edit.value(QStringLiteral("kind")) == QStringLiteral("deleted"));
+        CHECK(b.mutate(b.ben, QStringLiteral("c-ben"), 2, QStringLiteral("delete"), id, {}, 1)
+                  .value(QStringLiteral("kind")) == QStringLiteral("deleted"));
+    }
+}
+
+TEST_CASE("Mutations: other teams' records do not exist; sensitive fields are guarded",
+          "[server][mutations][visibility]")
+{
+    Brokerage b;
+    const QString id = newId();
+    REQUIRE(status(b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id,
+                            kEscrow)) == QStringLiteral("applied"));
+    const auto spec = RecordSchema::instance().module(QStringLiteral("escrows"));
+
+    CHECK(errorCode(b.mutate(b.cleo, QStringLiteral("c-cleo"), 1, QStringLiteral("update"), id,
+                             {{QStringLiteral("status"), QStringLiteral("closed")}}, 1)) ==
+          QStringLiteral("not_found"));
+    CHECK(errorCode(b.mutate(b.ben, QStringLiteral("c-ben"), 1, QStringLiteral("update"), id,
+                             {{QStringLiteral("myCommission"), 1}}, 1)) ==
+          QStringLiteral("forbidden_field"));
+    CHECK(status(b.mutate(b.dee, QStringLiteral("c-dee"), 1, QStringLiteral("update"), id,
+                          {{QStringLiteral("myCommission"), 8000}}, 1)) ==
+          QStringLiteral("applied"));
+
+    const auto record = *b.records->find(QStringLiteral("escrows"), id);
+    CHECK(record.toJson(b.ana, *spec)
+              .value(QStringLiteral("fields"))
+              .toObject()
+              .value(QStringLiteral("myCommission"))
+              .toInt() == 8000);
+    const auto forBen = record.toJson(b.ben, *spec);
+    CHECK(forBen.value(QStringLiteral("fields"))
+              .toObject()
+              .value(QStringLiteral("myCommission"))
+              .isNull());
+    CHECK(forBen.value(QStringLiteral("masked")).toArray() ==
+          QJsonArray{QStringLiteral("myCommission")});
+
+    const auto change = b.log->since(b.brokerage, 1, 10).value(0);
+    CHECK_FALSE(change.toEvent(b.ben, *spec)
+                    .value(QStringLiteral("fields"))
+                    .toObject()
+                    .contains(QStringLiteral("myCommission")));
+    CHECK(change.toEvent(b.dee, *spec)
+              .value(QStringLiteral("fields"))
+              .toObject()
+              .value(QStringLiteral("myCommission"))
+              .toInt() == 8000);
+    CHECK(change.isVisibleTo(b.ben));
+    CHECK_FALSE(change.isVisibleTo(b.cleo));
+    CHECK(change.isVisibleTo(b.dee));
+
+    qint64 total = 0;
+    CHECK(b.records->list(b.ben, QStringLiteral("escrows"), 0, 50, &total).size() == 1);
+    CHECK(b.records->list(b.cleo, QStringLiteral("escrows"), 0, 50, &total).isEmpty());
+    CHECK(total == 0);
+}
