@@ -15,6 +15,7 @@
 #include <QJsonObject>
 #include <QLoggingCategory>
 #include <QProcess>
+#include <QTemporaryDir>
 #include <QTimer>
 #include <vector>
 
@@ -79,10 +80,25 @@ void benchCodec(double seconds)
 
 int benchAcks(int count)
 {
+    // A throwaway crm-server with one user, and an access token for them.
+    QTemporaryDir dataDir;
+    const QStringList data{QStringLiteral("--data"), dataDir.path()};
+    QProcess admin;
+    admin.start(QStringLiteral(CRM_SERVER_PATH),
+                data + QStringList{QStringLiteral("user"), QStringLiteral("add"),
+                                   QStringLiteral("bench@bench.test")});
+    admin.write("bench password\n");
+    admin.closeWriteChannel();
+    admin.waitForFinished();
+    admin.start(QStringLiteral(CRM_SERVER_PATH),
+                data + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
+                                   QStringLiteral("bench@bench.test")});
+    admin.waitForFinished();
+    const QString token = QString::fromLatin1(admin.readAllStandardOutput().trimmed());
+
     QProcess server;
     server.start(QStringLiteral(CRM_SERVER_PATH),
-                 {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--token"),
-                  QStringLiteral("bench")});
+                 data + QStringList{QStringLiteral("--port"), QStringLiteral("0")});
     if (!server.waitForStarted() || !server.waitForReadyRead(5000)) {
         std::fprintf(stderr, "cannot start crm-server at %s\n", CRM_SERVER_PATH);
         return 1;
@@ -94,9 +110,7 @@ int benchAcks(int count)
     config.serverUrl = url;
     config.watchNetwork = false;
     ConnectionManager manager(config);
-    manager.setAuthProvider([] {
-        return QJsonObject{{QStringLiteral("token"), QStringLiteral("bench")}};
-    });
+    manager.setAuthProvider([token] { return QJsonObject{{QStringLiteral("token"), token}}; });
 
     std::vector<double> rounds;
     rounds.reserve(static_cast<size_t>(count));

@@ -10,8 +10,11 @@ build="${CRM_BUILD_DIR:-$root/build}"
 
 out="$root/demo-output"
 mkdir -p "$out"
-token="demo-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
-"$build/server/crm-server" --port 0 --token "$token" >"$out/crm-server.log" 2>&1 &
+data="$out/server-data"
+server=("$build/server/crm-server" --data "$data")
+# The demo brokerage (every demo user's password is printed in the log), served on a free port.
+# Access tokens live 8 hours here so the window stays signed in while you look around.
+"${server[@]}" --seed-demo --port 0 --access-ttl 28800 >"$out/crm-server.log" 2>&1 &
 server_pid=$!
 trap 'kill $server_pid 2>/dev/null || true' EXIT
 for _ in $(seq 50); do
@@ -21,6 +24,7 @@ done
 url=$(grep -o 'http://[0-9.:]*' "$out/crm-server.log" | head -n1)
 [ -n "$url" ] || { cat "$out/crm-server.log"; echo "crm-server did not start" >&2; exit 1; }
 echo "crm-server is running at $url (log: $out/crm-server.log)"
+token=$("${server[@]}" token issue alex@harbor.demo)
 
 "$build/app/crm-cli" ping --server "$url" --token "$token" --count 20
 

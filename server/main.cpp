@@ -1,19 +1,80 @@
-// crm-server: the brokerage's collaboration backend. This build serves the transport: the
-// Socket.IO v4 endpoint with token auth, health, and an echo for connectivity checks. Records,
-// change log and presence arrive with the server issue (see docs/protocol.md).
-#include "server/socketio/socketioserver.h"
+// crm-server: the brokerage's collaboration backend.
+//   crm-server [--data DIR] [--db URL] [--host H] [--port P] [--seed-demo]     serve
+//   crm-server user add EMAIL --name NAME --team TEAM --role ROLE   (password on stdin)
+//   crm-server user list | user disable EMAIL | user enable EMAIL
+//   crm-server token issue EMAIL                                    (prints an access token)
+#include "server/crmserver.h"
+#include "server/demodata.h"
+#include "server/storage/userdirectory.h"
 
 #include <cstdio>
 #include <QCommandLineParser>
 #include <QCoreApplication>
-#include <QHttpServer>
-#include <QJsonArray>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QRandomGenerator>
-#include <QTcpServer>
+#include <QStandardPaths>
+#include <QTextStream>
 
 using namespace crm;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("crm-server", text);
+}
+
+int fail(const QString& message)
+{
+    std::fprintf(stderr, "crm-server: %s\n", qPrintable(message));
+    return 1;
+}
+
+int userCommand(CrmServer& server, const QStringList& args, const QCommandLineParser& parser,
+                const QCommandLineOption& name, const QCommandLineOption& team,
+                const QCommandLineOption& role)
+{
+    UserDirectory& users = server.users();
+    const QString verb = args.value(1);
+    if (verb == QStringLiteral("list")) {
+        for (const auto& user : users.list()) {
+            std::printf("%-32s %-24s %-13s %s\n", qPrintable(user.email),
+                        qPrintable(user.identity.displayName),
+                        qPrintable(Identity::roleName(user.identity.role)),
+                        user.disabled ? "disabled" : "active");
+        }
+        return 0;
+    }
+    const QString email = args.value(2);
+    if (email.isEmpty())
+        return fail(tr("user %1 needs an email address").arg(verb));
+    if (verb == QStringLiteral("disable") || verb == QStringLiteral("enable")) {
+        if (!users.setDisabled(email, verb == QStringLiteral("disable")))
+            return fail(tr("no user %1").arg(email));
+        return 0;
+    }
+    if (verb != QStringLiteral("add"))
+        return fail(tr("unknown user command '%1' (add, list, disable, enable)").arg(verb));
+    Identity::Role userRole = Identity::Role::Agent;
+    if (!Identity::roleFromName(parser.value(role), &userRole))
+        return fail(tr("role must be agent, team-lead or broker-admin"));
+    QString brokerage = users.firstBrokerageId();
+    if (brokerage.isEmpty())
+        brokerage = users.addBrokerage(QStringLiteral("Brokerage"));
+    QString teamId = users.teamIdByName(brokerage, parser.value(team));
+    if (teamId.isEmpty())
+        teamId = users.addTeam(brokerage, parser.value(team));
+    // The password comes on stdin so it never shows in `ps` or the shell history.
+    const QString password = QTextStream(stdin).readLine();
+    QString error;
+    const auto id = users.addUser(brokerage, teamId, email,
+                                  parser.value(name).isEmpty() ? email : parser.value(name),
+                                  userRole, password, &error);
+    if (!id)
+        return fail(error);
+    std::printf("%s\n", qPrintable(*id));
+    return 0;
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -22,75 +83,77 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(
-        QCoreApplication::translate("main", "CRM collaboration server"));
+    parser.setApplicationDescription(tr("CRM collaboration server.\n\nCommands: (none) serve; "
+                                        "user add|list|disable|enable; token issue EMAIL"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption hostOption(QStringLiteral("host"),
-                                  QCoreApplication::translate("main", "Address to listen on."),
+    parser.addPositionalArgument(QStringLiteral("command"), tr("Optional: user or token."));
+    const QCommandLineOption data(
+        QStringLiteral("data"), tr("Data folder (database, signing secret)."),
+        QStringLiteral("dir"), QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
+    const QCommandLineOption db(QStringLiteral("db"),
+                                tr("Database: empty for SQLite in the data folder, or "
+                                   "postgresql://user:password@host:port/name."),
+                                QStringLiteral("url"));
+    const QCommandLineOption host(QStringLiteral("host"), tr("Address to listen on."),
                                   QStringLiteral("address"), QStringLiteral("127.0.0.1"));
-    QCommandLineOption portOption(QStringLiteral("port"),
-                                  QCoreApplication::translate("main", "Port (0 picks a free one)."),
+    const QCommandLineOption port(QStringLiteral("port"), tr("Port (0 picks a free one)."),
                                   QStringLiteral("port"), QStringLiteral("8787"));
-    QCommandLineOption tokenOption(
-        QStringLiteral("token"),
-        QCoreApplication::translate("main", "Access token clients must present (development)."),
-        QStringLiteral("token"));
-    QCommandLineOption pingOption(QStringLiteral("ping-interval"),
-                                  QCoreApplication::translate("main", "Ping interval in ms."),
+    const QCommandLineOption ping(QStringLiteral("ping-interval"), tr("Ping interval in ms."),
                                   QStringLiteral("ms"), QStringLiteral("25000"));
-    parser.addOptions({hostOption, portOption, tokenOption, pingOption});
+    const QCommandLineOption accessTtl(QStringLiteral("access-ttl"),
+                                       tr("Access token lifetime in seconds."), QStringLiteral("s"),
+                                       QStringLiteral("900"));
+    const QCommandLineOption seed(QStringLiteral("seed-demo"),
+                                  tr("Create the demo brokerage if the database is empty."));
+    const QCommandLineOption name(QStringLiteral("name"), tr("user add: display name."),
+                                  QStringLiteral("name"));
+    const QCommandLineOption team(QStringLiteral("team"), tr("user add: team name."),
+                                  QStringLiteral("team"), QStringLiteral("Team"));
+    const QCommandLineOption role(QStringLiteral("role"),
+                                  tr("user add: agent, team-lead or broker-admin."),
+                                  QStringLiteral("role"), QStringLiteral("agent"));
+    parser.addOptions({data, db, host, port, ping, accessTtl, seed, name, team, role});
     parser.process(app);
 
-    QString token = parser.value(tokenOption);
-    if (token.isEmpty())
-        token = QString::number(QRandomGenerator::system()->generate64(), 36);
+    CrmServerOptions options;
+    options.dataDir = parser.value(data);
+    options.database = parser.value(db);
+    options.host = QHostAddress(parser.value(host));
+    options.port = static_cast<quint16>(parser.value(port).toUInt());
+    options.socket.pingInterval =
+        std::chrono::milliseconds(std::max(100, parser.value(ping).toInt()));
+    options.lifetimes.access = std::chrono::seconds(std::max(10, parser.value(accessTtl).toInt()));
 
-    QHttpServer http;
-    SocketIoServerOptions options;
-    options.pingInterval = std::chrono::milliseconds(parser.value(pingOption).toInt());
-    SocketIoServer socketServer(&http, options);
-    socketServer.setAuthenticator([token](const QJsonObject& auth) {
-        if (auth.value(QStringLiteral("token")).toString() == token)
-            return SocketIoServer::AuthDecision{
-                true,
-                {{QStringLiteral("clientId"), auth.value(QStringLiteral("clientId"))}},
-                {},
-                {}};
-        return SocketIoServer::AuthDecision{
-            false,
-            {},
-            QStringLiteral("invalid token"),
-            {{QStringLiteral("code"), QStringLiteral("auth_invalid")}}};
-    });
-    QObject::connect(&socketServer, &SocketIoServer::sessionConnected, &socketServer,
-                     [](SocketIoServerSession* session) {
-                         QObject::connect(
-                             session, &SocketIoServerSession::eventReceived, session,
-                             [session](const QString& event, const QJsonArray& args, qint64 ackId) {
-                                 if (event == QStringLiteral("echo"))
-                                     session->sendAck(ackId, args);
-                             });
-                     });
+    CrmServer server;
+    QString error;
+    if (!server.open(options, &error))
+        return fail(error);
 
-    http.route(QStringLiteral("/health"), [&socketServer] {
-        return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
-                           {QStringLiteral("version"), QStringLiteral(CRM_VERSION)},
-                           {QStringLiteral("connections"), socketServer.connectedCount()}};
-    });
-
-    const auto port = http.listen(QHostAddress(parser.value(hostOption)),
-                                  static_cast<quint16>(parser.value(portOption).toUInt()));
-    if (port == 0) {
-        std::fprintf(stderr, "crm-server: cannot listen on %s:%s\n",
-                     qPrintable(parser.value(hostOption)), qPrintable(parser.value(portOption)));
-        return 1;
+    const QStringList args = parser.positionalArguments();
+    if (args.value(0) == QStringLiteral("user"))
+        return userCommand(server, args, parser, name, team, role);
+    if (args.value(0) == QStringLiteral("token")) {
+        const auto user = server.users().findByEmail(args.value(2));
+        if (args.value(1) != QStringLiteral("issue") || !user || user->disabled)
+            return fail(tr("usage: token issue EMAIL (an enabled user)"));
+        std::printf("%s\n", qPrintable(server.tokens().issue(user->identity).accessToken));
+        return 0;
     }
+    if (!args.isEmpty())
+        return fail(tr("unknown command '%1'").arg(args.first()));
+
+    if (parser.isSet(seed) && server.users().firstBrokerageId().isEmpty()) {
+        if (!DemoData::seed(server, &error))
+            return fail(error);
+        std::printf("seeded the demo brokerage (password for every demo user: %s)\n",
+                    DemoData::kPassword);
+    }
+    if (!server.listen(&error))
+        return fail(error);
     // One machine-readable line so scripts and tests can find the port.
-    std::printf("crm-server listening on http://%s:%u\n", qPrintable(parser.value(hostOption)),
-                port);
-    if (!parser.isSet(tokenOption))
-        std::printf("access token: %s\n", qPrintable(token));
+    std::printf("crm-server listening on http://%s:%u\n", qPrintable(options.host.toString()),
+                server.port());
     std::fflush(stdout);
     return app.exec();
 }

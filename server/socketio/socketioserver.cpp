@@ -48,8 +48,8 @@ void SocketIoServer::acceptPending()
         m_sessions.append(session);
         connect(session, &SocketIoServerSession::connectRequested, this,
                 [this, session](const QJsonObject& auth) {
-                    const AuthDecision decision =
-                        m_authenticator ? m_authenticator(auth) : AuthDecision{true, {}, {}, {}};
+                    const AuthDecision decision = m_authenticator ? m_authenticator(session, auth)
+                                                                  : AuthDecision{true, {}, {}, {}};
                     if (!decision.accepted) {
                         session->refuseConnect(decision.message, decision.errorData);
                         return;

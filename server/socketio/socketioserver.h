@@ -26,7 +26,8 @@ public:
         QString message;       // CONNECT_ERROR message when refused
         QJsonObject errorData; // CONNECT_ERROR data, e.g. {"code": "auth_invalid"}
     };
-    using Authenticator = std::function<AuthDecision(const QJsonObject& auth)>;
+    using Authenticator =
+        std::function<AuthDecision(SocketIoServerSession* session, const QJsonObject& auth)>;
 
     SocketIoServer(QHttpServer* http, SocketIoServerOptions options, QObject* parent = nullptr);
 

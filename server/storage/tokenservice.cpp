@@ -167,15 +167,18 @@ std::optional<TokenService::Tokens> TokenService::refresh(const QString& refresh
     *errorCode = QStringLiteral("auth_invalid");
     auto query = m_db.query();
     if (!m_db.exec(query,
-                   QStringLiteral("SELECT id, user_id, expires_at, revoked_at FROM refresh_tokens "
-                                  "WHERE token_hash = ?"),
+                   QStringLiteral("SELECT id, user_id, expires_at, revoked_at, replaced_by FROM "
+                                  "refresh_tokens WHERE token_hash = ?"),
                    {tokenHash(refreshToken)}) ||
         !query.next())
         return std::nullopt;
     const QString id = query.value(0).toString();
     const QString userId = query.value(1).toString();
     const QString expires = query.value(2).toString();
+    if (!query.value(3).isNull() && query.value(4).isNull())
+        return std::nullopt; // signed out
     if (!query.value(3).isNull()) {
+        // A rotated token came back: someone kept a copy. End every session of that user.
         qCWarning(lcAuth) << "rotated refresh token reused for user" << userId
                           << ": revoking all of their sessions";
         auto revokeAll = m_db.query();

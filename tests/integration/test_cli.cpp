@@ -6,6 +6,7 @@
 #include <QJsonObject>
 #include <QProcess>
 #include <QTcpServer>
+#include <QTemporaryDir>
 
 using namespace std::chrono_literals;
 
@@ -27,13 +28,30 @@ Run run(const QString& program, const QStringList& args)
     return {process.exitCode(), process.readAllStandardOutput(), process.readAllStandardError()};
 }
 
+// A real crm-server process with its own data folder, one user, and an access token for them.
 struct ServerProcess
 {
     ServerProcess()
     {
+        REQUIRE(dataDir.isValid());
+        const QStringList data{QStringLiteral("--data"), dataDir.path()};
+        QProcess add;
+        add.start(QStringLiteral(CRM_SERVER_PATH),
+                  data + QStringList{QStringLiteral("user"), QStringLiteral("add"),
+                                     QStringLiteral("cli@harbor.test"), QStringLiteral("--team"),
+                                     QStringLiteral("North")});
+        add.write("long enough password\n");
+        add.closeWriteChannel();
+        REQUIRE(add.waitForFinished(30000));
+        REQUIRE(add.exitCode() == 0);
+        const auto issued = run(QStringLiteral(CRM_SERVER_PATH),
+                                data + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
+                                                   QStringLiteral("cli@harbor.test")});
+        REQUIRE(issued.exitCode == 0);
+        token = QString::fromLatin1(issued.out.trimmed());
+
         process.start(QStringLiteral(CRM_SERVER_PATH),
-                      {QStringLiteral("--port"), QStringLiteral("0"), QStringLiteral("--token"),
-                       QStringLiteral("cli-token")});
+                      data + QStringList{QStringLiteral("--port"), QStringLiteral("0")});
         REQUIRE(process.waitForStarted());
         QByteArray out;
         REQUIRE(crm::test::waitUntil([&] {
@@ -48,8 +66,10 @@ struct ServerProcess
         if (!process.waitForFinished(3000))
             process.kill();
     }
+    QTemporaryDir dataDir;
     QProcess process;
     QString url;
+    QString token;
 };
 
 } // namespace
@@ -57,11 +77,10 @@ struct ServerProcess
 TEST_CASE("crm-cli ping reports round trips against crm-server", "[cli]")
 {
     ServerProcess server;
-    const auto result =
-        run(QStringLiteral(CRM_CLI_PATH),
-            {QStringLiteral("ping"), QStringLiteral("--server"), server.url,
-             QStringLiteral("--token"), QStringLiteral("cli-token"), QStringLiteral("--count"),
-             QStringLiteral("25"), QStringLiteral("--json")});
+    const auto result = run(QStringLiteral(CRM_CLI_PATH),
+                            {QStringLiteral("ping"), QStringLiteral("--server"), server.url,
+                             QStringLiteral("--token"), server.token, QStringLiteral("--count"),
+                             QStringLiteral("25"), QStringLiteral("--json")});
     INFO(result.err.toStdString());
     REQUIRE(result.exitCode == 0);
     const auto json = QJsonDocument::fromJson(result.out).object();
@@ -104,7 +123,28 @@ TEST_CASE("crm-server answers health and refuses a taken port", "[cli][server]")
     ServerProcess server;
     CHECK(server.url.startsWith(QStringLiteral("http://127.0.0.1:")));
     const QString port = server.url.section(u':', -1);
-    const auto second = run(QStringLiteral(CRM_SERVER_PATH), {QStringLiteral("--port"), port});
+    QTemporaryDir other;
+    const auto second =
+        run(QStringLiteral(CRM_SERVER_PATH),
+            {QStringLiteral("--data"), other.path(), QStringLiteral("--port"), port});
     CHECK(second.exitCode == 1);
     CHECK(second.err.contains("cannot listen"));
+}
+
+TEST_CASE("crm-server user commands refuse bad input with a clear message", "[cli][server]")
+{
+    QTemporaryDir dir;
+    const QStringList data{QStringLiteral("--data"), dir.path()};
+    auto result = run(QStringLiteral(CRM_SERVER_PATH),
+                      data + QStringList{QStringLiteral("user"), QStringLiteral("add"),
+                                         QStringLiteral("x@harbor.test"), QStringLiteral("--role"),
+                                         QStringLiteral("emperor")});
+    CHECK(result.exitCode == 1);
+    CHECK(result.err.contains("role must be"));
+    result = run(QStringLiteral(CRM_SERVER_PATH),
+                 data + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
+                                    QStringLiteral("nobody@harbor.test")});
+    CHECK(result.exitCode == 1);
+    result = run(QStringLiteral(CRM_SERVER_PATH), data + QStringList{QStringLiteral("frobnicate")});
+    CHECK(result.exitCode == 1);
 }

@@ -44,7 +44,7 @@ bool TestSocketIoServer::listen(quint16 port)
 {
     m_http = std::make_unique<QHttpServer>();
     m_endpoint = std::make_unique<SocketIoServer>(m_http.get(), m_options);
-    m_endpoint->setAuthenticator([this](const QJsonObject& auth) {
+    m_endpoint->setAuthenticator([this](SocketIoServerSession*, const QJsonObject& auth) {
         ++m_sessionsOpened;
         m_authPayloads.append(auth);
         if (!m_refusalMessage.isEmpty())

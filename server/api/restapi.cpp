@@ -1,0 +1,364 @@
+#include "server/api/restapi.h"
+
+#include "models/schema/recordschema.h"
+#include "server/socketio/socketioserver.h"
+#include "server/storage/changelog.h"
+#include "server/storage/database.h"
+#include "server/storage/mutationservice.h"
+#include "server/storage/recordstore.h"
+#include "server/storage/tokenservice.h"
+#include "server/storage/userdirectory.h"
+#include "server/sync/synchub.h"
+
+#include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrlQuery>
+#include <QUuid>
+
+namespace crm {
+
+namespace {
+
+using Status = QHttpServerResponder::StatusCode;
+using Method = QHttpServerRequest::Method;
+
+QHttpServerResponse errorResponse(Status status, const QString& code, const QString& message,
+                                  const QJsonObject& details = {})
+{
+    QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
+    if (!details.isEmpty())
+        error.insert(QStringLiteral("details"), details);
+    return QHttpServerResponse(QJsonObject{{QStringLiteral("error"), error}}, status);
+}
+
+QHttpServerResponse methodNotAllowed()
+{
+    return errorResponse(Status::MethodNotAllowed, QStringLiteral("method_not_allowed"),
+                         QStringLiteral("This method is not supported here"));
+}
+
+QJsonObject tokensJson(const TokenService::Tokens& tokens, const Identity& identity)
+{
+    return {{QStringLiteral("accessToken"), tokens.accessToken},
+            {QStringLiteral("refreshToken"), tokens.refreshToken},
+            {QStringLiteral("expiresAt"), tokens.accessExpiresAt},
+            {QStringLiteral("user"), identity.toJson()}};
+}
+
+// Maps a mutation result onto HTTP, keeping the result itself as the body.
+QHttpServerResponse mutationResponse(const QJsonObject& result, bool creating)
+{
+    const QString status = result.value(QStringLiteral("status")).toString();
+    const QString code =
+        result.value(QStringLiteral("error")).toObject().value(QStringLiteral("code")).toString();
+    Status http = Status::Ok;
+    if (status == QStringLiteral("applied"))
+        http = creating ? Status::Created : Status::Ok;
+    else if (status == QStringLiteral("conflict"))
+        http = Status::Conflict;
+    else if (status == QStringLiteral("error"))
+        http = Status::ServiceUnavailable;
+    else if (status == QStringLiteral("rejected"))
+        http = code == QStringLiteral("not_found") ? Status::NotFound
+               : code == QStringLiteral("forbidden_field") ||
+                       code == QStringLiteral("client_id_in_use")
+                   ? Status::Forbidden
+                   : Status::UnprocessableEntity;
+    QHttpServerResponse response(result, http);
+    if (result.contains(QStringLiteral("version")))
+        response.addHeader(
+            QByteArrayLiteral("ETag"),
+            '"' + QByteArray::number(result.value(QStringLiteral("version")).toInteger()) + '"');
+    return response;
+}
+
+} // namespace
+
+RestApi::RestApi(QHttpServer& http, Services services) : m_s(services)
+{
+    registerRoutes(http);
+}
+
+void RestApi::registerRoutes(QHttpServer& http)
+{
+    // QtHttpServer answers a method it has no route for with 404; routes take any method and
+    // say 405 themselves, which is what a client needs to hear.
+    http.route(QStringLiteral("/api/health"),
+               [this](const QHttpServerRequest&) { return health(); });
+    http.route(QStringLiteral("/api/login"), [this](const QHttpServerRequest& request) {
+        return request.method() == Method::Post ? login(request) : methodNotAllowed();
+    });
+    http.route(QStringLiteral("/api/token/refresh"), [this](const QHttpServerRequest& request) {
+        return request.method() == Method::Post ? refresh(request) : methodNotAllowed();
+    });
+    http.route(QStringLiteral("/api/logout"), [this](const QHttpServerRequest& request) {
+        return request.method() == Method::Post ? logout(request) : methodNotAllowed();
+    });
+    http.route(QStringLiteral("/api/me"), [this](const QHttpServerRequest& request) {
+        return request.method() == Method::Get ? me(request) : methodNotAllowed();
+    });
+    http.route(QStringLiteral("/api/changes"), [this](const QHttpServerRequest& request) {
+        return request.method() == Method::Get ? changes(request) : methodNotAllowed();
+    });
+    http.route(QStringLiteral("/api/records/<arg>"),
+               [this](const QString& module, const QHttpServerRequest& request) {
+                   if (request.method() == Method::Get)
+                       return listRecords(module, request);
+                   if (request.method() == Method::Post)
+                       return mutate(module, QString(), request);
+                   return methodNotAllowed();
+               });
+    http.route(QStringLiteral("/api/records/<arg>/<arg>"),
+               [this](const QString& module, const QString& id, const QHttpServerRequest& request) {
+                   if (request.method() == Method::Get)
+                       return getRecord(module, id, request);
+                   if (request.method() == Method::Patch || request.method() == Method::Delete)
+                       return mutate(module, id, request);
+                   return methodNotAllowed();
+               });
+}
+
+std::optional<Identity> RestApi::authenticate(const QHttpServerRequest& request,
+                                              std::optional<Response>& failure)
+{
+    const QByteArray header = request.value(QByteArrayLiteral("authorization"));
+    if (!header.startsWith("Bearer ")) {
+        failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_missing"),
+                                QStringLiteral("Send Authorization: Bearer <access token>"));
+        return std::nullopt;
+    }
+    Identity identity;
+    const auto verdict =
+        m_s.tokens.verify(QString::fromLatin1(header.mid(7).trimmed()), &identity, nullptr);
+    if (verdict == TokenService::Verdict::Expired) {
+        failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_expired"),
+                                QStringLiteral("The access token expired; refresh it"));
+        return std::nullopt;
+    }
+    const auto user = verdict == TokenService::Verdict::Valid ? m_s.users.findById(identity.userId)
+                                                              : std::nullopt;
+    if (!user || user->disabled) {
+        failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_invalid"),
+                                QStringLiteral("The access token is not valid"));
+        return std::nullopt;
+    }
+    return user->identity;
+}
+
+std::optional<QJsonObject> RestApi::jsonBody(const QHttpServerRequest& request,
+                                             std::optional<Response>& failure)
+{
+    if (request.body().size() > kMaxBody) {
+        failure =
+            errorResponse(Status::PayloadTooLarge, QStringLiteral("too_large"),
+                          QStringLiteral("Request bodies are limited to %1 bytes").arg(kMaxBody));
+        return std::nullopt;
+    }
+    QJsonParseError error{};
+    const auto doc = QJsonDocument::fromJson(request.body(), &error);
+    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
+        failure = errorResponse(Status::BadRequest, QStringLiteral("bad_json"),
+                                QStringLiteral("The body must be a JSON object"));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+QHttpServerResponse RestApi::health()
+{
+    return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
+                       {QStringLiteral("version"), QStringLiteral(CRM_VERSION)},
+                       {QStringLiteral("schemaVersion"), m_s.db.schemaVersion()},
+                       {QStringLiteral("connections"), m_s.endpoint.connectedCount()}};
+}
+
+QHttpServerResponse RestApi::login(const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto body = jsonBody(request, failure);
+    if (!body)
+        return std::move(*failure);
+    const auto user = m_s.users.authenticate(body->value(QStringLiteral("email")).toString(),
+                                             body->value(QStringLiteral("password")).toString());
+    if (!user)
+        return errorResponse(Status::Unauthorized, QStringLiteral("invalid_credentials"),
+                             QStringLiteral("Wrong email or password, or the account is disabled"));
+    return tokensJson(m_s.tokens.issue(user->identity), user->identity);
+}
+
+QHttpServerResponse RestApi::refresh(const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto body = jsonBody(request, failure);
+    if (!body)
+        return std::move(*failure);
+    Identity identity;
+    QString code;
+    const auto tokens = m_s.tokens.refresh(body->value(QStringLiteral("refreshToken")).toString(),
+                                           m_s.users, &identity, &code);
+    if (!tokens)
+        return errorResponse(Status::Unauthorized, code,
+                             QStringLiteral("The refresh token is not valid any more; sign in"));
+    return tokensJson(*tokens, identity);
+}
+
+QHttpServerResponse RestApi::logout(const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto body = jsonBody(request, failure);
+    if (!body)
+        return std::move(*failure);
+    m_s.tokens.revoke(body->value(QStringLiteral("refreshToken")).toString());
+    return QHttpServerResponse(Status::NoContent);
+}
+
+QHttpServerResponse RestApi::me(const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto identity = authenticate(request, failure);
+    if (!identity)
+        return std::move(*failure);
+    return identity->toJson();
+}
+
+QHttpServerResponse RestApi::listRecords(const QString& module, const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto identity = authenticate(request, failure);
+    if (!identity)
+        return std::move(*failure);
+    const ModuleSpec* spec = RecordSchema::instance().module(module);
+    if (!spec)
+        return errorResponse(Status::NotFound, QStringLiteral("unknown_module"),
+                             QStringLiteral("There is no module '%1'").arg(module));
+    const QUrlQuery query(request.url());
+    const int offset = std::max(0, query.queryItemValue(QStringLiteral("offset")).toInt());
+    const int requested = query.queryItemValue(QStringLiteral("limit")).toInt();
+    const int limit = requested > 0 ? std::min(requested, 500) : 100;
+    // The seq is read before the page: a change committed in between arrives again through the
+    // stream, and applying it twice is harmless (versions tell).
+    const qint64 seq = m_s.log.lastSeq(identity->brokerageId);
+    qint64 total = 0;
+    QJsonArray items;
+    for (const auto& record : m_s.records.list(*identity, module, offset, limit, &total))
+        items.append(record.toJson(*identity, *spec));
+    return QJsonObject{{QStringLiteral("items"), items},
+                       {QStringLiteral("total"), total},
+                       {QStringLiteral("offset"), offset},
+                       {QStringLiteral("seq"), seq}};
+}
+
+QHttpServerResponse RestApi::getRecord(const QString& module, const QString& id,
+                                       const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto identity = authenticate(request, failure);
+    if (!identity)
+        return std::move(*failure);
+    const ModuleSpec* spec = RecordSchema::instance().module(module);
+    const auto record = spec ? m_s.records.find(module, id) : std::nullopt;
+    if (!record || record->deleted || !identity->canSee(record->brokerageId, record->teamId))
+        return errorResponse(Status::NotFound, QStringLiteral("not_found"),
+                             QStringLiteral("No such record"));
+    QHttpServerResponse response(record->toJson(*identity, *spec));
+    response.addHeader(QByteArrayLiteral("ETag"), '"' + QByteArray::number(record->version) + '"');
+    return response;
+}
+
+QHttpServerResponse RestApi::mutate(const QString& module, const QString& id,
+                                    const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto identity = authenticate(request, failure);
+    if (!identity)
+        return std::move(*failure);
+    const bool creating = request.method() == Method::Post;
+    QJsonObject body;
+    if (request.method() != Method::Delete || !request.body().isEmpty()) {
+        const auto parsed = jsonBody(request, failure);
+        if (!parsed)
+            return std::move(*failure);
+        body = *parsed;
+    }
+
+    QJsonObject json{{QStringLiteral("module"), module},
+                     {QStringLiteral("fields"), body.value(QStringLiteral("fields"))}};
+    json.insert(QStringLiteral("op"), creating ? QStringLiteral("create")
+                                      : request.method() == Method::Patch
+                                          ? QStringLiteral("update")
+                                          : QStringLiteral("delete"));
+    json.insert(QStringLiteral("id"),
+                creating ? body.value(QStringLiteral("id"))
+                               .toString(QUuid::createUuid().toString(QUuid::WithoutBraces))
+                         : id);
+    // Idempotency-Key: "<clientId>:<mutationId>" makes the call exactly-once like a socket one.
+    QString clientId;
+    const QString key = QString::fromUtf8(request.value(QByteArrayLiteral("idempotency-key")));
+    if (!key.isEmpty()) {
+        const qsizetype colon = key.lastIndexOf(u':');
+        bool ok = false;
+        const qint64 mutationId = colon > 0 ? key.mid(colon + 1).toLongLong(&ok) : 0;
+        if (!ok || mutationId < 1)
+            return errorResponse(Status::BadRequest, QStringLiteral("bad_idempotency_key"),
+                                 QStringLiteral("Idempotency-Key must be <clientId>:<mutationId>"));
+        clientId = key.left(colon);
+        json.insert(QStringLiteral("mutationId"), mutationId);
+    }
+    const QByteArray ifMatch = request.value(QByteArrayLiteral("if-match"));
+    if (!ifMatch.isEmpty()) {
+        bool ok = false;
+        const qint64 version =
+            QByteArray(ifMatch).replace('"', "").replace("W/", "").toLongLong(&ok);
+        if (!ok)
+            return errorResponse(Status::BadRequest, QStringLiteral("bad_if_match"),
+                                 QStringLiteral("If-Match must carry a record version"));
+        json.insert(QStringLiteral("baseVersion"), version);
+    } else if (body.contains(QStringLiteral("baseVersion"))) {
+        json.insert(QStringLiteral("baseVersion"), body.value(QStringLiteral("baseVersion")));
+    }
+
+    QString error;
+    const auto mutation = Mutation::fromJson(json, clientId, &error);
+    if (!mutation)
+        return errorResponse(Status::BadRequest, QStringLiteral("bad_request"), error);
+    const auto outcome = m_s.mutations.apply(*identity, *mutation);
+    if (outcome.change)
+        m_s.hub.broadcast(*outcome.change);
+    return mutationResponse(outcome.result, creating);
+}
+
+QHttpServerResponse RestApi::changes(const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto identity = authenticate(request, failure);
+    if (!identity)
+        return std::move(*failure);
+    const QUrlQuery query(request.url());
+    const qint64 since =
+        std::max<qint64>(0, query.queryItemValue(QStringLiteral("since")).toLongLong());
+    const int requested = query.queryItemValue(QStringLiteral("limit")).toInt();
+    const int limit = requested > 0 ? std::min(requested, 1000) : 500;
+    const qint64 last = m_s.log.lastSeq(identity->brokerageId);
+    if (since > last)
+        return errorResponse(Status::Gone, QStringLiteral("rebootstrap"),
+                             QStringLiteral("This server's log does not reach seq %1").arg(since));
+    QJsonArray items;
+    qint64 through = since;
+    for (const auto& change : m_s.log.since(identity->brokerageId, since, limit)) {
+        through = change.seq;
+        const ModuleSpec* spec = RecordSchema::instance().module(change.module);
+        if (!spec || !change.isVisibleTo(*identity))
+            continue;
+        QJsonObject event = change.toEvent(*identity, *spec);
+        event.insert(QStringLiteral("event"), change.eventName(*spec));
+        items.append(event);
+    }
+    return QJsonObject{{QStringLiteral("changes"), items},
+                       {QStringLiteral("through"), through},
+                       {QStringLiteral("lastSeq"), last},
+                       {QStringLiteral("more"), through < last}};
+}
+
+} // namespace crm

@@ -1,0 +1,67 @@
+#pragma once
+
+#include "server/storage/identity.h"
+
+#include <optional>
+#include <QHttpServerResponse>
+#include <QJsonObject>
+
+class QHttpServer;
+class QHttpServerRequest;
+
+namespace crm {
+
+class ChangeLog;
+class Database;
+class MutationService;
+class RecordStore;
+class SocketIoServer;
+class SyncHub;
+class TokenService;
+class UserDirectory;
+
+// The JSON REST half of the protocol (docs/protocol.md, section 6): login and token refresh,
+// paged records, mutations with Idempotency-Key / If-Match, changes since a seq, health.
+class RestApi
+{
+public:
+    struct Services
+    {
+        Database& db;
+        UserDirectory& users;
+        TokenService& tokens;
+        RecordStore& records;
+        ChangeLog& log;
+        MutationService& mutations;
+        SyncHub& hub;
+        SocketIoServer& endpoint;
+    };
+
+    // Largest request body accepted (bytes); larger ones get 413.
+    static constexpr qsizetype kMaxBody = 1 << 20;
+
+    RestApi(QHttpServer& http, Services services);
+
+private:
+    using Response = QHttpServerResponse;
+
+    void registerRoutes(QHttpServer& http);
+    std::optional<Identity> authenticate(const QHttpServerRequest& request,
+                                         std::optional<Response>& failure);
+    static std::optional<QJsonObject> jsonBody(const QHttpServerRequest& request,
+                                               std::optional<Response>& failure);
+
+    Response login(const QHttpServerRequest& request);
+    Response refresh(const QHttpServerRequest& request);
+    Response logout(const QHttpServerRequest& request);
+    Response me(const QHttpServerRequest& request);
+    Response health();
+    Response listRecords(const QString& module, const QHttpServerRequest& request);
+    Response getRecord(const QString& module, const QString& id, const QHttpServerRequest& request);
+    Response mutate(const QString& module, const QString& id, const QHttpServerRequest& request);
+    Response changes(const QHttpServerRequest& request);
+
+    Services m_s;
+};
+
+} // namespace crm

@@ -1,0 +1,75 @@
+#include "server/crmserver.h"
+
+#include "server/api/restapi.h"
+#include "server/socketio/socketioserver.h"
+#include "server/storage/changelog.h"
+#include "server/storage/database.h"
+#include "server/storage/mutationservice.h"
+#include "server/storage/recordstore.h"
+#include "server/storage/userdirectory.h"
+#include "server/sync/synchub.h"
+
+#include <QDir>
+#include <QFile>
+#include <QHttpServer>
+
+namespace crm {
+
+CrmServer::CrmServer(QObject* parent) : QObject(parent) {}
+
+CrmServer::~CrmServer()
+{
+    // Sessions reference the hub and the hub references storage: tear down from the outside in.
+    m_api.reset();
+    m_hub.reset();
+    m_endpoint.reset();
+    m_http.reset();
+}
+
+bool CrmServer::open(const CrmServerOptions& options, QString* error)
+{
+    m_options = options;
+    QDir dir;
+    if (!dir.mkpath(options.dataDir)) {
+        *error = QStringLiteral("cannot create the data folder %1").arg(options.dataDir);
+        return false;
+    }
+    // The folder holds the signing secret and the database: owner only.
+    QFile::setPermissions(options.dataDir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    const QString target = options.database.isEmpty()
+                               ? QDir(options.dataDir).filePath(QStringLiteral("crm.sqlite"))
+                               : options.database;
+    m_db = Database::open(target, error);
+    if (!m_db)
+        return false;
+    const QByteArray secret = TokenService::loadOrCreateSecret(options.dataDir, error);
+    if (secret.size() < 32)
+        return false;
+    m_users = std::make_unique<UserDirectory>(*m_db);
+    m_tokens = std::make_unique<TokenService>(*m_db, secret, options.lifetimes);
+    m_records = std::make_unique<RecordStore>(*m_db);
+    m_log = std::make_unique<ChangeLog>(*m_db);
+    m_mutations = std::make_unique<MutationService>(*m_db, *m_records, *m_log);
+    return true;
+}
+
+bool CrmServer::listen(QString* error)
+{
+    m_http = std::make_unique<QHttpServer>();
+    m_endpoint = std::make_unique<SocketIoServer>(m_http.get(), m_options.socket);
+    m_hub = std::make_unique<SyncHub>(*m_endpoint, *m_tokens, *m_users, *m_log, *m_mutations);
+    m_api = std::make_unique<RestApi>(*m_http,
+                                      RestApi::Services{*m_db, *m_users, *m_tokens, *m_records,
+                                                        *m_log, *m_mutations, *m_hub, *m_endpoint});
+    m_port = m_http->listen(m_options.host, m_options.port);
+    if (m_port == 0) {
+        *error = QStringLiteral("cannot listen on %1:%2")
+                     .arg(m_options.host.toString())
+                     .arg(m_options.port);
+        return false;
+    }
+    return true;
+}
+
+} // namespace crm
