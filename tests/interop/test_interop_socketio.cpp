@@ -1,13 +1,19 @@
 // Interop with the stock npm packages: our ConnectionManager against the `socket.io` server,
 // and the `socket.io-client` against our endpoint.
 #include "realtime/connectionmanager.h"
+#include "server/crmserver.h"
+#include "server/storage/changelog.h"
+#include "server/storage/userdirectory.h"
 #include "support/eventloop.h"
 #include "support/fastconfig.h"
 #include "support/nodepeer.h"
 #include "support/testsocketioserver.h"
 
 #include <catch2/catch.hpp>
+#include <QJsonDocument>
 #include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QUuid>
 
 using namespace crm;
 using namespace std::chrono_literals;
@@ -231,4 +237,43 @@ TEST_CASE("Stock socket.io-client against our endpoint", "[interop][server]")
         CHECK(error.value(QStringLiteral("data")).toObject().value(QStringLiteral("code")) ==
               QStringLiteral("auth_invalid"));
     }
+}
+
+TEST_CASE("Stock socket.io-client speaks crm-server's sync protocol", "[interop][server][sync]")
+{
+    requireNodePeers();
+    QTemporaryDir dir;
+    CrmServer server;
+    CrmServerOptions options;
+    options.dataDir = dir.path();
+    options.port = 0;
+    QString error;
+    REQUIRE(server.open(options, &error));
+    REQUIRE(server.listen(&error));
+    const QString brokerage = server.users().addBrokerage(QStringLiteral("Harbor Realty"));
+    const QString team = server.users().addTeam(brokerage, QStringLiteral("North"));
+    const auto id = server.users().addUser(brokerage, team, QStringLiteral("npm@harbor.test"),
+                                           QStringLiteral("Npm Agent"), Identity::Role::Agent,
+                                           QStringLiteral("long enough password"), &error);
+    REQUIRE(id);
+    const QString token = server.tokens().issue(server.users().findById(*id)->identity).accessToken;
+    const QString recordId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+
+    const auto run = NodePeer::runScript(QStringLiteral("sync-client.js"),
+                                         {QStringLiteral("http://127.0.0.1:%1").arg(server.port()),
+                                          token, QStringLiteral("npm-1"), recordId});
+    INFO(run.stderrText.toStdString());
+    INFO(QJsonDocument(run.result).toJson().toStdString());
+    REQUIRE(run.exitCode == 0);
+    CHECK(run.result.value(QStringLiteral("caughtUpAt")).toInt() == 0);
+    CHECK(run.result.value(QStringLiteral("applied")).toObject().value(QStringLiteral("status")) ==
+          QStringLiteral("applied"));
+    CHECK(
+        run.result.value(QStringLiteral("duplicate")).toObject().value(QStringLiteral("status")) ==
+        QStringLiteral("duplicate"));
+    const auto event = run.result.value(QStringLiteral("event")).toObject();
+    CHECK(event.value(QStringLiteral("id")) == recordId);
+    CHECK(event.value(QStringLiteral("seq")).toInt() == 1);
+    CHECK(event.value(QStringLiteral("clientId")) == QStringLiteral("npm-1"));
+    CHECK(server.changeLog().lastSeq(brokerage) == 1); // applied once
 }

@@ -62,9 +62,13 @@ void NodePeer::kill()
 
 NodePeer::ClientRun NodePeer::runClient(const QString& url, const QString& token)
 {
+    return runScript(QStringLiteral("sio-client.js"), {url, token});
+}
+
+NodePeer::ClientRun NodePeer::runScript(const QString& script, const QStringList& args)
+{
     QProcess process;
-    process.start(QStringLiteral(CRM_NODE_EXECUTABLE),
-                  {interopPath(QStringLiteral("sio-client.js")), url, token});
+    process.start(QStringLiteral(CRM_NODE_EXECUTABLE), QStringList{interopPath(script)} + args);
     ClientRun run;
     if (!waitUntil([&] { return process.state() == QProcess::NotRunning; },
                    std::chrono::seconds(20))) {

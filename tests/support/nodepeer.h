@@ -30,6 +30,8 @@ public:
     };
     // Runs sio-client.js to completion while the event loop keeps serving our side.
     static ClientRun runClient(const QString& url, const QString& token);
+    // Runs any script in tests/interop with these arguments, the same way.
+    static ClientRun runScript(const QString& script, const QStringList& args);
 
 private:
     QProcess m_process;
