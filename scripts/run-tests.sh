@@ -8,4 +8,10 @@ build="${CRM_BUILD_DIR:-$root/build}"
 "$root/scripts/build.sh"
 cd "$build"
 # GUI tests run offscreen; --no-tests=error makes an empty suite a failure, not a pass.
-QT_QPA_PLATFORM=offscreen ctest --output-on-failure --parallel 2 --no-tests=error "$@"
+# pg_virtualenv starts a throwaway PostgreSQL cluster for the storage tests (PG* variables) and
+# drops it afterwards; CRM_REQUIRE_POSTGRES makes its absence a failure instead of a warning.
+# Its own two status lines are filtered out so that ctest's summary stays the last word.
+export QT_QPA_PLATFORM=offscreen CRM_REQUIRE_POSTGRES=1
+set -o pipefail
+pg_virtualenv ctest --output-on-failure --parallel 2 --no-tests=error "$@" |
+    grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) '

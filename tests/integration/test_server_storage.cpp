@@ -6,6 +6,7 @@
 #include "server/storage/recordstore.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
+#include "support/testdatabases.h"
 
 #include <catch2/catch.hpp>
 #include <memory>
@@ -22,11 +23,18 @@ namespace {
 // A brokerage with two teams: Ana and Ben in "North", Cleo in "South", Dee the broker admin.
 struct Brokerage
 {
-    Brokerage()
+    explicit Brokerage(const QString& backend)
     {
         REQUIRE(dir.isValid());
         QString error;
-        db = Database::open(dir.filePath(QStringLiteral("crm.db")), &error);
+        const QString target = test::databaseTarget(backend, dir.path(), &error);
+        if (target.isEmpty()) {
+            if (test::postgresRequired())
+                FAIL(error.toStdString());
+            WARN(error.toStdString());
+            return;
+        }
+        db = Database::open(target, &error);
         INFO(error.toStdString());
         REQUIRE(db);
         users = std::make_unique<UserDirectory>(*db);
@@ -135,7 +143,11 @@ TEST_CASE("Storage: migrations run once and survive a reopen", "[server][storage
 
 TEST_CASE("Users: argon2id passwords, duplicates and disabled accounts", "[server][auth]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     CHECK(
         UserDirectory::hashPassword(QStringLiteral("x")).startsWith(QStringLiteral("$argon2id$")));
     CHECK(b.users->authenticate(QStringLiteral("ANA@harbor.test"),
@@ -160,7 +172,11 @@ TEST_CASE("Users: argon2id passwords, duplicates and disabled accounts", "[serve
 
 TEST_CASE("Tokens: JWT verified, expiry and tampering caught, refresh rotated", "[server][auth]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     QString error;
     const QByteArray secret = TokenService::loadOrCreateSecret(b.dir.path(), &error);
     REQUIRE(secret.size() == 32);
@@ -225,7 +241,11 @@ TEST_CASE("Tokens: JWT verified, expiry and tampering caught, refresh rotated", 
 
 TEST_CASE("Mutations: create gets the next seq and is logged", "[server][mutations]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     const QString id = newId();
     const auto result =
         b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id, kEscrow);
@@ -248,7 +268,11 @@ TEST_CASE("Mutations: create gets the next seq and is logged", "[server][mutatio
 TEST_CASE("Mutations: a resend is a duplicate with the original result, applied once",
           "[server][mutations]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     const QString id = newId();
     const auto first =
         b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id, kEscrow);
@@ -278,7 +302,11 @@ TEST_CASE("Mutations: a resend is a duplicate with the original result, applied 
 TEST_CASE("Mutations: invalid input is rejected, nothing applied, and marked processed",
           "[server][mutations][validation]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     struct Case
     {
         QString module;
@@ -337,7 +365,11 @@ TEST_CASE("Mutations: invalid input is rejected, nothing applied, and marked pro
 TEST_CASE("Mutations: concurrent edits merge by field, conflict on the same field",
           "[server][mutations][conflicts]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     const QString id = newId();
     REQUIRE(status(b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id,
                             kEscrow)) == QStringLiteral("applied"));
@@ -406,7 +438,11 @@ TEST_CASE("Mutations: concurrent edits merge by field, conflict on the same fiel
 TEST_CASE("Mutations: other teams' records do not exist; sensitive fields are guarded",
           "[server][mutations][visibility]")
 {
-    Brokerage b;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
     const QString id = newId();
     REQUIRE(status(b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id,
                             kEscrow)) == QStringLiteral("applied"));
