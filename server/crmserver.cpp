@@ -58,10 +58,12 @@ bool CrmServer::listen(QString* error)
 {
     m_http = std::make_unique<QHttpServer>();
     m_endpoint = std::make_unique<SocketIoServer>(m_http.get(), m_options.socket);
-    m_hub = std::make_unique<SyncHub>(*m_endpoint, *m_tokens, *m_users, *m_log, *m_mutations);
-    m_api = std::make_unique<RestApi>(*m_http,
-                                      RestApi::Services{*m_db, *m_users, *m_tokens, *m_records,
-                                                        *m_log, *m_mutations, *m_hub, *m_endpoint});
+    m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
+                                                        *m_mutations, *m_records, m_metrics},
+                                      m_options.sync);
+    m_api = std::make_unique<RestApi>(*m_http, RestApi::Services{*m_db, *m_users, *m_tokens,
+                                                                 *m_records, *m_log, *m_mutations,
+                                                                 *m_hub, *m_endpoint, m_metrics});
     m_port = m_http->listen(m_options.host, m_options.port);
     if (m_port == 0) {
         *error = QStringLiteral("cannot listen on %1:%2")

@@ -2,6 +2,8 @@
 
 #include "server/socketio/socketioserveroptions.h"
 #include "server/storage/tokenservice.h"
+#include "server/sync/servermetrics.h"
+#include "server/sync/synchub.h"
 
 #include <memory>
 #include <QHostAddress>
@@ -29,6 +31,7 @@ struct CrmServerOptions
     quint16 port = 8787; // 0: any free port
     SocketIoServerOptions socket;
     TokenService::Lifetimes lifetimes;
+    SyncHub::Options sync;
 };
 
 // Everything crm-server is, wired together: storage, auth, REST, the Socket.IO endpoint and the
@@ -65,6 +68,7 @@ private:
     std::unique_ptr<SocketIoServer> m_endpoint;
     std::unique_ptr<SyncHub> m_hub;
     std::unique_ptr<RestApi> m_api;
+    ServerMetrics m_metrics;
     quint16 m_port = 0;
 };
 

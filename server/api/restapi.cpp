@@ -8,6 +8,7 @@
 #include "server/storage/recordstore.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
+#include "server/sync/servermetrics.h"
 #include "server/sync/synchub.h"
 
 #include <QHttpServer>
@@ -87,6 +88,11 @@ void RestApi::registerRoutes(QHttpServer& http)
     // say 405 themselves, which is what a client needs to hear.
     http.route(QStringLiteral("/api/health"),
                [this](const QHttpServerRequest&) { return health(); });
+    // Prometheus text format; scrape it from the machine itself or a trusted network.
+    http.route(QStringLiteral("/metrics"), [this](const QHttpServerRequest&) {
+        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4"),
+                                   m_s.metrics.render(m_s.endpoint.connectedCount()).toUtf8());
+    });
     http.route(QStringLiteral("/api/login"), [this](const QHttpServerRequest& request) {
         return request.method() == Method::Post ? login(request) : methodNotAllowed();
     });
@@ -324,6 +330,7 @@ QHttpServerResponse RestApi::mutate(const QString& module, const QString& id,
     if (!mutation)
         return errorResponse(Status::BadRequest, QStringLiteral("bad_request"), error);
     const auto outcome = m_s.mutations.apply(*identity, *mutation);
+    m_s.metrics.mutation(outcome.result.value(QStringLiteral("status")).toString());
     if (outcome.change)
         m_s.hub.broadcast(*outcome.change);
     return mutationResponse(outcome.result, creating);

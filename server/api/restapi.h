@@ -15,6 +15,7 @@ class ChangeLog;
 class Database;
 class MutationService;
 class RecordStore;
+class ServerMetrics;
 class SocketIoServer;
 class SyncHub;
 class TokenService;
@@ -35,6 +36,7 @@ public:
         MutationService& mutations;
         SyncHub& hub;
         SocketIoServer& endpoint;
+        ServerMetrics& metrics;
     };
 
     // Largest request body accepted (bytes); larger ones get 413.

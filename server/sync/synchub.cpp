@@ -1,22 +1,26 @@
 #include "server/sync/synchub.h"
 
 #include "models/schema/recordschema.h"
-#include "server/socketio/socketioserver.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
+#include "server/storage/recordstore.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
 #include "server/sync/synclogging.h"
 
+#include <climits>
 #include <QDateTime>
+#include <QElapsedTimer>
 
 namespace crm {
 
 namespace {
 
-QJsonObject refusal(const QString& code)
+using AuthDecision = SocketIoServer::AuthDecision;
+
+AuthDecision refused(const QString& message, const QString& code)
 {
-    return {{QStringLiteral("code"), code}};
+    return AuthDecision{false, {}, message, {{QStringLiteral("code"), code}}};
 }
 
 QJsonObject rejectedResult(const QString& code, const QString& message)
@@ -26,37 +30,40 @@ QJsonObject rejectedResult(const QString& code, const QString& message)
              QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
 }
 
+QJsonObject okResult()
+{
+    return {{QStringLiteral("status"), QStringLiteral("ok")}};
+}
+
 } // namespace
 
-SyncHub::SyncHub(SocketIoServer& endpoint, TokenService& tokens, UserDirectory& users,
-                 ChangeLog& log, MutationService& mutations, QObject* parent)
-    : QObject(parent), m_endpoint(endpoint), m_tokens(tokens), m_users(users), m_log(log),
-      m_mutations(mutations)
+SyncHub::SyncHub(Services services, Options options, QObject* parent)
+    : QObject(parent), m_s(services), m_options(options)
 {
-    m_endpoint.setAuthenticator([this](SocketIoServerSession* session, const QJsonObject& auth) {
+    m_presenceTimer.setSingleShot(true);
+    connect(&m_presenceTimer, &QTimer::timeout, this, &SyncHub::flushPresence);
+
+    m_s.endpoint.setAuthenticator([this](SocketIoServerSession* session, const QJsonObject& auth) {
+        const QString token = auth.value(QStringLiteral("token")).toString();
         Identity identity;
         qint64 expiresAt = 0;
-        const auto verdict =
-            m_tokens.verify(auth.value(QStringLiteral("token")).toString(), &identity, &expiresAt);
-        if (auth.value(QStringLiteral("token")).toString().isEmpty())
-            return SocketIoServer::AuthDecision{false,
-                                                {},
-                                                QStringLiteral("token required"),
-                                                refusal(QStringLiteral("auth_missing"))};
-        if (verdict == TokenService::Verdict::Expired)
-            return SocketIoServer::AuthDecision{false,
-                                                {},
-                                                QStringLiteral("token expired"),
-                                                refusal(QStringLiteral("auth_expired"))};
-        const auto user = m_users.findById(identity.userId);
-        if (verdict != TokenService::Verdict::Valid || !user || user->disabled)
-            return SocketIoServer::AuthDecision{false,
-                                                {},
-                                                QStringLiteral("invalid token"),
-                                                refusal(QStringLiteral("auth_invalid"))};
-        Session entry;
-        entry.identity = user->identity;
-        entry.clientId = auth.value(QStringLiteral("clientId")).toString().left(64);
+        const auto verdict = m_s.tokens.verify(token, &identity, &expiresAt);
+        const auto user = verdict == TokenService::Verdict::Valid
+                              ? m_s.users.findById(identity.userId)
+                              : std::nullopt;
+        std::optional<AuthDecision> refusal;
+        if (token.isEmpty())
+            refusal = refused(QStringLiteral("token required"), QStringLiteral("auth_missing"));
+        else if (verdict == TokenService::Verdict::Expired)
+            refusal = refused(QStringLiteral("token expired"), QStringLiteral("auth_expired"));
+        else if (!user || user->disabled)
+            refusal = refused(QStringLiteral("invalid token"), QStringLiteral("auth_invalid"));
+        else
+            refusal = refuseIfOverCap(user->identity);
+        if (refusal) {
+            m_s.metrics.connectRefused();
+            return *refusal;
+        }
         // Told when the token runs out, then closed cleanly; the client reconnects with a
         // refreshed token. The timer belongs to the session and dies with it.
         auto* expiry = new QTimer(session);
@@ -70,15 +77,30 @@ SyncHub::SyncHub(SocketIoServer& endpoint, TokenService& tokens, UserDirectory& 
             session->disconnectClient(QStringLiteral("token expired"));
         });
         expiry->start(std::chrono::milliseconds(std::min<qint64>(msLeft, INT_MAX)));
-        m_sessions.insert(session, entry);
-        return SocketIoServer::AuthDecision{true, user->identity.toJson(), {}, {}};
+        m_sessions.insert(session,
+                          Session{user->identity,
+                                  auth.value(QStringLiteral("clientId")).toString().left(64),
+                                  TokenBucket(m_options.rateBurst, m_options.ratePerSecond)});
+        return AuthDecision{true, user->identity.toJson(), {}, {}};
     });
-    connect(&m_endpoint, &SocketIoServer::sessionConnected, this, &SyncHub::onConnected);
-    connect(&m_endpoint, &SocketIoServer::sessionClosed, this,
-            [this](SocketIoServerSession* session) { m_sessions.remove(session); });
+    connect(&m_s.endpoint, &SocketIoServer::sessionConnected, this, &SyncHub::onConnected);
+    connect(&m_s.endpoint, &SocketIoServer::sessionClosed, this, &SyncHub::onClosed);
 }
 
 SyncHub::~SyncHub() = default;
+
+std::optional<SocketIoServer::AuthDecision> SyncHub::refuseIfOverCap(const Identity& identity)
+{
+    const auto open = std::count_if(m_sessions.cbegin(), m_sessions.cend(), [&](const Session& s) {
+        return s.identity.userId == identity.userId;
+    });
+    if (open < m_options.maxSocketsPerUser)
+        return std::nullopt;
+    return refused(QStringLiteral("too many connections: %1 windows or devices are signed in "
+                                  "already; close one")
+                       .arg(open),
+                   QStringLiteral("too_many_connections"));
+}
 
 void SyncHub::onConnected(SocketIoServerSession* session)
 {
@@ -89,13 +111,30 @@ void SyncHub::onConnected(SocketIoServerSession* session)
             [this, session](const QString& event, const QJsonArray& args, qint64 ackId) {
                 onEvent(session, event, args, ackId);
             });
+    const Identity identity = it->identity;
     const auto since = session->auth().value(QStringLiteral("since"));
-    replay(session, it->identity, since.isDouble() ? since.toInteger(-1) : -1);
+    replay(session, identity, since.isDouble() ? since.toInteger(-1) : -1);
+    m_presence.join(session, identity);
+    session->emitEvent(QStringLiteral("presence:snapshot"),
+                       {QJsonObject{{QStringLiteral("users"), m_presence.snapshot(identity)}}});
+    presenceChanged(identity);
+}
+
+void SyncHub::onClosed(SocketIoServerSession* session)
+{
+    const auto it = m_sessions.constFind(session);
+    if (it == m_sessions.constEnd())
+        return;
+    const Identity identity = it->identity;
+    m_presence.leave(session);
+    m_sessions.remove(session);
+    // A dropped socket leaves at once; a silent one is closed by the ping timeout first.
+    presenceChanged(identity, true);
 }
 
 void SyncHub::replay(SocketIoServerSession* session, const Identity& identity, qint64 since)
 {
-    const qint64 last = m_log.lastSeq(identity.brokerageId);
+    const qint64 last = m_s.log.lastSeq(identity.brokerageId);
     if (since > last) {
         // The client knows a future this server never had (restored backup, other server):
         // its copy cannot be patched, only rebuilt.
@@ -108,15 +147,13 @@ void SyncHub::replay(SocketIoServerSession* session, const Identity& identity, q
     qint64 cursor = since >= 0 ? since : last;
     qint64 delivered = 0;
     while (cursor < last) {
-        const auto batch = m_log.since(identity.brokerageId, cursor, kReplayBatch);
+        const auto batch = m_s.log.since(identity.brokerageId, cursor, kReplayBatch);
         if (batch.isEmpty())
             break;
         QJsonArray changes;
         for (const auto& change : batch) {
-            if (!change.isVisibleTo(identity))
-                continue;
             const ModuleSpec* spec = RecordSchema::instance().module(change.module);
-            if (!spec)
+            if (!spec || !change.isVisibleTo(identity))
                 continue;
             QJsonObject event = change.toEvent(identity, *spec);
             event.insert(QStringLiteral("event"), change.eventName(*spec));
@@ -140,24 +177,36 @@ void SyncHub::replay(SocketIoServerSession* session, const Identity& identity, q
 void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
                       qint64 ackId)
 {
+    auto it = m_sessions.find(session);
+    if (it == m_sessions.end())
+        return;
+    m_s.metrics.eventIn();
+    if (!it->bucket.take()) {
+        // One abusive socket must not cost anyone else: it hears why, then it is closed.
+        qCInfo(lcSync) << "rate limit exceeded by" << it->identity.userId << "; disconnecting";
+        m_s.metrics.rateLimited();
+        session->emitEvent(QStringLiteral("rate:limited"),
+                           {QJsonObject{{QStringLiteral("message"),
+                                         QStringLiteral("Too many messages; reconnect later")}}});
+        session->disconnectClient(QStringLiteral("rate limited"));
+        return;
+    }
     if (event == QStringLiteral("mutate")) {
         handleMutate(session, args, ackId);
-        return;
-    }
-    if (event == QStringLiteral("echo")) {
+    } else if (event.startsWith(QStringLiteral("presence:")) ||
+               event.startsWith(QStringLiteral("record:"))) {
+        handlePresence(session, event, args, ackId);
+    } else if (event == QStringLiteral("echo")) {
         session->sendAck(ackId, args);
-        return;
-    }
-    if (ackId >= 0)
+    } else if (ackId >= 0) {
         session->sendAck(ackId, {rejectedResult(QStringLiteral("unknown_event"),
                                                 QStringLiteral("No such event: %1").arg(event))});
+    }
 }
 
 void SyncHub::handleMutate(SocketIoServerSession* session, const QJsonArray& args, qint64 ackId)
 {
     const auto it = m_sessions.constFind(session);
-    if (it == m_sessions.constEnd())
-        return;
     if (ackId < 0) {
         // Without an ack the client could never learn the outcome: refuse to guess.
         session->emitEvent(
@@ -184,10 +233,86 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QJsonArray& arg
         return;
     }
     const Identity identity = it->identity;
-    const auto outcome = m_mutations.apply(identity, *mutation);
+    const auto outcome = m_s.mutations.apply(identity, *mutation);
+    m_s.metrics.mutation(outcome.result.value(QStringLiteral("status")).toString());
     session->sendAck(ackId, {outcome.result});
     if (outcome.change)
         broadcast(*outcome.change);
+}
+
+void SyncHub::handlePresence(SocketIoServerSession* session, const QString& event,
+                             const QJsonArray& args, qint64 ackId)
+{
+    const Identity identity = m_sessions.value(session).identity;
+    const QJsonObject payload = args.first().toObject();
+    auto answer = [&](const QJsonObject& result) {
+        if (ackId >= 0)
+            session->sendAck(ackId, {result});
+        else if (result.value(QStringLiteral("status")) == QStringLiteral("rejected"))
+            session->emitEvent(QStringLiteral("protocol:error"), {result});
+    };
+    if (event == QStringLiteral("presence:set")) {
+        const QString status = payload.value(QStringLiteral("status")).toString();
+        if (!PresenceRegistry::isValidStatus(status))
+            return answer(rejectedResult(QStringLiteral("bad_status"),
+                                         QStringLiteral("status must be online, away or busy")));
+        m_presence.setStatus(session, status);
+    } else if (event == QStringLiteral("record:subscribe")) {
+        const QString module = payload.value(QStringLiteral("module")).toString();
+        const QString id = payload.value(QStringLiteral("id")).toString();
+        const auto record =
+            RecordSchema::instance().module(module) ? m_s.records.find(module, id) : std::nullopt;
+        if (!record || record->deleted || !identity.canSee(record->brokerageId, record->teamId))
+            return answer(
+                rejectedResult(QStringLiteral("not_found"), QStringLiteral("No such record")));
+        m_presence.setViewing(session, module, id, record->teamId);
+        answer({{QStringLiteral("status"), QStringLiteral("ok")},
+                {QStringLiteral("viewers"), m_presence.viewersOf(module, id, identity.userId)}});
+        presenceChanged(identity);
+        return;
+    } else if (event == QStringLiteral("record:unsubscribe")) {
+        m_presence.setViewing(session, {}, {}, {});
+    } else if (event == QStringLiteral("presence:editing")) {
+        const QJsonValue field = payload.value(QStringLiteral("field"));
+        const ModuleSpec* spec = RecordSchema::instance().module(m_presence.viewingModule(session));
+        if (!m_presence.isViewing(session) || !spec)
+            return answer(rejectedResult(QStringLiteral("not_subscribed"),
+                                         QStringLiteral("Subscribe to the record first")));
+        if (!field.isNull() && (!field.isString() || !spec->field(field.toString())))
+            return answer(
+                rejectedResult(QStringLiteral("unknown_field"), QStringLiteral("No such field")));
+        m_presence.setEditing(session, field.toString());
+    } else {
+        return answer(rejectedResult(QStringLiteral("unknown_event"),
+                                     QStringLiteral("No such event: %1").arg(event)));
+    }
+    answer(okResult());
+    presenceChanged(identity);
+}
+
+void SyncHub::presenceChanged(const Identity& who, bool now)
+{
+    m_pendingPresence.insert(who.userId, who.brokerageId);
+    if (now)
+        flushPresence();
+    else if (!m_presenceTimer.isActive())
+        m_presenceTimer.start(m_options.presenceThrottle);
+}
+
+void SyncHub::flushPresence()
+{
+    const auto users = std::exchange(m_pendingPresence, {});
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (!it.key()->isConnected())
+            continue;
+        for (auto user = users.cbegin(); user != users.cend(); ++user) {
+            // Presence stays inside the brokerage; the registry hides records the recipient
+            // may not see.
+            if (user.value() == it->identity.brokerageId)
+                it.key()->emitEvent(QStringLiteral("presence:update"),
+                                    {m_presence.userPresence(user.key(), it->identity)});
+        }
+    }
 }
 
 void SyncHub::broadcast(const ChangeEntry& change)
@@ -195,11 +320,18 @@ void SyncHub::broadcast(const ChangeEntry& change)
     const ModuleSpec* spec = RecordSchema::instance().module(change.module);
     if (!spec)
         return;
+    QElapsedTimer timer;
+    timer.start();
     const QString name = change.eventName(*spec);
+    std::uint64_t sent = 0;
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it.key()->isConnected() && change.isVisibleTo(it->identity))
+        if (it.key()->isConnected() && change.isVisibleTo(it->identity)) {
             it.key()->emitEvent(name, {change.toEvent(it->identity, *spec)});
+            ++sent;
+        }
     }
+    m_s.metrics.eventsOut(sent);
+    m_s.metrics.fanOut(static_cast<double>(timer.nsecsElapsed()) / 1e9);
 }
 
 } // namespace crm

@@ -1,0 +1,156 @@
+#pragma once
+
+// An in-process crm-server with a small brokerage, and agents connected to it with our own
+// ConnectionManager: shared by the server sync, presence and REST tests.
+#include "realtime/connectionmanager.h"
+#include "server/crmserver.h"
+#include "server/storage/userdirectory.h"
+#include "support/eventloop.h"
+#include "support/fastconfig.h"
+
+#include <catch2/catch.hpp>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QUuid>
+
+namespace crm::test {
+
+using namespace std::chrono_literals;
+
+inline QString newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+struct Server
+{
+    explicit Server(std::chrono::seconds accessLifetime = std::chrono::seconds(900),
+                    SyncHub::Options sync = {})
+    {
+        REQUIRE(dir.isValid());
+        CrmServerOptions options;
+        options.dataDir = dir.path();
+        options.port = 0;
+        options.socket.pingInterval = 200ms;
+        options.socket.pingTimeout = 200ms;
+        options.lifetimes.access = accessLifetime;
+        options.sync = sync;
+        QString error;
+        REQUIRE(server.open(options, &error));
+        REQUIRE(server.listen(&error));
+        auto& users = server.users();
+        const QString brokerage = users.addBrokerage(QStringLiteral("Harbor Realty"));
+        north = users.addTeam(brokerage, QStringLiteral("North"));
+        const QString south = users.addTeam(brokerage, QStringLiteral("South"));
+        ana = add(brokerage, north, QStringLiteral("ana@harbor.test"), Identity::Role::Agent);
+        ben = add(brokerage, north, QStringLiteral("ben@harbor.test"), Identity::Role::Agent);
+        cleo = add(brokerage, south, QStringLiteral("cleo@harbor.test"), Identity::Role::Agent);
+        dee = add(brokerage, north, QStringLiteral("dee@harbor.test"), Identity::Role::BrokerAdmin);
+    }
+
+    Identity add(const QString& brokerage, const QString& team, const QString& email,
+                 Identity::Role role)
+    {
+        QString error;
+        const auto id =
+            server.users().addUser(brokerage, team, email, email.section(u'@', 0, 0), role,
+                                   QStringLiteral("long enough password"), &error);
+        REQUIRE(id);
+        return server.users().findById(*id)->identity;
+    }
+
+    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(server.port())); }
+    QString token(const Identity& who) { return server.tokens().issue(who).accessToken; }
+
+    QTemporaryDir dir;
+    CrmServer server;
+    QString north;
+    Identity ana, ben, cleo, dee;
+};
+
+// One agent's connection: remembers every event, the last seq it applied, and answers acks.
+struct Agent
+{
+    Agent(Server& server, const Identity& who, const QString& id)
+        : token(server.token(who)), clientId(id), manager(test::fastConnectionConfig(server.url()))
+    {
+        manager.setAuthProvider([this] {
+            QJsonObject auth{{QStringLiteral("token"), token},
+                             {QStringLiteral("clientId"), clientId}};
+            if (since >= 0)
+                auth.insert(QStringLiteral("since"), since);
+            return auth;
+        });
+        QObject::connect(
+            &manager, &ConnectionManager::eventReceived, &manager,
+            [this](const QString& event, const QJsonArray& args, const AckResponder&) {
+                const auto payload = args.first().toObject();
+                events.append({event, payload});
+                if (event == QStringLiteral("sync:caught-up"))
+                    since = payload.value(QStringLiteral("seq")).toInteger();
+                if (event == QStringLiteral("sync:changes")) {
+                    for (const auto& change : payload.value(QStringLiteral("changes")).toArray())
+                        since = std::max(
+                            since, change.toObject().value(QStringLiteral("seq")).toInteger());
+                } else if (payload.contains(QStringLiteral("seq")) && event.contains(u':') &&
+                           !event.startsWith(QStringLiteral("sync:"))) {
+                    since = std::max(since, payload.value(QStringLiteral("seq")).toInteger());
+                }
+            });
+    }
+
+    void connect()
+    {
+        manager.start();
+        REQUIRE(waitUntil([&] { return manager.state() == ConnectionState::Online; }));
+        REQUIRE(waitUntil([&] { return has(QStringLiteral("sync:caught-up")); }));
+    }
+    bool has(const QString& event) const { return count(event) > 0; }
+    int count(const QString& event) const
+    {
+        return static_cast<int>(std::count_if(events.begin(), events.end(),
+                                              [&](const auto& e) { return e.first == event; }));
+    }
+    QJsonObject last(const QString& event) const
+    {
+        for (auto it = events.rbegin(); it != events.rend(); ++it)
+            if (it->first == event)
+                return it->second;
+        return {};
+    }
+    QJsonObject mutate(const QJsonObject& mutation)
+    {
+        std::optional<AckOutcome> outcome;
+        manager.emitWithAck(QStringLiteral("mutate"), {mutation},
+                            [&](const AckOutcome& o) { outcome = o; });
+        REQUIRE(waitUntil([&] { return outcome.has_value(); }));
+        REQUIRE(outcome->ok());
+        return outcome->args.first().toObject();
+    }
+    QJsonObject create(const QString& id, const QJsonObject& fields)
+    {
+        return mutate({{QStringLiteral("module"), QStringLiteral("escrows")},
+                       {QStringLiteral("op"), QStringLiteral("create")},
+                       {QStringLiteral("id"), id},
+                       {QStringLiteral("mutationId"), ++mutationId},
+                       {QStringLiteral("fields"), fields}});
+    }
+    QJsonObject update(const QString& id, qint64 base, const QJsonObject& fields)
+    {
+        return mutate({{QStringLiteral("module"), QStringLiteral("escrows")},
+                       {QStringLiteral("op"), QStringLiteral("update")},
+                       {QStringLiteral("id"), id},
+                       {QStringLiteral("mutationId"), ++mutationId},
+                       {QStringLiteral("baseVersion"), base},
+                       {QStringLiteral("fields"), fields}});
+    }
+
+    QString token;
+    QString clientId;
+    qint64 since = 0;
+    qint64 mutationId = 0;
+    ConnectionManager manager;
+    QList<QPair<QString, QJsonObject>> events;
+};
+
+} // namespace crm::test
