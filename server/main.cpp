@@ -113,7 +113,13 @@ int main(int argc, char* argv[])
     const QCommandLineOption role(QStringLiteral("role"),
                                   tr("user add: agent, team-lead or broker-admin."),
                                   QStringLiteral("role"), QStringLiteral("agent"));
-    parser.addOptions({data, db, host, port, ping, accessTtl, seed, name, team, role});
+    const QCommandLineOption maxSockets(QStringLiteral("max-sockets-per-user"),
+                                        tr("Sockets one user may have open at once."),
+                                        QStringLiteral("n"), QStringLiteral("10"));
+    const QCommandLineOption rate(QStringLiteral("rate-limit"),
+                                  tr("Events per second one socket may send (bursts of twice that)."),
+                                  QStringLiteral("n"), QStringLiteral("50"));
+    parser.addOptions({data, db, host, port, ping, accessTtl, seed, name, team, role, maxSockets, rate});
     parser.process(app);
 
     CrmServerOptions options;
@@ -124,6 +130,9 @@ int main(int argc, char* argv[])
     options.socket.pingInterval =
         std::chrono::milliseconds(std::max(100, parser.value(ping).toInt()));
     options.lifetimes.access = std::chrono::seconds(std::max(10, parser.value(accessTtl).toInt()));
+    options.sync.maxSocketsPerUser = std::max(1, parser.value(maxSockets).toInt());
+    options.sync.ratePerSecond = std::max(1.0, parser.value(rate).toDouble());
+    options.sync.rateBurst = 2 * options.sync.ratePerSecond;
 
     CrmServer server;
     QString error;

@@ -46,7 +46,8 @@ public:
     // Drops the TCP connection without any goodbye, as a crashed server would.
     void abort();
 
-    // Diagnostics and fault injection: what a broken or hostile server would do.
+    // Sends an already encoded Engine.IO frame: fan-out encodes an event once for many
+    // sessions. Also how tests make the server send broken frames.
     void sendRawFrame(const QString& frame);
     // Stops pinging and ignores everything the client sends, as a hung process would.
     void setFrozen(bool frozen);

@@ -1,6 +1,7 @@
 #include "server/sync/synchub.h"
 
 #include "models/schema/recordschema.h"
+#include "realtime/socketiocodec.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
@@ -323,12 +324,19 @@ void SyncHub::broadcast(const ChangeEntry& change)
     QElapsedTimer timer;
     timer.start();
     const QString name = change.eventName(*spec);
+    // A recipient's payload depends only on whether it may see sensitive fields, so the event
+    // is encoded at most twice, not once per socket.
+    QString frames[2];
     std::uint64_t sent = 0;
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it.key()->isConnected() && change.isVisibleTo(it->identity)) {
-            it.key()->emitEvent(name, {change.toEvent(it->identity, *spec)});
-            ++sent;
-        }
+        if (!it.key()->isConnected() || !change.isVisibleTo(it->identity))
+            continue;
+        QString& frame = frames[it->identity.seesSensitiveOf(change.ownerId) ? 1 : 0];
+        if (frame.isEmpty())
+            frame = socketio::encodeFrame(
+                socketio::Packet::event(name, {change.toEvent(it->identity, *spec)}));
+        it.key()->sendRawFrame(frame);
+        ++sent;
     }
     m_s.metrics.eventsOut(sent);
     m_s.metrics.fanOut(static_cast<double>(timer.nsecsElapsed()) / 1e9);

@@ -1,0 +1,257 @@
+// Fan-out load: N sockets of one team connected, one writer making M edits; measures the time
+// from sending an edit to each receiver getting its event (p50 / p99 / max) and the server's CPU
+// time, against crm-server and against a stock Node socket.io server doing the same broadcast
+// (tests/interop/bench-server.js), in the same run, and prints the ratio.
+// Usage: bench_fanout [--sockets N] [--edits M] [--interval MS]
+#include "realtime/connectionmanager.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTimer>
+#include <QUuid>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <unistd.h>
+#include <vector>
+
+using namespace crm;
+
+namespace {
+
+struct Options
+{
+    int sockets = 1000;
+    int edits = 200;
+    int intervalMs = 25;
+};
+
+struct Result
+{
+    QString name;
+    std::vector<double> latenciesMs;
+    qint64 expected = 0;
+    double serverCpuSeconds = 0;
+    double wallSeconds = 0;
+    bool ok = false;
+};
+
+bool waitFor(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer timer;
+    timer.start();
+    while (!done()) {
+        if (timer.elapsed() > timeoutMs)
+            return false;
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    }
+    return true;
+}
+
+double cpuSeconds(qint64 pid)
+{
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = stat.readAll().split(' ');
+    if (fields.size() < 15)
+        return 0;
+    return static_cast<double>(fields[13].toLongLong() + fields[14].toLongLong()) /
+           static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+QString runQuiet(const QStringList& args, const QByteArray& input = {})
+{
+    QProcess p;
+    p.start(QStringLiteral(CRM_SERVER_PATH), args);
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
+    p.waitForFinished(60000);
+    return QString::fromUtf8(p.readAllStandardOutput().trimmed());
+}
+
+quint16 readPort(QProcess& server)
+{
+    QByteArray out;
+    waitFor([&] {
+        out += server.readAllStandardOutput();
+        return out.contains('\n');
+    }, 20000);
+    const qsizetype at = out.indexOf("PORT ");
+    if (at >= 0)
+        return static_cast<quint16>(out.mid(at + 5).trimmed().toUInt());
+    return static_cast<quint16>(out.mid(out.lastIndexOf(':') + 1).trimmed().toUInt());
+}
+
+Result measure(const QString& name, QProcess& server, quint16 port, const QString& readerToken,
+               const QString& writerToken, const Options& options)
+{
+    Result result;
+    result.name = name;
+    result.expected = static_cast<qint64>(options.sockets) * options.edits;
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    auto configFor = [&] {
+        ConnectionConfig config;
+        config.serverUrl = url;
+        config.watchNetwork = false;
+        config.detectResume = false;
+        config.connectTimeout = std::chrono::seconds(30);
+        return config;
+    };
+
+    std::vector<QElapsedTimer> sentAt(static_cast<size_t>(options.edits) + 2);
+    std::vector<std::unique_ptr<ConnectionManager>> receivers;
+    for (int i = 0; i < options.sockets; ++i) {
+        auto manager = std::make_unique<ConnectionManager>(configFor());
+        const QString clientId = QStringLiteral("reader-%1").arg(i);
+        manager->setAuthProvider([readerToken, clientId] {
+            return QJsonObject{{QStringLiteral("token"), readerToken}, {QStringLiteral("clientId"), clientId}};
+        });
+        QObject::connect(manager.get(), &ConnectionManager::eventReceived, manager.get(),
+                         [&](const QString& event, const QJsonArray& args, const AckResponder&) {
+                             if (event != QStringLiteral("escrow:updated"))
+                                 return;
+                             const qint64 mid = args.first().toObject().value(QStringLiteral("mutationId")).toInteger();
+                             if (mid >= 2 && mid < static_cast<qint64>(sentAt.size()))
+                                 result.latenciesMs.push_back(
+                                     static_cast<double>(sentAt[static_cast<size_t>(mid)].nsecsElapsed()) / 1e6);
+                         });
+        manager->start();
+        receivers.push_back(std::move(manager));
+    }
+    ConnectionManager writer(configFor());
+    writer.setAuthProvider([writerToken] {
+        return QJsonObject{{QStringLiteral("token"), writerToken}, {QStringLiteral("clientId"), QStringLiteral("bench-writer")}};
+    });
+    writer.start();
+    const bool connected = waitFor([&] {
+        return writer.state() == ConnectionState::Online &&
+               std::all_of(receivers.begin(), receivers.end(), [](const auto& r) {
+                   return r->state() == ConnectionState::Online;
+               });
+    }, 120000);
+    if (!connected) {
+        std::fprintf(stderr, "%s: not all %d sockets connected\n", qPrintable(name), options.sockets);
+        return result;
+    }
+
+    const QString recordId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    qint64 version = 0;
+    bool failed = false;
+    auto send = [&](qint64 mutationId, const QJsonObject& mutation) {
+        std::optional<AckOutcome> ack;
+        sentAt[static_cast<size_t>(mutationId)].start();
+        writer.emitWithAck(QStringLiteral("mutate"), {mutation}, [&](const AckOutcome& o) { ack = o; },
+                           std::chrono::seconds(30));
+        waitFor([&] { return ack.has_value(); }, 60000);
+        if (!ack || !ack->ok()) {
+            failed = true;
+            return;
+        }
+        version = ack->args.first().toObject().value(QStringLiteral("version")).toInteger();
+    };
+    const double cpuBefore = cpuSeconds(server.processId());
+    QElapsedTimer wall;
+    wall.start();
+    send(1, {{QStringLiteral("module"), QStringLiteral("escrows")}, {QStringLiteral("op"), QStringLiteral("create")},
+             {QStringLiteral("id"), recordId}, {QStringLiteral("mutationId"), 1},
+             {QStringLiteral("fields"), QJsonObject{{QStringLiteral("number"), QStringLiteral("ESC-LOAD")}, {QStringLiteral("purchasePrice"), 500000}}}});
+    for (int edit = 0; edit < options.edits && !failed; ++edit) {
+        const qint64 mutationId = edit + 2;
+        send(mutationId, {{QStringLiteral("module"), QStringLiteral("escrows")}, {QStringLiteral("op"), QStringLiteral("update")},
+                          {QStringLiteral("id"), recordId}, {QStringLiteral("mutationId"), mutationId},
+                          {QStringLiteral("baseVersion"), version},
+                          {QStringLiteral("fields"), QJsonObject{{QStringLiteral("purchasePrice"), 500001 + edit}}}});
+        waitFor([] { return false; }, options.intervalMs);
+    }
+    waitFor([&] { return static_cast<qint64>(result.latenciesMs.size()) >= result.expected; }, 60000);
+    result.wallSeconds = static_cast<double>(wall.elapsed()) / 1000.0;
+    result.serverCpuSeconds = cpuSeconds(server.processId()) - cpuBefore;
+    result.ok = !failed;
+    for (auto& r : receivers)
+        r->stop();
+    writer.stop();
+    return result;
+}
+
+void report(const Result& r)
+{
+    auto sorted = r.latenciesMs;
+    std::sort(sorted.begin(), sorted.end());
+    auto pct = [&](double p) {
+        return sorted.empty() ? -1.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
+    };
+    std::printf("%-12s delivered %lld/%lld events: p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
+                "server CPU %.2f s over %.1f s%s\n",
+                qPrintable(r.name), static_cast<long long>(sorted.size()),
+                static_cast<long long>(r.expected), pct(0.5), pct(0.99),
+                sorted.empty() ? -1.0 : sorted.back(), r.serverCpuSeconds, r.wallSeconds,
+                r.ok ? "" : " (FAILED)");
+}
+
+double p99(const Result& r)
+{
+    auto sorted = r.latenciesMs;
+    std::sort(sorted.begin(), sorted.end());
+    return sorted.empty() ? -1 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(0.99 * static_cast<double>(sorted.size())))];
+}
+
+} // namespace
+
+int main(int argc, char* argv[])
+{
+    QCoreApplication app(argc, argv);
+    QLoggingCategory::setFilterRules(QStringLiteral("crm.*.info=false"));
+    Options options;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i + 1 < args.size(); i += 2) {
+        if (args[i] == QStringLiteral("--sockets"))
+            options.sockets = std::max(1, args[i + 1].toInt());
+        else if (args[i] == QStringLiteral("--edits"))
+            options.edits = std::max(1, args[i + 1].toInt());
+        else if (args[i] == QStringLiteral("--interval"))
+            options.intervalMs = std::max(0, args[i + 1].toInt());
+    }
+    std::printf("fan-out: %d receiving sockets in one team, %d edits by one writer, %d ms apart, "
+                "all on loopback; receivers run in this process\n",
+                options.sockets, options.edits, options.intervalMs);
+
+    // crm-server with a writer and a reader of one team.
+    QTemporaryDir data;
+    const QStringList dataArgs{QStringLiteral("--data"), data.path()};
+    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("writer@bench.test"), QStringLiteral("--team"), QStringLiteral("Load")}, "bench password\n");
+    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("reader@bench.test"), QStringLiteral("--team"), QStringLiteral("Load")}, "bench password\n");
+    const QString writerToken = runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"), QStringLiteral("writer@bench.test")});
+    const QString readerToken = runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"), QStringLiteral("reader@bench.test")});
+    QProcess crm;
+    crm.start(QStringLiteral(CRM_SERVER_PATH),
+              dataArgs + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                                     QStringLiteral("--max-sockets-per-user"), QString::number(options.sockets + 10),
+                                     QStringLiteral("--rate-limit"), QStringLiteral("1000")});
+    const Result crmResult = measure(QStringLiteral("crm-server"), crm, readPort(crm), readerToken, writerToken, options);
+    crm.terminate();
+    crm.waitForFinished();
+    report(crmResult);
+
+    QProcess node;
+    node.start(QStringLiteral(CRM_NODE_EXECUTABLE),
+               {QDir(QStringLiteral(CRM_INTEROP_DIR)).filePath(QStringLiteral("bench-server.js"))});
+    const Result nodeResult = measure(QStringLiteral("node socket.io"), node, readPort(node), QStringLiteral("x"), QStringLiteral("x"), options);
+    node.terminate();
+    node.waitForFinished();
+    report(nodeResult);
+
+    if (p99(crmResult) > 0 && p99(nodeResult) > 0)
+        std::printf("ratio crm-server / node p99: %.2f (below 1 means crm-server is faster)\n",
+                    p99(crmResult) / p99(nodeResult));
+    return crmResult.ok && nodeResult.ok ? 0 : 1;
+}
