@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <QSslConfiguration>
 #include <QString>
 #include <QUrl>
 
@@ -38,6 +39,9 @@ struct ConnectionConfig
     // stopped): a tick every interval, a gap of two intervals or more counts as a resume.
     bool detectResume = true;
     Millis resumeCheckInterval{5000};
+
+    // TLS settings for wss:// (e.g. a brokerage's own CA); unset: the system's defaults.
+    std::optional<QSslConfiguration> tls;
 
     QUrl socketUrl() const;
 };

@@ -164,6 +164,8 @@ void ConnectionManager::openLink()
     m_connectStarted.start();
     m_connectTimer.start(m_config.connectTimeout);
     qCDebug(lcConnection) << "opening" << m_config.socketUrl().toString();
+    if (m_config.tls)
+        socket->setSslConfiguration(*m_config.tls);
     socket->open(m_config.socketUrl());
 }
 

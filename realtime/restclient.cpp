@@ -50,6 +50,8 @@ void RestClient::send(const QByteArray& verb, const QString& path, const QJsonVa
         url.setQuery(options.query);
 
     QNetworkRequest request(url);
+    if (m_tls)
+        request.setSslConfiguration(*m_tls);
     request.setRawHeader("Accept", "application/json");
     if (!m_token.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + m_token.toUtf8());

@@ -4,8 +4,10 @@
 
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <QJsonValue>
 #include <QObject>
+#include <QSslConfiguration>
 #include <QUrl>
 #include <QUrlQuery>
 
@@ -37,6 +39,8 @@ public:
     QUrl baseUrl() const { return m_baseUrl; }
     void setBearerToken(const QString& token) { m_token = token; }
     void setTimeout(Millis timeout) { m_timeout = timeout; }
+    // For https:// servers with their own CA; unset: the system's defaults.
+    void setTlsConfiguration(const QSslConfiguration& tls) { m_tls = tls; }
 
     void get(const QString& path, Callback callback, const RequestOptions& options = {});
     void post(const QString& path, const QJsonValue& body, Callback callback,
@@ -54,6 +58,7 @@ private:
     QUrl m_baseUrl;
     QString m_token;
     Millis m_timeout{15000};
+    std::optional<QSslConfiguration> m_tls;
 };
 
 } // namespace crm

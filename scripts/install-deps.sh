@@ -16,7 +16,7 @@ packages=(
     libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libjwt-dev
     # tests: Catch2, a display server for GUI runs, keyring for QtKeychain, PostgreSQL (its
     # pg_virtualenv gives every test run a throwaway cluster)
-    catch2 xvfb xauth dbus gnome-keyring libsecret-1-0 postgresql
+    catch2 xvfb xauth dbus gnome-keyring libsecret-1-0 postgresql openssl
 )
 # Node.js may come from elsewhere on the machine; only install Debian's when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

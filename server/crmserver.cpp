@@ -12,6 +12,8 @@
 #include <QDir>
 #include <QFile>
 #include <QHttpServer>
+#include <QSslCertificate>
+#include <QSslKey>
 
 namespace crm {
 
@@ -64,6 +66,21 @@ bool CrmServer::listen(QString* error)
     m_api = std::make_unique<RestApi>(*m_http, RestApi::Services{*m_db, *m_users, *m_tokens,
                                                                  *m_records, *m_log, *m_mutations,
                                                                  *m_hub, *m_endpoint, m_metrics});
+    if (!m_options.tlsCertificate.isEmpty() || !m_options.tlsKey.isEmpty()) {
+        QFile certFile(m_options.tlsCertificate);
+        QFile keyFile(m_options.tlsKey);
+        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+            *error = QStringLiteral("cannot read the TLS certificate or key");
+            return false;
+        }
+        const QSslCertificate certificate(&certFile, QSsl::Pem);
+        const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
+        if (certificate.isNull() || key.isNull()) {
+            *error = QStringLiteral("the TLS certificate or key is not valid PEM (RSA key)");
+            return false;
+        }
+        m_http->sslSetup(certificate, key);
+    }
     m_port = m_http->listen(m_options.host, m_options.port);
     if (m_port == 0) {
         *error = QStringLiteral("cannot listen on %1:%2")

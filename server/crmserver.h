@@ -32,6 +32,9 @@ struct CrmServerOptions
     SocketIoServerOptions socket;
     TokenService::Lifetimes lifetimes;
     SyncHub::Options sync;
+    // TLS: PEM files; both set to serve https:// and wss:// on the same port.
+    QString tlsCertificate;
+    QString tlsKey;
 };
 
 // Everything crm-server is, wired together: storage, auth, REST, the Socket.IO endpoint and the

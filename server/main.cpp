@@ -116,10 +116,17 @@ int main(int argc, char* argv[])
     const QCommandLineOption maxSockets(QStringLiteral("max-sockets-per-user"),
                                         tr("Sockets one user may have open at once."),
                                         QStringLiteral("n"), QStringLiteral("10"));
-    const QCommandLineOption rate(QStringLiteral("rate-limit"),
-                                  tr("Events per second one socket may send (bursts of twice that)."),
-                                  QStringLiteral("n"), QStringLiteral("50"));
-    parser.addOptions({data, db, host, port, ping, accessTtl, seed, name, team, role, maxSockets, rate});
+    const QCommandLineOption rate(
+        QStringLiteral("rate-limit"),
+        tr("Events per second one socket may send (bursts of twice that)."), QStringLiteral("n"),
+        QStringLiteral("50"));
+    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
+                                     tr("PEM certificate: serve https:// and wss://."),
+                                     QStringLiteral("file"));
+    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), tr("PEM RSA private key."),
+                                    QStringLiteral("file"));
+    parser.addOptions({data, db, host, port, ping, accessTtl, seed, name, team, role, maxSockets,
+                       rate, tlsCert, tlsKey});
     parser.process(app);
 
     CrmServerOptions options;
@@ -133,6 +140,8 @@ int main(int argc, char* argv[])
     options.sync.maxSocketsPerUser = std::max(1, parser.value(maxSockets).toInt());
     options.sync.ratePerSecond = std::max(1.0, parser.value(rate).toDouble());
     options.sync.rateBurst = 2 * options.sync.ratePerSecond;
+    options.tlsCertificate = parser.value(tlsCert);
+    options.tlsKey = parser.value(tlsKey);
 
     CrmServer server;
     QString error;
@@ -161,8 +170,9 @@ int main(int argc, char* argv[])
     if (!server.listen(&error))
         return fail(error);
     // One machine-readable line so scripts and tests can find the port.
-    std::printf("crm-server listening on http://%s:%u\n", qPrintable(options.host.toString()),
-                server.port());
+    std::printf("crm-server listening on %s://%s:%u\n",
+                options.tlsCertificate.isEmpty() ? "http" : "https",
+                qPrintable(options.host.toString()), server.port());
     std::fflush(stdout);
     return app.exec();
 }
