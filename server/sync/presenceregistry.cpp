@@ -29,17 +29,15 @@ bool PresenceRegistry::isValidStatus(const QString& status)
 void PresenceRegistry::join(SessionKey session, const Identity& identity)
 {
     m_sessions.insert(session, SessionState{identity, QStringLiteral("online"), {}, {}, {}, {}});
+    m_byUser.insert(identity.userId, session);
 }
 
 bool PresenceRegistry::leave(SessionKey session)
 {
     const QString user = userOf(session);
     m_sessions.remove(session);
-    for (const auto& state : m_sessions) {
-        if (state.identity.userId == user)
-            return false;
-    }
-    return !user.isEmpty();
+    m_byUser.remove(user, session);
+    return !user.isEmpty() && !m_byUser.contains(user);
 }
 
 void PresenceRegistry::setStatus(SessionKey session, const QString& status)
@@ -92,9 +90,9 @@ QJsonObject PresenceRegistry::userPresence(const QString& userId, const Identity
     int sessions = 0;
     QJsonArray viewing;
     QJsonArray editing;
-    for (const auto& state : m_sessions) {
-        if (state.identity.userId != userId)
-            continue;
+    for (auto key = m_byUser.constFind(userId); key != m_byUser.cend() && key.key() == userId;
+         ++key) {
+        const SessionState& state = m_sessions[key.value()];
         ++sessions;
         presence.insert(QStringLiteral("name"), state.identity.displayName);
         if (statusRank(state.status) > rank) {
@@ -121,14 +119,12 @@ QJsonObject PresenceRegistry::userPresence(const QString& userId, const Identity
 
 QJsonArray PresenceRegistry::snapshot(const Identity& viewer) const
 {
-    QSet<QString> users;
-    for (const auto& state : m_sessions) {
-        if (state.identity.brokerageId == viewer.brokerageId)
-            users.insert(state.identity.userId);
-    }
     QJsonArray out;
-    for (const auto& user : users)
-        out.append(userPresence(user, viewer));
+    for (const auto& user : m_byUser.uniqueKeys()) {
+        const SessionKey any = m_byUser.value(user);
+        if (m_sessions.value(any).identity.brokerageId == viewer.brokerageId)
+            out.append(userPresence(user, viewer));
+    }
     return out;
 }
 

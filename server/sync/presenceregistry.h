@@ -50,6 +50,7 @@ private:
     };
 
     QHash<SessionKey, SessionState> m_sessions;
+    QMultiHash<QString, SessionKey> m_byUser; // a user's sessions without scanning them all
 };
 
 } // namespace crm

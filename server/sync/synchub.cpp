@@ -303,15 +303,24 @@ void SyncHub::presenceChanged(const Identity& who, bool now)
 void SyncHub::flushPresence()
 {
     const auto users = std::exchange(m_pendingPresence, {});
+    // What a recipient may see depends only on its team (or on being a broker admin): encode
+    // each update once per such view, not once per socket.
+    QHash<QString, QString> frames;
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         if (!it.key()->isConnected())
             continue;
+        const QString view =
+            it->identity.isBrokerAdmin() ? QStringLiteral("*") : it->identity.teamId;
         for (auto user = users.cbegin(); user != users.cend(); ++user) {
-            // Presence stays inside the brokerage; the registry hides records the recipient
-            // may not see.
-            if (user.value() == it->identity.brokerageId)
-                it.key()->emitEvent(QStringLiteral("presence:update"),
-                                    {m_presence.userPresence(user.key(), it->identity)});
+            // Presence stays inside the brokerage.
+            if (user.value() != it->identity.brokerageId)
+                continue;
+            QString& frame = frames[user.key() + u'|' + view];
+            if (frame.isEmpty())
+                frame = socketio::encodeFrame(
+                    socketio::Packet::event(QStringLiteral("presence:update"),
+                                            {m_presence.userPresence(user.key(), it->identity)}));
+            it.key()->sendRawFrame(frame);
         }
     }
 }
