@@ -326,9 +326,12 @@ QHttpServerResponse RestApi::mutate(const QString& module, const QString& id,
     }
 
     QString error;
-    const auto mutation = Mutation::fromJson(json, clientId, &error);
+    QString code;
+    const auto mutation = Mutation::fromJson(json, clientId, &error, &code);
     if (!mutation)
-        return errorResponse(Status::BadRequest, QStringLiteral("bad_request"), error);
+        return errorResponse(code == QStringLiteral("too_large") ? Status::PayloadTooLarge
+                                                                 : Status::BadRequest,
+                             code, error);
     const auto outcome = m_s.mutations.apply(*identity, *mutation);
     m_s.metrics.mutation(outcome.result.value(QStringLiteral("status")).toString());
     if (outcome.change)

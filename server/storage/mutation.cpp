@@ -1,5 +1,6 @@
 #include "server/storage/mutation.h"
 
+#include "realtime/jsontext.h"
 #include "realtime/socketiocodec.h"
 
 namespace crm {
@@ -18,8 +19,10 @@ QString Mutation::opName(Op op)
 }
 
 std::optional<Mutation> Mutation::fromJson(const QJsonObject& json, const QString& clientId,
-                                           QString* error)
+                                           QString* error, QString* code)
 {
+    if (code)
+        *code = QStringLiteral("bad_request");
     Mutation m;
     m.clientId = clientId;
     m.module = json.value(QStringLiteral("module")).toString();
@@ -62,6 +65,12 @@ std::optional<Mutation> Mutation::fromJson(const QJsonObject& json, const QStrin
         return std::nullopt;
     }
     m.fields = fields.toObject();
+    if (json::write(m.fields).size() > kMaxFieldsBytes) {
+        *error = QStringLiteral("the changed fields exceed %1 KiB").arg(kMaxFieldsBytes / 1024);
+        if (code)
+            *code = QStringLiteral("too_large");
+        return std::nullopt;
+    }
     return m;
 }
 

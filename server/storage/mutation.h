@@ -26,9 +26,14 @@ struct Mutation
     std::optional<qint64> baseVersion;
     QJsonObject fields;
 
-    // Shape errors only (missing id, unknown op, wrong JSON types); content is the schema's job.
+    // The changed fields of one mutation, serialised, may not exceed this: far below the frame
+    // limit, so an oversized edit is refused on its own and the connection stays.
+    static constexpr qsizetype kMaxFieldsBytes = 64 * 1024;
+
+    // Shape errors only (missing id, unknown op, wrong JSON types, too large); content is the
+    // schema's job. *code is "bad_request" or "too_large".
     static std::optional<Mutation> fromJson(const QJsonObject& json, const QString& clientId,
-                                            QString* error);
+                                            QString* error, QString* code = nullptr);
     static QString opName(Op op);
 };
 

@@ -228,9 +228,10 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QJsonArray& arg
         return;
     }
     QString error;
-    const auto mutation = Mutation::fromJson(args.first().toObject(), it->clientId, &error);
+    QString code;
+    const auto mutation = Mutation::fromJson(args.first().toObject(), it->clientId, &error, &code);
     if (!mutation) {
-        session->sendAck(ackId, {rejectedResult(QStringLiteral("bad_request"), error)});
+        session->sendAck(ackId, {rejectedResult(code, error)});
         return;
     }
     const Identity identity = it->identity;

@@ -217,6 +217,14 @@ TEST_CASE("Sync: bad mutate requests get typed answers and the connection stays"
                               {QStringLiteral("id"), newId()},
                               {QStringLiteral("mutationId"), 1}}}) ==
           QStringLiteral("unknown_module"));
+    CHECK(
+        answer({QJsonObject{{QStringLiteral("module"), QStringLiteral("escrows")},
+                            {QStringLiteral("op"), QStringLiteral("create")},
+                            {QStringLiteral("id"), newId()},
+                            {QStringLiteral("mutationId"), 1},
+                            {QStringLiteral("fields"), QJsonObject{{QStringLiteral("escrowCompany"),
+                                                                    QString(70000, u'x')}}}}}) ==
+        QStringLiteral("too_large"));
     CHECK(ana.manager.emitEvent(QStringLiteral("mutate"), {QJsonObject{}})); // no ack asked
     REQUIRE(waitUntil([&] { return ana.has(QStringLiteral("protocol:error")); }));
     CHECK(ana.manager.state() == ConnectionState::Online);
