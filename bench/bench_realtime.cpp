@@ -98,7 +98,9 @@ int benchAcks(int count)
 
     QProcess server;
     server.start(QStringLiteral(CRM_SERVER_PATH),
-                 data + QStringList{QStringLiteral("--port"), QStringLiteral("0")});
+                 data + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
+                                    // sequential acks as fast as possible: lift the rate limit
+                                    QStringLiteral("--rate-limit"), QStringLiteral("1000000")});
     if (!server.waitForStarted() || !server.waitForReadyRead(5000)) {
         std::fprintf(stderr, "cannot start crm-server at %s\n", CRM_SERVER_PATH);
         return 1;
