@@ -1,3 +1,4 @@
 #include "models/modelslogging.h"
 
 Q_LOGGING_CATEGORY(lcSyncStatus, "crm.models.syncstatus", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcLocalStore, "crm.models.localstore", QtInfoMsg)

@@ -88,6 +88,7 @@ std::unique_ptr<Database> Database::open(const QString& target, QString* error)
         return nullptr;
     }
     std::unique_ptr<Database> database(new Database(db, postgres, name));
+    db = QSqlDatabase(); // the Database holds the only handle, so it can close the connection
     if (!postgres) {
         QSqlQuery pragma(database->m_db);
         for (const char* statement :

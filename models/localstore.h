@@ -1,0 +1,91 @@
+#pragma once
+
+#include "models/outboxentry.h"
+
+#include <memory>
+#include <optional>
+#include <QJsonObject>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <QStringList>
+
+namespace crm {
+
+// The account profile's own database (SQLite, WAL): the server-confirmed copy of every record
+// the user may see, the last applied seq, the durable outbox, open conflicts and failed edits.
+// Everything the app shows at start-up comes from here, before the network answers. Each
+// method that changes state commits before it returns: when enqueue() returns, the edit
+// survives a crash.
+class LocalStore
+{
+public:
+    struct Record
+    {
+        QString module;
+        QString id;
+        QJsonObject fields;
+        qint64 version = 0;
+        QString teamId;
+        QString ownerId;
+        QStringList masked;
+        bool deleted = false;
+    };
+
+    ~LocalStore();
+    LocalStore(const LocalStore&) = delete;
+    LocalStore& operator=(const LocalStore&) = delete;
+
+    // Null, with the reason, when the file cannot be opened or migrated.
+    static std::unique_ptr<LocalStore> open(const QString& path, QString* error);
+
+    int schemaVersion() const { return m_schemaVersion; }
+    // A stable id for this profile, made on first open: the server's exactly-once key.
+    QString clientId() const { return m_clientId; }
+    qint64 lastSeq();
+
+    // Confirmed state from a REST page (bootstrap): replaces what is there for that record.
+    bool storeRecord(const Record& record);
+    // Applies one change event (docs/protocol.md 5.2) and advances the last seq, in one
+    // transaction. Events at or below the record's version change nothing (a repeat is
+    // harmless). Returns the fields that changed, or nullopt on a storage error.
+    std::optional<QStringList> applyChange(const QJsonObject& event);
+    // After a REST bootstrap: the seq the pages were read at.
+    bool setLastSeq(qint64 seq);
+    // Forgets the confirmed copy (re-bootstrap); the outbox, conflicts and failures stay.
+    bool clearConfirmed();
+
+    std::optional<Record> record(const QString& module, const QString& id);
+    QList<Record> records(const QString& module);
+
+    // Writes a new edit to the outbox with the next mutation id and commits.
+    std::optional<OutboxEntry> enqueue(const QString& module, const QString& recordId,
+                                       const QString& op, std::optional<qint64> baseVersion,
+                                       const QJsonObject& fields);
+    QList<OutboxEntry> outbox();
+    bool noteAttempt(qint64 mutationId);
+    // The server applied it (or said duplicate): it leaves the outbox.
+    bool complete(qint64 mutationId);
+    // Later queued edits of the same record were made on top of this one: move their base to
+    // the version the server gave it, so the client's own edits never conflict with each other.
+    bool rebase(const QString& module, const QString& recordId, qint64 version);
+    bool fail(qint64 mutationId, const QString& code, const QString& message);
+    bool conflict(qint64 mutationId, const QString& kind, const QJsonObject& detail);
+    QList<FailedEntry> failures();
+    QList<ConflictEntry> conflicts();
+    bool discardFailure(qint64 mutationId);
+    bool resolveConflict(qint64 conflictId);
+
+private:
+    LocalStore(QSqlDatabase db, QString connectionName);
+    bool migrate(QString* error);
+    bool exec(QSqlQuery& query, const QString& sql, const QVariantList& binds = {});
+    std::optional<OutboxEntry> takeFromOutbox(qint64 mutationId);
+
+    QSqlDatabase m_db;
+    QString m_connectionName;
+    QString m_clientId;
+    int m_schemaVersion = 0;
+};
+
+} // namespace crm

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <optional>
+#include <QJsonObject>
+#include <QString>
+
+namespace crm {
+
+// One local edit waiting for the server, exactly as it will be sent (and resent: the same
+// mutationId every time, so the server can tell a resend from a new edit).
+struct OutboxEntry
+{
+    qint64 mutationId = 0;
+    QString module;
+    QString recordId;
+    QString op; // create, update, delete
+    std::optional<qint64> baseVersion;
+    QJsonObject fields;
+    int attempts = 0;
+    QString createdAt;
+
+    // The `mutate` payload of docs/protocol.md section 5.3.
+    QJsonObject toMutation() const;
+};
+
+// A local edit the server refused for good (validation, permission), kept with its reason until
+// the user retries it after editing or discards it.
+struct FailedEntry
+{
+    OutboxEntry entry;
+    QString code;
+    QString message;
+};
+
+// A local edit that met someone else's change: what the server said (base / mine / theirs per
+// field, or that the record was deleted), until the user decides.
+struct ConflictEntry
+{
+    qint64 id = 0;
+    OutboxEntry entry;
+    QString kind; // fields, deleted
+    QJsonObject detail;
+};
+
+} // namespace crm
