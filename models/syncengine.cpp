@@ -1,0 +1,251 @@
+#include "models/syncengine.h"
+
+#include "models/modelslogging.h"
+#include "models/schema/recordschema.h"
+#include "realtime/connectionmanager.h"
+#include "realtime/restclient.h"
+
+#include <QJsonArray>
+
+namespace crm {
+
+namespace {
+
+QString key(const QString& module, const QString& id)
+{
+    return module + u'/' + id;
+}
+
+LocalStore::Record recordFromJson(const QJsonObject& json)
+{
+    LocalStore::Record r;
+    r.module = json.value(QStringLiteral("module")).toString();
+    r.id = json.value(QStringLiteral("id")).toString();
+    r.fields = json.value(QStringLiteral("fields")).toObject();
+    r.version = json.value(QStringLiteral("version")).toInteger();
+    r.teamId = json.value(QStringLiteral("teamId")).toString();
+    r.ownerId = json.value(QStringLiteral("ownerId")).toString();
+    for (const auto& name : json.value(QStringLiteral("masked")).toArray()) {
+        r.masked.append(name.toString());
+        r.fields.remove(name.toString());
+    }
+    r.deleted = json.value(QStringLiteral("deleted")).toBool();
+    return r;
+}
+
+} // namespace
+
+SyncEngine::SyncEngine(LocalStore& store, ConnectionManager& connection, RestClient& rest,
+                       QObject* parent)
+    : QObject(parent), m_store(store), m_connection(connection), m_rest(rest)
+{
+    connect(&m_connection, &ConnectionManager::eventReceived, this,
+            [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
+    connect(&m_connection, &ConnectionManager::stateChanged, this, &SyncEngine::onStateChanged);
+    m_retryTimer.setSingleShot(true);
+    connect(&m_retryTimer, &QTimer::timeout, this, &SyncEngine::flush);
+}
+
+void SyncEngine::scheduleRetry()
+{
+    if (!m_retryTimer.isActive())
+        m_retryTimer.start(m_retryBackoff.delayFor(++m_retryAttempt));
+}
+
+QJsonObject SyncEngine::authPayload(const QString& accessToken) const
+{
+    QJsonObject auth{{QStringLiteral("token"), accessToken},
+                     {QStringLiteral("clientId"), m_store.clientId()}};
+    // A fresh profile asks for no replay: it bootstraps over REST instead (section 6).
+    const qint64 seq = m_store.lastSeq();
+    if (seq > 0)
+        auth.insert(QStringLiteral("since"), seq);
+    return auth;
+}
+
+std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString& recordId,
+                                            const QString& op, const QJsonObject& fields)
+{
+    // The base is the version this edit was made on: the confirmed one. Edits queued on top of
+    // our own earlier edits are rebased when those are answered.
+    std::optional<qint64> base;
+    if (op != QStringLiteral("create")) {
+        const auto confirmed = m_store.record(module, recordId);
+        base = confirmed ? confirmed->version : 0;
+    }
+    auto entry = m_store.enqueue(module, recordId, op, base, fields);
+    if (entry) {
+        emit outboxChanged();
+        flush();
+    }
+    return entry;
+}
+
+void SyncEngine::onStateChanged()
+{
+    if (m_connection.state() != ConnectionState::Online) {
+        // Acks of the old link fail as Disconnected on their own; what is in flight is resent
+        // (same ids) after the next catch-up.
+        m_caughtUp = false;
+        return;
+    }
+}
+
+void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
+{
+    const QJsonObject payload = args.first().toObject();
+    if (event == QStringLiteral("sync:changes")) {
+        for (const auto& change : payload.value(QStringLiteral("changes")).toArray())
+            applyChange(change.toObject());
+    } else if (event == QStringLiteral("sync:caught-up")) {
+        const qint64 seq = payload.value(QStringLiteral("seq")).toInteger();
+        m_caughtUp = true;
+        if (m_store.lastSeq() == 0 && seq > 0 && !m_bootstrapping)
+            bootstrap();
+        else
+            emit caughtUp(seq);
+        flush();
+    } else if (event == QStringLiteral("sync:rebootstrap")) {
+        qCInfo(lcSyncEngine) << "server asks for a re-bootstrap; keeping" << m_store.outbox().size()
+                             << "queued edits";
+        m_store.clearConfirmed();
+        bootstrap();
+    } else if (event.contains(u':') && payload.contains(QStringLiteral("seq")) &&
+               payload.contains(QStringLiteral("kind"))) {
+        applyChange(payload);
+    }
+}
+
+void SyncEngine::applyChange(const QJsonObject& change)
+{
+    const auto changed = m_store.applyChange(change);
+    if (changed && !changed->isEmpty())
+        emit recordChanged(change.value(QStringLiteral("module")).toString(),
+                           change.value(QStringLiteral("id")).toString(), *changed);
+    else if (changed && change.value(QStringLiteral("kind")) == QStringLiteral("deleted"))
+        emit recordChanged(change.value(QStringLiteral("module")).toString(),
+                           change.value(QStringLiteral("id")).toString(), {});
+}
+
+void SyncEngine::bootstrap()
+{
+    m_bootstrapping = true;
+    bootstrapModule(0, 0, -1);
+}
+
+void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
+{
+    const auto& modules = RecordSchema::instance().modules();
+    if (moduleIndex >= modules.size()) {
+        // Live events that arrived meanwhile were applied by version already; from here the
+        // stream continues after the seq the first page was read at.
+        if (seq > m_store.lastSeq())
+            m_store.setLastSeq(seq);
+        m_bootstrapping = false;
+        emit caughtUp(m_store.lastSeq());
+        flush();
+        return;
+    }
+    const QString module = modules.at(moduleIndex).name;
+    RestClient::RequestOptions options;
+    options.query.addQueryItem(QStringLiteral("offset"), QString::number(offset));
+    options.query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
+    m_rest.get(
+        QStringLiteral("/api/records/") + module,
+        [this, moduleIndex, offset, seq](const RestReply& reply) {
+            if (!reply.ok()) {
+                m_bootstrapping = false;
+                emit bootstrapFailed(reply.error.describe());
+                return;
+            }
+            const auto body = reply.body.toObject();
+            // The oldest page's seq is the safe resume point: everything after it streams in.
+            const qint64 pageSeq = body.value(QStringLiteral("seq")).toInteger();
+            const qint64 resume = seq < 0 ? pageSeq : std::min(seq, pageSeq);
+            const auto items = body.value(QStringLiteral("items")).toArray();
+            for (const auto& item : items) {
+                const auto record = recordFromJson(item.toObject());
+                const auto existing = m_store.record(record.module, record.id);
+                if (!existing || existing->version < record.version) {
+                    m_store.storeRecord(record);
+                    emit recordChanged(record.module, record.id, record.fields.keys());
+                }
+            }
+            const int next = offset + static_cast<int>(items.size());
+            if (next < body.value(QStringLiteral("total")).toInt() && !items.isEmpty())
+                bootstrapModule(moduleIndex, next, resume);
+            else
+                bootstrapModule(moduleIndex + 1, 0, resume);
+        },
+        options);
+}
+
+void SyncEngine::flush()
+{
+    if (!m_caughtUp || m_bootstrapping || m_connection.state() != ConnectionState::Online)
+        return;
+    for (const auto& entry : m_store.outbox()) {
+        const QString recordKey = key(entry.module, entry.recordId);
+        // One mutation per record on the wire: the next one must be rebased on its answer.
+        if (m_inFlight.contains(recordKey))
+            continue;
+        m_inFlight.insert(recordKey);
+        m_store.noteAttempt(entry.mutationId);
+        m_connection.emitWithAck(
+            QStringLiteral("mutate"), {entry.toMutation()},
+            [this, entry](const AckOutcome& outcome) { onAnswer(entry, outcome); });
+    }
+}
+
+void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
+{
+    m_inFlight.remove(key(entry.module, entry.recordId));
+    if (!outcome.ok()) {
+        // Not answered (link dropped, timeout): still queued; resent with the same id after the
+        // next catch-up, where the server tells a duplicate apart.
+        qCDebug(lcSyncEngine) << "mutation" << entry.mutationId << "unanswered:" << outcome.error;
+        scheduleRetry();
+        return;
+    }
+    QJsonObject result = outcome.args.first().toObject();
+    QString status = result.value(QStringLiteral("status")).toString();
+    if (status == QStringLiteral("duplicate") && result.contains(QStringLiteral("original"))) {
+        result = result.value(QStringLiteral("original")).toObject();
+        status = result.value(QStringLiteral("status")).toString();
+    }
+    if (status == QStringLiteral("applied") || status == QStringLiteral("duplicate")) {
+        const auto record = result.value(QStringLiteral("record")).toObject();
+        if (!record.isEmpty()) {
+            const auto confirmed = recordFromJson(record);
+            const auto existing = m_store.record(confirmed.module, confirmed.id);
+            if (!existing || existing->version < confirmed.version) {
+                m_store.storeRecord(confirmed);
+                emit recordChanged(confirmed.module, confirmed.id, confirmed.fields.keys());
+            }
+        }
+        m_store.complete(entry.mutationId);
+        if (result.contains(QStringLiteral("version")))
+            m_store.rebase(entry.module, entry.recordId,
+                           result.value(QStringLiteral("version")).toInteger());
+        emit outboxChanged();
+    } else if (status == QStringLiteral("conflict")) {
+        m_store.conflict(entry.mutationId, result.value(QStringLiteral("kind")).toString(), result);
+        emit outboxChanged();
+        emit conflictsChanged();
+    } else if (status == QStringLiteral("rejected")) {
+        const auto error = result.value(QStringLiteral("error")).toObject();
+        m_store.fail(entry.mutationId, error.value(QStringLiteral("code")).toString(),
+                     error.value(QStringLiteral("message")).toString());
+        emit outboxChanged();
+        emit failuresChanged();
+    } else {
+        // "error": the server could not store it; keep it and try again on the next flush.
+        qCInfo(lcSyncEngine) << "server could not store mutation" << entry.mutationId;
+        scheduleRetry();
+        return;
+    }
+    m_retryAttempt = 0;
+    flush();
+}
+
+} // namespace crm

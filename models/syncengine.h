@@ -1,0 +1,74 @@
+#pragma once
+
+#include "models/localstore.h"
+#include "realtime/backoffpolicy.h"
+
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace crm {
+
+class ConnectionManager;
+class RestClient;
+struct AckOutcome;
+struct RestReply;
+
+// Keeps the local store in step with crm-server, both ways:
+//  - incoming: the server's replay (sync:changes) and live change events are applied to the
+//    confirmed copy by version; a fresh profile bootstraps over REST, and so does one the server
+//    tells to re-bootstrap (the outbox is kept);
+//  - outgoing: after catch-up, the outbox is sent in mutation-id order, one mutation in flight
+//    per record (different records pipeline), each answer handled as docs/protocol.md 5.3 says.
+// Nothing is lost on a crash: every edit is in the outbox before it is sent, a resend reuses its
+// mutation id, and the server answers a resend "duplicate".
+class SyncEngine : public QObject
+{
+    Q_OBJECT
+public:
+    SyncEngine(LocalStore& store, ConnectionManager& connection, RestClient& rest,
+               QObject* parent = nullptr);
+
+    // The CONNECT auth payload to use (token from the session layer, clientId and since here).
+    QJsonObject authPayload(const QString& accessToken) const;
+
+    // A local edit: durable in the outbox when this returns, sent when online.
+    std::optional<OutboxEntry> edit(const QString& module, const QString& recordId,
+                                    const QString& op, const QJsonObject& fields);
+    // Sends what is queued now (called on its own after catch-up and after every answer).
+    void flush();
+
+    bool isCaughtUp() const { return m_caughtUp; }
+    int inFlightCount() const { return static_cast<int>(m_inFlight.size()); }
+
+signals:
+    void recordChanged(const QString& module, const QString& id, const QStringList& fields);
+    void caughtUp(qint64 seq);
+    void outboxChanged();
+    void conflictsChanged();
+    void failuresChanged();
+    void bootstrapFailed(const QString& reason);
+
+private:
+    void onEvent(const QString& event, const QJsonArray& args);
+    void onStateChanged();
+    void applyChange(const QJsonObject& change);
+    void bootstrap();
+    void bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq);
+    void onAnswer(const OutboxEntry& entry, const AckOutcome& outcome);
+
+    LocalStore& m_store;
+    ConnectionManager& m_connection;
+    RestClient& m_rest;
+    bool m_caughtUp = false;
+    bool m_bootstrapping = false;
+    QSet<QString> m_inFlight; // "module/id" of records with a mutation on the wire
+    // Unanswered or "error" mutations are retried with backoff, never dropped.
+    BackoffPolicy m_retryBackoff;
+    int m_retryAttempt = 0;
+    QTimer m_retryTimer;
+    void scheduleRetry();
+};
+
+} // namespace crm

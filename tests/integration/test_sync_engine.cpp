@@ -1,0 +1,195 @@
+// The client's SyncEngine with a real LocalStore against an in-process crm-server.
+#include "models/syncengine.h"
+#include "realtime/restclient.h"
+#include "server/storage/changelog.h"
+#include "server/storage/mutationservice.h"
+#include "support/serverfixture.h"
+
+#include <catch2/catch.hpp>
+
+using namespace crm;
+using namespace std::chrono_literals;
+using test::newId;
+using test::Server;
+using test::waitUntil;
+
+namespace {
+
+// One desktop profile: its own store file, connection, REST client and engine.
+struct Profile
+{
+    Profile(Server& server, const Identity& who, const QString& path)
+        : token(server.token(who)), connection(test::fastConnectionConfig(server.url()))
+    {
+        QString error;
+        store = LocalStore::open(path, &error);
+        REQUIRE(store);
+        rest.setBaseUrl(server.url());
+        rest.setBearerToken(token);
+        engine = std::make_unique<SyncEngine>(*store, connection, rest);
+        connection.setAuthProvider([this] { return engine->authPayload(token); });
+        QObject::connect(engine.get(), &SyncEngine::caughtUp, engine.get(),
+                         [this] { ++caughtUps; });
+    }
+
+    void goOnline()
+    {
+        const int before = caughtUps;
+        connection.start();
+        REQUIRE(waitUntil([&] { return caughtUps > before; }));
+    }
+    bool outboxEmpty() { return store->outbox().isEmpty(); }
+    QJsonValue field(const QString& id, const QString& name)
+    {
+        const auto r = store->record(QStringLiteral("escrows"), id);
+        return r ? r->fields.value(name) : QJsonValue(QJsonValue::Undefined);
+    }
+
+    QString token;
+    ConnectionManager connection;
+    RestClient rest;
+    std::unique_ptr<LocalStore> store;
+    std::unique_ptr<SyncEngine> engine;
+    int caughtUps = 0;
+};
+
+const QJsonObject kEscrow{{QStringLiteral("number"), QStringLiteral("ESC-7")},
+                          {QStringLiteral("purchasePrice"), 700000},
+                          {QStringLiteral("status"), QStringLiteral("open")}};
+
+} // namespace
+
+TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the stream",
+          "[syncengine]")
+{
+    Server s;
+    // Records made before the profile existed.
+    for (int i = 0; i < 3; ++i) {
+        Mutation m;
+        m.module = QStringLiteral("escrows");
+        m.op = Mutation::Op::Create;
+        m.id = newId();
+        m.fields = kEscrow;
+        REQUIRE(s.server.mutations().apply(s.ben, m).change);
+    }
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    ana.goOnline();
+    CHECK(ana.store->records(QStringLiteral("escrows")).size() == 3);
+    CHECK(ana.store->lastSeq() == 3);
+
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    ben.goOnline();
+    const QString id = newId();
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(waitUntil(
+        [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
+    REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
+    CHECK(ana.store->lastSeq() == 4);
+}
+
+TEST_CASE("SyncEngine: offline edits wait in the outbox and sync exactly once on reconnect",
+          "[syncengine]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    ben.goOnline();
+    const QString id = newId();
+    // Offline: create, then two edits of the same record on top of it.
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                             {{QStringLiteral("status"), QStringLiteral("pending")}}));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                             {{QStringLiteral("purchasePrice"), 710000}}));
+    CHECK(ana.store->outbox().size() == 3);
+
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    // Her own queued edits never conflicted with each other; Ben has the final state.
+    CHECK(ana.store->conflicts().isEmpty());
+    REQUIRE(waitUntil(
+        [&] { return ben.field(id, QStringLiteral("purchasePrice")).toInt() == 710000; }));
+    CHECK(ben.field(id, QStringLiteral("status")) == QStringLiteral("pending"));
+    CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 3); // each edit applied once
+}
+
+TEST_CASE("SyncEngine: overlapping offline edits become a conflict, never a silent loss",
+          "[syncengine][conflicts]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    ana.goOnline();
+    ben.goOnline();
+    const QString id = newId();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(waitUntil(
+        [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
+
+    ana.connection.stop();
+    ben.connection.stop();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                             {{QStringLiteral("purchasePrice"), 720000}}));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                             {{QStringLiteral("purchasePrice"), 690000}}));
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    ben.goOnline();
+    REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
+    const auto conflicts = ben.store->conflicts();
+    REQUIRE(conflicts.size() == 1);
+    const auto field =
+        conflicts[0].detail.value(QStringLiteral("conflicts")).toArray().first().toObject();
+    CHECK(field.value(QStringLiteral("mine")).toInt() == 690000);
+    CHECK(field.value(QStringLiteral("theirs")).toInt() == 720000);
+    CHECK(field.value(QStringLiteral("base")).toInt() == 700000);
+    CHECK(ben.field(id, QStringLiteral("purchasePrice")).toInt() == 720000); // confirmed state
+}
+
+TEST_CASE("SyncEngine: a refused edit is kept as a failure with the server's reason",
+          "[syncengine]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    ana.goOnline();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),
+                             {{QStringLiteral("number"), QStringLiteral("E")},
+                              {QStringLiteral("status"), QStringLiteral("someday")}}));
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    const auto failures = ana.store->failures();
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0].code == QStringLiteral("not_in_enum"));
+    CHECK_FALSE(failures[0].message.isEmpty());
+}
+
+TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend is a duplicate",
+          "[syncengine][crash]")
+{
+    Server s;
+    const QString path = s.dir.filePath(QStringLiteral("ana.sqlite"));
+    const QString id = newId();
+    {
+        // The state a crash leaves: the edit is in the outbox, and the server already applied it
+        // under this profile's clientId and mutation id, but the answer never arrived.
+        QString error;
+        auto store = LocalStore::open(path, &error);
+        const auto entry = store->enqueue(QStringLiteral("escrows"), id, QStringLiteral("create"),
+                                          std::nullopt, kEscrow);
+        REQUIRE(entry);
+        QString why;
+        const auto mutation = Mutation::fromJson(entry->toMutation(), store->clientId(), &why);
+        REQUIRE(mutation);
+        REQUIRE(
+            s.server.mutations().apply(s.ana, *mutation).result.value(QStringLiteral("status")) ==
+            QStringLiteral("applied"));
+    }
+    Profile ana(s, s.ana, path); // the app starts again on the same profile
+    CHECK(ana.store->outbox().size() == 1);
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    CHECK(ana.store->conflicts().isEmpty());
+    CHECK(ana.store->failures().isEmpty());
+    CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 1); // applied once
+    REQUIRE(waitUntil(
+        [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
+}
