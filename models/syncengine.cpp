@@ -119,12 +119,11 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 void SyncEngine::applyChange(const QJsonObject& change)
 {
     const auto changed = m_store.applyChange(change);
-    if (changed && !changed->isEmpty())
+    const bool byOthers = change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
+    if (changed &&
+        (!changed->isEmpty() || change.value(QStringLiteral("kind")) == QStringLiteral("deleted")))
         emit recordChanged(change.value(QStringLiteral("module")).toString(),
-                           change.value(QStringLiteral("id")).toString(), *changed);
-    else if (changed && change.value(QStringLiteral("kind")) == QStringLiteral("deleted"))
-        emit recordChanged(change.value(QStringLiteral("module")).toString(),
-                           change.value(QStringLiteral("id")).toString(), {});
+                           change.value(QStringLiteral("id")).toString(), *changed, byOthers);
 }
 
 void SyncEngine::bootstrap()
@@ -168,7 +167,7 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
                 const auto existing = m_store.record(record.module, record.id);
                 if (!existing || existing->version < record.version) {
                     m_store.storeRecord(record);
-                    emit recordChanged(record.module, record.id, record.fields.keys());
+                    emit recordChanged(record.module, record.id, record.fields.keys(), false);
                 }
             }
             const int next = offset + static_cast<int>(items.size());
@@ -220,7 +219,7 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
             const auto existing = m_store.record(confirmed.module, confirmed.id);
             if (!existing || existing->version < confirmed.version) {
                 m_store.storeRecord(confirmed);
-                emit recordChanged(confirmed.module, confirmed.id, confirmed.fields.keys());
+                emit recordChanged(confirmed.module, confirmed.id, confirmed.fields.keys(), false);
             }
         }
         m_store.complete(entry.mutationId);

@@ -43,7 +43,9 @@ public:
     int inFlightCount() const { return static_cast<int>(m_inFlight.size()); }
 
 signals:
-    void recordChanged(const QString& module, const QString& id, const QStringList& fields);
+    // byOthers: the change came from someone else (a teammate, an AI agent), not this profile.
+    void recordChanged(const QString& module, const QString& id, const QStringList& fields,
+                       bool byOthers);
     void caughtUp(qint64 seq);
     void outboxChanged();
     void conflictsChanged();

@@ -1,57 +1,18 @@
 // The client's SyncEngine with a real LocalStore against an in-process crm-server.
-#include "models/syncengine.h"
-#include "realtime/restclient.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
-#include "support/serverfixture.h"
+#include "support/clientprofile.h"
 
 #include <catch2/catch.hpp>
 
 using namespace crm;
 using namespace std::chrono_literals;
 using test::newId;
+using test::Profile;
 using test::Server;
 using test::waitUntil;
 
 namespace {
-
-// One desktop profile: its own store file, connection, REST client and engine.
-struct Profile
-{
-    Profile(Server& server, const Identity& who, const QString& path)
-        : token(server.token(who)), connection(test::fastConnectionConfig(server.url()))
-    {
-        QString error;
-        store = LocalStore::open(path, &error);
-        REQUIRE(store);
-        rest.setBaseUrl(server.url());
-        rest.setBearerToken(token);
-        engine = std::make_unique<SyncEngine>(*store, connection, rest);
-        connection.setAuthProvider([this] { return engine->authPayload(token); });
-        QObject::connect(engine.get(), &SyncEngine::caughtUp, engine.get(),
-                         [this] { ++caughtUps; });
-    }
-
-    void goOnline()
-    {
-        const int before = caughtUps;
-        connection.start();
-        REQUIRE(waitUntil([&] { return caughtUps > before; }));
-    }
-    bool outboxEmpty() { return store->outbox().isEmpty(); }
-    QJsonValue field(const QString& id, const QString& name)
-    {
-        const auto r = store->record(QStringLiteral("escrows"), id);
-        return r ? r->fields.value(name) : QJsonValue(QJsonValue::Undefined);
-    }
-
-    QString token;
-    ConnectionManager connection;
-    RestClient rest;
-    std::unique_ptr<LocalStore> store;
-    std::unique_ptr<SyncEngine> engine;
-    int caughtUps = 0;
-};
 
 const QJsonObject kEscrow{{QStringLiteral("number"), QStringLiteral("ESC-7")},
                           {QStringLiteral("purchasePrice"), 700000},

@@ -1,0 +1,94 @@
+#pragma once
+
+#include <QAbstractTableModel>
+#include <QHash>
+#include <QJsonObject>
+#include <QSet>
+#include <QStringList>
+#include <QTimer>
+
+namespace crm {
+
+class LocalStore;
+class SyncEngine;
+struct ModuleSpec;
+
+// One module's records as a table: the server-confirmed copy with the agent's queued edits laid
+// over it (optimistic), columns from the shared schema. A remote change emits dataChanged for
+// exactly the changed cells; creates and deletes insert and remove rows; the model never resets.
+// Bursts of changes are coalesced and applied in slices so the event loop stays responsive.
+class RecordTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Role
+    {
+        RecordIdRole = Qt::UserRole + 1,
+        FieldNameRole,     // the column's schema field name
+        PendingRole,       // an edit of this record waits in the outbox
+        FailedRole,        // an edit of this record was refused (see failures)
+        ConflictRole,      // an edit of this record met someone else's change
+        RemoteChangedRole, // a teammate changed this cell within the last few seconds
+        MaskedRole,        // a sensitive value hidden from this user
+    };
+    Q_ENUM(Role)
+
+    // How long a teammate's change stays marked.
+    static constexpr int kRemoteHighlightMs = 4000;
+    // Changes applied per event-loop turn when a burst arrives.
+    static constexpr int kSliceSize = 500;
+
+    RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
+                     QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    QString recordId(int row) const { return m_ids.value(row); }
+    int rowOf(const QString& id) const { return m_rows.value(id, -1); }
+    // Changes waiting to be applied (bursts are sliced); for tests and the status bar.
+    int queuedChanges() const { return static_cast<int>(m_queue.size()); }
+
+private:
+    struct Row
+    {
+        QJsonObject confirmed;
+        QJsonObject overlay; // queued local edits of this record, merged in order
+        QStringList masked;
+        bool pendingCreate = false;
+        bool pendingDelete = false;
+        bool failed = false;
+        bool conflict = false;
+        QHash<QString, qint64> remoteChangedAt; // field -> ms since epoch
+    };
+
+    void load();
+    void applyQueued();
+    // remoteFields: the cells a teammate changed (marked for a moment); own changes pass none.
+    void applyChange(const QString& id, const QStringList& fields, const QStringList& remoteFields);
+    void refreshLocalState();
+    void insertRow(const QString& id, Row row);
+    void removeRow(const QString& id);
+    void emitCells(int row, const QStringList& fields, const QList<int>& roles);
+    int columnOf(const QString& field) const;
+
+    LocalStore& m_store;
+    const ModuleSpec& m_spec;
+    QStringList m_ids;
+    QHash<QString, int> m_rows;
+    QHash<QString, Row> m_data;
+    struct QueuedChange
+    {
+        QString id;
+        QStringList fields;
+        bool byOthers = false;
+    };
+    QList<QueuedChange> m_queue;
+    QTimer m_sliceTimer;
+    QTimer m_highlightTimer;
+};
+
+} // namespace crm
