@@ -1,4 +1,5 @@
 // The client's SyncEngine with a real LocalStore against an in-process crm-server.
+#include "models/conflictresolver.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
 #include "support/clientprofile.h"
@@ -153,4 +154,81 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 1); // applied once
     REQUIRE(waitUntil(
         [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
+}
+
+TEST_CASE(
+    "ConflictResolver: keep mine, take theirs, merge field by field, restore a deleted record",
+    "[syncengine][conflicts]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    ana.goOnline();
+    ben.goOnline();
+    ConflictResolver resolver(*ben.store, *ben.engine);
+    const QString id = newId();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(waitUntil(
+        [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
+
+    // Makes Ben's next edit of `field` collide with Ana's.
+    auto collide = [&](const QString& field, const QJsonValue& anaValue,
+                       const QJsonValue& benValue) {
+        ben.connection.stop();
+        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                                 {{field, benValue}}));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                                 {{field, anaValue}}));
+        REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+        ben.goOnline();
+        REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
+        return ben.store->conflicts().first().id;
+    };
+
+    SECTION("keep mine")
+    {
+        const qint64 conflict = collide(QStringLiteral("status"), QStringLiteral("closing"),
+                                        QStringLiteral("cancelled"));
+        REQUIRE(resolver.keepMine(conflict));
+        REQUIRE(waitUntil([&] {
+            return ben.outboxEmpty() &&
+                   ana.field(id, QStringLiteral("status")) == QStringLiteral("cancelled");
+        }));
+        CHECK(ben.store->conflicts().isEmpty());
+    }
+    SECTION("take theirs")
+    {
+        const qint64 conflict = collide(QStringLiteral("status"), QStringLiteral("closing"),
+                                        QStringLiteral("cancelled"));
+        CHECK(resolver.takeTheirs(conflict));
+        CHECK(ben.store->conflicts().isEmpty());
+        test::spin(200ms);
+        CHECK(ana.field(id, QStringLiteral("status")) == QStringLiteral("closing"));
+    }
+    SECTION("merge with a typed value")
+    {
+        const qint64 conflict = collide(QStringLiteral("purchasePrice"), 710000, 690000);
+        REQUIRE(resolver.merge(conflict, {{QStringLiteral("purchasePrice"), 700500}}));
+        REQUIRE(waitUntil(
+            [&] { return ana.field(id, QStringLiteral("purchasePrice")).toInt() == 700500; }));
+    }
+    SECTION("restore a record deleted by someone else")
+    {
+        ben.connection.stop();
+        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                                 {{QStringLiteral("status"), QStringLiteral("pending")}}));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
+        REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+        ben.goOnline();
+        REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
+        CHECK(ben.store->conflicts().first().kind == QStringLiteral("deleted"));
+        const auto restored = resolver.restoreWithMine(ben.store->conflicts().first().id);
+        REQUIRE(restored);
+        REQUIRE(waitUntil([&] {
+            return ana.field(restored->recordId, QStringLiteral("status")) ==
+                   QStringLiteral("pending");
+        }));
+        CHECK(ana.field(restored->recordId, QStringLiteral("number")) == QStringLiteral("ESC-7"));
+    }
+    CHECK_FALSE(resolver.keepMine(987654));
 }

@@ -1,0 +1,89 @@
+#include "models/conflictresolver.h"
+
+#include "models/localstore.h"
+#include "models/syncengine.h"
+
+#include <QJsonArray>
+#include <QUuid>
+
+namespace crm {
+
+namespace {
+
+std::optional<ConflictEntry> findConflict(LocalStore& store, qint64 conflictId)
+{
+    for (const auto& conflict : store.conflicts()) {
+        if (conflict.id == conflictId)
+            return conflict;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
+ConflictResolver::ConflictResolver(LocalStore& store, SyncEngine& engine)
+    : m_store(store), m_engine(engine)
+{}
+
+std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJsonObject& values)
+{
+    const auto conflict = findConflict(m_store, conflictId);
+    if (!conflict || conflict->kind != QStringLiteral("fields"))
+        return std::nullopt;
+    // The conflict carried the record as it is now: make it the confirmed copy (if it is newer)
+    // so the new edit is based on the current version.
+    const QJsonObject current = conflict->detail.value(QStringLiteral("record")).toObject();
+    if (!current.isEmpty()) {
+        const auto existing = m_store.record(conflict->entry.module, conflict->entry.recordId);
+        const qint64 version = current.value(QStringLiteral("version")).toInteger();
+        if (!existing || existing->version < version) {
+            LocalStore::Record record = existing.value_or(LocalStore::Record{});
+            record.module = conflict->entry.module;
+            record.id = conflict->entry.recordId;
+            record.fields = current.value(QStringLiteral("fields")).toObject();
+            record.version = version;
+            m_store.storeRecord(record);
+        }
+    }
+    auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
+                               QStringLiteral("update"), values);
+    if (entry)
+        m_store.resolveConflict(conflictId);
+    return entry;
+}
+
+std::optional<OutboxEntry> ConflictResolver::keepMine(qint64 conflictId)
+{
+    const auto conflict = findConflict(m_store, conflictId);
+    return conflict ? resend(conflictId, conflict->entry.fields) : std::nullopt;
+}
+
+bool ConflictResolver::takeTheirs(qint64 conflictId)
+{
+    return m_store.resolveConflict(conflictId);
+}
+
+std::optional<OutboxEntry> ConflictResolver::merge(qint64 conflictId, const QJsonObject& values)
+{
+    return resend(conflictId, values);
+}
+
+std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
+{
+    const auto conflict = findConflict(m_store, conflictId);
+    if (!conflict || conflict->kind != QStringLiteral("deleted"))
+        return std::nullopt;
+    QJsonObject fields;
+    if (const auto last = m_store.record(conflict->entry.module, conflict->entry.recordId))
+        fields = last->fields;
+    for (auto it = conflict->entry.fields.begin(); it != conflict->entry.fields.end(); ++it)
+        fields.insert(it.key(), it.value());
+    auto entry =
+        m_engine.edit(conflict->entry.module, QUuid::createUuid().toString(QUuid::WithoutBraces),
+                      QStringLiteral("create"), fields);
+    if (entry)
+        m_store.resolveConflict(conflictId);
+    return entry;
+}
+
+} // namespace crm
