@@ -5,6 +5,9 @@
 // Usage: bench_fanout [--sockets N] [--edits M] [--interval MS]
 #include "realtime/connectionmanager.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <memory>
 #include <QCoreApplication>
 #include <QDir>
 #include <QElapsedTimer>
@@ -16,10 +19,6 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
-
-#include <algorithm>
-#include <cstdio>
-#include <memory>
 #include <unistd.h>
 #include <vector>
 
@@ -82,10 +81,12 @@ QString runQuiet(const QStringList& args, const QByteArray& input = {})
 quint16 readPort(QProcess& server)
 {
     QByteArray out;
-    waitFor([&] {
-        out += server.readAllStandardOutput();
-        return out.contains('\n');
-    }, 20000);
+    waitFor(
+        [&] {
+            out += server.readAllStandardOutput();
+            return out.contains('\n');
+        },
+        20000);
     const qsizetype at = out.indexOf("PORT ");
     if (at >= 0)
         return static_cast<quint16>(out.mid(at + 5).trimmed().toUInt());
@@ -114,33 +115,39 @@ Result measure(const QString& name, QProcess& server, quint16 port, const QStrin
         auto manager = std::make_unique<ConnectionManager>(configFor());
         const QString clientId = QStringLiteral("reader-%1").arg(i);
         manager->setAuthProvider([readerToken, clientId] {
-            return QJsonObject{{QStringLiteral("token"), readerToken}, {QStringLiteral("clientId"), clientId}};
+            return QJsonObject{{QStringLiteral("token"), readerToken},
+                               {QStringLiteral("clientId"), clientId}};
         });
-        QObject::connect(manager.get(), &ConnectionManager::eventReceived, manager.get(),
-                         [&](const QString& event, const QJsonArray& args, const AckResponder&) {
-                             if (event != QStringLiteral("escrow:updated"))
-                                 return;
-                             const qint64 mid = args.first().toObject().value(QStringLiteral("mutationId")).toInteger();
-                             if (mid >= 2 && mid < static_cast<qint64>(sentAt.size()))
-                                 result.latenciesMs.push_back(
-                                     static_cast<double>(sentAt[static_cast<size_t>(mid)].nsecsElapsed()) / 1e6);
-                         });
+        QObject::connect(
+            manager.get(), &ConnectionManager::eventReceived, manager.get(),
+            [&](const QString& event, const QJsonArray& args, const AckResponder&) {
+                if (event != QStringLiteral("escrow:updated"))
+                    return;
+                const qint64 mid =
+                    args.first().toObject().value(QStringLiteral("mutationId")).toInteger();
+                if (mid >= 2 && mid < static_cast<qint64>(sentAt.size()))
+                    result.latenciesMs.push_back(
+                        static_cast<double>(sentAt[static_cast<size_t>(mid)].nsecsElapsed()) / 1e6);
+            });
         manager->start();
         receivers.push_back(std::move(manager));
     }
     ConnectionManager writer(configFor());
     writer.setAuthProvider([writerToken] {
-        return QJsonObject{{QStringLiteral("token"), writerToken}, {QStringLiteral("clientId"), QStringLiteral("bench-writer")}};
+        return QJsonObject{{QStringLiteral("token"), writerToken},
+                           {QStringLiteral("clientId"), QStringLiteral("bench-writer")}};
     });
     writer.start();
-    const bool connected = waitFor([&] {
-        return writer.state() == ConnectionState::Online &&
-               std::all_of(receivers.begin(), receivers.end(), [](const auto& r) {
-                   return r->state() == ConnectionState::Online;
-               });
-    }, 120000);
+    const bool connected = waitFor(
+        [&] {
+            return writer.state() == ConnectionState::Online &&
+                   std::all_of(receivers.begin(), receivers.end(),
+                               [](const auto& r) { return r->state() == ConnectionState::Online; });
+        },
+        120000);
     if (!connected) {
-        std::fprintf(stderr, "%s: not all %d sockets connected\n", qPrintable(name), options.sockets);
+        std::fprintf(stderr, "%s: not all %d sockets connected\n", qPrintable(name),
+                     options.sockets);
         return result;
     }
 
@@ -150,8 +157,9 @@ Result measure(const QString& name, QProcess& server, quint16 port, const QStrin
     auto send = [&](qint64 mutationId, const QJsonObject& mutation) {
         std::optional<AckOutcome> ack;
         sentAt[static_cast<size_t>(mutationId)].start();
-        writer.emitWithAck(QStringLiteral("mutate"), {mutation}, [&](const AckOutcome& o) { ack = o; },
-                           std::chrono::seconds(30));
+        writer.emitWithAck(
+            QStringLiteral("mutate"), {mutation}, [&](const AckOutcome& o) { ack = o; },
+            std::chrono::seconds(30));
         waitFor([&] { return ack.has_value(); }, 60000);
         if (!ack || !ack->ok()) {
             failed = true;
@@ -162,18 +170,26 @@ Result measure(const QString& name, QProcess& server, quint16 port, const QStrin
     const double cpuBefore = cpuSeconds(server.processId());
     QElapsedTimer wall;
     wall.start();
-    send(1, {{QStringLiteral("module"), QStringLiteral("escrows")}, {QStringLiteral("op"), QStringLiteral("create")},
-             {QStringLiteral("id"), recordId}, {QStringLiteral("mutationId"), 1},
-             {QStringLiteral("fields"), QJsonObject{{QStringLiteral("number"), QStringLiteral("ESC-LOAD")}, {QStringLiteral("purchasePrice"), 500000}}}});
+    send(1, {{QStringLiteral("module"), QStringLiteral("escrows")},
+             {QStringLiteral("op"), QStringLiteral("create")},
+             {QStringLiteral("id"), recordId},
+             {QStringLiteral("mutationId"), 1},
+             {QStringLiteral("fields"),
+              QJsonObject{{QStringLiteral("number"), QStringLiteral("ESC-LOAD")},
+                          {QStringLiteral("purchasePrice"), 500000}}}});
     for (int edit = 0; edit < options.edits && !failed; ++edit) {
         const qint64 mutationId = edit + 2;
-        send(mutationId, {{QStringLiteral("module"), QStringLiteral("escrows")}, {QStringLiteral("op"), QStringLiteral("update")},
-                          {QStringLiteral("id"), recordId}, {QStringLiteral("mutationId"), mutationId},
+        send(mutationId, {{QStringLiteral("module"), QStringLiteral("escrows")},
+                          {QStringLiteral("op"), QStringLiteral("update")},
+                          {QStringLiteral("id"), recordId},
+                          {QStringLiteral("mutationId"), mutationId},
                           {QStringLiteral("baseVersion"), version},
-                          {QStringLiteral("fields"), QJsonObject{{QStringLiteral("purchasePrice"), 500001 + edit}}}});
+                          {QStringLiteral("fields"),
+                           QJsonObject{{QStringLiteral("purchasePrice"), 500001 + edit}}}});
         waitFor([] { return false; }, options.intervalMs);
     }
-    waitFor([&] { return static_cast<qint64>(result.latenciesMs.size()) >= result.expected; }, 60000);
+    waitFor([&] { return static_cast<qint64>(result.latenciesMs.size()) >= result.expected; },
+            60000);
     result.wallSeconds = static_cast<double>(wall.elapsed()) / 1000.0;
     result.serverCpuSeconds = cpuSeconds(server.processId()) - cpuBefore;
     result.ok = !failed;
@@ -188,7 +204,10 @@ void report(const Result& r)
     auto sorted = r.latenciesMs;
     std::sort(sorted.begin(), sorted.end());
     auto pct = [&](double p) {
-        return sorted.empty() ? -1.0 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
+        return sorted.empty()
+                   ? -1.0
+                   : sorted[std::min(sorted.size() - 1,
+                                     static_cast<size_t>(p * static_cast<double>(sorted.size())))];
     };
     std::printf("%-12s delivered %lld/%lld events: p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
                 "server CPU %.2f s over %.1f s%s\n",
@@ -202,7 +221,10 @@ double p99(const Result& r)
 {
     auto sorted = r.latenciesMs;
     std::sort(sorted.begin(), sorted.end());
-    return sorted.empty() ? -1 : sorted[std::min(sorted.size() - 1, static_cast<size_t>(0.99 * static_cast<double>(sorted.size())))];
+    return sorted.empty()
+               ? -1
+               : sorted[std::min(sorted.size() - 1,
+                                 static_cast<size_t>(0.99 * static_cast<double>(sorted.size())))];
 }
 
 } // namespace
@@ -228,16 +250,28 @@ int main(int argc, char* argv[])
     // crm-server with a writer and a reader of one team.
     QTemporaryDir data;
     const QStringList dataArgs{QStringLiteral("--data"), data.path()};
-    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("writer@bench.test"), QStringLiteral("--team"), QStringLiteral("Load")}, "bench password\n");
-    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("reader@bench.test"), QStringLiteral("--team"), QStringLiteral("Load")}, "bench password\n");
-    const QString writerToken = runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"), QStringLiteral("writer@bench.test")});
-    const QString readerToken = runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"), QStringLiteral("reader@bench.test")});
+    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"),
+                                    QStringLiteral("writer@bench.test"), QStringLiteral("--team"),
+                                    QStringLiteral("Load")},
+             "bench password\n");
+    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"),
+                                    QStringLiteral("reader@bench.test"), QStringLiteral("--team"),
+                                    QStringLiteral("Load")},
+             "bench password\n");
+    const QString writerToken =
+        runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
+                                        QStringLiteral("writer@bench.test")});
+    const QString readerToken =
+        runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
+                                        QStringLiteral("reader@bench.test")});
     QProcess crm;
     crm.start(QStringLiteral(CRM_SERVER_PATH),
               dataArgs + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
-                                     QStringLiteral("--max-sockets-per-user"), QString::number(options.sockets + 10),
+                                     QStringLiteral("--max-sockets-per-user"),
+                                     QString::number(options.sockets + 10),
                                      QStringLiteral("--rate-limit"), QStringLiteral("1000")});
-    const Result crmResult = measure(QStringLiteral("crm-server"), crm, readPort(crm), readerToken, writerToken, options);
+    const Result crmResult = measure(QStringLiteral("crm-server"), crm, readPort(crm), readerToken,
+                                     writerToken, options);
     crm.terminate();
     crm.waitForFinished();
     report(crmResult);
@@ -245,7 +279,8 @@ int main(int argc, char* argv[])
     QProcess node;
     node.start(QStringLiteral(CRM_NODE_EXECUTABLE),
                {QDir(QStringLiteral(CRM_INTEROP_DIR)).filePath(QStringLiteral("bench-server.js"))});
-    const Result nodeResult = measure(QStringLiteral("node socket.io"), node, readPort(node), QStringLiteral("x"), QStringLiteral("x"), options);
+    const Result nodeResult = measure(QStringLiteral("node socket.io"), node, readPort(node),
+                                      QStringLiteral("x"), QStringLiteral("x"), options);
     node.terminate();
     node.waitForFinished();
     report(nodeResult);
