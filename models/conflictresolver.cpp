@@ -47,8 +47,10 @@ std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJs
     }
     auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
                                QStringLiteral("update"), values);
-    if (entry)
+    if (entry) {
         m_store.resolveConflict(conflictId);
+        m_engine.announce(conflict->entry.module, conflict->entry.recordId);
+    }
     return entry;
 }
 
@@ -60,7 +62,11 @@ std::optional<OutboxEntry> ConflictResolver::keepMine(qint64 conflictId)
 
 bool ConflictResolver::takeTheirs(qint64 conflictId)
 {
-    return m_store.resolveConflict(conflictId);
+    const auto conflict = findConflict(m_store, conflictId);
+    if (!conflict || !m_store.resolveConflict(conflictId))
+        return false;
+    m_engine.announce(conflict->entry.module, conflict->entry.recordId);
+    return true;
 }
 
 std::optional<OutboxEntry> ConflictResolver::merge(qint64 conflictId, const QJsonObject& values)
@@ -81,8 +87,10 @@ std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
     auto entry =
         m_engine.edit(conflict->entry.module, QUuid::createUuid().toString(QUuid::WithoutBraces),
                       QStringLiteral("create"), fields);
-    if (entry)
+    if (entry) {
         m_store.resolveConflict(conflictId);
+        m_engine.announce(conflict->entry.module, conflict->entry.recordId);
+    }
     return entry;
 }
 

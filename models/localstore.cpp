@@ -378,6 +378,40 @@ QList<OutboxEntry> LocalStore::outbox()
     return entries;
 }
 
+QList<OutboxEntry> LocalStore::outboxOf(const QString& module, const QString& recordId)
+{
+    QList<OutboxEntry> entries;
+    QSqlQuery query(m_db);
+    if (!exec(query,
+              QStringLiteral("SELECT %1 FROM outbox WHERE module = ? AND record_id = ? ORDER BY "
+                             "mutation_id")
+                  .arg(kEntryColumns),
+              {module, recordId}))
+        return entries;
+    while (query.next())
+        entries.append(entryFrom(query));
+    return entries;
+}
+
+bool LocalStore::hasFailure(const QString& module, const QString& recordId)
+{
+    QSqlQuery query(m_db);
+    return exec(query,
+                QStringLiteral("SELECT 1 FROM failed WHERE module = ? AND record_id = ? LIMIT 1"),
+                {module, recordId}) &&
+           query.next();
+}
+
+bool LocalStore::hasConflict(const QString& module, const QString& recordId)
+{
+    QSqlQuery query(m_db);
+    return exec(
+               query,
+               QStringLiteral("SELECT 1 FROM conflicts WHERE module = ? AND record_id = ? LIMIT 1"),
+               {module, recordId}) &&
+           query.next();
+}
+
 bool LocalStore::noteAttempt(qint64 mutationId)
 {
     QSqlQuery query(m_db);

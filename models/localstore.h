@@ -63,6 +63,10 @@ public:
                                        const QString& op, std::optional<qint64> baseVersion,
                                        const QJsonObject& fields);
     QList<OutboxEntry> outbox();
+    // The queued edits of one record, oldest first (uses the (module, record) index).
+    QList<OutboxEntry> outboxOf(const QString& module, const QString& recordId);
+    bool hasFailure(const QString& module, const QString& recordId);
+    bool hasConflict(const QString& module, const QString& recordId);
     bool noteAttempt(qint64 mutationId);
     // The server applied it (or said duplicate): it leaves the outbox.
     bool complete(qint64 mutationId);

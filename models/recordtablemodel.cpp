@@ -61,9 +61,11 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
                 if (!m_sliceTimer.isActive())
                     m_sliceTimer.start(0);
             });
-    for (auto signal :
-         {&SyncEngine::outboxChanged, &SyncEngine::failuresChanged, &SyncEngine::conflictsChanged})
-        connect(&engine, signal, this, &RecordTableModel::refreshLocalState);
+    connect(&engine, &SyncEngine::localStateChanged, this,
+            [this](const QString& changedModule, const QString& id) {
+                if (changedModule == m_spec.name)
+                    refreshLocalState(id);
+            });
     load();
 }
 
@@ -77,7 +79,7 @@ void RecordTableModel::load()
         m_ids.append(record.id);
         m_data.insert(record.id, row);
     }
-    refreshLocalState();
+    refreshAllLocalState();
 }
 
 int RecordTableModel::rowCount(const QModelIndex& parent) const
@@ -197,17 +199,15 @@ void RecordTableModel::applyChange(const QString& id, const QStringList& fields,
     emitCells(m_rows.value(id), fields, kValueRoles);
 }
 
-void RecordTableModel::refreshLocalState()
+void RecordTableModel::refreshAllLocalState()
 {
     QHash<QString, Row> local; // overlay and flags per record of this module
     for (const auto& entry : m_store.outbox()) {
         if (entry.module != m_spec.name)
             continue;
         Row& row = local[entry.recordId];
-        if (entry.op == QStringLiteral("create"))
-            row.pendingCreate = true;
-        if (entry.op == QStringLiteral("delete"))
-            row.pendingDelete = true;
+        row.pendingCreate = row.pendingCreate || entry.op == QStringLiteral("create");
+        row.pendingDelete = row.pendingDelete || entry.op == QStringLiteral("delete");
         for (auto it = entry.fields.begin(); it != entry.fields.end(); ++it)
             row.overlay.insert(it.key(), it.value());
     }
@@ -219,56 +219,66 @@ void RecordTableModel::refreshLocalState()
         if (conflict.entry.module == m_spec.name)
             local[conflict.entry.recordId].conflict = true;
     }
-    // Records whose local state went away, and those that gained one.
-    QSet<QString> touched(local.keyBegin(), local.keyEnd());
-    for (auto it = m_data.cbegin(); it != m_data.cend(); ++it) {
-        if (!it->overlay.isEmpty() || it->pendingCreate || it->pendingDelete || it->failed ||
-            it->conflict)
-            touched.insert(it.key());
+    for (auto it = local.cbegin(); it != local.cend(); ++it)
+        updateLocalState(it.key(), it.value());
+}
+
+void RecordTableModel::refreshLocalState(const QString& id)
+{
+    Row next;
+    for (const auto& entry : m_store.outboxOf(m_spec.name, id)) {
+        next.pendingCreate = next.pendingCreate || entry.op == QStringLiteral("create");
+        next.pendingDelete = next.pendingDelete || entry.op == QStringLiteral("delete");
+        for (auto it = entry.fields.begin(); it != entry.fields.end(); ++it)
+            next.overlay.insert(it.key(), it.value());
     }
-    for (const auto& id : touched) {
-        const Row next = local.value(id);
-        auto it = m_data.find(id);
-        if (it == m_data.end()) {
-            if (next.pendingCreate) // a record that exists only here, so far
-                insertRow(id, next);
-            continue;
-        }
-        // The confirmed copy is read now, not when its queued change gets its turn: an overlay
-        // that leaves must never uncover an older value for a moment.
-        const auto stored = m_store.record(m_spec.name, id);
-        if (!stored && !next.pendingCreate && !next.failed && !next.conflict) {
-            removeRow(id); // a local create that left the outbox without becoming a record
-            continue;
-        }
-        QStringList fields = it->overlay.keys();
-        if (stored && !stored->deleted) {
-            for (const auto& key : stored->fields.keys()) {
-                if (stored->fields.value(key) != it->confirmed.value(key) && !fields.contains(key))
-                    fields.append(key);
-            }
-            it->confirmed = stored->fields;
-            it->masked = stored->masked;
-        }
-        for (const auto& key : next.overlay.keys()) {
-            if (!fields.contains(key))
+    next.failed = m_store.hasFailure(m_spec.name, id);
+    next.conflict = m_store.hasConflict(m_spec.name, id);
+    updateLocalState(id, next);
+}
+
+void RecordTableModel::updateLocalState(const QString& id, const Row& next)
+{
+    auto it = m_data.find(id);
+    if (it == m_data.end()) {
+        if (next.pendingCreate) // a record that exists only here, so far
+            insertRow(id, next);
+        return;
+    }
+    // The confirmed copy is read now, not when its queued change gets its turn: an overlay that
+    // leaves must never uncover an older value for a moment.
+    const auto stored = m_store.record(m_spec.name, id);
+    if (!stored && !next.pendingCreate && !next.failed && !next.conflict) {
+        removeRow(id); // a local create that left the outbox without becoming a record
+        return;
+    }
+    QStringList fields = it->overlay.keys();
+    if (stored && !stored->deleted) {
+        for (const auto& key : stored->fields.keys()) {
+            if (stored->fields.value(key) != it->confirmed.value(key) && !fields.contains(key))
                 fields.append(key);
         }
-        const bool pendingCreate = next.pendingCreate && !stored;
-        const bool flagsChanged = it->failed != next.failed || it->conflict != next.conflict ||
-                                  it->pendingDelete != next.pendingDelete ||
-                                  it->pendingCreate != pendingCreate;
-        it->overlay = next.overlay;
-        it->pendingCreate = pendingCreate;
-        it->pendingDelete = next.pendingDelete;
-        it->failed = next.failed;
-        it->conflict = next.conflict;
-        const int row = m_rows.value(id);
-        if (flagsChanged)
-            emit dataChanged(index(row, 0), index(row, columnCount() - 1),
-                             {PendingRole, FailedRole, ConflictRole});
-        emitCells(row, fields, kValueRoles);
+        it->confirmed = stored->fields;
+        it->masked = stored->masked;
     }
+    for (const auto& key : next.overlay.keys()) {
+        if (!fields.contains(key))
+            fields.append(key);
+    }
+    const bool pendingCreate = next.pendingCreate && !stored;
+    const bool flagsChanged = it->failed != next.failed || it->conflict != next.conflict ||
+                              it->pendingDelete != next.pendingDelete ||
+                              it->pendingCreate != pendingCreate;
+    it->overlay = next.overlay;
+    it->pendingCreate = pendingCreate;
+    it->pendingDelete = next.pendingDelete;
+    it->failed = next.failed;
+    it->conflict = next.conflict;
+    const int row = m_rows.value(id);
+    if (flagsChanged)
+        emit dataChanged(index(row, 0), index(row, columnCount() - 1),
+                         {PendingRole, FailedRole, ConflictRole});
+    emitCells(row, fields, kValueRoles);
 }
 
 void RecordTableModel::insertRow(const QString& id, Row row)

@@ -66,10 +66,14 @@ private:
     };
 
     void load();
+    void updateLocalState(const QString& id, const Row& next);
     void applyQueued();
     // remoteFields: the cells a teammate changed (marked for a moment); own changes pass none.
     void applyChange(const QString& id, const QStringList& fields, const QStringList& remoteFields);
-    void refreshLocalState();
+    // Local state (queued edits, failure, conflict) of every record: once, at load.
+    void refreshAllLocalState();
+    // ... and of one record, whenever the engine says it changed.
+    void refreshLocalState(const QString& id);
     void insertRow(const QString& id, Row row);
     void removeRow(const QString& id);
     void emitCells(int row, const QStringList& fields, const QList<int>& roles);

@@ -75,8 +75,8 @@ std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString
     }
     auto entry = m_store.enqueue(module, recordId, op, base, fields);
     if (entry) {
-        emit outboxChanged();
-        flush();
+        emit localStateChanged(module, recordId);
+        sendNext(module, recordId);
     }
     return entry;
 }
@@ -179,21 +179,43 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
         options);
 }
 
+void SyncEngine::announce(const QString& module, const QString& recordId)
+{
+    emit localStateChanged(module, recordId);
+}
+
+bool SyncEngine::canSend() const
+{
+    return m_caughtUp && !m_bootstrapping && m_connection.state() == ConnectionState::Online;
+}
+
 void SyncEngine::flush()
 {
-    if (!m_caughtUp || m_bootstrapping || m_connection.state() != ConnectionState::Online)
+    if (!canSend())
         return;
     for (const auto& entry : m_store.outbox()) {
-        const QString recordKey = key(entry.module, entry.recordId);
         // One mutation per record on the wire: the next one must be rebased on its answer.
-        if (m_inFlight.contains(recordKey))
-            continue;
-        m_inFlight.insert(recordKey);
-        m_store.noteAttempt(entry.mutationId);
-        m_connection.emitWithAck(
-            QStringLiteral("mutate"), {entry.toMutation()},
-            [this, entry](const AckOutcome& outcome) { onAnswer(entry, outcome); });
+        if (!m_inFlight.contains(key(entry.module, entry.recordId)))
+            send(entry);
     }
+}
+
+void SyncEngine::sendNext(const QString& module, const QString& recordId)
+{
+    if (!canSend() || m_inFlight.contains(key(module, recordId)))
+        return;
+    const auto queued = m_store.outboxOf(module, recordId);
+    if (!queued.isEmpty())
+        send(queued.first());
+}
+
+void SyncEngine::send(const OutboxEntry& entry)
+{
+    m_inFlight.insert(key(entry.module, entry.recordId));
+    m_store.noteAttempt(entry.mutationId);
+    m_connection.emitWithAck(
+        QStringLiteral("mutate"), {entry.toMutation()},
+        [this, entry](const AckOutcome& outcome) { onAnswer(entry, outcome); });
 }
 
 void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
@@ -226,17 +248,12 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
         if (result.contains(QStringLiteral("version")))
             m_store.rebase(entry.module, entry.recordId,
                            result.value(QStringLiteral("version")).toInteger());
-        emit outboxChanged();
     } else if (status == QStringLiteral("conflict")) {
         m_store.conflict(entry.mutationId, result.value(QStringLiteral("kind")).toString(), result);
-        emit outboxChanged();
-        emit conflictsChanged();
     } else if (status == QStringLiteral("rejected")) {
         const auto error = result.value(QStringLiteral("error")).toObject();
         m_store.fail(entry.mutationId, error.value(QStringLiteral("code")).toString(),
                      error.value(QStringLiteral("message")).toString());
-        emit outboxChanged();
-        emit failuresChanged();
     } else {
         // "error": the server could not store it; keep it and try again on the next flush.
         qCInfo(lcSyncEngine) << "server could not store mutation" << entry.mutationId;
@@ -244,7 +261,8 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
         return;
     }
     m_retryAttempt = 0;
-    flush();
+    emit localStateChanged(entry.module, entry.recordId);
+    sendNext(entry.module, entry.recordId);
 }
 
 } // namespace crm

@@ -36,8 +36,11 @@ public:
     // A local edit: durable in the outbox when this returns, sent when online.
     std::optional<OutboxEntry> edit(const QString& module, const QString& recordId,
                                     const QString& op, const QJsonObject& fields);
-    // Sends what is queued now (called on its own after catch-up and after every answer).
+    // Sends the first queued edit of every record not on the wire (after catch-up, on retry).
     void flush();
+    // Tells the models that something outside the engine (the resolver) changed a record's
+    // local state.
+    void announce(const QString& module, const QString& recordId);
 
     bool isCaughtUp() const { return m_caughtUp; }
     int inFlightCount() const { return static_cast<int>(m_inFlight.size()); }
@@ -47,9 +50,8 @@ signals:
     void recordChanged(const QString& module, const QString& id, const QStringList& fields,
                        bool byOthers);
     void caughtUp(qint64 seq);
-    void outboxChanged();
-    void conflictsChanged();
-    void failuresChanged();
+    // The record's queued edits, failure or conflict changed (the model re-reads just that).
+    void localStateChanged(const QString& module, const QString& recordId);
     void bootstrapFailed(const QString& reason);
 
 private:
@@ -59,6 +61,11 @@ private:
     void bootstrap();
     void bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq);
     void onAnswer(const OutboxEntry& entry, const AckOutcome& outcome);
+    // Sends the record's next queued edit if it has one and none is on the wire: after an
+    // answer only that record can have become sendable, so nothing else is read.
+    void sendNext(const QString& module, const QString& recordId);
+    void send(const OutboxEntry& entry);
+    bool canSend() const;
 
     LocalStore& m_store;
     ConnectionManager& m_connection;

@@ -91,20 +91,21 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
                         std::nullopt};
             lastMutationId = owner.value(1).toLongLong();
         }
-        if (m.mutationId <= lastMutationId) {
-            auto previous = m_db.query();
-            m_db.exec(previous,
-                      QStringLiteral("SELECT result FROM mutation_results WHERE client_id = ? AND "
-                                     "mutation_id = ?"),
-                      {m.clientId, m.mutationId});
-            QJsonObject result{{QStringLiteral("status"), QStringLiteral("duplicate")},
-                               {QStringLiteral("mutationId"), m.mutationId}};
-            if (previous.next())
-                result.insert(
-                    QStringLiteral("original"),
-                    QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object());
-            return {result, std::nullopt};
-        }
+        // A duplicate is a mutation whose result is stored, whatever arrived in between: clients
+        // pipeline edits of different records, so ids need not arrive in order.
+        auto previous = m_db.query();
+        if (!m_db.exec(previous,
+                       QStringLiteral("SELECT result FROM mutation_results WHERE client_id = ? AND "
+                                      "mutation_id = ?"),
+                       {m.clientId, m.mutationId}))
+            return {storageError(), std::nullopt};
+        if (previous.next())
+            return {QJsonObject{
+                        {QStringLiteral("status"), QStringLiteral("duplicate")},
+                        {QStringLiteral("mutationId"), m.mutationId},
+                        {QStringLiteral("original"),
+                         QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object()}},
+                    std::nullopt};
     }
 
     QJsonObject result;
@@ -151,7 +152,10 @@ bool MutationService::recordResult(const Identity& who, const Mutation& m,
     return m_db.exec(upsert,
                      QStringLiteral("INSERT INTO client_mutations (client_id, user_id, "
                                     "last_mutation_id) VALUES (?, ?, ?) ON CONFLICT (client_id) "
-                                    "DO UPDATE SET last_mutation_id = excluded.last_mutation_id"),
+                                    "DO UPDATE SET last_mutation_id = CASE WHEN "
+                                    "excluded.last_mutation_id > client_mutations.last_mutation_id "
+                                    "THEN excluded.last_mutation_id ELSE "
+                                    "client_mutations.last_mutation_id END"),
                      {m.clientId, who.userId, m.mutationId}) &&
            m_db.exec(store,
                      QStringLiteral("INSERT INTO mutation_results (client_id, mutation_id, result, "

@@ -16,8 +16,9 @@ struct ModuleSpec;
 struct StoredRecord;
 
 // Applies mutations exactly once, field by field:
-//  - the last mutation id per client and every result are stored in the change's transaction,
-//    so a resend is answered "duplicate" with the original result and never applied twice;
+//  - every result is stored under (clientId, mutationId) in the change's transaction, so a
+//    resend is answered "duplicate" with the original result and never applied twice, even when
+//    a client pipelines edits of different records and their ids arrive out of order;
 //  - permanent errors and conflicts are stored as results too: no client is stuck behind one;
 //  - fields nobody touched since baseVersion merge; a field changed by someone else in between
 //    is a conflict (base / mine / theirs) and nothing of that mutation is applied.

@@ -290,6 +290,17 @@ TEST_CASE("Mutations: a resend is a duplicate with the original result, applied 
                      {{QStringLiteral("status"), QStringLiteral("pending")}}, 1);
         CHECK(errorCode(stolen) == QStringLiteral("client_id_in_use"));
     }
+    SECTION("ids arriving out of order are not duplicates (pipelined records)")
+    {
+        const auto later =
+            b.mutate(b.ana, QStringLiteral("c-ana"), 9, QStringLiteral("create"), newId(), kEscrow);
+        const auto earlier =
+            b.mutate(b.ana, QStringLiteral("c-ana"), 4, QStringLiteral("create"), newId(), kEscrow);
+        CHECK(status(later) == QStringLiteral("applied"));
+        CHECK(status(earlier) == QStringLiteral("applied"));
+        CHECK(status(b.mutate(b.ana, QStringLiteral("c-ana"), 4, QStringLiteral("create"), newId(),
+                              kEscrow)) == QStringLiteral("duplicate"));
+    }
     SECTION("a gap is applied and reported")
     {
         const auto gap = b.mutate(b.ana, QStringLiteral("c-ana"), 5, QStringLiteral("update"), id,

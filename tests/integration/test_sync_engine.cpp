@@ -232,3 +232,29 @@ TEST_CASE(
     }
     CHECK_FALSE(resolver.keepMine(987654));
 }
+
+TEST_CASE("SyncEngine: many records pipeline, each record's edits stay in order", "[syncengine]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    QStringList ids;
+    for (int i = 0; i < 25; ++i) {
+        ids.append(newId());
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
+                                 kEscrow));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("update"),
+                                 {{QStringLiteral("purchasePrice"), 800000 + i}}));
+    }
+    int peak = 0;
+    QObject::connect(ana.engine.get(), &SyncEngine::localStateChanged, ana.engine.get(),
+                     [&] { peak = std::max(peak, ana.engine->inFlightCount()); });
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    CHECK(peak > 1); // different records were on the wire together
+    for (const auto& failure : ana.store->failures())
+        FAIL_CHECK(failure.code.toStdString() + ": " + failure.message.toStdString());
+    CHECK(ana.store->conflicts().isEmpty());
+    CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 50);
+    for (int i = 0; i < 25; ++i)
+        CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 800000 + i);
+}
