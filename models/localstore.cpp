@@ -393,6 +393,30 @@ QList<OutboxEntry> LocalStore::outboxOf(const QString& module, const QString& re
     return entries;
 }
 
+int LocalStore::outboxCount()
+{
+    QSqlQuery query(m_db);
+    return exec(query, QStringLiteral("SELECT COUNT(*) FROM outbox")) && query.next()
+               ? query.value(0).toInt()
+               : 0;
+}
+
+int LocalStore::failureCount()
+{
+    QSqlQuery query(m_db);
+    return exec(query, QStringLiteral("SELECT COUNT(*) FROM failed")) && query.next()
+               ? query.value(0).toInt()
+               : 0;
+}
+
+int LocalStore::conflictCount()
+{
+    QSqlQuery query(m_db);
+    return exec(query, QStringLiteral("SELECT COUNT(*) FROM conflicts")) && query.next()
+               ? query.value(0).toInt()
+               : 0;
+}
+
 bool LocalStore::hasFailure(const QString& module, const QString& recordId)
 {
     QSqlQuery query(m_db);

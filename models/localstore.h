@@ -66,6 +66,10 @@ public:
     // The queued edits of one record, oldest first (uses the (module, record) index).
     QList<OutboxEntry> outboxOf(const QString& module, const QString& recordId);
     bool hasFailure(const QString& module, const QString& recordId);
+    // Counts for the sync badge.
+    int outboxCount();
+    int failureCount();
+    int conflictCount();
     bool hasConflict(const QString& module, const QString& recordId);
     bool noteAttempt(qint64 mutationId);
     // The server applied it (or said duplicate): it leaves the outbox.

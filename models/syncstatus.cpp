@@ -1,6 +1,8 @@
 #include "models/syncstatus.h"
 
+#include "models/localstore.h"
 #include "models/modelslogging.h"
+#include "models/syncengine.h"
 #include "realtime/connectionmanager.h"
 
 #include <cmath>
@@ -17,6 +19,28 @@ SyncStatus::SyncStatus(ConnectionManager* manager, QObject* parent)
         m_latencyMs = ms;
         emit changed();
     });
+}
+
+void SyncStatus::attachSync(LocalStore* store, SyncEngine* engine)
+{
+    m_store = store;
+    connect(engine, &SyncEngine::localStateChanged, this, &SyncStatus::refreshCounts);
+    refreshCounts();
+}
+
+void SyncStatus::refreshCounts()
+{
+    if (!m_store)
+        return;
+    const int pending = m_store->outboxCount();
+    const int failed = m_store->failureCount();
+    const int conflicts = m_store->conflictCount();
+    if (pending == m_pending && failed == m_failed && conflicts == m_conflicts)
+        return;
+    m_pending = pending;
+    m_failed = failed;
+    m_conflicts = conflicts;
+    emit changed();
 }
 
 void SyncStatus::onStateChanged(ConnectionState state, const QString& reason)
@@ -87,7 +111,8 @@ QString SyncStatus::label() const
                            : tr("Reconnecting (attempt %1)").arg(attempt());
     }
     case ConnectionState::Offline:
-        return tr("Offline");
+        return m_pending > 0 ? tr("Offline: %n change(s) waiting", nullptr, m_pending)
+                             : tr("Offline");
     case ConnectionState::AuthRequired:
         return tr("Session expired");
     }

@@ -9,6 +9,8 @@
 namespace crm {
 
 class ConnectionManager;
+class LocalStore;
+class SyncEngine;
 
 // What the connection badge shows, in words a user reads: "Live", "Reconnecting in 4 s
 // (attempt 3)", "Offline", "Session expired". Widgets bind to this, never to the manager.
@@ -32,6 +34,12 @@ public:
     Q_ENUM(Level)
 
     explicit SyncStatus(ConnectionManager* manager, QObject* parent = nullptr);
+
+    // Adds what waits to be sent, what failed and what conflicts to the badge.
+    void attachSync(LocalStore* store, SyncEngine* engine);
+    int pendingCount() const { return m_pending; }
+    int failedCount() const { return m_failed; }
+    int conflictCount() const { return m_conflicts; }
 
     ConnectionState state() const { return m_state; }
     Level level() const;
@@ -58,6 +66,11 @@ private:
     ConnectionState m_state = ConnectionState::Offline;
     QString m_detail;
     qint64 m_latencyMs = -1;
+    LocalStore* m_store = nullptr;
+    int m_pending = 0;
+    int m_failed = 0;
+    int m_conflicts = 0;
+    void refreshCounts();
     QTimer m_countdown; // refreshes "in N s" once a second while a retry waits
 };
 

@@ -1,5 +1,6 @@
 // The client's SyncEngine with a real LocalStore against an in-process crm-server.
 #include "models/conflictresolver.h"
+#include "models/syncstatus.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
 #include "support/clientprofile.h"
@@ -257,4 +258,25 @@ TEST_CASE("SyncEngine: many records pipeline, each record's edits stay in order"
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 50);
     for (int i = 0; i < 25; ++i)
         CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 800000 + i);
+}
+
+TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
+          "[syncengine][syncstatus]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    SyncStatus status(&ana.connection);
+    status.attachSync(ana.store.get(), ana.engine.get());
+    const QString id = newId();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),
+                             {{QStringLiteral("number"), QStringLiteral("E")},
+                              {QStringLiteral("status"), QStringLiteral("maybe")}}));
+    CHECK(status.pendingCount() == 2);
+    CHECK(status.label() == QStringLiteral("Offline: 2 change(s) waiting"));
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return status.pendingCount() == 0; }));
+    CHECK(status.failedCount() == 1);
+    CHECK(status.conflictCount() == 0);
+    CHECK(status.label() == QStringLiteral("Live"));
 }
