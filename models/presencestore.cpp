@@ -1,0 +1,238 @@
+#include "models/presencestore.h"
+
+#include "realtime/connectionmanager.h"
+
+#include <QCryptographicHash>
+#include <QSet>
+
+namespace crm {
+
+PresenceStore::PresenceStore(ConnectionManager& connection, QObject* parent)
+    : QAbstractListModel(parent), m_connection(connection)
+{
+    connect(&m_connection, &ConnectionManager::eventReceived, this,
+            [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
+}
+
+int PresenceStore::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_users.size());
+}
+
+QVariant PresenceStore::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Presence& p = m_users.at(index.row());
+    auto list = [](const QJsonArray& items, bool withField) {
+        QStringList out;
+        for (const auto& item : items) {
+            const auto o = item.toObject();
+            QString entry = o.value(QStringLiteral("module")).toString() + u'/' +
+                            o.value(QStringLiteral("id")).toString();
+            if (withField)
+                entry += u'/' + o.value(QStringLiteral("field")).toString();
+            out.append(entry);
+        }
+        return out;
+    };
+    switch (role) {
+    case Qt::DisplayRole:
+    case NameRole:
+        return p.name;
+    case UserIdRole:
+        return p.userId;
+    case StatusRole:
+        return p.status;
+    case InitialsRole:
+        return initialsOf(p.name);
+    case HueRole:
+        return hueOf(p.userId);
+    case ViewingRole:
+        return list(p.viewing, false);
+    case EditingRole:
+        return list(p.editing, true);
+    case SessionsRole:
+        return p.sessions;
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> PresenceStore::roleNames() const
+{
+    auto names = QAbstractListModel::roleNames();
+    names.insert(UserIdRole, "userId");
+    names.insert(NameRole, "name");
+    names.insert(StatusRole, "status");
+    names.insert(InitialsRole, "initials");
+    names.insert(HueRole, "hue");
+    names.insert(ViewingRole, "viewing");
+    names.insert(EditingRole, "editing");
+    names.insert(SessionsRole, "sessions");
+    return names;
+}
+
+QString PresenceStore::initialsOf(const QString& name)
+{
+    QString initials;
+    for (const auto& part : name.split(u' ', Qt::SkipEmptyParts)) {
+        initials.append(part.front().toUpper());
+        if (initials.size() == 2)
+            break;
+    }
+    return initials.isEmpty() ? QStringLiteral("?") : initials;
+}
+
+int PresenceStore::hueOf(const QString& userId)
+{
+    // Stable across runs and machines: the same person has the same colour for everyone.
+    const QByteArray hash = QCryptographicHash::hash(userId.toUtf8(), QCryptographicHash::Md5);
+    return (static_cast<unsigned char>(hash.at(0)) << 8 | static_cast<unsigned char>(hash.at(1))) %
+           360;
+}
+
+PresenceStore::Presence PresenceStore::fromJson(const QJsonObject& json)
+{
+    return {json.value(QStringLiteral("userId")).toString(),
+            json.value(QStringLiteral("name")).toString(),
+            json.value(QStringLiteral("status")).toString(),
+            json.value(QStringLiteral("sessions")).toInt(),
+            json.value(QStringLiteral("viewing")).toArray(),
+            json.value(QStringLiteral("editing")).toArray()};
+}
+
+void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
+{
+    const QJsonObject payload = args.first().toObject();
+    if (event == QStringLiteral("presence:update")) {
+        const Presence presence = fromJson(payload);
+        if (presence.status == QStringLiteral("offline") || presence.sessions == 0)
+            remove(presence.userId);
+        else
+            upsert(presence);
+    } else if (event == QStringLiteral("presence:snapshot")) {
+        // After a reconnect the snapshot is the truth: patch rows in place, drop who left.
+        QSet<QString> present;
+        for (const auto& user : payload.value(QStringLiteral("users")).toArray()) {
+            const Presence presence = fromJson(user.toObject());
+            present.insert(presence.userId);
+            upsert(presence);
+        }
+        QStringList gone;
+        for (const auto& p : m_users) {
+            if (!present.contains(p.userId))
+                gone.append(p.userId);
+        }
+        for (const auto& userId : gone)
+            remove(userId);
+    }
+}
+
+int PresenceStore::rowOf(const QString& userId) const
+{
+    for (qsizetype i = 0; i < m_users.size(); ++i) {
+        if (m_users.at(i).userId == userId)
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+void PresenceStore::upsert(const Presence& presence)
+{
+    const int row = rowOf(presence.userId);
+    if (row < 0) {
+        const int at = static_cast<int>(m_users.size());
+        beginInsertRows({}, at, at);
+        m_users.append(presence);
+        endInsertRows();
+        emit onlineCountChanged(onlineCount());
+    } else {
+        m_users[row] = presence;
+        emit dataChanged(index(row), index(row));
+    }
+    emit userChanged(presence.userId);
+}
+
+void PresenceStore::remove(const QString& userId)
+{
+    const int row = rowOf(userId);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_users.removeAt(row);
+    endRemoveRows();
+    emit onlineCountChanged(onlineCount());
+    emit userChanged(userId);
+}
+
+std::optional<PresenceStore::Presence> PresenceStore::presenceOf(const QString& userId) const
+{
+    const int row = rowOf(userId);
+    return row < 0 ? std::nullopt : std::optional<Presence>(m_users.at(row));
+}
+
+QStringList PresenceStore::viewersOf(const QString& module, const QString& id,
+                                     const QString& exceptUser) const
+{
+    QStringList viewers;
+    for (const auto& p : m_users) {
+        if (p.userId == exceptUser)
+            continue;
+        for (const auto& item : p.viewing) {
+            const auto o = item.toObject();
+            if (o.value(QStringLiteral("module")) == module &&
+                o.value(QStringLiteral("id")) == id) {
+                viewers.append(p.userId);
+                break;
+            }
+        }
+    }
+    return viewers;
+}
+
+QString PresenceStore::editorOf(const QString& module, const QString& id, const QString& field,
+                                const QString& exceptUser) const
+{
+    for (const auto& p : m_users) {
+        if (p.userId == exceptUser)
+            continue;
+        for (const auto& item : p.editing) {
+            const auto o = item.toObject();
+            if (o.value(QStringLiteral("module")) == module &&
+                o.value(QStringLiteral("id")) == id && o.value(QStringLiteral("field")) == field)
+                return p.userId;
+        }
+    }
+    return {};
+}
+
+void PresenceStore::setOwnStatus(const QString& status)
+{
+    m_connection.emitEphemeral(QStringLiteral("presence:set"),
+                               {QJsonObject{{QStringLiteral("status"), status}}},
+                               QStringLiteral("presence:set"));
+}
+
+void PresenceStore::viewRecord(const QString& module, const QString& id)
+{
+    if (id.isEmpty())
+        m_connection.emitEphemeral(QStringLiteral("record:unsubscribe"), {QJsonObject{}},
+                                   QStringLiteral("record"));
+    else
+        m_connection.emitEphemeral(
+            QStringLiteral("record:subscribe"),
+            {QJsonObject{{QStringLiteral("module"), module}, {QStringLiteral("id"), id}}},
+            QStringLiteral("record"));
+}
+
+void PresenceStore::editField(const QString& field)
+{
+    m_connection.emitEphemeral(
+        QStringLiteral("presence:editing"),
+        {QJsonObject{{QStringLiteral("field"),
+                      field.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(field)}}},
+        QStringLiteral("editing"));
+}
+
+} // namespace crm
