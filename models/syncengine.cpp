@@ -118,7 +118,18 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 
 void SyncEngine::applyChange(const QJsonObject& change)
 {
+    QJsonObject previous;
+    if (const auto before = m_store.record(change.value(QStringLiteral("module")).toString(),
+                                           change.value(QStringLiteral("id")).toString())) {
+        if (before->version < change.value(QStringLiteral("version")).toInteger()) {
+            const auto fields = change.value(QStringLiteral("fields")).toObject();
+            for (auto it = fields.begin(); it != fields.end(); ++it)
+                previous.insert(it.key(), before->fields.value(it.key()));
+        }
+    }
     const auto changed = m_store.applyChange(change);
+    if (changed)
+        emit changeArrived(change, previous);
     const bool byOthers = change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
     if (changed &&
         (!changed->isEmpty() || change.value(QStringLiteral("kind")) == QStringLiteral("deleted")))

@@ -46,6 +46,9 @@ public:
     int inFlightCount() const { return static_cast<int>(m_inFlight.size()); }
 
 signals:
+    // Every change event from the server (replay or live), with the values the changed fields
+    // had here before it was applied: the activity feed's before / after.
+    void changeArrived(const QJsonObject& event, const QJsonObject& previous);
     // byOthers: the change came from someone else (a teammate, an AI agent), not this profile.
     void recordChanged(const QString& module, const QString& id, const QStringList& fields,
                        bool byOthers);
