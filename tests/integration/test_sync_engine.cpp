@@ -1,4 +1,5 @@
 // The client's SyncEngine with a real LocalStore against an in-process crm-server.
+#include "models/conflictmodel.h"
 #include "models/conflictresolver.h"
 #include "models/syncstatus.h"
 #include "server/storage/changelog.h"
@@ -6,6 +7,7 @@
 #include "support/clientprofile.h"
 
 #include <catch2/catch.hpp>
+#include <QAbstractItemModelTester>
 
 using namespace crm;
 using namespace std::chrono_literals;
@@ -167,6 +169,9 @@ TEST_CASE(
     ana.goOnline();
     ben.goOnline();
     ConflictResolver resolver(*ben.store, *ben.engine);
+    ConflictModel conflictModel(*ben.store, *ben.engine);
+    QAbstractItemModelTester tester(&conflictModel,
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
     const QString id = newId();
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
     REQUIRE(waitUntil(

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "models/outboxentry.h"
+
+#include <QAbstractListModel>
+#include <QList>
+
+namespace crm {
+
+class LocalStore;
+class SyncEngine;
+
+// Open conflicts, oldest first, for the conflict dialog and the badge's details: each with its
+// record and, field by field, base / mine / theirs with the schema's labels. Rows come and go as
+// conflicts arrive and are resolved; nothing is reset.
+class ConflictModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role
+    {
+        ConflictIdRole = Qt::UserRole + 1,
+        ModuleRole,
+        RecordIdRole,
+        KindRole,   // fields, deleted
+        FieldsRole, // QVariantList of {"field", "label", "base", "mine", "theirs"}
+    };
+    Q_ENUM(Role)
+
+    ConflictModel(LocalStore& store, SyncEngine& engine, QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    void refresh();
+
+private:
+    LocalStore& m_store;
+    QList<ConflictEntry> m_conflicts;
+};
+
+} // namespace crm
