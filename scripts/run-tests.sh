@@ -10,8 +10,15 @@ cd "$build"
 # GUI tests run offscreen; --no-tests=error makes an empty suite a failure, not a pass.
 # pg_virtualenv starts a throwaway PostgreSQL cluster for the storage tests (PG* variables) and
 # drops it afterwards; CRM_REQUIRE_POSTGRES makes its absence a failure instead of a warning.
-# Its own two status lines are filtered out so that ctest's summary stays the last word.
+# Its own status lines are filtered out, and ctest's exit status travels through a file (a
+# failing command would make pg_virtualenv print the server's logs), so that ctest's summary
+# stays the last word either way.
 export QT_QPA_PLATFORM=offscreen CRM_REQUIRE_POSTGRES=1
-set -o pipefail
-pg_virtualenv ctest --output-on-failure --parallel 2 --no-tests=error "$@" |
-    grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) '
+status_file=$(mktemp)
+trap 'rm -f "$status_file"' EXIT
+export CRM_CTEST_STATUS="$status_file"
+pg_virtualenv bash -c 'ctest --output-on-failure --parallel 2 --no-tests=error "$@"; echo $? > "$CRM_CTEST_STATUS"' \
+    ctest "$@" | grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) '
+# No status at all means pg_virtualenv never ran ctest: that is a failure too.
+status=$(cat "$status_file" 2>/dev/null)
+exit "${status:-1}"
