@@ -1,5 +1,6 @@
 // crm-cli: the same libraries as the desktop app, no Widgets. For scripts, support staff and
 // tests. This build has `ping`; the record commands arrive with the sync core.
+#include "app/recordcommands.h"
 #include "realtime/connectionmanager.h"
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QStandardPaths>
 #include <QTimer>
 #include <QUuid>
 #include <vector>
@@ -109,9 +111,19 @@ int main(int argc, char* argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        tr("CRM command line client.\n\nCommands:\n  ping    connect, send echo emits, report "
-           "round trips\n\nExit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable "
-           "or timed out."));
+        tr("CRM command line client.\n\nCommands:\n"
+           "  ping                          connect, send echo emits, report round trips\n"
+           "  sync                          catch up, send queued edits, print a summary\n"
+           "  list MODULE [--where f=v]     records of a module (synced first unless --offline)\n"
+           "  get MODULE ID                 one record\n"
+           "  create MODULE f=v ...         new record; prints its id\n"
+           "  set MODULE ID f=v ...         change fields (f=null clears one)\n"
+           "  delete MODULE ID              delete a record\n"
+           "  pending | conflicts           queued edits / open conflicts as JSON lines\n"
+           "  dump [MODULE]                 the local copy as canonical JSON lines\n"
+           "Edits are written to the profile's outbox first (exit 0 once durable), then sent.\n\n"
+           "Exit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable or timed out, "
+           "4 conflicts or failures remain, 5 local storage error."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("What to do."));
@@ -125,7 +137,16 @@ int main(int argc, char* argv[])
     QCommandLineOption timeoutOption(QStringLiteral("timeout"), tr("Give up after S seconds."),
                                      QStringLiteral("s"), QStringLiteral("10"));
     QCommandLineOption jsonOption(QStringLiteral("json"), tr("Print JSON."));
-    parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption});
+    QCommandLineOption profileOption(QStringLiteral("profile"),
+                                     tr("Profile folder (local copy and outbox)."),
+                                     QStringLiteral("dir"));
+    QCommandLineOption offlineOption(QStringLiteral("offline"),
+                                     tr("Only use or queue locally; do not connect."));
+    QCommandLineOption whereOption(QStringLiteral("where"),
+                                   tr("list: only records with field=value."),
+                                   QStringLiteral("field=value"));
+    parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption,
+                       profileOption, offlineOption, whereOption});
     QCommandLineOption verboseOption(QStringLiteral("verbose"), tr("Log what the link does."));
     parser.addOption(verboseOption);
     parser.process(app);
@@ -133,12 +154,27 @@ int main(int argc, char* argv[])
         QLoggingCategory::setFilterRules(QStringLiteral("crm.*.info=false"));
 
     const QStringList args = parser.positionalArguments();
-    if (args.isEmpty() || args.first() != QStringLiteral("ping")) {
-        printLine(tr("Unknown or missing command. Try --help."), stderr);
+    if (args.isEmpty()) {
+        printLine(tr("Missing command. Try --help."), stderr);
         return 1;
     }
     const QString token = parser.isSet(tokenOption) ? parser.value(tokenOption)
                                                     : QString::fromLocal8Bit(qgetenv("CRM_TOKEN"));
+    if (args.first() != QStringLiteral("ping")) {
+        RecordCommandOptions options;
+        options.server = QUrl::fromUserInput(parser.value(serverOption));
+        options.token = token;
+        options.profileDir =
+            parser.isSet(profileOption)
+                ? parser.value(profileOption)
+                : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u'/' +
+                      options.server.host() + u'_' + QString::number(options.server.port(80));
+        options.timeoutSec = std::max(1, parser.value(timeoutOption).toInt());
+        options.offline = parser.isSet(offlineOption);
+        options.json = parser.isSet(jsonOption);
+        options.where = parser.value(whereOption);
+        return runRecordCommand(args, options);
+    }
     return runPing(QUrl::fromUserInput(parser.value(serverOption)), token,
                    std::max(1, parser.value(countOption).toInt()),
                    std::max(1, parser.value(timeoutOption).toInt()), parser.isSet(jsonOption));

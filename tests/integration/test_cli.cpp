@@ -148,3 +148,59 @@ TEST_CASE("crm-server user commands refuse bad input with a clear message", "[cl
     result = run(QStringLiteral(CRM_SERVER_PATH), data + QStringList{QStringLiteral("frobnicate")});
     CHECK(result.exitCode == 1);
 }
+
+TEST_CASE("crm-cli record commands: outbox first, then the server; exit codes tell the outcome",
+          "[cli][records]")
+{
+    ServerProcess server;
+    QTemporaryDir profile;
+    auto cli = [&](QStringList args) {
+        args << QStringLiteral("--server") << server.url << QStringLiteral("--token")
+             << server.token << QStringLiteral("--profile") << profile.path();
+        return run(QStringLiteral(CRM_CLI_PATH), args);
+    };
+    auto created =
+        cli({QStringLiteral("create"), QStringLiteral("leads"), QStringLiteral("name=Jo Park"),
+             QStringLiteral("score=40"), QStringLiteral("status=new")});
+    INFO(created.err.toStdString());
+    REQUIRE(created.exitCode == 0);
+    const QString id = QString::fromUtf8(created.out.trimmed());
+    CHECK(id.size() == 36);
+
+    auto got = cli({QStringLiteral("get"), QStringLiteral("leads"), id});
+    REQUIRE(got.exitCode == 0);
+    auto record = QJsonDocument::fromJson(got.out).object();
+    CHECK(record.value(QStringLiteral("version")).toInt() == 1);
+    CHECK(
+        record.value(QStringLiteral("fields")).toObject().value(QStringLiteral("score")).toInt() ==
+        40);
+
+    CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("score=77")})
+              .exitCode == 0);
+    auto listed = cli({QStringLiteral("list"), QStringLiteral("leads"), QStringLiteral("--where"),
+                       QStringLiteral("score=77")});
+    REQUIRE(listed.exitCode == 0);
+    CHECK(listed.out.count('\n') == 1);
+
+    // Offline: queued and durable, visible in `pending`, sent by the next `sync`.
+    CHECK(cli({QStringLiteral("create"), QStringLiteral("leads"),
+               QStringLiteral("name=Offline Lead"), QStringLiteral("--offline")})
+              .exitCode == 0);
+    auto pending = cli({QStringLiteral("pending"), QStringLiteral("--offline")});
+    CHECK(pending.out.count('\n') == 1);
+    CHECK(pending.out.contains("Offline Lead"));
+    auto synced = cli({QStringLiteral("sync"), QStringLiteral("--json")});
+    CHECK(synced.exitCode == 0);
+    const auto summary = QJsonDocument::fromJson(synced.out).object();
+    CHECK(summary.value(QStringLiteral("pending")).toInt() == 0);
+    CHECK(summary.value(QStringLiteral("seq")).toInt() == 3);
+
+    // A value the server refuses: the edit is kept as a failure and the exit status says so.
+    CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("status=bogus")})
+              .exitCode == 4);
+    CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("noSuchField=1")})
+              .exitCode == 1);
+    CHECK(cli({QStringLiteral("list"), QStringLiteral("yachts")}).exitCode == 1);
+    CHECK(cli({QStringLiteral("dump"), QStringLiteral("leads"), QStringLiteral("--offline")})
+              .out.count('\n') == 2);
+}

@@ -1,0 +1,44 @@
+#pragma once
+
+#include "models/localstore.h"
+#include "models/syncengine.h"
+#include "realtime/connectionmanager.h"
+#include "realtime/restclient.h"
+
+#include <memory>
+#include <QObject>
+
+namespace crm {
+
+// What crm-cli needs for one command: the profile's local store, a connection and a sync
+// engine, and a way to run them until the local copy has caught up and the outbox is sent.
+class CliSession
+{
+public:
+    CliSession(const QUrl& server, const QString& token, const QString& profileDir);
+
+    bool open(QString* error);
+    LocalStore& store() { return *m_store; }
+    SyncEngine& engine() { return *m_engine; }
+
+    enum class SyncResult
+    {
+        Clear,
+        Attention,
+        Unreachable,
+        AuthRefused
+    };
+    // Connects, catches up, sends the outbox and waits for its answers, at most `timeoutSec`.
+    SyncResult sync(int timeoutSec, QString* why);
+
+private:
+    QUrl m_server;
+    QString m_token;
+    QString m_profileDir;
+    std::unique_ptr<LocalStore> m_store;
+    std::unique_ptr<ConnectionManager> m_connection;
+    std::unique_ptr<RestClient> m_rest;
+    std::unique_ptr<SyncEngine> m_engine;
+};
+
+} // namespace crm

@@ -1,0 +1,207 @@
+#include "app/recordcommands.h"
+
+#include "app/clisession.h"
+#include "models/schema/recordschema.h"
+
+#include <cstdio>
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUuid>
+
+namespace crm {
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QCoreApplication::translate("crm-cli", text);
+}
+
+void out(const QString& text)
+{
+    std::printf("%s\n", qPrintable(text));
+}
+
+int fail(int status, const QString& message)
+{
+    std::fprintf(stderr, "crm-cli: %s\n", qPrintable(message));
+    return status;
+}
+
+QString canonical(const QJsonObject& object)
+{
+    // QJsonObject keeps keys sorted, so this is canonical already.
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+// "price=525000" -> {"price": 525000}, typed by the schema ("null" clears a field).
+bool parseAssignments(const ModuleSpec& spec, const QStringList& items, QJsonObject* fields,
+                      QString* error)
+{
+    for (const auto& item : items) {
+        const qsizetype eq = item.indexOf(u'=');
+        if (eq <= 0) {
+            *error = tr("'%1' is not field=value").arg(item);
+            return false;
+        }
+        const QString name = item.left(eq);
+        const QString text = item.mid(eq + 1);
+        const FieldSpec* field = spec.field(name);
+        if (!field) {
+            *error = tr("%1 has no field '%2'").arg(spec.name, name);
+            return false;
+        }
+        using Type = FieldSpec::Type;
+        QJsonValue value = text;
+        if (text == QStringLiteral("null")) {
+            value = QJsonValue::Null;
+        } else if (field->type == Type::Integer || field->type == Type::Number ||
+                   field->type == Type::Money) {
+            bool ok = false;
+            const double number = text.toDouble(&ok);
+            if (!ok) {
+                *error = tr("%1 must be a number").arg(name);
+                return false;
+            }
+            value = number;
+        } else if (field->type == Type::Bool) {
+            value = text == QStringLiteral("true");
+        }
+        fields->insert(name, value);
+    }
+    return true;
+}
+
+QJsonObject recordJson(const LocalStore::Record& r)
+{
+    QJsonObject json{{QStringLiteral("module"), r.module},
+                     {QStringLiteral("id"), r.id},
+                     {QStringLiteral("version"), r.version},
+                     {QStringLiteral("fields"), r.fields}};
+    if (!r.masked.isEmpty())
+        json.insert(QStringLiteral("masked"), QJsonArray::fromStringList(r.masked));
+    return json;
+}
+
+} // namespace
+
+int runRecordCommand(const QStringList& args, const RecordCommandOptions& options)
+{
+    const QString command = args.value(0);
+    CliSession session(options.server, options.token, options.profileDir);
+    QString error;
+    if (!session.open(&error))
+        return fail(5, error);
+
+    auto syncNow = [&](bool quiet) {
+        QString why;
+        const auto result = session.sync(options.timeoutSec, &why);
+        const QJsonObject summary{{QStringLiteral("seq"), session.store().lastSeq()},
+                                  {QStringLiteral("pending"), session.store().outboxCount()},
+                                  {QStringLiteral("failed"), session.store().failureCount()},
+                                  {QStringLiteral("conflicts"), session.store().conflictCount()}};
+        if (!quiet)
+            out(options.json ? canonical(summary)
+                             : tr("seq %1, pending %2, failed %3, conflicts %4")
+                                   .arg(summary.value(QStringLiteral("seq")).toInteger())
+                                   .arg(summary.value(QStringLiteral("pending")).toInt())
+                                   .arg(summary.value(QStringLiteral("failed")).toInt())
+                                   .arg(summary.value(QStringLiteral("conflicts")).toInt()));
+        switch (result) {
+        case CliSession::SyncResult::Clear:
+            return 0;
+        case CliSession::SyncResult::Attention:
+            return 4;
+        case CliSession::SyncResult::AuthRefused:
+            return fail(2, why);
+        case CliSession::SyncResult::Unreachable:
+            return fail(3, why);
+        }
+        return 3;
+    };
+
+    if (command == QStringLiteral("sync"))
+        return syncNow(false);
+    if (command == QStringLiteral("pending")) {
+        for (const auto& entry : session.store().outbox())
+            out(canonical(entry.toMutation()));
+        return 0;
+    }
+    if (command == QStringLiteral("conflicts")) {
+        for (const auto& conflict : session.store().conflicts())
+            out(canonical({{QStringLiteral("conflictId"), conflict.id},
+                           {QStringLiteral("kind"), conflict.kind},
+                           {QStringLiteral("mutation"), conflict.entry.toMutation()},
+                           {QStringLiteral("detail"), conflict.detail}}));
+        return 0;
+    }
+
+    const ModuleSpec* spec = RecordSchema::instance().module(args.value(1));
+    if (command == QStringLiteral("dump")) {
+        for (const auto& module : RecordSchema::instance().modules()) {
+            if (!args.value(1).isEmpty() && module.name != args.value(1))
+                continue;
+            for (const auto& record : session.store().records(module.name))
+                out(canonical(recordJson(record)));
+        }
+        return 0;
+    }
+    if (!spec)
+        return fail(1, tr("unknown module '%1'").arg(args.value(1)));
+
+    if (command == QStringLiteral("list") || command == QStringLiteral("get")) {
+        if (!options.offline) {
+            const int status = syncNow(true);
+            if (status == 2 || status == 3)
+                return status;
+        }
+        const QString whereField = options.where.section(u'=', 0, 0);
+        const QString whereValue = options.where.section(u'=', 1);
+        for (const auto& record : session.store().records(spec->name)) {
+            if (command == QStringLiteral("get") && record.id != args.value(2))
+                continue;
+            if (!whereField.isEmpty() &&
+                record.fields.value(whereField).toVariant().toString() != whereValue)
+                continue;
+            out(canonical(recordJson(record)));
+            if (command == QStringLiteral("get"))
+                return 0;
+        }
+        return command == QStringLiteral("get") ? fail(1, tr("no such record")) : 0;
+    }
+
+    QString op;
+    QString id;
+    QStringList assignments;
+    if (command == QStringLiteral("create")) {
+        op = QStringLiteral("create");
+        id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        assignments = args.mid(2);
+    } else if (command == QStringLiteral("set")) {
+        op = QStringLiteral("update");
+        id = args.value(2);
+        assignments = args.mid(3);
+    } else if (command == QStringLiteral("delete")) {
+        op = QStringLiteral("delete");
+        id = args.value(2);
+    } else {
+        return fail(1, tr("unknown command '%1'").arg(command));
+    }
+    if (id.isEmpty())
+        return fail(1, tr("%1 needs a record id").arg(command));
+    QJsonObject fields;
+    if (!parseAssignments(*spec, assignments, &fields, &error))
+        return fail(1, error);
+    if (!session.engine().edit(spec->name, id, op, fields))
+        return fail(5, tr("cannot write the change to the local store"));
+    if (op == QStringLiteral("create"))
+        out(id);
+    // Durable locally from here on: a failure to reach the server only means "later".
+    if (options.offline)
+        return 0;
+    const int status = syncNow(true);
+    return status == 3 ? 0 : status;
+}
+
+} // namespace crm
