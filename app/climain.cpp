@@ -119,7 +119,10 @@ int main(int argc, char* argv[])
            "  create MODULE f=v ...         new record; prints its id\n"
            "  set MODULE ID f=v ...         change fields (f=null clears one)\n"
            "  delete MODULE ID              delete a record\n"
-           "  pending | conflicts           queued edits / open conflicts as JSON lines\n"
+           "  pending | conflicts           queued and refused edits / open conflicts (JSON)\n"
+           "  resolve ID --mine|--theirs|f=v ...   act on a conflict\n"
+           "  retry ID [f=v ...]            send a refused edit again, corrected\n"
+           "  discard ID                    drop a refused edit\n"
            "  dump [MODULE]                 the local copy as canonical JSON lines\n"
            "Edits are written to the profile's outbox first (exit 0 once durable), then sent.\n\n"
            "Exit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable or timed out, "
@@ -145,8 +148,10 @@ int main(int argc, char* argv[])
     QCommandLineOption whereOption(QStringLiteral("where"),
                                    tr("list: only records with field=value."),
                                    QStringLiteral("field=value"));
+    QCommandLineOption mineOption(QStringLiteral("mine"), tr("resolve: keep my values."));
+    QCommandLineOption theirsOption(QStringLiteral("theirs"), tr("resolve: take theirs."));
     parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption,
-                       profileOption, offlineOption, whereOption});
+                       profileOption, offlineOption, whereOption, mineOption, theirsOption});
     QCommandLineOption verboseOption(QStringLiteral("verbose"), tr("Log what the link does."));
     parser.addOption(verboseOption);
     parser.process(app);
@@ -173,6 +178,8 @@ int main(int argc, char* argv[])
         options.offline = parser.isSet(offlineOption);
         options.json = parser.isSet(jsonOption);
         options.where = parser.value(whereOption);
+        options.mine = parser.isSet(mineOption);
+        options.theirs = parser.isSet(theirsOption);
         return runRecordCommand(args, options);
     }
     return runPing(QUrl::fromUserInput(parser.value(serverOption)), token,

@@ -1,6 +1,7 @@
 #include "app/recordcommands.h"
 
 #include "app/clisession.h"
+#include "models/conflictresolver.h"
 #include "models/schema/recordschema.h"
 
 #include <cstdio>
@@ -126,6 +127,14 @@ int runRecordCommand(const QStringList& args, const RecordCommandOptions& option
     if (command == QStringLiteral("pending")) {
         for (const auto& entry : session.store().outbox())
             out(canonical(entry.toMutation()));
+        // Refused edits wait for `retry` or `discard`: listed with the server's reason.
+        for (const auto& failed : session.store().failures()) {
+            QJsonObject line = failed.entry.toMutation();
+            line.insert(QStringLiteral("failed"),
+                        QJsonObject{{QStringLiteral("code"), failed.code},
+                                    {QStringLiteral("message"), failed.message}});
+            out(canonical(line));
+        }
         return 0;
     }
     if (command == QStringLiteral("conflicts")) {
@@ -135,6 +144,67 @@ int runRecordCommand(const QStringList& args, const RecordCommandOptions& option
                            {QStringLiteral("mutation"), conflict.entry.toMutation()},
                            {QStringLiteral("detail"), conflict.detail}}));
         return 0;
+    }
+
+    if (command == QStringLiteral("resolve") || command == QStringLiteral("retry") ||
+        command == QStringLiteral("discard")) {
+        bool ok = false;
+        const qint64 id = args.value(1).toLongLong(&ok);
+        if (!ok)
+            return fail(1, tr("%1 needs an id (see `conflicts` / `sync`)").arg(command));
+        if (command == QStringLiteral("discard")) {
+            if (!session.store().discardFailure(id))
+                return fail(1, tr("no failed change %1").arg(id));
+            return 0;
+        }
+        if (command == QStringLiteral("retry")) {
+            std::optional<FailedEntry> failed;
+            for (const auto& f : session.store().failures()) {
+                if (f.entry.mutationId == id)
+                    failed = f;
+            }
+            if (!failed)
+                return fail(1, tr("no failed change %1").arg(id));
+            const ModuleSpec* retrySpec = RecordSchema::instance().module(failed->entry.module);
+            QJsonObject fields = failed->entry.fields;
+            if (!retrySpec || !parseAssignments(*retrySpec, args.mid(2), &fields, &error))
+                return fail(1, error);
+            // Sent again as a new mutation on the current version, with the corrections.
+            if (!session.engine().edit(failed->entry.module, failed->entry.recordId,
+                                       failed->entry.op, fields))
+                return fail(5, tr("cannot write the change to the local store"));
+            session.store().discardFailure(id);
+        } else {
+            ConflictResolver resolver(session.store(), session.engine());
+            std::optional<ConflictEntry> conflict;
+            for (const auto& c : session.store().conflicts()) {
+                if (c.id == id)
+                    conflict = c;
+            }
+            if (!conflict)
+                return fail(1, tr("no open conflict %1").arg(id));
+            const ModuleSpec* conflictSpec =
+                RecordSchema::instance().module(conflict->entry.module);
+            QJsonObject chosen;
+            if (!conflictSpec || !parseAssignments(*conflictSpec, args.mid(2), &chosen, &error))
+                return fail(1, error);
+            bool done = false;
+            if (options.theirs)
+                done = resolver.takeTheirs(id);
+            else if (conflict->kind == QStringLiteral("deleted"))
+                done = options.mine && resolver.restoreWithMine(id).has_value();
+            else if (options.mine)
+                done = resolver.keepMine(id).has_value();
+            else if (!chosen.isEmpty())
+                done = resolver.merge(id, chosen).has_value();
+            if (!done)
+                return fail(1,
+                            tr("say --mine, --theirs or field=value ... for conflict %1").arg(id));
+        }
+        if (options.offline)
+            return 0;
+        const int status = syncNow(true);
+        return status == 3 ? 0 : status;
     }
 
     const ModuleSpec* spec = RecordSchema::instance().module(args.value(1));

@@ -16,7 +16,9 @@ struct RecordCommandOptions
     int timeoutSec = 10;
     bool offline = false;
     bool json = false;
-    QString where; // list: field=value
+    QString where;       // list: field=value
+    bool mine = false;   // resolve --mine
+    bool theirs = false; // resolve --theirs
 };
 
 // Exit status: 0 ok / all clear, 1 usage, 2 credentials refused, 3 unreachable,

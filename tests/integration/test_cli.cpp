@@ -200,6 +200,35 @@ TEST_CASE("crm-cli record commands: outbox first, then the server; exit codes te
               .exitCode == 4);
     CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("noSuchField=1")})
               .exitCode == 1);
+
+    // The refused edit is listed with the server's reason; `retry` sends it corrected.
+    auto refused = cli({QStringLiteral("pending"), QStringLiteral("--offline")});
+    const auto failedLine = QJsonDocument::fromJson(refused.out.trimmed()).object();
+    CHECK(failedLine.value(QStringLiteral("failed")).toObject().value(QStringLiteral("code")) ==
+          QStringLiteral("not_in_enum"));
+    const QString failedId =
+        QString::number(failedLine.value(QStringLiteral("mutationId")).toInteger());
+    CHECK(cli({QStringLiteral("retry"), failedId, QStringLiteral("status=qualified")}).exitCode ==
+          0);
+    got = cli({QStringLiteral("get"), QStringLiteral("leads"), id});
+    CHECK(QJsonDocument::fromJson(got.out)
+              .object()
+              .value(QStringLiteral("fields"))
+              .toObject()
+              .value(QStringLiteral("status")) == QStringLiteral("qualified"));
+    CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("status=nope")})
+              .exitCode == 4);
+    const auto second =
+        QJsonDocument::fromJson(
+            cli({QStringLiteral("pending"), QStringLiteral("--offline")}).out.trimmed())
+            .object();
+    CHECK(cli({QStringLiteral("discard"),
+               QString::number(second.value(QStringLiteral("mutationId")).toInteger())})
+              .exitCode == 0);
+    CHECK(cli({QStringLiteral("pending"), QStringLiteral("--offline")}).out.isEmpty());
+    CHECK(cli({QStringLiteral("discard"), QStringLiteral("999999")}).exitCode == 1);
+    CHECK(cli({QStringLiteral("resolve"), QStringLiteral("999999"), QStringLiteral("--mine")})
+              .exitCode == 1);
     CHECK(cli({QStringLiteral("list"), QStringLiteral("yachts")}).exitCode == 1);
     CHECK(cli({QStringLiteral("dump"), QStringLiteral("leads"), QStringLiteral("--offline")})
               .out.count('\n') == 2);
