@@ -56,6 +56,24 @@ QString now()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
+LocalStore::Record recordFrom(const QSqlQuery& query)
+{
+    LocalStore::Record r;
+    r.module = query.value(0).toString();
+    r.id = query.value(1).toString();
+    r.fields = objectFrom(query.value(2).toString());
+    r.version = query.value(3).toLongLong();
+    r.teamId = query.value(4).toString();
+    r.ownerId = query.value(5).toString();
+    const QString masked = query.value(6).toString();
+    if (masked != QStringLiteral("[]")) {
+        for (const auto& name : QJsonDocument::fromJson(masked.toUtf8()).array())
+            r.masked.append(name.toString());
+    }
+    r.deleted = query.value(7).toInt() != 0;
+    return r;
+}
+
 QVariant optionalVersion(std::optional<qint64> version)
 {
     return version ? QVariant(*version) : QVariant();
@@ -227,57 +245,82 @@ bool LocalStore::storeRecord(const Record& r)
 
 std::optional<QStringList> LocalStore::applyChange(const QJsonObject& event)
 {
-    const QString module = event.value(QStringLiteral("module")).toString();
-    const QString id = event.value(QStringLiteral("id")).toString();
-    const QString kind = event.value(QStringLiteral("kind")).toString();
-    const qint64 version = event.value(QStringLiteral("version")).toInteger();
-    const qint64 seq = event.value(QStringLiteral("seq")).toInteger();
-    const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
-    QStringList masked;
-    for (const auto& name : event.value(QStringLiteral("masked")).toArray())
-        masked.append(name.toString());
+    auto changed = applyChanges({event});
+    if (!changed)
+        return std::nullopt;
+    return changed->first();
+}
 
+std::optional<QList<QStringList>> LocalStore::applyChanges(const QList<QJsonObject>& events)
+{
+    // One transaction for the whole batch: a catch-up of thousands of changes must not pay for
+    // thousands of synced commits.
     if (!m_db.transaction())
         return std::nullopt;
-    QStringList changed;
-    auto existing = record(module, id);
-    if (!existing || existing->version < version) {
-        Record next = existing.value_or(Record{module, id, {}, 0, {}, {}, {}, false});
-        next.version = version;
-        next.teamId = event.value(QStringLiteral("teamId")).toString(next.teamId);
-        next.ownerId = event.value(QStringLiteral("ownerId")).toString(next.ownerId);
-        if (kind == QStringLiteral("deleted")) {
-            next.deleted = true;
-        } else {
-            if (kind == QStringLiteral("created"))
-                next.fields = {};
-            for (auto it = fields.begin(); it != fields.end(); ++it) {
-                if (it.value().isNull())
-                    next.fields.remove(it.key());
-                else
-                    next.fields.insert(it.key(), it.value());
-                changed.append(it.key());
+    QList<QStringList> result;
+    qint64 highestSeq = lastSeq();
+    const qint64 before = highestSeq;
+    for (const auto& event : events) {
+        const QString module = event.value(QStringLiteral("module")).toString();
+        const QString id = event.value(QStringLiteral("id")).toString();
+        const QString kind = event.value(QStringLiteral("kind")).toString();
+        const qint64 version = event.value(QStringLiteral("version")).toInteger();
+        const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
+        highestSeq = std::max(highestSeq, event.value(QStringLiteral("seq")).toInteger());
+        QStringList changed;
+        auto existing = record(module, id);
+        if (!existing || existing->version < version) {
+            Record next = existing.value_or(Record{module, id, {}, 0, {}, {}, {}, false});
+            next.version = version;
+            next.teamId = event.value(QStringLiteral("teamId")).toString(next.teamId);
+            next.ownerId = event.value(QStringLiteral("ownerId")).toString(next.ownerId);
+            if (kind == QStringLiteral("deleted")) {
+                next.deleted = true;
+            } else {
+                if (kind == QStringLiteral("created"))
+                    next.fields = {};
+                for (auto it = fields.begin(); it != fields.end(); ++it) {
+                    if (it.value().isNull())
+                        next.fields.remove(it.key());
+                    else
+                        next.fields.insert(it.key(), it.value());
+                    changed.append(it.key());
+                }
+                // A sensitive field changed but is hidden from us: whatever we had is stale.
+                for (const auto& name : event.value(QStringLiteral("masked")).toArray()) {
+                    next.fields.remove(name.toString());
+                    if (!next.masked.contains(name.toString()))
+                        next.masked.append(name.toString());
+                    changed.append(name.toString());
+                }
             }
-            // A sensitive field changed but is hidden from us: whatever we had is stale.
-            for (const auto& name : masked) {
-                next.fields.remove(name);
-                if (!next.masked.contains(name))
-                    next.masked.append(name);
-                changed.append(name);
+            if (!storeRecord(next)) {
+                m_db.rollback();
+                return std::nullopt;
             }
         }
-        if (!storeRecord(next)) {
-            m_db.rollback();
-            return std::nullopt;
-        }
+        result.append(changed);
     }
-    if (seq > lastSeq() && !setLastSeq(seq)) {
+    if (highestSeq > before && !setLastSeq(highestSeq)) {
         m_db.rollback();
         return std::nullopt;
     }
     if (!m_db.commit())
         return std::nullopt;
-    return changed;
+    return result;
+}
+
+bool LocalStore::storeRecords(const QList<Record>& records)
+{
+    if (!m_db.transaction())
+        return false;
+    for (const auto& record : records) {
+        if (!storeRecord(record)) {
+            m_db.rollback();
+            return false;
+        }
+    }
+    return m_db.commit();
 }
 
 bool LocalStore::clearConfirmed()
@@ -300,35 +343,22 @@ std::optional<LocalStore::Record> LocalStore::record(const QString& module, cons
               {module, id}) ||
         !query.next())
         return std::nullopt;
-    Record r;
-    r.module = query.value(0).toString();
-    r.id = query.value(1).toString();
-    r.fields = objectFrom(query.value(2).toString());
-    r.version = query.value(3).toLongLong();
-    r.teamId = query.value(4).toString();
-    r.ownerId = query.value(5).toString();
-    for (const auto& name : QJsonDocument::fromJson(query.value(6).toString().toUtf8()).array())
-        r.masked.append(name.toString());
-    r.deleted = query.value(7).toInt() != 0;
-    return r;
+    return recordFrom(query);
 }
 
 QList<LocalStore::Record> LocalStore::records(const QString& module)
 {
     QList<Record> out;
     QSqlQuery query(m_db);
-    if (!exec(query,
-              QStringLiteral("SELECT id FROM records WHERE module = ? AND deleted = 0 "
-                             "ORDER BY rowid"),
-              {module}))
+    query.setForwardOnly(true);
+    if (!exec(
+            query,
+            QStringLiteral("SELECT module, id, fields, version, team_id, owner_id, masked, "
+                           "deleted FROM records WHERE module = ? AND deleted = 0 ORDER BY rowid"),
+            {module}))
         return out;
-    QStringList ids;
     while (query.next())
-        ids.append(query.value(0).toString());
-    for (const auto& id : ids) {
-        if (auto r = record(module, id))
-            out.append(*r);
-    }
+        out.append(recordFrom(query));
     return out;
 }
 

@@ -50,6 +50,10 @@ public:
     // transaction. Events at or below the record's version change nothing (a repeat is
     // harmless). Returns the fields that changed, or nullopt on a storage error.
     std::optional<QStringList> applyChange(const QJsonObject& event);
+    // The same for a batch (a replay page), in one transaction; one list of fields per event.
+    std::optional<QList<QStringList>> applyChanges(const QList<QJsonObject>& events);
+    // Bootstrap pages in one transaction.
+    bool storeRecords(const QList<Record>& records);
     // After a REST bootstrap: the seq the pages were read at.
     bool setLastSeq(qint64 seq);
     // Forgets the confirmed copy (re-bootstrap); the outbox, conflicts and failures stay.

@@ -95,8 +95,10 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
     if (event == QStringLiteral("sync:changes")) {
+        QList<QJsonObject> changes;
         for (const auto& change : payload.value(QStringLiteral("changes")).toArray())
-            applyChange(change.toObject());
+            changes.append(change.toObject());
+        applyChanges(changes);
     } else if (event == QStringLiteral("sync:caught-up")) {
         const qint64 seq = payload.value(QStringLiteral("seq")).toInteger();
         m_caughtUp = true;
@@ -118,23 +120,47 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 
 void SyncEngine::applyChange(const QJsonObject& change)
 {
-    QJsonObject previous;
-    if (const auto before = m_store.record(change.value(QStringLiteral("module")).toString(),
-                                           change.value(QStringLiteral("id")).toString())) {
-        if (before->version < change.value(QStringLiteral("version")).toInteger()) {
-            const auto fields = change.value(QStringLiteral("fields")).toObject();
-            for (auto it = fields.begin(); it != fields.end(); ++it)
-                previous.insert(it.key(), before->fields.value(it.key()));
+    applyChanges({change});
+}
+
+void SyncEngine::applyChanges(const QList<QJsonObject>& changes)
+{
+    // The activity feed wants each changed field's value before the change: read the records
+    // once, then follow them through the batch in memory.
+    QHash<QString, std::optional<LocalStore::Record>> current;
+    QList<QJsonObject> previous;
+    for (const auto& change : changes) {
+        const QString module = change.value(QStringLiteral("module")).toString();
+        const QString id = change.value(QStringLiteral("id")).toString();
+        auto it = current.find(key(module, id));
+        if (it == current.end())
+            it = current.insert(key(module, id), m_store.record(module, id));
+        QJsonObject before;
+        const auto fields = change.value(QStringLiteral("fields")).toObject();
+        const qint64 version = change.value(QStringLiteral("version")).toInteger();
+        if (it->has_value() && (*it)->version < version) {
+            for (auto f = fields.begin(); f != fields.end(); ++f) {
+                before.insert(f.key(), (*it)->fields.value(f.key()));
+                (*it)->fields.insert(f.key(), f.value());
+            }
+            (*it)->version = version;
         }
+        previous.append(before);
     }
-    const auto changed = m_store.applyChange(change);
-    if (changed)
-        emit changeArrived(change, previous);
-    const bool byOthers = change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
-    if (changed &&
-        (!changed->isEmpty() || change.value(QStringLiteral("kind")) == QStringLiteral("deleted")))
-        emit recordChanged(change.value(QStringLiteral("module")).toString(),
-                           change.value(QStringLiteral("id")).toString(), *changed, byOthers);
+    const auto changed = m_store.applyChanges(changes);
+    if (!changed)
+        return; // storage trouble: nothing applied, the seq did not move; the next replay retries
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        const QJsonObject& change = changes.at(i);
+        emit changeArrived(change, previous.at(i));
+        const bool byOthers =
+            change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
+        if (!changed->at(i).isEmpty() ||
+            change.value(QStringLiteral("kind")) == QStringLiteral("deleted"))
+            emit recordChanged(change.value(QStringLiteral("module")).toString(),
+                               change.value(QStringLiteral("id")).toString(), changed->at(i),
+                               byOthers);
+    }
 }
 
 void SyncEngine::bootstrap()
@@ -173,14 +199,16 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
             const qint64 pageSeq = body.value(QStringLiteral("seq")).toInteger();
             const qint64 resume = seq < 0 ? pageSeq : std::min(seq, pageSeq);
             const auto items = body.value(QStringLiteral("items")).toArray();
+            QList<LocalStore::Record> page;
             for (const auto& item : items) {
                 const auto record = recordFromJson(item.toObject());
                 const auto existing = m_store.record(record.module, record.id);
-                if (!existing || existing->version < record.version) {
-                    m_store.storeRecord(record);
-                    emit recordChanged(record.module, record.id, record.fields.keys(), false);
-                }
+                if (!existing || existing->version < record.version)
+                    page.append(record);
             }
+            m_store.storeRecords(page); // one transaction per page
+            for (const auto& record : page)
+                emit recordChanged(record.module, record.id, record.fields.keys(), false);
             const int next = offset + static_cast<int>(items.size());
             if (next < body.value(QStringLiteral("total")).toInt() && !items.isEmpty())
                 bootstrapModule(moduleIndex, next, resume);

@@ -61,6 +61,7 @@ private:
     void onEvent(const QString& event, const QJsonArray& args);
     void onStateChanged();
     void applyChange(const QJsonObject& change);
+    void applyChanges(const QList<QJsonObject>& changes);
     void bootstrap();
     void bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq);
     void onAnswer(const OutboxEntry& entry, const AckOutcome& outcome);
