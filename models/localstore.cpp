@@ -245,19 +245,19 @@ bool LocalStore::storeRecord(const Record& r)
 
 std::optional<QStringList> LocalStore::applyChange(const QJsonObject& event)
 {
-    auto changed = applyChanges({event});
-    if (!changed)
+    auto applied = applyChanges({event});
+    if (!applied)
         return std::nullopt;
-    return changed->first();
+    return applied->first().fields;
 }
 
-std::optional<QList<QStringList>> LocalStore::applyChanges(const QList<QJsonObject>& events)
+std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<QJsonObject>& events)
 {
     // One transaction for the whole batch: a catch-up of thousands of changes must not pay for
     // thousands of synced commits.
     if (!m_db.transaction())
         return std::nullopt;
-    QList<QStringList> result;
+    QList<Applied> result;
     qint64 highestSeq = lastSeq();
     const qint64 before = highestSeq;
     for (const auto& event : events) {
@@ -267,7 +267,8 @@ std::optional<QList<QStringList>> LocalStore::applyChanges(const QList<QJsonObje
         const qint64 version = event.value(QStringLiteral("version")).toInteger();
         const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
         highestSeq = std::max(highestSeq, event.value(QStringLiteral("seq")).toInteger());
-        QStringList changed;
+        Applied applied;
+        QStringList& changed = applied.fields;
         auto existing = record(module, id);
         if (!existing || existing->version < version) {
             Record next = existing.value_or(Record{module, id, {}, 0, {}, {}, {}, false});
@@ -280,6 +281,8 @@ std::optional<QList<QStringList>> LocalStore::applyChanges(const QList<QJsonObje
                 if (kind == QStringLiteral("created"))
                     next.fields = {};
                 for (auto it = fields.begin(); it != fields.end(); ++it) {
+                    if (existing)
+                        applied.previous.insert(it.key(), existing->fields.value(it.key()));
                     if (it.value().isNull())
                         next.fields.remove(it.key());
                     else
@@ -299,7 +302,7 @@ std::optional<QList<QStringList>> LocalStore::applyChanges(const QList<QJsonObje
                 return std::nullopt;
             }
         }
-        result.append(changed);
+        result.append(applied);
     }
     if (highestSeq > before && !setLastSeq(highestSeq)) {
         m_db.rollback();

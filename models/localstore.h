@@ -50,8 +50,15 @@ public:
     // transaction. Events at or below the record's version change nothing (a repeat is
     // harmless). Returns the fields that changed, or nullopt on a storage error.
     std::optional<QStringList> applyChange(const QJsonObject& event);
-    // The same for a batch (a replay page), in one transaction; one list of fields per event.
-    std::optional<QList<QStringList>> applyChanges(const QList<QJsonObject>& events);
+    // What applying one event did: the fields it changed, and the values they had before (for
+    // the activity feed; empty when the event was older than what we had).
+    struct Applied
+    {
+        QStringList fields;
+        QJsonObject previous;
+    };
+    // The same for a batch (a replay page), in one transaction; one entry per event.
+    std::optional<QList<Applied>> applyChanges(const QList<QJsonObject>& events);
     // Bootstrap pages in one transaction.
     bool storeRecords(const QList<Record>& records);
     // After a REST bootstrap: the seq the pages were read at.

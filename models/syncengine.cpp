@@ -83,12 +83,10 @@ std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString
 
 void SyncEngine::onStateChanged()
 {
-    if (m_connection.state() != ConnectionState::Online) {
-        // Acks of the old link fail as Disconnected on their own; what is in flight is resent
-        // (same ids) after the next catch-up.
+    // Acks of the old link fail as Disconnected on their own; what is in flight is resent (same
+    // ids) after the next catch-up.
+    if (m_connection.state() != ConnectionState::Online)
         m_caughtUp = false;
-        return;
-    }
 }
 
 void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
@@ -125,40 +123,19 @@ void SyncEngine::applyChange(const QJsonObject& change)
 
 void SyncEngine::applyChanges(const QList<QJsonObject>& changes)
 {
-    // The activity feed wants each changed field's value before the change: read the records
-    // once, then follow them through the batch in memory.
-    QHash<QString, std::optional<LocalStore::Record>> current;
-    QList<QJsonObject> previous;
-    for (const auto& change : changes) {
-        const QString module = change.value(QStringLiteral("module")).toString();
-        const QString id = change.value(QStringLiteral("id")).toString();
-        auto it = current.find(key(module, id));
-        if (it == current.end())
-            it = current.insert(key(module, id), m_store.record(module, id));
-        QJsonObject before;
-        const auto fields = change.value(QStringLiteral("fields")).toObject();
-        const qint64 version = change.value(QStringLiteral("version")).toInteger();
-        if (it->has_value() && (*it)->version < version) {
-            for (auto f = fields.begin(); f != fields.end(); ++f) {
-                before.insert(f.key(), (*it)->fields.value(f.key()));
-                (*it)->fields.insert(f.key(), f.value());
-            }
-            (*it)->version = version;
-        }
-        previous.append(before);
-    }
-    const auto changed = m_store.applyChanges(changes);
-    if (!changed)
+    const auto applied = m_store.applyChanges(changes);
+    if (!applied)
         return; // storage trouble: nothing applied, the seq did not move; the next replay retries
     for (qsizetype i = 0; i < changes.size(); ++i) {
         const QJsonObject& change = changes.at(i);
-        emit changeArrived(change, previous.at(i));
+        const LocalStore::Applied& result = applied->at(i);
+        emit changeArrived(change, result.previous);
         const bool byOthers =
             change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
-        if (!changed->at(i).isEmpty() ||
+        if (!result.fields.isEmpty() ||
             change.value(QStringLiteral("kind")) == QStringLiteral("deleted"))
             emit recordChanged(change.value(QStringLiteral("module")).toString(),
-                               change.value(QStringLiteral("id")).toString(), changed->at(i),
+                               change.value(QStringLiteral("id")).toString(), result.fields,
                                byOthers);
     }
 }

@@ -11,8 +11,6 @@ namespace crm::json {
 
 namespace {
 
-constexpr double kMaxSafeInteger = 9007199254740991.0; // 2^53 - 1
-
 void writeString(QStringView text, QString& out)
 {
     static constexpr char16_t hex[] = u"0123456789abcdef";
@@ -62,10 +60,8 @@ void writeNumber(double value, QString& out)
         out.append(u"null"); // JSON has no NaN or infinity; QJsonDocument writes null too
         return;
     }
-    if (value == std::floor(value) && std::fabs(value) <= kMaxSafeInteger) {
-        out.append(QString::number(static_cast<qint64>(value)));
-        return;
-    }
+    // Integers that fit a qint64 never get here (write() prints them exactly); the rest take the
+    // shortest form that reads back as the same double.
     char buffer[32];
     const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
     out.append(QLatin1StringView(buffer, result.ptr - buffer));
