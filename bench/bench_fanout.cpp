@@ -4,18 +4,18 @@
 // (tests/interop/bench-server.js), in the same run, and prints the ratio.
 // Usage: bench_fanout [--sockets N] [--edits M] [--interval MS]
 #include "realtime/connectionmanager.h"
+#include "support/nodepeer.h"
+#include "support/serverprocess.h"
 
 #include <algorithm>
 #include <cstdio>
 #include <memory>
 #include <QCoreApplication>
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
@@ -67,33 +67,7 @@ double cpuSeconds(qint64 pid)
            static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-QString runQuiet(const QStringList& args, const QByteArray& input = {})
-{
-    QProcess p;
-    p.start(QStringLiteral(CRM_SERVER_PATH), args);
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    return QString::fromUtf8(p.readAllStandardOutput().trimmed());
-}
-
-quint16 readPort(QProcess& server)
-{
-    QByteArray out;
-    waitFor(
-        [&] {
-            out += server.readAllStandardOutput();
-            return out.contains('\n');
-        },
-        20000);
-    const qsizetype at = out.indexOf("PORT ");
-    if (at >= 0)
-        return static_cast<quint16>(out.mid(at + 5).trimmed().toUInt());
-    return static_cast<quint16>(out.mid(out.lastIndexOf(':') + 1).trimmed().toUInt());
-}
-
-Result measure(const QString& name, QProcess& server, quint16 port, const QString& readerToken,
+Result measure(const QString& name, qint64 serverPid, quint16 port, const QString& readerToken,
                const QString& writerToken, const Options& options)
 {
     Result result;
@@ -167,7 +141,7 @@ Result measure(const QString& name, QProcess& server, quint16 port, const QStrin
         }
         version = ack->args.first().toObject().value(QStringLiteral("version")).toInteger();
     };
-    const double cpuBefore = cpuSeconds(server.processId());
+    const double cpuBefore = cpuSeconds(serverPid);
     QElapsedTimer wall;
     wall.start();
     send(1, {{QStringLiteral("module"), QStringLiteral("escrows")},
@@ -191,7 +165,7 @@ Result measure(const QString& name, QProcess& server, quint16 port, const QStrin
     waitFor([&] { return static_cast<qint64>(result.latenciesMs.size()) >= result.expected; },
             60000);
     result.wallSeconds = static_cast<double>(wall.elapsed()) / 1000.0;
-    result.serverCpuSeconds = cpuSeconds(server.processId()) - cpuBefore;
+    result.serverCpuSeconds = cpuSeconds(serverPid) - cpuBefore;
     result.ok = !failed;
     for (auto& r : receivers)
         r->stop();
@@ -249,40 +223,32 @@ int main(int argc, char* argv[])
 
     // crm-server with a writer and a reader of one team.
     QTemporaryDir data;
-    const QStringList dataArgs{QStringLiteral("--data"), data.path()};
-    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"),
-                                    QStringLiteral("writer@bench.test"), QStringLiteral("--team"),
-                                    QStringLiteral("Load")},
-             "bench password\n");
-    runQuiet(dataArgs + QStringList{QStringLiteral("user"), QStringLiteral("add"),
-                                    QStringLiteral("reader@bench.test"), QStringLiteral("--team"),
-                                    QStringLiteral("Load")},
-             "bench password\n");
-    const QString writerToken =
-        runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
-                                        QStringLiteral("writer@bench.test")});
-    const QString readerToken =
-        runQuiet(dataArgs + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
-                                        QStringLiteral("reader@bench.test")});
-    QProcess crm;
-    crm.start(QStringLiteral(CRM_SERVER_PATH),
-              dataArgs + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
-                                     QStringLiteral("--max-sockets-per-user"),
-                                     QString::number(options.sockets + 10),
-                                     QStringLiteral("--rate-limit"), QStringLiteral("1000")});
-    const Result crmResult = measure(QStringLiteral("crm-server"), crm, readPort(crm), readerToken,
-                                     writerToken, options);
-    crm.terminate();
-    crm.waitForFinished();
+    test::ServerProcess crm(data.path());
+    const auto writerToken =
+        crm.addUserWithToken(QStringLiteral("writer@bench.test"), QStringLiteral("Load"));
+    const auto readerToken =
+        crm.addUserWithToken(QStringLiteral("reader@bench.test"), QStringLiteral("Load"));
+    if (!writerToken || !readerToken ||
+        !crm.start({QStringLiteral("--max-sockets-per-user"), QString::number(options.sockets + 10),
+                    QStringLiteral("--rate-limit"), QStringLiteral("1000")})) {
+        std::fprintf(stderr, "cannot start crm-server at %s\n", CRM_SERVER_PATH);
+        return 1;
+    }
+    const Result crmResult = measure(QStringLiteral("crm-server"), crm.process().processId(),
+                                     crm.port(), *readerToken, *writerToken, options);
+    crm.stop();
     report(crmResult);
 
-    QProcess node;
-    node.start(QStringLiteral(CRM_NODE_EXECUTABLE),
-               {QDir(QStringLiteral(CRM_INTEROP_DIR)).filePath(QStringLiteral("bench-server.js"))});
-    const Result nodeResult = measure(QStringLiteral("node socket.io"), node, readPort(node),
-                                      QStringLiteral("x"), QStringLiteral("x"), options);
-    node.terminate();
-    node.waitForFinished();
+    test::NodePeer node;
+    if (!node.startServer({}, 0, QStringLiteral("bench-server.js"))) {
+        std::fprintf(stderr, "cannot start the Node peer: %s\n",
+                     qPrintable(test::NodePeer::unavailableReason()));
+        return 1;
+    }
+    const Result nodeResult =
+        measure(QStringLiteral("node socket.io"), node.processId(), node.port(),
+                QStringLiteral("x"), QStringLiteral("x"), options);
+    node.kill();
     report(nodeResult);
 
     if (p99(crmResult) > 0 && p99(nodeResult) > 0)

@@ -6,6 +6,7 @@
 #include "realtime/connectionmanager.h"
 #include "realtime/engineiocodec.h"
 #include "realtime/socketiocodec.h"
+#include "support/serverprocess.h"
 
 #include <algorithm>
 #include <chrono>
@@ -14,7 +15,6 @@
 #include <QElapsedTimer>
 #include <QJsonObject>
 #include <QLoggingCategory>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <vector>
@@ -80,39 +80,22 @@ void benchCodec(double seconds)
 
 int benchAcks(int count)
 {
-    // A throwaway crm-server with one user, and an access token for them.
+    // A throwaway crm-server with one user, and an access token for them. Sequential acks as
+    // fast as possible: the per-socket rate limit is lifted for this measurement.
     QTemporaryDir dataDir;
-    const QStringList data{QStringLiteral("--data"), dataDir.path()};
-    QProcess admin;
-    admin.start(QStringLiteral(CRM_SERVER_PATH),
-                data + QStringList{QStringLiteral("user"), QStringLiteral("add"),
-                                   QStringLiteral("bench@bench.test")});
-    admin.write("bench password\n");
-    admin.closeWriteChannel();
-    admin.waitForFinished();
-    admin.start(QStringLiteral(CRM_SERVER_PATH),
-                data + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
-                                   QStringLiteral("bench@bench.test")});
-    admin.waitForFinished();
-    const QString token = QString::fromLatin1(admin.readAllStandardOutput().trimmed());
-
-    QProcess server;
-    server.start(QStringLiteral(CRM_SERVER_PATH),
-                 data + QStringList{QStringLiteral("--port"), QStringLiteral("0"),
-                                    // sequential acks as fast as possible: lift the rate limit
-                                    QStringLiteral("--rate-limit"), QStringLiteral("1000000")});
-    if (!server.waitForStarted() || !server.waitForReadyRead(5000)) {
+    test::ServerProcess server(dataDir.path());
+    const auto token = server.addUserWithToken(QStringLiteral("bench@bench.test"));
+    if (!token || !server.start({QStringLiteral("--rate-limit"), QStringLiteral("1000000")})) {
         std::fprintf(stderr, "cannot start crm-server at %s\n", CRM_SERVER_PATH);
         return 1;
     }
-    const QByteArray line = server.readLine();
-    const QUrl url(QString::fromUtf8(line.mid(line.indexOf("http://")).trimmed()));
+    const QUrl url = server.url();
 
     ConnectionConfig config;
     config.serverUrl = url;
     config.watchNetwork = false;
     ConnectionManager manager(config);
-    manager.setAuthProvider([token] { return QJsonObject{{QStringLiteral("token"), token}}; });
+    manager.setAuthProvider([token] { return QJsonObject{{QStringLiteral("token"), *token}}; });
 
     std::vector<double> rounds;
     rounds.reserve(static_cast<size_t>(count));
@@ -146,8 +129,7 @@ int benchAcks(int count)
     manager.start();
     const int rc = QCoreApplication::exec();
     manager.stop();
-    server.terminate();
-    server.waitForFinished();
+    server.stop();
     if (rc != 0)
         return rc;
 

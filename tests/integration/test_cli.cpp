@@ -1,5 +1,6 @@
 // crm-cli and crm-server as real processes.
 #include "support/eventloop.h"
+#include "support/serverprocess.h"
 
 #include <catch2/catch.hpp>
 #include <QJsonDocument>
@@ -34,40 +35,15 @@ struct ServerProcess
     ServerProcess()
     {
         REQUIRE(dataDir.isValid());
-        const QStringList data{QStringLiteral("--data"), dataDir.path()};
-        QProcess add;
-        add.start(QStringLiteral(CRM_SERVER_PATH),
-                  data + QStringList{QStringLiteral("user"), QStringLiteral("add"),
-                                     QStringLiteral("cli@harbor.test"), QStringLiteral("--team"),
-                                     QStringLiteral("North")});
-        add.write("long enough password\n");
-        add.closeWriteChannel();
-        REQUIRE(add.waitForFinished(30000));
-        REQUIRE(add.exitCode() == 0);
-        const auto issued = run(QStringLiteral(CRM_SERVER_PATH),
-                                data + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
-                                                   QStringLiteral("cli@harbor.test")});
-        REQUIRE(issued.exitCode == 0);
-        token = QString::fromLatin1(issued.out.trimmed());
+        const auto issued = server.addUserWithToken(QStringLiteral("cli@harbor.test"));
+        REQUIRE(issued);
+        token = *issued;
+        REQUIRE(server.start());
+        url = server.url().toString();
+    }
 
-        process.start(QStringLiteral(CRM_SERVER_PATH),
-                      data + QStringList{QStringLiteral("--port"), QStringLiteral("0")});
-        REQUIRE(process.waitForStarted());
-        QByteArray out;
-        REQUIRE(crm::test::waitUntil([&] {
-            out += process.readAllStandardOutput();
-            return out.contains('\n');
-        }));
-        url = QString::fromUtf8(out.mid(out.indexOf("http://")).trimmed());
-    }
-    ~ServerProcess()
-    {
-        process.terminate();
-        if (!process.waitForFinished(3000))
-            process.kill();
-    }
     QTemporaryDir dataDir;
-    QProcess process;
+    crm::test::ServerProcess server{dataDir.path()};
     QString url;
     QString token;
 };

@@ -7,11 +7,11 @@
 #include "realtime/restclient.h"
 #include "support/eventloop.h"
 #include "support/fastconfig.h"
+#include "support/serverprocess.h"
 
 #include <catch2/catch.hpp>
 #include <map>
 #include <QJsonArray>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QUuid>
 #include <random>
@@ -22,51 +22,6 @@ using namespace std::chrono_literals;
 using test::waitUntil;
 
 namespace {
-
-QString runServerCommand(const QStringList& args, const QByteArray& input = {})
-{
-    QProcess p;
-    p.start(QStringLiteral(CRM_SERVER_PATH), args);
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    return QString::fromUtf8(p.readAllStandardOutput().trimmed());
-}
-
-// crm-server as a process that can be killed and started again on the same port.
-struct ServerProcess
-{
-    explicit ServerProcess(const QString& dataDir) : data{QStringLiteral("--data"), dataDir} {}
-    ~ServerProcess() { kill(); }
-
-    void start(quint16 wanted = 0)
-    {
-        process.start(QStringLiteral(CRM_SERVER_PATH),
-                      data + QStringList{QStringLiteral("--port"), QString::number(wanted),
-                                         QStringLiteral("--ping-interval"), QStringLiteral("500")});
-        REQUIRE(process.waitForStarted());
-        QByteArray out;
-        REQUIRE(waitUntil([&] {
-            out += process.readAllStandardOutput();
-            return out.contains('\n');
-        }));
-        port = static_cast<quint16>(out.mid(out.lastIndexOf(':') + 1).trimmed().toUInt());
-        REQUIRE(port != 0);
-    }
-    void kill()
-    {
-        if (process.state() == QProcess::NotRunning)
-            return;
-        process.kill(); // SIGKILL: no goodbye, sockets reset by the OS
-        process.waitForFinished(5000);
-    }
-    QUrl url() const { return QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)); }
-
-    QStringList data;
-    QProcess process;
-    quint16 port = 0;
-};
 
 struct Client
 {
@@ -103,19 +58,15 @@ struct Client
 TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "[convergence]")
 {
     QTemporaryDir dir;
-    const QStringList data{QStringLiteral("--data"), dir.filePath(QStringLiteral("server"))};
+    test::ServerProcess server(dir.filePath(QStringLiteral("server")));
     QStringList tokens;
     for (const char* email : {"c1@harbor.test", "c2@harbor.test", "c3@harbor.test"}) {
-        runServerCommand(data + QStringList{QStringLiteral("user"), QStringLiteral("add"),
-                                            QString::fromLatin1(email), QStringLiteral("--team"),
-                                            QStringLiteral("North")},
-                         "long enough password\n");
-        tokens.append(
-            runServerCommand(data + QStringList{QStringLiteral("token"), QStringLiteral("issue"),
-                                                QString::fromLatin1(email)}));
+        const auto token = server.addUserWithToken(QString::fromLatin1(email));
+        REQUIRE(token);
+        tokens.append(*token);
     }
-    ServerProcess server(dir.filePath(QStringLiteral("server")));
-    server.start();
+    const QStringList fastPings{QStringLiteral("--ping-interval"), QStringLiteral("500")};
+    REQUIRE(server.start(fastPings));
 
     std::vector<std::unique_ptr<Client>> clients;
     for (int i = 0; i < 3; ++i) {
@@ -174,7 +125,7 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
         if (round == 60) { // the server dies without a word, then comes back on the same port
             server.kill();
             test::spin(300ms);
-            server.start(server.port);
+            REQUIRE(server.start(fastPings, server.port()));
         }
         test::spin(std::chrono::milliseconds(10 + pick(30)));
     }

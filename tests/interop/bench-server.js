@@ -1,7 +1,7 @@
 // The comparison peer for bench_fanout: a stock Node socket.io server doing the same fan-out as
 // crm-server (ack the writer's mutate, broadcast the change to every socket of the team), but
 // with no storage, validation or per-recipient masking, so it is the generous side of the ratio.
-// Usage: node bench-server.js  (prints "PORT <n>")
+// Usage: node bench-server.js [--port N]  (prints "PORT <n>")
 "use strict";
 const http = require("http");
 const { Server } = require("socket.io");
@@ -24,5 +24,6 @@ io.on("connection", (socket) => {
     io.to("team").emit(m.op === "create" ? "escrow:created" : "escrow:updated", change);
   });
 });
-httpServer.listen(0, "127.0.0.1", () => process.stdout.write(`PORT ${httpServer.address().port}\n`));
+const portArg = process.argv.indexOf("--port");
+httpServer.listen(portArg > 0 ? Number(process.argv[portArg + 1]) : 0, "127.0.0.1", () => process.stdout.write(`PORT ${httpServer.address().port}\n`));
 process.on("SIGTERM", () => process.exit(0));

@@ -31,12 +31,11 @@ QString NodePeer::unavailableReason()
     return {};
 }
 
-bool NodePeer::startServer(const QStringList& args, quint16 port)
+bool NodePeer::startServer(const QStringList& args, quint16 port, const QString& script)
 {
     m_process.setProgram(QStringLiteral(CRM_NODE_EXECUTABLE));
-    m_process.setArguments(QStringList{interopPath(QStringLiteral("sio-server.js")),
-                                       QStringLiteral("--port"), QString::number(port)} +
-                           args);
+    m_process.setArguments(
+        QStringList{interopPath(script), QStringLiteral("--port"), QString::number(port)} + args);
     m_process.setProcessChannelMode(QProcess::SeparateChannels);
     m_process.start();
     if (!m_process.waitForStarted(10000))

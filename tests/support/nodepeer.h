@@ -16,9 +16,12 @@ public:
     // Why the peers cannot run (node or node_modules missing), or empty when they can.
     static QString unavailableReason();
 
-    // Starts sio-server.js and waits for its "PORT n" line.
-    bool startServer(const QStringList& args, quint16 port = 0);
+    // Starts a server script of tests/interop (sio-server.js unless told) and waits for its
+    // "PORT n" line.
+    bool startServer(const QStringList& args, quint16 port = 0,
+                     const QString& script = QStringLiteral("sio-server.js"));
     quint16 port() const { return m_port; }
+    qint64 processId() const { return m_process.processId(); }
     // SIGKILL: the server vanishes without closing anything, as a crashed process does.
     void kill();
 
