@@ -1,6 +1,7 @@
 #include "models/localstore.h"
 
 #include "models/modelslogging.h"
+#include "realtime/jsontext.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -43,7 +44,13 @@ CREATE TABLE conflicts (
 
 QString toText(const QJsonObject& object)
 {
-    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+    return json::write(object); // same text as QJsonDocument::Compact, several times faster
+}
+
+// QtSql binds a null QString as NULL; an event that leaves out a team or owner means "none".
+QString notNull(const QString& text)
+{
+    return text.isNull() ? QStringLiteral("") : text;
 }
 
 QJsonObject objectFrom(const QString& text)
@@ -124,6 +131,7 @@ LocalStore::LocalStore(QSqlDatabase db, QString connectionName)
 
 LocalStore::~LocalStore()
 {
+    m_statements.clear(); // prepared statements go before their connection
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -147,22 +155,20 @@ std::unique_ptr<LocalStore> LocalStore::open(const QString& path, QString* error
         QSqlQuery pragma(store->m_db);
         // FULL: the outbox is the one place an agent's offline work lives; a power cut right
         // after enqueue() returned must not lose it.
-        for (const char* statement : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"})
+        for (const char* statement :
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL", "PRAGMA mmap_size=268435456"})
             pragma.exec(QString::fromLatin1(statement));
     }
     if (!store->migrate(error))
         return nullptr;
-    {
-        QSqlQuery query(store->m_db);
-        store->exec(query, QStringLiteral("SELECT value FROM meta WHERE key = 'client_id'"));
-        if (query.next()) {
-            store->m_clientId = query.value(0).toString();
-        } else {
-            store->m_clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-            store->exec(query,
-                        QStringLiteral("INSERT INTO meta (key, value) VALUES ('client_id', ?)"),
-                        {store->m_clientId});
+    store->m_clientId = store->metaValue(QStringLiteral("client_id"));
+    if (store->m_clientId.isEmpty()) {
+        const QString clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        if (!store->setMetaValue(QStringLiteral("client_id"), clientId)) {
+            *error = QStringLiteral("cannot write the profile's client id");
+            return nullptr;
         }
+        store->m_clientId = clientId;
     }
     return store;
 }
@@ -199,47 +205,101 @@ bool LocalStore::migrate(QString* error)
     return true;
 }
 
-bool LocalStore::exec(QSqlQuery& query, const QString& sql, const QVariantList& binds)
+QSqlQuery* LocalStore::run(const QString& sql, const QVariantList& binds)
 {
-    if (!query.prepare(sql)) {
-        qCWarning(lcLocalStore) << "prepare failed:" << query.lastError().text() << sql;
-        return false;
+    // Each statement is prepared once per connection: parsing SQL was most of the cost of
+    // applying a change.
+    auto it = m_statements.find(sql);
+    if (it == m_statements.end()) {
+        QSqlQuery query(m_db);
+        query.setForwardOnly(true);
+        if (!query.prepare(sql)) {
+            qCWarning(lcLocalStore) << "prepare failed:" << query.lastError().text() << sql;
+            return nullptr;
+        }
+        it = m_statements.insert(sql, query);
     }
-    for (const auto& bind : binds)
-        query.addBindValue(bind);
+    QSqlQuery& query = it.value();
+    query.finish(); // ends the previous run's read, should its caller have stopped early
+    for (qsizetype i = 0; i < binds.size(); ++i)
+        query.bindValue(static_cast<int>(i), binds.at(i));
     if (!query.exec()) {
         qCWarning(lcLocalStore) << "query failed:" << query.lastError().text() << sql;
-        return false;
+        return nullptr;
     }
+    return &query;
+}
+
+bool LocalStore::select(const QString& sql, const QVariantList& binds,
+                        const std::function<bool(const QSqlQuery&)>& row)
+{
+    QSqlQuery* query = run(sql, binds);
+    if (!query)
+        return false;
+    while (query->next()) {
+        if (!row(*query))
+            break;
+    }
+    query->finish(); // no read snapshot outlives the call
     return true;
+}
+
+QString LocalStore::metaValue(const QString& key)
+{
+    QString value;
+    select(QStringLiteral("SELECT value FROM meta WHERE key = ?"), {key},
+           [&](const QSqlQuery& query) {
+               value = query.value(0).toString();
+               return false;
+           });
+    return value;
+}
+
+bool LocalStore::setMetaValue(const QString& key, const QString& value)
+{
+    return run(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                              "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
+               {key, value});
 }
 
 qint64 LocalStore::lastSeq()
 {
-    QSqlQuery query(m_db);
-    exec(query, QStringLiteral("SELECT value FROM meta WHERE key = 'last_seq'"));
-    return query.next() ? query.value(0).toLongLong() : 0;
+    return metaValue(QStringLiteral("last_seq")).toLongLong();
 }
 
 bool LocalStore::setLastSeq(qint64 seq)
 {
-    QSqlQuery query(m_db);
-    return exec(query,
-                QStringLiteral("INSERT INTO meta (key, value) VALUES ('last_seq', ?) "
-                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-                {QString::number(seq)});
+    return setMetaValue(QStringLiteral("last_seq"), QString::number(seq));
 }
 
-bool LocalStore::storeRecord(const Record& r)
+bool LocalStore::storeRecord(const Record& record)
 {
-    QSqlQuery query(m_db);
-    return exec(
-        query,
-        QStringLiteral("INSERT OR REPLACE INTO records (module, id, fields, version, "
-                       "team_id, owner_id, masked, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-        {r.module, r.id, toText(r.fields), r.version, r.teamId, r.ownerId,
-         QString::fromUtf8(
-             QJsonDocument(QJsonArray::fromStringList(r.masked)).toJson(QJsonDocument::Compact)),
+    if (!writeRecord(record))
+        return false;
+    remember(record);
+    return true;
+}
+
+void LocalStore::remember(const Record& record)
+{
+    auto module = m_cache.find(record.module);
+    if (module != m_cache.end())
+        module->insert(record.id, record);
+}
+
+bool LocalStore::writeRecord(const Record& r)
+{
+    static const QString kNoneMasked = QStringLiteral("[]");
+    return run(
+        // An upsert, not INSERT OR REPLACE: the row keeps its rowid and the key index is not
+        // rewritten, which halves the pages a burst of remote changes dirties.
+        QStringLiteral("INSERT INTO records (module, id, fields, version, team_id, owner_id, "
+                       "masked, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (module, id) "
+                       "DO UPDATE SET fields = excluded.fields, version = excluded.version, "
+                       "team_id = excluded.team_id, owner_id = excluded.owner_id, "
+                       "masked = excluded.masked, deleted = excluded.deleted"),
+        {r.module, r.id, toText(r.fields), r.version, notNull(r.teamId), notNull(r.ownerId),
+         r.masked.isEmpty() ? kNoneMasked : json::write(QJsonArray::fromStringList(r.masked)),
          r.deleted ? 1 : 0});
 }
 
@@ -258,6 +318,11 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
     if (!m_db.transaction())
         return std::nullopt;
     QList<Applied> result;
+    QHash<QString, Record> staged; // "module/id" -> state after this batch's earlier events
+    auto current = [&](const QString& module, const QString& id) -> std::optional<Record> {
+        const auto it = staged.constFind(module + u'/' + id);
+        return it != staged.cend() ? std::optional<Record>(*it) : record(module, id);
+    };
     qint64 highestSeq = lastSeq();
     const qint64 before = highestSeq;
     for (const auto& event : events) {
@@ -269,7 +334,7 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
         highestSeq = std::max(highestSeq, event.value(QStringLiteral("seq")).toInteger());
         Applied applied;
         QStringList& changed = applied.fields;
-        auto existing = record(module, id);
+        const auto existing = current(module, id);
         if (!existing || existing->version < version) {
             Record next = existing.value_or(Record{module, id, {}, 0, {}, {}, {}, false});
             next.version = version;
@@ -297,10 +362,13 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
                     changed.append(name.toString());
                 }
             }
-            if (!storeRecord(next)) {
+            if (!writeRecord(next)) {
                 m_db.rollback();
                 return std::nullopt;
             }
+            staged.insert(module + u'/' + id, next);
+            applied.changed = true;
+            applied.record = std::move(next);
         }
         result.append(applied);
     }
@@ -310,6 +378,8 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
     }
     if (!m_db.commit())
         return std::nullopt;
+    for (const auto& record : std::as_const(staged))
+        remember(record);
     return result;
 }
 
@@ -318,50 +388,67 @@ bool LocalStore::storeRecords(const QList<Record>& records)
     if (!m_db.transaction())
         return false;
     for (const auto& record : records) {
-        if (!storeRecord(record)) {
+        if (!writeRecord(record)) {
             m_db.rollback();
             return false;
         }
     }
-    return m_db.commit();
+    if (!m_db.commit())
+        return false;
+    for (const auto& record : records)
+        remember(record);
+    return true;
 }
 
 bool LocalStore::clearConfirmed()
 {
-    QSqlQuery query(m_db);
     m_db.transaction();
-    if (!exec(query, QStringLiteral("DELETE FROM records")) || !setLastSeq(0)) {
+    if (!run(QStringLiteral("DELETE FROM records")) || !setLastSeq(0)) {
         m_db.rollback();
         return false;
     }
-    return m_db.commit();
+    if (!m_db.commit())
+        return false;
+    for (auto& module : m_cache)
+        module.clear(); // still complete: the table is empty too
+    return true;
 }
 
 std::optional<LocalStore::Record> LocalStore::record(const QString& module, const QString& id)
 {
-    QSqlQuery query(m_db);
-    if (!exec(query,
-              QStringLiteral("SELECT module, id, fields, version, team_id, owner_id, masked, "
-                             "deleted FROM records WHERE module = ? AND id = ?"),
-              {module, id}) ||
-        !query.next())
-        return std::nullopt;
-    return recordFrom(query);
+    const auto cached = m_cache.constFind(module);
+    if (cached != m_cache.cend()) {
+        const auto it = cached->constFind(id);
+        return it != cached->cend() ? std::optional<Record>(*it) : std::nullopt;
+    }
+    std::optional<Record> found;
+    select(QStringLiteral("SELECT module, id, fields, version, team_id, owner_id, masked, "
+                          "deleted FROM records WHERE module = ? AND id = ?"),
+           {module, id}, [&](const QSqlQuery& query) {
+               found = recordFrom(query);
+               return false;
+           });
+    return found;
 }
 
 QList<LocalStore::Record> LocalStore::records(const QString& module)
 {
+    // Tombstones are read too: the cache must know a deleted record's version, or a late
+    // event could bring it back.
     QList<Record> out;
-    QSqlQuery query(m_db);
-    query.setForwardOnly(true);
-    if (!exec(
-            query,
-            QStringLiteral("SELECT module, id, fields, version, team_id, owner_id, masked, "
-                           "deleted FROM records WHERE module = ? AND deleted = 0 ORDER BY rowid"),
-            {module}))
-        return out;
-    while (query.next())
-        out.append(recordFrom(query));
+    QHash<QString, Record> all;
+    const bool ok =
+        select(QStringLiteral("SELECT module, id, fields, version, team_id, owner_id, masked, "
+                              "deleted FROM records WHERE module = ? ORDER BY rowid"),
+               {module}, [&](const QSqlQuery& query) {
+                   Record record = recordFrom(query);
+                   if (!record.deleted)
+                       out.append(record);
+                   all.insert(record.id, std::move(record));
+                   return true;
+               });
+    if (ok)
+        m_cache.insert(module, std::move(all));
     return out;
 }
 
@@ -371,27 +458,20 @@ std::optional<OutboxEntry> LocalStore::enqueue(const QString& module, const QStr
 {
     if (!m_db.transaction())
         return std::nullopt;
-    QSqlQuery query(m_db);
-    exec(query, QStringLiteral("SELECT value FROM meta WHERE key = 'next_mutation_id'"));
     // Ids are never reused, not even after the outbox emptied: the server remembers the last.
     OutboxEntry entry;
-    entry.mutationId = query.next() ? query.value(0).toLongLong() : 1;
+    entry.mutationId =
+        std::max<qint64>(1, metaValue(QStringLiteral("next_mutation_id")).toLongLong());
     entry.module = module;
     entry.recordId = recordId;
     entry.op = op;
     entry.baseVersion = baseVersion;
     entry.fields = fields;
     entry.createdAt = now();
-    QSqlQuery insert(m_db);
-    QSqlQuery next(m_db);
-    if (!exec(insert,
-              QStringLiteral("INSERT INTO outbox (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-                  .arg(kEntryColumns),
-              entryBinds(entry)) ||
-        !exec(next,
-              QStringLiteral("INSERT INTO meta (key, value) VALUES ('next_mutation_id', ?) "
-                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"),
-              {QString::number(entry.mutationId + 1)}) ||
+    if (!run(QStringLiteral("INSERT INTO outbox (%1) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+                 .arg(kEntryColumns),
+             entryBinds(entry)) ||
+        !setMetaValue(QStringLiteral("next_mutation_id"), QString::number(entry.mutationId + 1)) ||
         !m_db.commit()) {
         m_db.rollback();
         return std::nullopt;
@@ -402,122 +482,105 @@ std::optional<OutboxEntry> LocalStore::enqueue(const QString& module, const QStr
 QList<OutboxEntry> LocalStore::outbox()
 {
     QList<OutboxEntry> entries;
-    QSqlQuery query(m_db);
-    if (!exec(query,
-              QStringLiteral("SELECT %1 FROM outbox ORDER BY mutation_id").arg(kEntryColumns)))
-        return entries;
-    while (query.next())
-        entries.append(entryFrom(query));
+    select(QStringLiteral("SELECT %1 FROM outbox ORDER BY mutation_id").arg(kEntryColumns), {},
+           [&](const QSqlQuery& query) {
+               entries.append(entryFrom(query));
+               return true;
+           });
     return entries;
 }
 
 QList<OutboxEntry> LocalStore::outboxOf(const QString& module, const QString& recordId)
 {
     QList<OutboxEntry> entries;
-    QSqlQuery query(m_db);
-    if (!exec(query,
-              QStringLiteral("SELECT %1 FROM outbox WHERE module = ? AND record_id = ? ORDER BY "
-                             "mutation_id")
-                  .arg(kEntryColumns),
-              {module, recordId}))
-        return entries;
-    while (query.next())
-        entries.append(entryFrom(query));
+    select(QStringLiteral("SELECT %1 FROM outbox WHERE module = ? AND record_id = ? ORDER BY "
+                          "mutation_id")
+               .arg(kEntryColumns),
+           {module, recordId}, [&](const QSqlQuery& query) {
+               entries.append(entryFrom(query));
+               return true;
+           });
     return entries;
 }
 
 int LocalStore::outboxCount()
 {
-    QSqlQuery query(m_db);
-    return exec(query, QStringLiteral("SELECT COUNT(*) FROM outbox")) && query.next()
-               ? query.value(0).toInt()
-               : 0;
+    return count(QStringLiteral("SELECT COUNT(*) FROM outbox"), {});
 }
 
 int LocalStore::failureCount()
 {
-    QSqlQuery query(m_db);
-    return exec(query, QStringLiteral("SELECT COUNT(*) FROM failed")) && query.next()
-               ? query.value(0).toInt()
-               : 0;
+    return count(QStringLiteral("SELECT COUNT(*) FROM failed"), {});
 }
 
 int LocalStore::conflictCount()
 {
-    QSqlQuery query(m_db);
-    return exec(query, QStringLiteral("SELECT COUNT(*) FROM conflicts")) && query.next()
-               ? query.value(0).toInt()
-               : 0;
+    return count(QStringLiteral("SELECT COUNT(*) FROM conflicts"), {});
+}
+
+int LocalStore::count(const QString& sql, const QVariantList& binds)
+{
+    int value = 0;
+    select(sql, binds, [&](const QSqlQuery& query) {
+        value = query.value(0).toInt();
+        return false;
+    });
+    return value;
 }
 
 bool LocalStore::hasFailure(const QString& module, const QString& recordId)
 {
-    QSqlQuery query(m_db);
-    return exec(query,
-                QStringLiteral("SELECT 1 FROM failed WHERE module = ? AND record_id = ? LIMIT 1"),
-                {module, recordId}) &&
-           query.next();
+    return count(QStringLiteral("SELECT COUNT(*) FROM failed WHERE module = ? AND record_id = ?"),
+                 {module, recordId}) > 0;
 }
 
 bool LocalStore::hasConflict(const QString& module, const QString& recordId)
 {
-    QSqlQuery query(m_db);
-    return exec(
-               query,
-               QStringLiteral("SELECT 1 FROM conflicts WHERE module = ? AND record_id = ? LIMIT 1"),
-               {module, recordId}) &&
-           query.next();
+    return count(
+               QStringLiteral("SELECT COUNT(*) FROM conflicts WHERE module = ? AND record_id = ?"),
+               {module, recordId}) > 0;
 }
 
 bool LocalStore::noteAttempt(qint64 mutationId)
 {
-    QSqlQuery query(m_db);
-    return exec(query,
-                QStringLiteral("UPDATE outbox SET attempts = attempts + 1 WHERE mutation_id = ?"),
-                {mutationId});
+    return run(QStringLiteral("UPDATE outbox SET attempts = attempts + 1 WHERE mutation_id = ?"),
+               {mutationId});
 }
 
 std::optional<OutboxEntry> LocalStore::takeFromOutbox(qint64 mutationId)
 {
-    QSqlQuery query(m_db);
-    if (!exec(query,
-              QStringLiteral("SELECT %1 FROM outbox WHERE mutation_id = ?").arg(kEntryColumns),
-              {mutationId}) ||
-        !query.next())
-        return std::nullopt;
-    OutboxEntry entry = entryFrom(query);
-    QSqlQuery remove(m_db);
-    if (!exec(remove, QStringLiteral("DELETE FROM outbox WHERE mutation_id = ?"), {mutationId}))
+    std::optional<OutboxEntry> entry;
+    select(QStringLiteral("SELECT %1 FROM outbox WHERE mutation_id = ?").arg(kEntryColumns),
+           {mutationId}, [&](const QSqlQuery& query) {
+               entry = entryFrom(query);
+               return false;
+           });
+    if (!entry || !complete(mutationId))
         return std::nullopt;
     return entry;
 }
 
 bool LocalStore::complete(qint64 mutationId)
 {
-    QSqlQuery query(m_db);
-    return exec(query, QStringLiteral("DELETE FROM outbox WHERE mutation_id = ?"), {mutationId});
+    return run(QStringLiteral("DELETE FROM outbox WHERE mutation_id = ?"), {mutationId});
 }
 
 bool LocalStore::rebase(const QString& module, const QString& recordId, qint64 version)
 {
-    QSqlQuery query(m_db);
-    return exec(query,
-                QStringLiteral("UPDATE outbox SET base_version = ? WHERE module = ? AND "
-                               "record_id = ? AND op != 'create'"),
-                {version, module, recordId});
+    return run(QStringLiteral("UPDATE outbox SET base_version = ? WHERE module = ? AND "
+                              "record_id = ? AND op != 'create'"),
+               {version, module, recordId});
 }
 
 bool LocalStore::fail(qint64 mutationId, const QString& code, const QString& message)
 {
     m_db.transaction();
     const auto entry = takeFromOutbox(mutationId);
-    QSqlQuery insert(m_db);
     if (!entry ||
-        !exec(insert,
-              QStringLiteral("INSERT INTO failed (%1, code, message, failed_at) VALUES (?, ?, ?, "
-                             "?, ?, ?, ?, ?, ?, ?, ?)")
-                  .arg(kEntryColumns),
-              entryBinds(*entry) + QVariantList{code, message, now()}) ||
+        !run(QStringLiteral("INSERT INTO failed (%1, code, message, failed_at) VALUES (?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?, ?, ?)")
+                 .arg(kEntryColumns),
+             entryBinds(*entry) + QVariantList{code, message, now()}) ||
         !m_db.commit()) {
         m_db.rollback();
         return false;
@@ -529,13 +592,11 @@ bool LocalStore::conflict(qint64 mutationId, const QString& kind, const QJsonObj
 {
     m_db.transaction();
     const auto entry = takeFromOutbox(mutationId);
-    QSqlQuery insert(m_db);
     if (!entry ||
-        !exec(insert,
-              QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES (?, ?, ?, ?, ?, "
-                             "?, ?, ?, ?, ?, ?)")
-                  .arg(kEntryColumns),
-              entryBinds(*entry) + QVariantList{kind, toText(detail), now()}) ||
+        !run(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES (?, ?, ?, ?, ?, "
+                            "?, ?, ?, ?, ?, ?)")
+                 .arg(kEntryColumns),
+             entryBinds(*entry) + QVariantList{kind, toText(detail), now()}) ||
         !m_db.commit()) {
         m_db.rollback();
         return false;
@@ -546,40 +607,40 @@ bool LocalStore::conflict(qint64 mutationId, const QString& kind, const QJsonObj
 QList<FailedEntry> LocalStore::failures()
 {
     QList<FailedEntry> out;
-    QSqlQuery query(m_db);
-    if (!exec(query, QStringLiteral("SELECT %1, code, message FROM failed ORDER BY mutation_id")
-                         .arg(kEntryColumns)))
-        return out;
-    while (query.next())
-        out.append({entryFrom(query), query.value(8).toString(), query.value(9).toString()});
+    select(QStringLiteral("SELECT %1, code, message FROM failed ORDER BY mutation_id")
+               .arg(kEntryColumns),
+           {}, [&](const QSqlQuery& query) {
+               out.append({entryFrom(query), query.value(8).toString(), query.value(9).toString()});
+               return true;
+           });
     return out;
 }
 
 QList<ConflictEntry> LocalStore::conflicts()
 {
     QList<ConflictEntry> out;
-    QSqlQuery query(m_db);
-    if (!exec(query, QStringLiteral("SELECT %1, kind, detail, id FROM conflicts ORDER BY id")
-                         .arg(kEntryColumns)))
-        return out;
-    while (query.next())
-        out.append({query.value(10).toLongLong(), entryFrom(query), query.value(8).toString(),
-                    objectFrom(query.value(9).toString())});
+    select(
+        QStringLiteral("SELECT %1, kind, detail, id FROM conflicts ORDER BY id").arg(kEntryColumns),
+        {}, [&](const QSqlQuery& query) {
+            out.append({query.value(10).toLongLong(), entryFrom(query), query.value(8).toString(),
+                        objectFrom(query.value(9).toString())});
+            return true;
+        });
     return out;
 }
 
 bool LocalStore::discardFailure(qint64 mutationId)
 {
-    QSqlQuery query(m_db);
-    return exec(query, QStringLiteral("DELETE FROM failed WHERE mutation_id = ?"), {mutationId}) &&
-           query.numRowsAffected() == 1;
+    const QSqlQuery* query =
+        run(QStringLiteral("DELETE FROM failed WHERE mutation_id = ?"), {mutationId});
+    return query && query->numRowsAffected() == 1;
 }
 
 bool LocalStore::resolveConflict(qint64 conflictId)
 {
-    QSqlQuery query(m_db);
-    return exec(query, QStringLiteral("DELETE FROM conflicts WHERE id = ?"), {conflictId}) &&
-           query.numRowsAffected() == 1;
+    const QSqlQuery* query =
+        run(QStringLiteral("DELETE FROM conflicts WHERE id = ?"), {conflictId});
+    return query && query->numRowsAffected() == 1;
 }
 
 } // namespace crm

@@ -2,11 +2,14 @@
 
 #include "models/outboxentry.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
+#include <QHash>
 #include <QJsonObject>
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 #include <QStringList>
 
@@ -54,8 +57,10 @@ public:
     // the activity feed; empty when the event was older than what we had).
     struct Applied
     {
+        bool changed = false; // false: the event was not newer than what we had
         QStringList fields;
         QJsonObject previous;
+        Record record; // the confirmed state after the event (deleted set for a delete)
     };
     // The same for a batch (a replay page), in one transaction; one entry per event.
     std::optional<QList<Applied>> applyChanges(const QList<QJsonObject>& events);
@@ -67,6 +72,9 @@ public:
     bool clearConfirmed();
 
     std::optional<Record> record(const QString& module, const QString& id);
+    // The live (not deleted) records of a module, in the order they arrived. From then on the
+    // module's records are also kept in memory, so applying a change reads nothing from disk
+    // (the field objects are shared with whoever holds them, so this costs little).
     QList<Record> records(const QString& module);
 
     // Writes a new edit to the outbox with the next mutation id and commits.
@@ -98,10 +106,24 @@ public:
 private:
     LocalStore(QSqlDatabase db, QString connectionName);
     bool migrate(QString* error);
-    bool exec(QSqlQuery& query, const QString& sql, const QVariantList& binds = {});
+    // Runs a statement from the connection's prepared-statement cache; null on failure (logged).
+    QSqlQuery* run(const QString& sql, const QVariantList& binds = {});
+    // Runs a query and hands each row to row() until it returns false; then ends the read.
+    bool select(const QString& sql, const QVariantList& binds,
+                const std::function<bool(const QSqlQuery&)>& row);
+    int count(const QString& sql, const QVariantList& binds);
+    QString metaValue(const QString& key);
+    bool setMetaValue(const QString& key, const QString& value);
     std::optional<OutboxEntry> takeFromOutbox(qint64 mutationId);
+    bool writeRecord(const Record& record);
+    // Updates the in-memory copy of a module that has one; called after the write committed.
+    void remember(const Record& record);
 
     QSqlDatabase m_db;
+    QHash<QString, QSqlQuery> m_statements; // SQL text -> prepared statement
+    // module -> id -> confirmed record (tombstones included), for modules records() has read.
+    // This process is the profile's only writer of the confirmed copy.
+    QHash<QString, QHash<QString, Record>> m_cache;
     QString m_connectionName;
     QString m_clientId;
     int m_schemaVersion = 0;

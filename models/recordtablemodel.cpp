@@ -6,6 +6,7 @@
 #include "models/syncengine.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 namespace crm {
 
@@ -28,36 +29,17 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
                                    QObject* parent)
     : QAbstractTableModel(parent), m_store(store), m_spec(specFor(module))
 {
+    for (qsizetype i = 0; i < m_spec.fields.size(); ++i)
+        m_columns.insert(m_spec.fields.at(i).name, static_cast<int>(i));
     m_sliceTimer.setSingleShot(true);
     connect(&m_sliceTimer, &QTimer::timeout, this, &RecordTableModel::applyQueued);
     m_highlightTimer.setInterval(1000);
-    connect(&m_highlightTimer, &QTimer::timeout, this, [this] {
-        // Teammates' marks fade: clear the cells whose moment has passed.
-        const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - kRemoteHighlightMs;
-        bool any = false;
-        for (auto it = m_data.begin(); it != m_data.end(); ++it) {
-            QStringList expired;
-            for (auto field = it->remoteChangedAt.begin(); field != it->remoteChangedAt.end();) {
-                if (field.value() < cutoff) {
-                    expired.append(field.key());
-                    field = it->remoteChangedAt.erase(field);
-                } else {
-                    any = true;
-                    ++field;
-                }
-            }
-            if (!expired.isEmpty())
-                emitCells(m_rows.value(it.key()), expired, {RemoteChangedRole});
-        }
-        if (!any)
-            m_highlightTimer.stop();
-    });
+    connect(&m_highlightTimer, &QTimer::timeout, this, &RecordTableModel::fadeHighlights);
     connect(&engine, &SyncEngine::recordChanged, this,
-            [this](const QString& changedModule, const QString& id, const QStringList& fields,
-                   bool byOthers) {
-                if (changedModule != m_spec.name)
+            [this](const LocalStore::Record& record, const QStringList& fields, bool byOthers) {
+                if (record.module != m_spec.name)
                     return;
-                m_queue.append({id, fields, byOthers});
+                m_queue.append({record, fields, byOthers});
                 if (!m_sliceTimer.isActive())
                     m_sliceTimer.start(0);
             });
@@ -71,20 +53,23 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
 
 void RecordTableModel::load()
 {
-    for (const auto& record : m_store.records(m_spec.name)) {
+    const auto records = m_store.records(m_spec.name);
+    m_data.reserve(records.size());
+    m_rows.reserve(records.size());
+    for (const auto& record : records) {
+        m_rows.insert(record.id, static_cast<int>(m_data.size()));
         Row row;
+        row.id = record.id;
         row.confirmed = record.fields;
         row.masked = record.masked;
-        m_rows.insert(record.id, static_cast<int>(m_ids.size()));
-        m_ids.append(record.id);
-        m_data.insert(record.id, row);
+        m_data.append(std::move(row));
     }
     refreshAllLocalState();
 }
 
 int RecordTableModel::rowCount(const QModelIndex& parent) const
 {
-    return parent.isValid() ? 0 : static_cast<int>(m_ids.size());
+    return parent.isValid() ? 0 : static_cast<int>(m_data.size());
 }
 
 int RecordTableModel::columnCount(const QModelIndex& parent) const
@@ -92,31 +77,22 @@ int RecordTableModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : static_cast<int>(m_spec.fields.size());
 }
 
-int RecordTableModel::columnOf(const QString& field) const
-{
-    for (qsizetype i = 0; i < m_spec.fields.size(); ++i) {
-        if (m_spec.fields.at(i).name == field)
-            return static_cast<int>(i);
-    }
-    return -1;
-}
-
 QVariant RecordTableModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QString& id = m_ids.at(index.row());
-    const Row& row = m_data[id];
-    const QString field = m_spec.fields.at(index.column()).name;
+    const Row& row = m_data.at(index.row());
+    const QString& field = m_spec.fields.at(index.column()).name;
     switch (role) {
     case Qt::DisplayRole:
     case Qt::EditRole: {
+        const auto overlaid = row.overlay.constFind(field);
         const QJsonValue value =
-            row.overlay.contains(field) ? row.overlay.value(field) : row.confirmed.value(field);
+            overlaid != row.overlay.constEnd() ? overlaid.value() : row.confirmed.value(field);
         return value.isUndefined() || value.isNull() ? QVariant() : value.toVariant();
     }
     case RecordIdRole:
-        return id;
+        return row.id;
     case FieldNameRole:
         return field;
     case PendingRole:
@@ -160,43 +136,81 @@ QHash<int, QByteArray> RecordTableModel::roleNames() const
 
 void RecordTableModel::applyQueued()
 {
-    // A burst is applied in slices; the event loop gets a turn between them.
-    const qsizetype count = std::min<qsizetype>(kSliceSize, m_queue.size());
-    for (qsizetype i = 0; i < count; ++i) {
-        const QueuedChange& change = m_queue.at(i);
+    // A burst is applied against a time budget; the event loop gets a turn between slices, so
+    // input and painting never wait long however many changes arrive at once.
+    QElapsedTimer slice;
+    slice.start();
+    while (m_queueHead < m_queue.size()) {
+        const QueuedChange& change = m_queue.at(m_queueHead++);
         // Our own confirmations refresh the cells too, without the teammate mark.
-        applyChange(change.id, change.fields, change.byOthers ? change.fields : QStringList());
+        applyChange(change.record, change.fields, change.byOthers ? change.fields : QStringList());
+        if (slice.elapsed() >= kSliceBudgetMs)
+            break;
     }
-    m_queue.remove(0, count);
-    if (!m_queue.isEmpty())
+    if (m_queueHead < m_queue.size()) {
         m_sliceTimer.start(0);
+    } else {
+        m_queue.clear();
+        m_queueHead = 0;
+    }
 }
 
-void RecordTableModel::applyChange(const QString& id, const QStringList& fields,
+void RecordTableModel::fadeHighlights()
+{
+    // Teammates' marks fade: clear the cells whose moment has passed.
+    const qint64 cutoff = QDateTime::currentMSecsSinceEpoch() - kRemoteHighlightMs;
+    for (auto id = m_highlighted.begin(); id != m_highlighted.end();) {
+        const int position = m_rows.value(*id, -1);
+        if (position < 0) {
+            id = m_highlighted.erase(id);
+            continue;
+        }
+        Row& row = m_data[position];
+        QStringList expired;
+        for (auto field = row.remoteChangedAt.begin(); field != row.remoteChangedAt.end();) {
+            if (field.value() < cutoff) {
+                expired.append(field.key());
+                field = row.remoteChangedAt.erase(field);
+            } else {
+                ++field;
+            }
+        }
+        emitCells(position, expired, {RemoteChangedRole});
+        id = row.remoteChangedAt.isEmpty() ? m_highlighted.erase(id) : std::next(id);
+    }
+    if (m_highlighted.isEmpty())
+        m_highlightTimer.stop();
+}
+
+void RecordTableModel::applyChange(const LocalStore::Record& record, const QStringList& fields,
                                    const QStringList& remoteFields)
 {
-    const auto record = m_store.record(m_spec.name, id);
-    if (!record || record->deleted) {
-        removeRow(id);
+    if (record.deleted) {
+        removeRow(record.id);
         return;
     }
-    auto it = m_data.find(id);
-    if (it == m_data.end()) {
+    const int position = m_rows.value(record.id, -1);
+    if (position < 0) {
         Row row;
-        row.confirmed = record->fields;
-        row.masked = record->masked;
-        insertRow(id, row);
+        row.id = record.id;
+        row.confirmed = record.fields;
+        row.masked = record.masked;
+        insertRow(std::move(row));
         return;
     }
-    it->confirmed = record->fields;
-    it->masked = record->masked;
-    it->pendingCreate = false;
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    for (const auto& field : remoteFields)
-        it->remoteChangedAt.insert(field, now);
-    if (!remoteFields.isEmpty() && !m_highlightTimer.isActive())
-        m_highlightTimer.start();
-    emitCells(m_rows.value(id), fields, kValueRoles);
+    Row& row = m_data[position];
+    row.confirmed = record.fields;
+    row.masked = record.masked;
+    row.pendingCreate = false;
+    if (!remoteFields.isEmpty()) {
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        for (const auto& field : remoteFields)
+            row.remoteChangedAt.insert(field, now);
+        m_highlighted.insert(record.id);
+        if (!m_highlightTimer.isActive())
+            m_highlightTimer.start();
+    }
+    emitCells(position, fields, kValueRoles);
 }
 
 void RecordTableModel::refreshAllLocalState()
@@ -239,10 +253,13 @@ void RecordTableModel::refreshLocalState(const QString& id)
 
 void RecordTableModel::updateLocalState(const QString& id, const Row& next)
 {
-    auto it = m_data.find(id);
-    if (it == m_data.end()) {
-        if (next.pendingCreate) // a record that exists only here, so far
-            insertRow(id, next);
+    const int position = m_rows.value(id, -1);
+    if (position < 0) {
+        if (next.pendingCreate) { // a record that exists only here, so far
+            Row row = next;
+            row.id = id;
+            insertRow(std::move(row));
+        }
         return;
     }
     // The confirmed copy is read now, not when its queued change gets its turn: an overlay that
@@ -252,42 +269,41 @@ void RecordTableModel::updateLocalState(const QString& id, const Row& next)
         removeRow(id); // a local create that left the outbox without becoming a record
         return;
     }
-    QStringList fields = it->overlay.keys();
+    Row& row = m_data[position];
+    QStringList fields = row.overlay.keys();
     if (stored && !stored->deleted) {
         for (const auto& key : stored->fields.keys()) {
-            if (stored->fields.value(key) != it->confirmed.value(key) && !fields.contains(key))
+            if (stored->fields.value(key) != row.confirmed.value(key) && !fields.contains(key))
                 fields.append(key);
         }
-        it->confirmed = stored->fields;
-        it->masked = stored->masked;
+        row.confirmed = stored->fields;
+        row.masked = stored->masked;
     }
     for (const auto& key : next.overlay.keys()) {
         if (!fields.contains(key))
             fields.append(key);
     }
     const bool pendingCreate = next.pendingCreate && !stored;
-    const bool flagsChanged = it->failed != next.failed || it->conflict != next.conflict ||
-                              it->pendingDelete != next.pendingDelete ||
-                              it->pendingCreate != pendingCreate;
-    it->overlay = next.overlay;
-    it->pendingCreate = pendingCreate;
-    it->pendingDelete = next.pendingDelete;
-    it->failed = next.failed;
-    it->conflict = next.conflict;
-    const int row = m_rows.value(id);
+    const bool flagsChanged = row.failed != next.failed || row.conflict != next.conflict ||
+                              row.pendingDelete != next.pendingDelete ||
+                              row.pendingCreate != pendingCreate;
+    row.overlay = next.overlay;
+    row.pendingCreate = pendingCreate;
+    row.pendingDelete = next.pendingDelete;
+    row.failed = next.failed;
+    row.conflict = next.conflict;
     if (flagsChanged)
-        emit dataChanged(index(row, 0), index(row, columnCount() - 1),
+        emit dataChanged(index(position, 0), index(position, columnCount() - 1),
                          {PendingRole, FailedRole, ConflictRole});
-    emitCells(row, fields, kValueRoles);
+    emitCells(position, fields, kValueRoles);
 }
 
-void RecordTableModel::insertRow(const QString& id, Row row)
+void RecordTableModel::insertRow(Row row)
 {
-    const int position = static_cast<int>(m_ids.size());
+    const int position = static_cast<int>(m_data.size());
     beginInsertRows({}, position, position);
-    m_ids.append(id);
-    m_rows.insert(id, position);
-    m_data.insert(id, std::move(row));
+    m_rows.insert(row.id, position);
+    m_data.append(std::move(row));
     endInsertRows();
 }
 
@@ -297,18 +313,17 @@ void RecordTableModel::removeRow(const QString& id)
     if (position < 0)
         return;
     beginRemoveRows({}, position, position);
-    m_ids.removeAt(position);
-    m_data.remove(id);
+    m_data.removeAt(position);
     m_rows.remove(id);
-    for (int i = position; i < m_ids.size(); ++i)
-        m_rows[m_ids.at(i)] = i;
+    for (int i = position; i < m_data.size(); ++i)
+        m_rows[m_data.at(i).id] = i;
     endRemoveRows();
 }
 
 void RecordTableModel::emitCells(int row, const QStringList& fields, const QList<int>& roles)
 {
     for (const auto& field : fields) {
-        const int column = columnOf(field);
+        const int column = m_columns.value(field, -1);
         if (column >= 0) {
             const QModelIndex cell = index(row, column);
             emit dataChanged(cell, cell, roles);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/localstore.h"
+
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QJsonObject>
@@ -9,7 +11,6 @@
 
 namespace crm {
 
-class LocalStore;
 class SyncEngine;
 struct ModuleSpec;
 
@@ -35,8 +36,8 @@ public:
 
     // How long a teammate's change stays marked.
     static constexpr int kRemoteHighlightMs = 4000;
-    // Changes applied per event-loop turn when a burst arrives.
-    static constexpr int kSliceSize = 500;
+    // Time a burst may hold the event loop per turn before the rest waits for the next turn.
+    static constexpr int kSliceBudgetMs = 6;
 
     RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
                      QObject* parent = nullptr);
@@ -47,14 +48,18 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
 
-    QString recordId(int row) const { return m_ids.value(row); }
+    QString recordId(int row) const
+    {
+        return row >= 0 && row < m_data.size() ? m_data.at(row).id : QString();
+    }
     int rowOf(const QString& id) const { return m_rows.value(id, -1); }
     // Changes waiting to be applied (bursts are sliced); for tests and the status bar.
-    int queuedChanges() const { return static_cast<int>(m_queue.size()); }
+    int queuedChanges() const { return static_cast<int>(m_queue.size() - m_queueHead); }
 
 private:
     struct Row
     {
+        QString id;
         QJsonObject confirmed;
         QJsonObject overlay; // queued local edits of this record, merged in order
         QStringList masked;
@@ -68,29 +73,33 @@ private:
     void load();
     void updateLocalState(const QString& id, const Row& next);
     void applyQueued();
+    void fadeHighlights();
     // remoteFields: the cells a teammate changed (marked for a moment); own changes pass none.
-    void applyChange(const QString& id, const QStringList& fields, const QStringList& remoteFields);
+    void applyChange(const LocalStore::Record& record, const QStringList& fields,
+                     const QStringList& remoteFields);
     // Local state (queued edits, failure, conflict) of every record: once, at load.
     void refreshAllLocalState();
     // ... and of one record, whenever the engine says it changed.
     void refreshLocalState(const QString& id);
-    void insertRow(const QString& id, Row row);
+    void insertRow(Row row);
     void removeRow(const QString& id);
     void emitCells(int row, const QStringList& fields, const QList<int>& roles);
     int columnOf(const QString& field) const;
 
     LocalStore& m_store;
     const ModuleSpec& m_spec;
-    QStringList m_ids;
-    QHash<QString, int> m_rows;
-    QHash<QString, Row> m_data;
+    QHash<QString, int> m_columns; // field name -> column
+    QList<Row> m_data;             // in row order
+    QHash<QString, int> m_rows;    // record id -> row
+    QSet<QString> m_highlighted;   // ids of rows with a teammate's mark on some cell
     struct QueuedChange
     {
-        QString id;
+        LocalStore::Record record;
         QStringList fields;
         bool byOthers = false;
     };
     QList<QueuedChange> m_queue;
+    qsizetype m_queueHead = 0; // applied entries at the front, dropped when the queue drains
     QTimer m_sliceTimer;
     QTimer m_highlightTimer;
 };

@@ -132,11 +132,8 @@ void SyncEngine::applyChanges(const QList<QJsonObject>& changes)
         emit changeArrived(change, result.previous);
         const bool byOthers =
             change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
-        if (!result.fields.isEmpty() ||
-            change.value(QStringLiteral("kind")) == QStringLiteral("deleted"))
-            emit recordChanged(change.value(QStringLiteral("module")).toString(),
-                               change.value(QStringLiteral("id")).toString(), result.fields,
-                               byOthers);
+        if (result.changed)
+            emit recordChanged(result.record, result.fields, byOthers);
     }
 }
 
@@ -185,7 +182,7 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
             }
             m_store.storeRecords(page); // one transaction per page
             for (const auto& record : page)
-                emit recordChanged(record.module, record.id, record.fields.keys(), false);
+                emit recordChanged(record, record.fields.keys(), false);
             const int next = offset + static_cast<int>(items.size());
             if (next < body.value(QStringLiteral("total")).toInt() && !items.isEmpty())
                 bootstrapModule(moduleIndex, next, resume);
@@ -257,7 +254,7 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
             const auto existing = m_store.record(confirmed.module, confirmed.id);
             if (!existing || existing->version < confirmed.version) {
                 m_store.storeRecord(confirmed);
-                emit recordChanged(confirmed.module, confirmed.id, confirmed.fields.keys(), false);
+                emit recordChanged(confirmed, confirmed.fields.keys(), false);
             }
         }
         m_store.complete(entry.mutationId);

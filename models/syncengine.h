@@ -50,7 +50,8 @@ signals:
     // had here before it was applied: the activity feed's before / after.
     void changeArrived(const QJsonObject& event, const QJsonObject& previous);
     // byOthers: the change came from someone else (a teammate, an AI agent), not this profile.
-    void recordChanged(const QString& module, const QString& id, const QStringList& fields,
+    // record: the confirmed state now (deleted set when it went), so no one re-reads the store.
+    void recordChanged(const crm::LocalStore::Record& record, const QStringList& fields,
                        bool byOthers);
     void caughtUp(qint64 seq);
     // The record's queued edits, failure or conflict changed (the model re-reads just that).

@@ -188,3 +188,52 @@ TEST_CASE("Local store: a file that is not a database is a clear error", "[local
     CHECK_FALSE(LocalStore::open(junk.fileName(), &error));
     CHECK_FALSE(error.isEmpty());
 }
+
+TEST_CASE("Local store: the in-memory copy of a listed module agrees with the file", "[localstore]")
+{
+    QTemporaryDir dir;
+    auto store = openStore(dir);
+    store->applyChange(change(QStringLiteral("created"), 1, 10,
+                              {{QStringLiteral("number"), QStringLiteral("ESC-1")}}));
+    CHECK(store->records(QStringLiteral("escrows")).size() == 1); // from now on kept in memory
+
+    // Two events for one record in one batch: the second builds on the first.
+    auto second = change(QStringLiteral("updated"), 3, 12,
+                         {{QStringLiteral("status"), QStringLiteral("closing")}});
+    const auto applied =
+        store->applyChanges({change(QStringLiteral("updated"), 2, 11,
+                                    {{QStringLiteral("status"), QStringLiteral("pending")}}),
+                             second});
+    REQUIRE(applied);
+    CHECK(applied->at(1).previous.value(QStringLiteral("status")) == QStringLiteral("pending"));
+    CHECK(applied->at(1).record.fields.value(QStringLiteral("number")) == QStringLiteral("ESC-1"));
+
+    // An event that names no team or owner is stored (as "none"), not refused by the schema.
+    QJsonObject bare{{QStringLiteral("module"), QStringLiteral("escrows")},
+                     {QStringLiteral("id"), QStringLiteral("e2")},
+                     {QStringLiteral("kind"), QStringLiteral("created")},
+                     {QStringLiteral("version"), 1},
+                     {QStringLiteral("seq"), 13},
+                     {QStringLiteral("fields"), QJsonObject{{QStringLiteral("number"), 2}}}};
+    REQUIRE(store->applyChange(bare));
+
+    // A tombstone is remembered: a late, older event does not bring the record back.
+    store->applyChange(change(QStringLiteral("deleted"), 4, 14, {}));
+    CHECK(store
+              ->applyChange(change(QStringLiteral("updated"), 3, 12,
+                                   {{QStringLiteral("status"), QStringLiteral("open")}}))
+              ->isEmpty());
+    CHECK(store->record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
+
+    const auto inMemory = store->record(QStringLiteral("escrows"), QStringLiteral("e2"));
+    store.reset();
+    auto reopened = openStore(dir); // nothing listed yet: reads come from the file
+    const auto onDisk = reopened->record(QStringLiteral("escrows"), QStringLiteral("e2"));
+    REQUIRE(inMemory);
+    REQUIRE(onDisk);
+    CHECK(onDisk->fields == inMemory->fields);
+    CHECK(onDisk->version == inMemory->version);
+    CHECK(onDisk->teamId.isEmpty());
+    CHECK(reopened->record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
+    CHECK(reopened->lastSeq() == 14);
+}
