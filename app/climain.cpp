@@ -1,5 +1,8 @@
-// crm-cli: the same libraries as the desktop app, no Widgets. For scripts, support staff and
-// tests. This build has `ping`; the record commands arrive with the sync core.
+// crm-cli: the same libraries as the desktop app, no Widgets. For scripts, support staff, AI
+// agents and tests.
+#include "app/accountcommands.h"
+#include "app/accountsession.h"
+#include "app/livecommands.h"
 #include "app/recordcommands.h"
 #include "realtime/connectionmanager.h"
 
@@ -112,6 +115,10 @@ int main(int argc, char* argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(
         tr("CRM command line client.\n\nCommands:\n"
+           "  login EMAIL                   sign in (password from stdin); the sign-in is kept in\n"
+           "                                the OS keychain, or with --no-keychain in a 0600 file\n"
+           "  logout                        sign out here and on the server\n"
+           "  whoami                        the signed-in user, as the server sees it\n"
            "  ping                          connect, send echo emits, report round trips\n"
            "  sync                          catch up, send queued edits, print a summary\n"
            "  list MODULE [--where f=v]     records of a module (synced first unless --offline)\n"
@@ -124,6 +131,10 @@ int main(int argc, char* argv[])
            "  retry ID [f=v ...]            send a refused edit again, corrected\n"
            "  discard ID                    drop a refused edit\n"
            "  dump [MODULE]                 the local copy as canonical JSON lines\n"
+           "  watch                         live events as JSON lines until interrupted\n"
+           "  raw [JSON]                    plain Socket.IO probe of --server (any v4 server):\n"
+           "                                --auth JSON for CONNECT, --emit EVENT sends JSON\n"
+           "The token comes from --token, else $CRM_TOKEN, else the profile's sign-in.\n"
            "Edits are written to the profile's outbox first (exit 0 once durable), then sent.\n\n"
            "Exit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable or timed out, "
            "4 conflicts or failures remain, 5 local storage error."));
@@ -150,8 +161,18 @@ int main(int argc, char* argv[])
                                    QStringLiteral("field=value"));
     QCommandLineOption mineOption(QStringLiteral("mine"), tr("resolve: keep my values."));
     QCommandLineOption theirsOption(QStringLiteral("theirs"), tr("resolve: take theirs."));
+    QCommandLineOption noKeychainOption(
+        QStringLiteral("no-keychain"),
+        tr("login: keep the sign-in in the profile (owner-only file; less safe)."));
+    QCommandLineOption authOption(QStringLiteral("auth"), tr("raw: CONNECT auth payload (JSON)."),
+                                  QStringLiteral("json"));
+    QCommandLineOption emitOption(QStringLiteral("emit"), tr("raw: event to emit with an ack."),
+                                  QStringLiteral("event"));
+    QCommandLineOption urlOption(QStringLiteral("url"), tr("raw: same as --server."),
+                                 QStringLiteral("url"));
     parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption,
-                       profileOption, offlineOption, whereOption, mineOption, theirsOption});
+                       profileOption, offlineOption, whereOption, mineOption, theirsOption,
+                       noKeychainOption, authOption, emitOption, urlOption});
     QCommandLineOption verboseOption(QStringLiteral("verbose"), tr("Log what the link does."));
     parser.addOption(verboseOption);
     parser.process(app);
@@ -163,26 +184,47 @@ int main(int argc, char* argv[])
         printLine(tr("Missing command. Try --help."), stderr);
         return 1;
     }
-    const QString token = parser.isSet(tokenOption) ? parser.value(tokenOption)
-                                                    : QString::fromLocal8Bit(qgetenv("CRM_TOKEN"));
-    if (args.first() != QStringLiteral("ping")) {
-        RecordCommandOptions options;
-        options.server = QUrl::fromUserInput(parser.value(serverOption));
-        options.token = token;
-        options.profileDir =
-            parser.isSet(profileOption)
-                ? parser.value(profileOption)
-                : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u'/' +
-                      options.server.host() + u'_' + QString::number(options.server.port(80));
-        options.timeoutSec = std::max(1, parser.value(timeoutOption).toInt());
-        options.offline = parser.isSet(offlineOption);
-        options.json = parser.isSet(jsonOption);
-        options.where = parser.value(whereOption);
-        options.mine = parser.isSet(mineOption);
-        options.theirs = parser.isSet(theirsOption);
-        return runRecordCommand(args, options);
+    const QString tokenOverride = parser.isSet(tokenOption)
+                                      ? parser.value(tokenOption)
+                                      : QString::fromLocal8Bit(qgetenv("CRM_TOKEN"));
+    CliOptions options;
+    options.server = QUrl::fromUserInput(parser.isSet(urlOption) ? parser.value(urlOption)
+                                                                 : parser.value(serverOption));
+    options.profileDir = parser.isSet(profileOption)
+                             ? parser.value(profileOption)
+                             : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
+                                   u'/' + options.server.host() + u'_' +
+                                   QString::number(options.server.port(80));
+    options.obtainToken = [&options, tokenOverride](QString* token) {
+        return obtainAccessToken(options, tokenOverride, token);
+    };
+    options.timeoutSec = std::max(1, parser.value(timeoutOption).toInt());
+    options.offline = parser.isSet(offlineOption);
+    options.json = parser.isSet(jsonOption);
+    options.noKeychain = parser.isSet(noKeychainOption);
+    options.where = parser.value(whereOption);
+    options.mine = parser.isSet(mineOption);
+    options.theirs = parser.isSet(theirsOption);
+    options.rawAuth = parser.value(authOption);
+    options.rawEmit = parser.value(emitOption);
+
+    const QString command = args.first();
+    if (command == QStringLiteral("login") || command == QStringLiteral("logout") ||
+        command == QStringLiteral("whoami"))
+        return runAccountCommand(args, options);
+    if (command == QStringLiteral("watch"))
+        return runWatch(options, tokenOverride);
+    if (command == QStringLiteral("raw"))
+        return runRaw(args, options);
+    if (command == QStringLiteral("ping")) {
+        // A reachability probe works signed out too: the server's refusal is then the answer.
+        QString token = tokenOverride;
+        if (token.isEmpty() &&
+            !AccountSession(options.server, options.profileDir).email().isEmpty())
+            if (const int status = options.obtainToken(&token); status != 0)
+                return status;
+        return runPing(options.server, token, std::max(1, parser.value(countOption).toInt()),
+                       options.timeoutSec, options.json);
     }
-    return runPing(QUrl::fromUserInput(parser.value(serverOption)), token,
-                   std::max(1, parser.value(countOption).toInt()),
-                   std::max(1, parser.value(timeoutOption).toInt()), parser.isSet(jsonOption));
+    return runRecordCommand(args, options);
 }

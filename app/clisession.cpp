@@ -7,9 +7,16 @@
 
 namespace crm {
 
-CliSession::CliSession(const QUrl& server, const QString& token, const QString& profileDir)
-    : m_server(server), m_token(token), m_profileDir(profileDir)
+CliSession::CliSession(const QUrl& server, const QString& profileDir)
+    : m_server(server), m_profileDir(profileDir)
 {}
+
+void CliSession::setToken(const QString& token)
+{
+    m_token = token;
+    if (m_rest)
+        m_rest->setBearerToken(token);
+}
 
 bool CliSession::open(QString* error)
 {

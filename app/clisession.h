@@ -15,9 +15,12 @@ namespace crm {
 class CliSession
 {
 public:
-    CliSession(const QUrl& server, const QString& token, const QString& profileDir);
+    CliSession(const QUrl& server, const QString& profileDir);
 
     bool open(QString* error);
+    // The access token to connect with; asked for only when a command goes online.
+    void setToken(const QString& token);
+    ConnectionManager& connection() { return *m_connection; }
     LocalStore& store() { return *m_store; }
     SyncEngine& engine() { return *m_engine; }
 

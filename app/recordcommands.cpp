@@ -87,15 +87,19 @@ QJsonObject recordJson(const LocalStore::Record& r)
 
 } // namespace
 
-int runRecordCommand(const QStringList& args, const RecordCommandOptions& options)
+int runRecordCommand(const QStringList& args, const CliOptions& options)
 {
     const QString command = args.value(0);
-    CliSession session(options.server, options.token, options.profileDir);
+    CliSession session(options.server, options.profileDir);
     QString error;
     if (!session.open(&error))
         return fail(5, error);
 
     auto syncNow = [&](bool quiet) {
+        QString token;
+        if (const int status = options.obtainToken(&token); status != 0)
+            return status;
+        session.setToken(token);
         QString why;
         const auto result = session.sync(options.timeoutSec, &why);
         const QJsonObject summary{{QStringLiteral("seq"), session.store().lastSeq()},

@@ -144,7 +144,7 @@ void RecordTableModel::applyQueued()
         const QueuedChange& change = m_queue.at(m_queueHead++);
         // Our own confirmations refresh the cells too, without the teammate mark.
         applyChange(change.record, change.fields, change.byOthers ? change.fields : QStringList());
-        if (slice.elapsed() >= kSliceBudgetMs)
+        if (slice.elapsed() >= m_sliceBudget.count())
             break;
     }
     if (m_queueHead < m_queue.size()) {

@@ -2,6 +2,7 @@
 
 #include "models/localstore.h"
 
+#include <chrono>
 #include <QAbstractTableModel>
 #include <QHash>
 #include <QJsonObject>
@@ -36,8 +37,10 @@ public:
 
     // How long a teammate's change stays marked.
     static constexpr int kRemoteHighlightMs = 4000;
-    // Time a burst may hold the event loop per turn before the rest waits for the next turn.
-    static constexpr int kSliceBudgetMs = 6;
+    // Time a burst may hold the event loop per turn before the rest waits for the next turn
+    // (at least one change is applied per turn).
+    static constexpr std::chrono::milliseconds kSliceBudget{6};
+    void setSliceBudget(std::chrono::milliseconds budget) { m_sliceBudget = budget; }
 
     RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
                      QObject* parent = nullptr);
@@ -101,6 +104,7 @@ private:
     QList<QueuedChange> m_queue;
     qsizetype m_queueHead = 0; // applied entries at the front, dropped when the queue drains
     QTimer m_sliceTimer;
+    std::chrono::milliseconds m_sliceBudget = kSliceBudget;
     QTimer m_highlightTimer;
 };
 

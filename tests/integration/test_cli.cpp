@@ -209,3 +209,54 @@ TEST_CASE("crm-cli record commands: outbox first, then the server; exit codes te
     CHECK(cli({QStringLiteral("dump"), QStringLiteral("leads"), QStringLiteral("--offline")})
               .out.count('\n') == 2);
 }
+
+TEST_CASE("crm-cli watch prints live events as JSON lines and stops cleanly on SIGTERM", "[cli]")
+{
+    ServerProcess server;
+    QTemporaryDir profiles;
+    QProcess watch;
+    watch.start(QStringLiteral(CRM_CLI_PATH),
+                {QStringLiteral("watch"), QStringLiteral("--server"), server.url,
+                 QStringLiteral("--token"), server.token, QStringLiteral("--profile"),
+                 profiles.filePath(QStringLiteral("watcher"))});
+    REQUIRE(watch.waitForStarted());
+    QByteArray out;
+    REQUIRE(crm::test::waitUntil([&] {
+        out += watch.readAllStandardOutput();
+        return out.contains(R"("event":"sync:caught-up")");
+    }));
+    const auto created = run(
+        QStringLiteral(CRM_CLI_PATH),
+        {QStringLiteral("create"), QStringLiteral("tasks"), QStringLiteral("title=Call the lender"),
+         QStringLiteral("--server"), server.url, QStringLiteral("--token"), server.token,
+         QStringLiteral("--profile"), profiles.filePath(QStringLiteral("editor"))});
+    REQUIRE(created.exitCode == 0);
+    REQUIRE(crm::test::waitUntil([&] {
+        out += watch.readAllStandardOutput();
+        return out.contains("Call the lender");
+    }));
+    for (const QByteArray& line : out.trimmed().split('\n'))
+        CHECK(QJsonDocument::fromJson(line).isObject()); // every line is one JSON object
+    watch.terminate();
+    REQUIRE(crm::test::waitUntil([&] { return watch.state() == QProcess::NotRunning; }));
+    CHECK(watch.exitStatus() == QProcess::NormalExit);
+    CHECK(watch.exitCode() == 0);
+}
+
+TEST_CASE("crm-cli raw speaks plain Socket.IO to crm-server", "[cli]")
+{
+    ServerProcess server;
+    const auto acked =
+        run(QStringLiteral(CRM_CLI_PATH),
+            {QStringLiteral("raw"), QStringLiteral("--server"), server.url,
+             QStringLiteral("--auth"), QStringLiteral(R"({"token":"%1"})").arg(server.token),
+             QStringLiteral("--emit"), QStringLiteral("echo"), QStringLiteral(R"("hello")")});
+    INFO(acked.out.toStdString());
+    CHECK(acked.exitCode == 0);
+    CHECK(acked.out.contains(R"({"ack":["hello"]})"));
+    const auto closed =
+        run(QStringLiteral(CRM_CLI_PATH), {QStringLiteral("raw"), QStringLiteral("--server"),
+                                           QStringLiteral("http://127.0.0.1:9"),
+                                           QStringLiteral("--timeout"), QStringLiteral("3")});
+    CHECK(closed.exitCode == 3);
+}

@@ -11,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 #include <QJsonDocument>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QUuid>
@@ -276,4 +277,36 @@ TEST_CASE("Stock socket.io-client speaks crm-server's sync protocol", "[interop]
     CHECK(event.value(QStringLiteral("seq")).toInt() == 1);
     CHECK(event.value(QStringLiteral("clientId")) == QStringLiteral("npm-1"));
     CHECK(server.changeLog().lastSeq(brokerage) == 1); // applied once
+}
+
+TEST_CASE("crm-cli raw probes a stock socket.io server", "[interop][cli]")
+{
+    requireNodePeers();
+    NodePeer peer;
+    REQUIRE(peer.startServer({QStringLiteral("--token"), QStringLiteral("good-token")}));
+    const QString url = QStringLiteral("http://127.0.0.1:%1").arg(peer.port());
+    auto raw = [&](const QStringList& args) {
+        QProcess process;
+        process.start(QStringLiteral(CRM_CLI_PATH),
+                      QStringList{QStringLiteral("raw"), QStringLiteral("--url"), url,
+                                  QStringLiteral("--timeout"), QStringLiteral("5")} +
+                          args);
+        REQUIRE(process.waitForStarted());
+        REQUIRE(waitUntil([&] { return process.state() == QProcess::NotRunning; }, 30s));
+        return std::make_pair(process.exitCode(), process.readAllStandardOutput());
+    };
+    // Our emit with the stock server's ack, printed as a JSON line.
+    auto [status, out] =
+        raw({QStringLiteral("--auth"), QStringLiteral(R"({"token":"good-token"})"),
+             QStringLiteral("--emit"), QStringLiteral("echo"), QStringLiteral(R"({"probe":1})")});
+    INFO(out.toStdString());
+    CHECK(status == 0);
+    CHECK(out.contains(R"("event":"welcome")"));
+    CHECK(out.contains(R"({"ack":[{"probe":1}]})"));
+    // The server's refusal, with its data, and the exit status for refused credentials.
+    std::tie(status, out) = raw({QStringLiteral("--auth"), QStringLiteral(R"({"token":"nope"})")});
+    CHECK(status == 2);
+    CHECK(out.contains(R"("data":{"code":"auth_invalid"})"));
+    // Bad input is a usage error before anything is sent.
+    CHECK(raw({QStringLiteral("--auth"), QStringLiteral("{broken")}).first == 1);
 }
