@@ -262,11 +262,15 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
             m_store.rebase(entry.module, entry.recordId,
                            result.value(QStringLiteral("version")).toInteger());
     } else if (status == QStringLiteral("conflict")) {
-        m_store.conflict(entry.mutationId, result.value(QStringLiteral("kind")).toString(), result);
+        const QString kind = result.value(QStringLiteral("kind")).toString();
+        if (m_store.conflict(entry.mutationId, kind, result))
+            emit editConflicted(entry, kind);
     } else if (status == QStringLiteral("rejected")) {
         const auto error = result.value(QStringLiteral("error")).toObject();
-        m_store.fail(entry.mutationId, error.value(QStringLiteral("code")).toString(),
-                     error.value(QStringLiteral("message")).toString());
+        const QString code = error.value(QStringLiteral("code")).toString();
+        const QString message = error.value(QStringLiteral("message")).toString();
+        if (m_store.fail(entry.mutationId, code, message))
+            emit editRefused(entry, code, message);
     } else {
         // "error": the server could not store it; keep it and try again on the next flush.
         qCInfo(lcSyncEngine) << "server could not store mutation" << entry.mutationId;

@@ -57,6 +57,10 @@ signals:
     // The record's queued edits, failure or conflict changed (the model re-reads just that).
     void localStateChanged(const QString& module, const QString& recordId);
     void bootstrapFailed(const QString& reason);
+    // One of this profile's edits met someone else's change (kind: "field" or "deleted"), or
+    // was refused by the server with its reason. Both are kept until the agent acts.
+    void editConflicted(const crm::OutboxEntry& entry, const QString& kind);
+    void editRefused(const crm::OutboxEntry& entry, const QString& code, const QString& message);
 
 private:
     void onEvent(const QString& event, const QJsonArray& args);
