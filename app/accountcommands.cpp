@@ -76,8 +76,12 @@ int runAccountCommand(const QStringList& args, const CliOptions& options)
             return 1;
         }
         const QString password = readPassword(tr("Password for %1: ").arg(email));
-        const auto outcome = session.wait(
-            [&](auto done) { session.signIn(email, password, !options.noKeychain, done); });
+        const auto outcome = session.wait([&](auto done) {
+            session.signIn(email, password,
+                           options.noKeychain ? AccountSession::Keep::File
+                                              : AccountSession::Keep::Keychain,
+                           done);
+        });
         if (!outcome.ok())
             return fail(outcome, outcome.failure == AccountSession::Failure::Storage
                                      ? tr("; to keep it in a file instead, use --no-keychain")

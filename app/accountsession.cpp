@@ -27,14 +27,12 @@ AccountSession::AccountSession(const QUrl& server, const QString& profileDir, QO
 {
     m_rest.setBaseUrl(server);
     loadAccount();
-    m_credentials = std::make_unique<CredentialStore>(
-        m_keychain ? CredentialStore::Backend::Keychain : CredentialStore::Backend::File, kService,
-        m_profileDir);
+    m_credentials = std::make_unique<CredentialStore>(m_keep, kService, m_profileDir);
 }
 
 bool AccountSession::usesKeychain() const
 {
-    return m_keychain;
+    return m_keep == Keep::Keychain;
 }
 
 QString AccountSession::secretKey() const
@@ -55,7 +53,10 @@ void AccountSession::loadAccount()
         return;
     const QJsonObject account = QJsonDocument::fromJson(file.readAll()).object();
     m_email = account.value(QStringLiteral("email")).toString();
-    m_keychain = account.value(QStringLiteral("secretStore")).toString() != QStringLiteral("file");
+    const QString store = account.value(QStringLiteral("secretStore")).toString();
+    m_keep = store == QStringLiteral("file")     ? Keep::File
+             : store == QStringLiteral("memory") ? Keep::Memory
+                                                 : Keep::Keychain;
 }
 
 bool AccountSession::saveAccount(QString* error) const
@@ -71,11 +72,12 @@ bool AccountSession::saveAccount(QString* error) const
         *error = tr("Cannot write %1: %2").arg(accountFile(), file.errorString());
         return false;
     }
-    file.write(QJsonDocument(
-                   QJsonObject{{QStringLiteral("email"), m_email},
-                               {QStringLiteral("server"), m_server.toString()},
-                               {QStringLiteral("secretStore"),
-                                m_keychain ? QStringLiteral("keychain") : QStringLiteral("file")}})
+    file.write(QJsonDocument(QJsonObject{{QStringLiteral("email"), m_email},
+                                         {QStringLiteral("server"), m_server.toString()},
+                                         {QStringLiteral("secretStore"),
+                                          m_keep == Keep::File     ? QStringLiteral("file")
+                                          : m_keep == Keep::Memory ? QStringLiteral("memory")
+                                                                   : QStringLiteral("keychain")}})
                    .toJson());
     if (!file.commit()) {
         *error = tr("Cannot write %1: %2").arg(accountFile(), file.errorString());
@@ -114,23 +116,19 @@ void AccountSession::storeTokens(Done done)
                          });
 }
 
-void AccountSession::signIn(const QString& email, const QString& password, bool useKeychain,
-                            Done done)
+void AccountSession::signIn(const QString& email, const QString& password, Keep keep, Done done)
 {
     m_rest.setBearerToken({});
     m_rest.post(
         QStringLiteral("/api/login"),
         QJsonObject{{QStringLiteral("email"), email}, {QStringLiteral("password"), password}},
-        [this, email, useKeychain, done](const RestReply& reply) {
+        [this, email, keep, done](const RestReply& reply) {
             if (!reply.ok())
                 return done(failureOf(reply));
             m_email = email;
-            if (m_keychain != useKeychain) {
-                m_keychain = useKeychain;
-                m_credentials = std::make_unique<CredentialStore>(
-                    useKeychain ? CredentialStore::Backend::Keychain
-                                : CredentialStore::Backend::File,
-                    kService, m_profileDir);
+            if (m_keep != keep) {
+                m_keep = keep;
+                m_credentials = std::make_unique<CredentialStore>(keep, kService, m_profileDir);
             }
             takeTokens(reply.body.toObject());
             // The secret first: account.json names an account only once its secret is stored.

@@ -46,8 +46,10 @@ public:
     QString currentAccessToken() const { return m_access; }
     qint64 accessExpiresAt() const { return m_expiresAt; } // epoch seconds
 
-    // useKeychain false keeps the secret in a 0600 file in the profile (less safe).
-    void signIn(const QString& email, const QString& password, bool useKeychain, Done done);
+    // Where the sign-in is kept: the OS keychain, an owner-only file in the profile (less safe),
+    // or nowhere but this process ("this session only": the next start asks again).
+    using Keep = CredentialStore::Backend;
+    void signIn(const QString& email, const QString& password, Keep keep, Done done);
     // A usable access token in currentAccessToken(), refreshed if needed.
     void ensureAccessToken(Done done);
     // Forces a refresh (after the server said auth_expired).
@@ -72,7 +74,7 @@ private:
     QUrl m_server;
     QString m_profileDir;
     QString m_email;
-    bool m_keychain = true;
+    Keep m_keep = Keep::Keychain;
     QString m_access;
     QString m_refresh;
     qint64 m_expiresAt = 0; // epoch seconds

@@ -20,14 +20,7 @@ void CliSession::setToken(const QString& token)
 
 bool CliSession::open(QString* error)
 {
-    if (!QDir().mkpath(m_profileDir)) {
-        *error = QCoreApplication::translate("crm-cli", "cannot create the profile folder %1")
-                     .arg(m_profileDir);
-        return false;
-    }
-    QFile::setPermissions(m_profileDir,
-                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
-    m_store = LocalStore::open(QDir(m_profileDir).filePath(QStringLiteral("local.sqlite")), error);
+    m_store = LocalStore::openProfile(m_profileDir, error);
     if (!m_store)
         return false;
     ConnectionConfig config;

@@ -118,9 +118,9 @@ void CredentialStore::write(const QString& key, const QString& value, Done done)
             done(error);
             next();
         };
-        if (m_backend == Backend::File || value.size() <= kChunkChars) {
+        if (m_backend != Backend::Keychain || value.size() <= kChunkChars) {
             writeEntry(key, value, [this, key, finish](const QString& error) {
-                if (!error.isEmpty() || m_backend == Backend::File)
+                if (!error.isEmpty() || m_backend != Backend::Keychain)
                     return finish(error);
                 removeParts(key, 1, [finish](const QString&) { finish({}); });
             });
@@ -154,7 +154,7 @@ void CredentialStore::remove(const QString& key, Done done)
 {
     enqueue([this, key, done = std::move(done)](std::function<void()> next) {
         removeEntry(key, [this, key, done, next](const QString& error) {
-            if (!error.isEmpty() || m_backend == Backend::File) {
+            if (!error.isEmpty() || m_backend != Backend::Keychain) {
                 done(error);
                 next();
                 return;
@@ -215,6 +215,10 @@ QString writeFile(const QString& path, const QJsonObject& entries)
 
 void CredentialStore::readEntry(const QString& key, ReadDone done)
 {
+    if (m_backend == Backend::Memory) {
+        const auto it = m_memory.constFind(key);
+        return done(it != m_memory.cend() ? std::optional<QString>(*it) : std::nullopt, {});
+    }
     if (m_backend == Backend::File) {
         QString error;
         const QJsonObject entries = readFile(filePath(), &error);
@@ -240,6 +244,10 @@ void CredentialStore::readEntry(const QString& key, ReadDone done)
 
 void CredentialStore::writeEntry(const QString& key, const QString& value, Done done)
 {
+    if (m_backend == Backend::Memory) {
+        m_memory.insert(key, value);
+        return done({});
+    }
     if (m_backend == Backend::File) {
         QString error;
         QJsonObject entries = readFile(filePath(), &error);
@@ -267,6 +275,10 @@ void CredentialStore::writeEntry(const QString& key, const QString& value, Done 
 
 void CredentialStore::removeEntry(const QString& key, Done done)
 {
+    if (m_backend == Backend::Memory) {
+        m_memory.remove(key);
+        return done({});
+    }
     if (m_backend == Backend::File) {
         QString error;
         QJsonObject entries = readFile(filePath(), &error);

@@ -3,6 +3,7 @@
 #include <deque>
 #include <functional>
 #include <optional>
+#include <QHash>
 #include <QObject>
 #include <QString>
 
@@ -23,6 +24,7 @@ public:
     {
         Keychain,
         File,
+        Memory, // "this session only": gone when the process ends
     };
     // Windows refuses credential blobs over 2,560 bytes; the text is UTF-16 there.
     static constexpr int kChunkChars = 1200;
@@ -60,6 +62,7 @@ private:
     QString m_service;
     QString m_fileDir;
     std::deque<Step> m_queue;
+    QHash<QString, QString> m_memory;
     bool m_busy = false;
 };
 

@@ -1,15 +1,69 @@
-#include "models/syncstatus.h"
-#include "realtime/connectionmanager.h"
+// crm-desktop: opens the last account's local copy at once, then signs in silently with the
+// stored refresh token; asks to sign in only when there is no usable sign-in.
+#include "app/desktopsession.h"
+#include "models/schema/recordschema.h"
 #include "ui/mainwindow.h"
+#include "ui/signindialog.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QJsonObject>
+#include <QMessageBox>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QTimer>
-#include <QUuid>
 
 using namespace crm;
+
+namespace {
+
+QString tr(const char* text)
+{
+    return QApplication::translate("crm-desktop", text);
+}
+
+// Runs the sign-in dialog until the server accepts (true) or the agent gives up (false).
+// A keychain that does not answer is said so, with the offer to stay signed in for this
+// session only.
+bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
+{
+    std::unique_ptr<AccountSession> account;
+    bool done = false;
+    QObject::connect(&dialog, &SignInDialog::signInRequested, &dialog, [&] {
+        *server = QUrl::fromUserInput(dialog.server());
+        *email = dialog.email();
+        account = std::make_unique<AccountSession>(*server,
+                                                   DesktopSession::profileDirFor(*server, *email));
+        dialog.setBusy(true);
+        auto attempt = std::make_shared<std::function<void(AccountSession::Keep)>>();
+        *attempt = [&, attempt](AccountSession::Keep keep) {
+            account->signIn(*email, dialog.password(), keep,
+                            [&, attempt, keep](const AccountSession::Outcome& outcome) {
+                                dialog.setBusy(false);
+                                if (outcome.ok()) {
+                                    done = true;
+                                    return dialog.accept();
+                                }
+                                if (outcome.failure == AccountSession::Failure::Storage &&
+                                    keep == AccountSession::Keep::Keychain &&
+                                    QMessageBox::question(
+                                        &dialog, tr("No keychain"),
+                                        tr("%1\n\nStay signed in for this session only? You will "
+                                           "be asked again at the next start.")
+                                            .arg(outcome.error)) == QMessageBox::Yes) {
+                                    dialog.setBusy(true);
+                                    return (*attempt)(AccountSession::Keep::Memory);
+                                }
+                                dialog.setError(outcome.error);
+                            });
+        };
+        (*attempt)(dialog.keepSignedIn() ? AccountSession::Keep::Keychain
+                                         : AccountSession::Keep::Memory);
+    });
+    dialog.exec();
+    return done;
+}
+
+} // namespace
 
 int main(int argc, char* argv[])
 {
@@ -18,52 +72,128 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
 
+    // A machine without a locale (LANG unset: the C locale) still shows money as money.
+    if (QLocale().language() == QLocale::C)
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "CRM collaboration client"));
+    parser.setApplicationDescription(tr("CRM collaboration client"));
     parser.addHelpOption();
     parser.addVersionOption();
-    QCommandLineOption serverOption(QStringLiteral("server"),
-                                    QApplication::translate("main", "Server URL."),
+    QCommandLineOption serverOption(QStringLiteral("server"), tr("Server URL."),
                                     QStringLiteral("url"));
+    QCommandLineOption emailOption(QStringLiteral("email"), tr("Account to open."),
+                                   QStringLiteral("email"));
     QCommandLineOption tokenOption(QStringLiteral("token"),
-                                   QApplication::translate("main", "Access token."),
+                                   tr("Access token (scripts and demos; no refresh)."),
                                    QStringLiteral("token"));
+    QCommandLineOption profileOption(QStringLiteral("profile"),
+                                     tr("Profile folder (default: one per server and account)."),
+                                     QStringLiteral("dir"));
+    QCommandLineOption moduleOption(QStringLiteral("module"), tr("Module to show first."),
+                                    QStringLiteral("name"));
+    QCommandLineOption recordOption(QStringLiteral("record"), tr("Record to open (its id)."),
+                                    QStringLiteral("id"));
     QCommandLineOption screenshotOption(
         QStringLiteral("screenshot"),
-        QApplication::translate("main", "Save a PNG of the window after --screenshot-delay ms, "
-                                        "then quit."),
+        tr("Save a PNG of the window after --screenshot-delay ms, then quit."),
         QStringLiteral("file"));
     QCommandLineOption delayOption(QStringLiteral("screenshot-delay"),
-                                   QApplication::translate("main", "Delay before the screenshot."),
-                                   QStringLiteral("ms"), QStringLiteral("3000"));
-    parser.addOptions({serverOption, tokenOption, screenshotOption, delayOption});
+                                   tr("Delay before the screenshot."), QStringLiteral("ms"),
+                                   QStringLiteral("3000"));
+    QCommandLineOption positionOption(QStringLiteral("geometry"), tr("Window geometry WxH+X+Y."),
+                                      QStringLiteral("geometry"));
+    parser.addOptions({serverOption, emailOption, tokenOption, profileOption, moduleOption,
+                       recordOption, screenshotOption, delayOption, positionOption});
     parser.process(app);
 
+    // Which account: the command line, else the last one used (no secret lives in QSettings).
     QSettings settings;
-    const QUrl server = QUrl::fromUserInput(
-        parser.value(serverOption).isEmpty()
-            ? settings.value(QStringLiteral("server/url"), QStringLiteral("http://127.0.0.1:8787"))
-                  .toString()
-            : parser.value(serverOption));
-    settings.setValue(QStringLiteral("server/url"), server.toString());
-    QString clientId = settings.value(QStringLiteral("client/id")).toString();
-    if (clientId.isEmpty()) {
-        clientId = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        settings.setValue(QStringLiteral("client/id"), clientId);
-    }
-
-    ConnectionConfig config;
-    config.serverUrl = server;
-    ConnectionManager connection(config);
+    QUrl server = QUrl::fromUserInput(
+        parser.isSet(serverOption)
+            ? parser.value(serverOption)
+            : settings
+                  .value(QStringLiteral("account/server"), QStringLiteral("http://127.0.0.1:8787"))
+                  .toString());
+    QString email = parser.isSet(emailOption)
+                        ? parser.value(emailOption)
+                        : settings.value(QStringLiteral("account/email")).toString();
     const QString token = parser.value(tokenOption);
-    connection.setAuthProvider([token, clientId] {
-        return QJsonObject{{QStringLiteral("token"), token},
-                           {QStringLiteral("clientId"), clientId}};
+    if (token.isEmpty() &&
+        (email.isEmpty() ||
+         AccountSession(server, DesktopSession::profileDirFor(server, email)).email().isEmpty())) {
+        SignInDialog dialog;
+        dialog.setServer(server.toString());
+        dialog.setEmail(email);
+        if (!signIn(dialog, &server, &email))
+            return 0;
+    }
+    settings.setValue(QStringLiteral("account/server"), server.toString());
+    if (token.isEmpty())
+        settings.setValue(QStringLiteral("account/email"), email);
+
+    const QString profile = parser.isSet(profileOption)
+                                ? parser.value(profileOption)
+                                : DesktopSession::profileDirFor(
+                                      server, email.isEmpty() ? QStringLiteral("token") : email);
+    DesktopSession session(server, profile);
+    QString error;
+    if (!session.open(&error)) {
+        QMessageBox::critical(nullptr, tr("Cannot open the local copy"), error);
+        return 1;
+    }
+    Workspace workspace;
+    workspace.status = &session.status();
+    workspace.presence = &session.presence();
+    workspace.notifications = &session.notifications();
+    workspace.tables = session.tables();
+    workspace.serverLabel = server.authority();
+    MainWindow window(workspace);
+    if (parser.isSet(positionOption)) {
+        const QStringList parts =
+            parser.value(positionOption).split(QRegularExpression(QStringLiteral("[x+]")));
+        if (parts.size() == 4)
+            window.setGeometry(parts[2].toInt(), parts[3].toInt(), parts[0].toInt(),
+                               parts[1].toInt());
+    }
+    for (int i = 0; i < session.tables().size(); ++i) {
+        if (session.tables().at(i)->spec().name == parser.value(moduleOption))
+            window.showModule(i);
+    }
+    QObject::connect(&session, &DesktopSession::userKnown, &window, [&](const QJsonObject& user) {
+        window.setOwnUser(user.value(QStringLiteral("id")).toString(),
+                          user.value(QStringLiteral("name")).toString());
     });
-    SyncStatus status(&connection);
-    MainWindow window(&status, server.authority());
+    // The sign-in ended (expired, revoked): keep working on the local copy, ask again.
+    QObject::connect(&session, &DesktopSession::signInNeeded, &window, [&](const QString& reason) {
+        SignInDialog dialog(&window);
+        dialog.setMessage(
+            tr("Session expired: sign in again. Your unsent changes are kept.\n(%1)").arg(reason));
+        dialog.setServer(server.toString());
+        dialog.setEmail(session.account().email());
+        QUrl again = server;
+        QString who = email;
+        if (signIn(dialog, &again, &who) && again == server && who == email)
+            session.goOnline();
+    });
     window.show();
-    connection.start();
+    session.goOnline(token);
+    if (parser.isSet(recordOption)) {
+        // The local copy may still be empty on a first start: open it once it is there.
+        const QString id = parser.value(recordOption);
+        auto tryOpen = [&window, &session, id] {
+            for (auto* table : session.tables()) {
+                if (table->rowOf(id) >= 0) {
+                    window.openRecord(table->spec().name, id);
+                    return true;
+                }
+            }
+            return false;
+        };
+        if (!tryOpen())
+            QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window,
+                             [tryOpen] { QTimer::singleShot(100, tryOpen); });
+    }
 
     if (parser.isSet(screenshotOption)) {
         QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&] {

@@ -267,6 +267,17 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
     QJsonObject fields;
     if (!parseAssignments(*spec, assignments, &fields, &error))
         return fail(1, error);
+    // An edit is made on the version we have: a record this profile has never seen is fetched
+    // first, or the server would refuse an edit based on nothing.
+    if (op != QStringLiteral("create") && !session.store().record(spec->name, id)) {
+        if (options.offline)
+            return fail(1, tr("%1 %2 is not in the local copy; run without --offline to fetch it")
+                               .arg(spec->singular, id));
+        if (const int status = syncNow(true); status == 2 || status == 3)
+            return status;
+        if (!session.store().record(spec->name, id))
+            return fail(1, tr("no %1 with id %2").arg(spec->singular, id));
+    }
     if (!session.engine().edit(spec->name, id, op, fields))
         return fail(5, tr("cannot write the change to the local store"));
     if (op == QStringLiteral("create"))

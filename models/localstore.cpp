@@ -3,7 +3,10 @@
 #include "models/modelslogging.h"
 #include "realtime/jsontext.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSqlError>
@@ -171,6 +174,18 @@ std::unique_ptr<LocalStore> LocalStore::open(const QString& path, QString* error
         store->m_clientId = clientId;
     }
     return store;
+}
+
+std::unique_ptr<LocalStore> LocalStore::openProfile(const QString& profileDir, QString* error)
+{
+    if (!QDir().mkpath(profileDir)) {
+        *error = QCoreApplication::translate("LocalStore", "Cannot create the profile folder %1")
+                     .arg(profileDir);
+        return nullptr;
+    }
+    QFile::setPermissions(profileDir,
+                          QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner);
+    return open(QDir(profileDir).filePath(QStringLiteral("local.sqlite")), error);
 }
 
 bool LocalStore::migrate(QString* error)

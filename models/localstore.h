@@ -41,6 +41,9 @@ public:
 
     // Null, with the reason, when the file cannot be opened or migrated.
     static std::unique_ptr<LocalStore> open(const QString& path, QString* error);
+    // The store of an account profile: the folder is made owner-only (it holds the agent's
+    // records and possibly a credentials file) and the store is its local.sqlite.
+    static std::unique_ptr<LocalStore> openProfile(const QString& profileDir, QString* error);
 
     int schemaVersion() const { return m_schemaVersion; }
     // A stable id for this profile, made on first open: the server's exactly-once key.

@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QUuid>
 
 namespace crm {
 
@@ -27,7 +28,7 @@ const QList<int> kValueRoles{Qt::DisplayRole, Qt::EditRole, RecordTableModel::Pe
 
 RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
                                    QObject* parent)
-    : QAbstractTableModel(parent), m_store(store), m_spec(specFor(module))
+    : QAbstractTableModel(parent), m_store(store), m_engine(engine), m_spec(specFor(module))
 {
     for (qsizetype i = 0; i < m_spec.fields.size(); ++i)
         m_columns.insert(m_spec.fields.at(i).name, static_cast<int>(i));
@@ -105,9 +106,82 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
         return row.remoteChangedAt.contains(field);
     case MaskedRole:
         return row.masked.contains(field);
+    case RowPendingRole:
+        return row.pendingCreate || row.pendingDelete || !row.overlay.isEmpty();
     default:
         return {};
     }
+}
+
+Qt::ItemFlags RecordTableModel::flags(const QModelIndex& index) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return Qt::NoItemFlags;
+    const Row& row = m_data.at(index.row());
+    Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
+    // A hidden value cannot be edited blind, and a record on its way out not at all.
+    if (!row.masked.contains(m_spec.fields.at(index.column()).name) && !row.pendingDelete)
+        flags |= Qt::ItemIsEditable;
+    return flags;
+}
+
+bool RecordTableModel::setData(const QModelIndex& index, const QVariant& value, int role)
+{
+    if (role != Qt::EditRole || !(flags(index) & Qt::ItemIsEditable))
+        return false;
+    const QString& field = m_spec.fields.at(index.column()).name;
+    const QJsonValue json = value.isValid() && !value.isNull() ? QJsonValue::fromVariant(value)
+                                                               : QJsonValue(QJsonValue::Null);
+    if (recordValues(index.row()).value(field) == json)
+        return true; // nothing to send
+    return updateRecord(index.row(), {{field, json}});
+}
+
+QJsonObject RecordTableModel::recordValues(int row) const
+{
+    if (row < 0 || row >= m_data.size())
+        return {};
+    const Row& data = m_data.at(row);
+    QJsonObject values = data.confirmed;
+    for (auto it = data.overlay.begin(); it != data.overlay.end(); ++it) {
+        if (it.value().isNull())
+            values.remove(it.key());
+        else
+            values.insert(it.key(), it.value());
+    }
+    return values;
+}
+
+bool RecordTableModel::updateRecord(int row, const QJsonObject& fields, QString* error)
+{
+    if (row < 0 || row >= m_data.size() || fields.isEmpty())
+        return false;
+    if (const auto refused = RecordSchema::instance().validate(m_spec, fields, false)) {
+        if (error)
+            *error = refused->message;
+        return false;
+    }
+    // The engine announces the queued edit; the overlay shows it before this returns.
+    return m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("update"), fields)
+        .has_value();
+}
+
+QString RecordTableModel::createRecord(const QJsonObject& fields, QString* error)
+{
+    if (const auto refused = RecordSchema::instance().validate(m_spec, fields, true)) {
+        if (error)
+            *error = refused->message;
+        return {};
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    return m_engine.edit(m_spec.name, id, QStringLiteral("create"), fields) ? id : QString();
+}
+
+bool RecordTableModel::deleteRecord(int row)
+{
+    if (row < 0 || row >= m_data.size())
+        return false;
+    return m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("delete"), {}).has_value();
 }
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -131,6 +205,7 @@ QHash<int, QByteArray> RecordTableModel::roleNames() const
     names.insert(ConflictRole, "conflict");
     names.insert(RemoteChangedRole, "remoteChanged");
     names.insert(MaskedRole, "masked");
+    names.insert(RowPendingRole, "rowPending");
     return names;
 }
 
@@ -285,6 +360,7 @@ void RecordTableModel::updateLocalState(const QString& id, const Row& next)
     }
     const bool pendingCreate = next.pendingCreate && !stored;
     const bool flagsChanged = row.failed != next.failed || row.conflict != next.conflict ||
+                              row.overlay.isEmpty() != next.overlay.isEmpty() ||
                               row.pendingDelete != next.pendingDelete ||
                               row.pendingCreate != pendingCreate;
     row.overlay = next.overlay;
@@ -294,7 +370,7 @@ void RecordTableModel::updateLocalState(const QString& id, const Row& next)
     row.conflict = next.conflict;
     if (flagsChanged)
         emit dataChanged(index(position, 0), index(position, columnCount() - 1),
-                         {PendingRole, FailedRole, ConflictRole});
+                         {PendingRole, FailedRole, ConflictRole, RowPendingRole});
     emitCells(position, fields, kValueRoles);
 }
 

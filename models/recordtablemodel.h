@@ -32,6 +32,7 @@ public:
         ConflictRole,      // an edit of this record met someone else's change
         RemoteChangedRole, // a teammate changed this cell within the last few seconds
         MaskedRole,        // a sensitive value hidden from this user
+        RowPendingRole,    // some edit of this record (any field, create, delete) waits
     };
     Q_ENUM(Role)
 
@@ -50,6 +51,19 @@ public:
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
     QHash<int, QByteArray> roleNames() const override;
+
+    // Edits through the model: each lands in the outbox at once (optimistic) and is sent by the
+    // engine. setData changes one cell; updateRecord several fields in one edit. Values are
+    // checked against the schema first; a refused value changes nothing.
+    Qt::ItemFlags flags(const QModelIndex& index) const override;
+    bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
+    bool updateRecord(int row, const QJsonObject& fields, QString* error = nullptr);
+    // The new record's id, or empty (with the reason) when the values are refused.
+    QString createRecord(const QJsonObject& fields, QString* error = nullptr);
+    bool deleteRecord(int row);
+    // The record's current values (confirmed with queued edits laid over).
+    QJsonObject recordValues(int row) const;
+    const ModuleSpec& spec() const { return m_spec; }
 
     QString recordId(int row) const
     {
@@ -90,6 +104,7 @@ private:
     int columnOf(const QString& field) const;
 
     LocalStore& m_store;
+    SyncEngine& m_engine;
     const ModuleSpec& m_spec;
     QHash<QString, int> m_columns; // field name -> column
     QList<Row> m_data;             // in row order

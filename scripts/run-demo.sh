@@ -24,18 +24,42 @@ done
 url=$(grep -o 'http://[0-9.:]*' "$out/crm-server.log" | head -n1)
 [ -n "$url" ] || { cat "$out/crm-server.log"; echo "crm-server did not start" >&2; exit 1; }
 echo "crm-server is running at $url (log: $out/crm-server.log)"
-token=$("${server[@]}" token issue alex@harbor.demo)
-
-"$build/app/crm-cli" ping --server "$url" --token "$token" --count 20
+# Two agents of the North team, each with a profile of their own under demo-output.
+alex=$("${server[@]}" token issue alex@harbor.demo)
+sam=$("${server[@]}" token issue sam@harbor.demo)
+cli=("$build/app/crm-cli" --server "$url")
+"${cli[@]}" ping --token "$alex" --count 20
+# Both open the same escrow, so each sees the other on it.
+escrow=$("${cli[@]}" list escrows --token "$alex" --profile "$out/cli-alex" |
+    head -n1 | sed -n 's/.*"id":"\([^"]*\)".*/\1/p')
+desktop() { # name token extra-args...
+    local name=$1 token=$2
+    shift 2
+    "$build/app/crm-desktop" --server "$url" --token "$token" --profile "$out/profile-$name" \
+        --record "$escrow" "$@"
+}
+# A teammate's edit a few seconds in: it appears in both windows, in place, marked for a moment.
+teammate_edits() {
+    sleep "$1"
+    "${cli[@]}" set escrows "$escrow" purchasePrice=612500 status=pending \
+        --token "$sam" --profile "$out/cli-sam" >/dev/null
+}
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
-    echo "Opening crm-desktop; close its window to stop the demo."
-    "$build/app/crm-desktop" --server "$url" --token "$token"
+    echo "Opening two crm-desktop windows (Alex Rivera and Sam Okafor, team North);"
+    echo "edit a record in one and watch the other. Close both windows to stop the demo."
+    desktop sam "$sam" --geometry 960x720+980+40 &
+    teammate_edits 8 &
+    desktop alex "$alex" --geometry 960x720+10+40
+    wait
 else
-    shot="$out/crm-desktop.png"
-    echo "No display: running crm-desktop under Xvfb for a few seconds."
-    xvfb-run -a -s '-screen 0 1280x800x24' \
-        "$build/app/crm-desktop" --server "$url" --token "$token" \
-        --screenshot "$shot" --screenshot-delay 3000
-    echo "Screenshot of the running window: $shot"
+    echo "No display: running two crm-desktop windows under Xvfb for a few seconds."
+    teammate_edits 4 &
+    xvfb-run -a -s '-screen 0 1920x1080x24' bash -c "
+        $(declare -f desktop); $(declare -p build url out escrow 2>/dev/null)
+        desktop sam '$sam' --screenshot '$out/crm-desktop-sam.png' --screenshot-delay 7000 &
+        desktop alex '$alex' --screenshot '$out/crm-desktop-alex.png' --screenshot-delay 7000
+        wait"
+    wait
+    echo "Screenshots of the two running windows: $out/crm-desktop-alex.png and $out/crm-desktop-sam.png"
 fi

@@ -1,68 +1,200 @@
 #include "ui/mainwindow.h"
 
+#include "models/presencestore.h"
+#include "models/recordtablemodel.h"
+#include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
+#include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
+#include "ui/connectionlog.h"
+#include "ui/modulenavigator.h"
+#include "ui/notificationbell.h"
+#include "ui/recordeditor.h"
+#include "ui/recordtablepane.h"
 
+#include <QApplication>
+#include <QComboBox>
+#include <QDockWidget>
 #include <QLabel>
-#include <QListWidget>
-#include <QStatusBar>
-#include <QTime>
+#include <QMenuBar>
+#include <QSplitter>
+#include <QStackedWidget>
 #include <QToolBar>
-#include <QVBoxLayout>
 
 namespace crm {
 
-MainWindow::MainWindow(SyncStatus* status, const QString& serverLabel, QWidget* parent)
-    : QMainWindow(parent), m_status(status), m_log(new QListWidget(this)),
-      m_summary(new QLabel(this))
+MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
+    : QMainWindow(parent), m_workspace(workspace)
 {
-    setWindowTitle(tr("CRM Desktop - %1").arg(serverLabel));
+    setWindowTitle(workspace.ownName.isEmpty()
+                       ? tr("CRM Desktop - %1").arg(workspace.serverLabel)
+                       : tr("CRM Desktop - %1 - %2").arg(workspace.ownName, workspace.serverLabel));
 
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
     toolbar->setMovable(false);
+    if (workspace.presence) {
+        m_status = new QComboBox(toolbar);
+        m_status->setAccessibleName(tr("My status"));
+        m_status->addItem(tr("Online"), QStringLiteral("online"));
+        m_status->addItem(tr("Away"), QStringLiteral("away"));
+        m_status->addItem(tr("Busy"), QStringLiteral("busy"));
+        toolbar->addWidget(m_status);
+        connect(m_status, &QComboBox::activated, this, [this] {
+            m_awayBecauseIdle = false;
+            setOwnStatus(m_status->currentData().toString());
+        });
+    }
     auto* spacer = new QWidget(toolbar);
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
     toolbar->addWidget(spacer);
-    toolbar->addWidget(new ConnectionBadge(status, toolbar));
+    if (workspace.presence) {
+        auto* people = new AvatarStrip(workspace.presence, toolbar);
+        people->setMaxVisible(5);
+        toolbar->addWidget(people);
+        toolbar->addSeparator();
+    }
+    if (workspace.notifications) {
+        auto* bell = new NotificationBell(workspace.notifications, toolbar);
+        toolbar->addWidget(bell);
+        connect(bell, &NotificationBell::openRecord, this, &MainWindow::openRecord);
+    }
+    toolbar->addWidget(new ConnectionBadge(workspace.status, toolbar));
 
-    auto* central = new QWidget(this);
-    auto* layout = new QVBoxLayout(central);
-    auto* heading = new QLabel(tr("Connection to %1").arg(serverLabel), central);
-    QFont headingFont = heading->font();
-    headingFont.setPointSizeF(headingFont.pointSizeF() * 1.3);
-    headingFont.setBold(true);
-    heading->setFont(headingFont);
-    layout->addWidget(heading);
-    layout->addWidget(m_summary);
-    m_log->setAccessibleName(tr("Connection log"));
-    m_log->setAlternatingRowColors(true);
-    layout->addWidget(m_log, 1);
-    setCentralWidget(central);
+    auto* splitter = new QSplitter(this);
+    m_navigator = new ModuleNavigator(workspace.tables, splitter);
+    m_panes = new QStackedWidget(splitter);
+    if (workspace.presence) {
+        m_editor = new RecordEditor(workspace.presence, workspace.ownUserId, splitter);
+        m_editor->setReferenceTables(workspace.tables);
+        m_editor->setMinimumWidth(300);
+    }
+    for (auto* table : workspace.tables) {
+        auto* pane = new RecordTablePane(table, m_panes);
+        m_panes->addWidget(pane);
+        if (!m_editor)
+            continue;
+        connect(pane, &RecordTablePane::currentRecordChanged, this,
+                [this, pane](int row) { m_editor->showRecord(pane->table(), row); });
+        connect(pane, &RecordTablePane::newRecordRequested, this,
+                [this, pane] { m_editor->createNew(pane->table()); });
+    }
+    if (m_editor)
+        connect(m_editor, &RecordEditor::created, this, [this](const QString& id) {
+            if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
+                current->selectRecord(id);
+        });
+    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(2, 1);
+    splitter->setSizes({180, 760, 340});
+    setCentralWidget(splitter);
+    connect(m_navigator, &ModuleNavigator::moduleChosen, this, &MainWindow::showModule);
 
-    connect(status, &SyncStatus::changed, this, &MainWindow::appendLog);
-    appendLog();
-    resize(900, 560);
+    auto* logDock = new QDockWidget(tr("Connection log"), this);
+    logDock->setObjectName(QStringLiteral("connectionLogDock"));
+    logDock->setWidget(new ConnectionLog(workspace.status, logDock));
+    addDockWidget(Qt::BottomDockWidgetArea, logDock);
+    logDock->hide();
+    buildMenus();
+    menuBar()
+        ->findChild<QMenu*>(QStringLiteral("viewMenu"))
+        ->addAction(logDock->toggleViewAction());
+
+    // Away after idle minutes, back on the first key or click.
+    m_idle.setSingleShot(true);
+    m_idle.setInterval(std::chrono::minutes(kIdleAwayMinutes));
+    connect(&m_idle, &QTimer::timeout, this, [this] {
+        if (m_status && m_status->currentData() == QStringLiteral("online")) {
+            m_awayBecauseIdle = true;
+            setOwnStatus(QStringLiteral("away"));
+        }
+    });
+    qApp->installEventFilter(this);
+    m_idle.start();
+
+    if (!workspace.tables.isEmpty())
+        m_navigator->setCurrentRow(0);
+    resize(1280, 760);
 }
 
-void MainWindow::appendLog()
+void MainWindow::buildMenus()
 {
-    m_summary->setText(m_status->latencyMs() >= 0
-                           ? tr("Last round trip: %1 ms").arg(m_status->latencyMs())
-                           : tr("No round trip measured yet"));
-    // The countdown refreshes every second; log changes of state or reason, not ticks.
-    const QString key = QString::number(static_cast<int>(m_status->level())) + m_status->detail();
-    if (m_log->count() > 0 && m_log->item(m_log->count() - 1)->data(Qt::UserRole) == key)
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    QMenu* edit = menuBar()->addMenu(tr("&Edit"));
+    edit->addAction(tr("&New record"), QKeySequence::New, this, [this] {
+        if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
+            emit current->newRecordRequested();
+    });
+    edit->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
+        if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
+            current->focusSearch();
+    });
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
+}
+
+void MainWindow::setOwnUser(const QString& userId, const QString& name)
+{
+    m_workspace.ownUserId = userId;
+    m_workspace.ownName = name;
+    setWindowTitle(tr("CRM Desktop - %1 - %2").arg(name, m_workspace.serverLabel));
+    if (m_editor)
+        m_editor->setOwnUserId(userId);
+}
+
+RecordTablePane* MainWindow::pane(int module) const
+{
+    return qobject_cast<RecordTablePane*>(m_panes->widget(module));
+}
+
+void MainWindow::showModule(int module)
+{
+    if (module < 0 || module >= m_panes->count())
         return;
-    const QString detail = m_status->detail();
-    const QString state = m_status->stateName();
-    const QString what = detail.isEmpty()           ? state
-                         : detail.startsWith(state) ? detail
-                                                    : tr("%1: %2").arg(state, detail);
-    auto* item = new QListWidgetItem(
-        tr("%1  %2").arg(QTime::currentTime().toString(QStringLiteral("HH:mm:ss")), what), m_log);
-    item->setData(Qt::UserRole, key);
-    m_log->scrollToBottom();
+    m_panes->setCurrentIndex(module);
+    if (m_navigator->currentRow() != module)
+        m_navigator->setCurrentRow(module);
+    if (m_editor)
+        m_editor->showRecord(pane(module)->table(), pane(module)->currentRow());
+}
+
+void MainWindow::openRecord(const QString& module, const QString& recordId)
+{
+    for (int i = 0; i < m_panes->count(); ++i) {
+        if (pane(i)->table()->spec().name != module)
+            continue;
+        showModule(i);
+        pane(i)->selectRecord(recordId);
+        return;
+    }
+}
+
+void MainWindow::setOwnStatus(const QString& status)
+{
+    if (!m_workspace.presence)
+        return;
+    m_workspace.presence->setOwnStatus(status);
+    if (m_status)
+        m_status->setCurrentIndex(std::max(0, m_status->findData(status)));
+}
+
+bool MainWindow::eventFilter(QObject* watched, QEvent* event)
+{
+    switch (event->type()) {
+    case QEvent::KeyPress:
+    case QEvent::MouseButtonPress:
+    case QEvent::Wheel:
+        m_idle.start();
+        if (m_awayBecauseIdle) {
+            m_awayBecauseIdle = false;
+            setOwnStatus(QStringLiteral("online"));
+        }
+        break;
+    default:
+        break;
+    }
+    return QMainWindow::eventFilter(watched, event);
 }
 
 } // namespace crm

@@ -1,28 +1,53 @@
 #pragma once
 
-#include <QMainWindow>
+#include "ui/workspace.h"
 
-class QListWidget;
-class QLabel;
+#include <QMainWindow>
+#include <QTimer>
+
+class QComboBox;
+class QStackedWidget;
 
 namespace crm {
 
-class SyncStatus;
+class ModuleNavigator;
+class RecordEditor;
+class RecordTablePane;
 
-// The agent's window. In this build it shows the connection (badge and a log of what the link
-// did); record tables and the editor join it with the sync core.
+// The agent's window: modules on the left with their counts, the module's table in the middle,
+// the selected record's editor on the right; in the header, who is online, the notification
+// center, the agent's own status and the always-visible connection badge. A View menu opens the
+// connection log. The agent turns "away" after some idle minutes and back on return.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    MainWindow(SyncStatus* status, const QString& serverLabel, QWidget* parent = nullptr);
+    static constexpr int kIdleAwayMinutes = 5;
+
+    explicit MainWindow(const Workspace& workspace, QWidget* parent = nullptr);
+
+    // Who the agent is, once the server said so (window title, "who else views this").
+    void setOwnUser(const QString& userId, const QString& name);
+    RecordTablePane* pane(int module) const;
+    RecordEditor* editor() const { return m_editor; }
+    void showModule(int module);
+    // Opens a record (from a notification, say) without losing the agent's place elsewhere.
+    void openRecord(const QString& module, const QString& recordId);
+
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
 
 private:
-    void appendLog();
+    void buildMenus();
+    void setOwnStatus(const QString& status);
 
-    SyncStatus* m_status;
-    QListWidget* m_log;
-    QLabel* m_summary;
+    Workspace m_workspace;
+    ModuleNavigator* m_navigator = nullptr;
+    QStackedWidget* m_panes = nullptr;
+    RecordEditor* m_editor = nullptr;
+    QComboBox* m_status = nullptr;
+    QTimer m_idle;
+    bool m_awayBecauseIdle = false;
 };
 
 } // namespace crm

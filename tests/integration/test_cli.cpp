@@ -260,3 +260,40 @@ TEST_CASE("crm-cli raw speaks plain Socket.IO to crm-server", "[cli]")
                                            QStringLiteral("--timeout"), QStringLiteral("3")});
     CHECK(closed.exitCode == 3);
 }
+
+TEST_CASE("crm-cli set on a record the profile never saw fetches it first", "[cli]")
+{
+    ServerProcess server;
+    QTemporaryDir profiles;
+    auto cli = [&](const QString& profile, const QStringList& args) {
+        return run(QStringLiteral(CRM_CLI_PATH),
+                   args + QStringList{QStringLiteral("--server"), server.url,
+                                      QStringLiteral("--token"), server.token,
+                                      QStringLiteral("--profile"), profiles.filePath(profile)});
+    };
+    const auto created =
+        cli(QStringLiteral("a"), {QStringLiteral("create"), QStringLiteral("tasks"),
+                                  QStringLiteral("title=Book the inspector")});
+    REQUIRE(created.exitCode == 0);
+    const QString id = QString::fromUtf8(created.out.trimmed());
+    // A fresh profile, offline: it cannot know the record, and says so.
+    auto result =
+        cli(QStringLiteral("b"), {QStringLiteral("set"), QStringLiteral("tasks"), id,
+                                  QStringLiteral("status=done"), QStringLiteral("--offline")});
+    CHECK(result.exitCode == 1);
+    CHECK(result.err.contains("not in the local copy"));
+    // Online: fetched, edited on the right version, applied.
+    result = cli(QStringLiteral("b"), {QStringLiteral("set"), QStringLiteral("tasks"), id,
+                                       QStringLiteral("status=done")});
+    INFO(result.err.toStdString());
+    CHECK(result.exitCode == 0);
+    result = cli(QStringLiteral("a"), {QStringLiteral("get"), QStringLiteral("tasks"), id});
+    CHECK(QJsonDocument::fromJson(result.out)
+              .object()
+              .value(QStringLiteral("fields"))
+              .toObject()
+              .value(QStringLiteral("status")) == QStringLiteral("done"));
+    CHECK(cli(QStringLiteral("b"), {QStringLiteral("set"), QStringLiteral("tasks"),
+                                    QStringLiteral("no-such-id"), QStringLiteral("status=done")})
+              .exitCode == 1);
+}

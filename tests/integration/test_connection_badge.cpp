@@ -5,6 +5,7 @@
 #include "support/fastconfig.h"
 #include "support/testsocketioserver.h"
 #include "ui/connectionbadge.h"
+#include "ui/connectionlog.h"
 #include "ui/mainwindow.h"
 
 #include <catch2/catch.hpp>
@@ -29,7 +30,10 @@ TEST_CASE("The badge shows Live, then the countdown, and Reconnect now works", "
         return QJsonObject{{QStringLiteral("token"), QStringLiteral("good-token")}};
     });
     SyncStatus status(&manager);
-    MainWindow window(&status, server.url().authority());
+    Workspace workspace;
+    workspace.status = &status;
+    workspace.serverLabel = server.url().authority();
+    MainWindow window(workspace);
     window.show();
     auto* badge = window.findChild<ConnectionBadge*>();
     REQUIRE(badge);
@@ -55,7 +59,7 @@ TEST_CASE("The badge shows Live, then the countdown, and Reconnect now works", "
     reconnect->trigger();
     REQUIRE(waitUntil([&] { return badge->text() == QStringLiteral("Live"); }, 3s));
 
-    auto* log = window.findChild<QListWidget*>();
+    auto* log = window.findChild<ConnectionLog*>();
     REQUIRE(log);
     CHECK(log->count() >= 4); // offline, connecting..., live, reconnecting, ..., live
     CHECK_FALSE(window.grab().isNull());

@@ -132,14 +132,16 @@ TEST_CASE("AccountSession signs in, reuses its token, rotates on refresh, signs 
         AccountSession session(server.url(), dir);
         CHECK(session.email().isEmpty());
         auto outcome = session.wait([&](auto done) {
-            session.signIn(QStringLiteral("ana@harbor.test"), QStringLiteral("wrong"), true, done);
+            session.signIn(QStringLiteral("ana@harbor.test"), QStringLiteral("wrong"),
+                           AccountSession::Keep::Keychain, done);
         });
         CHECK(outcome.failure == AccountSession::Failure::Refused);
         CHECK(session.email().isEmpty());
         CHECK_FALSE(QFile::exists(dir + QStringLiteral("/account.json")));
 
         outcome = session.wait([&](auto done) {
-            session.signIn(QStringLiteral("ana@harbor.test"), password(), true, done);
+            session.signIn(QStringLiteral("ana@harbor.test"), password(),
+                           AccountSession::Keep::Keychain, done);
         });
         REQUIRE(outcome.ok());
         CHECK(session.user().value(QStringLiteral("name")) == QStringLiteral("ana"));
@@ -211,7 +213,8 @@ TEST_CASE("AccountSession refreshes a token about to expire and tells a dead ser
     AccountSession session(server.url(), profile.path());
     REQUIRE(session
                 .wait([&](auto done) {
-                    session.signIn(QStringLiteral("ben@harbor.test"), password(), true, done);
+                    session.signIn(QStringLiteral("ben@harbor.test"), password(),
+                                   AccountSession::Keep::Keychain, done);
                 })
                 .ok());
     CredentialStore keychain(CredentialStore::Backend::Keychain, QStringLiteral("crm-desktop"), {});
@@ -291,7 +294,8 @@ TEST_CASE("SessionRenewer keeps a live connection's token fresh and reports a re
     AccountSession session(server.url(), profile.path());
     REQUIRE(session
                 .wait([&](auto done) {
-                    session.signIn(QStringLiteral("ana@harbor.test"), password(), true, done);
+                    session.signIn(QStringLiteral("ana@harbor.test"), password(),
+                                   AccountSession::Keep::Keychain, done);
                 })
                 .ok());
     ConnectionManager connection(test::fastConnectionConfig(server.url()));

@@ -1,0 +1,257 @@
+// crm-desktop's widgets offscreen, bound to real sessions (real server, real stores): two agents'
+// windows side by side, an edit in one appearing in the other's model and view, an offline edit
+// syncing on reconnect, avatars, the editor's save / undo / validation and presence notes, the
+// notification center, the sign-in dialog.
+#include "app/desktopsession.h"
+#include "models/recordviewmodel.h"
+#include "support/serverfixture.h"
+#include "ui/avatarstrip.h"
+#include "ui/mainwindow.h"
+#include "ui/notificationbell.h"
+#include "ui/recordeditor.h"
+#include "ui/recordtablepane.h"
+#include "ui/signindialog.h"
+
+#include <catch2/catch.hpp>
+#include <QAbstractItemModelTester>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListView>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableView>
+#include <QTest>
+
+using namespace crm;
+using namespace std::chrono_literals;
+using test::waitUntil;
+
+namespace {
+
+// One agent's desktop: session (store, engine, models) and main window, signed in with a token.
+struct Desktop
+{
+    Desktop(test::Server& server, const Identity& who, const QString& dir)
+        : session(server.url(), dir)
+    {
+        QString error;
+        REQUIRE(session.open(&error));
+        Workspace workspace;
+        workspace.status = &session.status();
+        workspace.presence = &session.presence();
+        workspace.notifications = &session.notifications();
+        workspace.tables = session.tables();
+        workspace.serverLabel = server.url().authority();
+        window = std::make_unique<MainWindow>(workspace);
+        QObject::connect(&session, &DesktopSession::userKnown, window.get(),
+                         [this](const QJsonObject& user) {
+                             window->setOwnUser(user.value(QStringLiteral("id")).toString(),
+                                                user.value(QStringLiteral("name")).toString());
+                         });
+        window->show();
+        session.goOnline(server.token(who));
+        REQUIRE(waitUntil([&] { return session.engine().isCaughtUp(); }));
+    }
+
+    RecordTablePane* escrows() const { return window->pane(0); }
+
+    DesktopSession session;
+    std::unique_ptr<MainWindow> window;
+};
+
+QString createEscrow(Desktop& desk, const QString& number, double price)
+{
+    QString error;
+    const QString id = desk.session.table(QStringLiteral("escrows"))
+                           ->createRecord({{QStringLiteral("number"), number},
+                                           {QStringLiteral("purchasePrice"), price},
+                                           {QStringLiteral("status"), QStringLiteral("open")}},
+                                          &error);
+    INFO(error.toStdString());
+    REQUIRE_FALSE(id.isEmpty());
+    return id;
+}
+
+} // namespace
+
+TEST_CASE("Two desktops: an edit in one appears in the other's table and editor", "[ui][e2e]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    QAbstractItemModelTester tester(ben.escrows()->view(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+
+    const QString id = createEscrow(ana, QStringLiteral("ESC-E2E"), 500000);
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return benTable->rowOf(id) >= 0; }));
+    // Ben opens it; Ana opens it too: each sees the other among its viewers.
+    ben.window->openRecord(QStringLiteral("escrows"), id);
+    ana.window->openRecord(QStringLiteral("escrows"), id);
+    CHECK(ben.window->editor()->recordId() == id);
+    auto* viewers = ben.window->editor()->findChild<AvatarStrip*>();
+    REQUIRE(viewers);
+    REQUIRE(waitUntil([&] { return viewers->visibleAvatars() == 1; }));
+
+    // Ana changes the price in her editor and saves: Ben's table cell and editor follow.
+    auto* price = qobject_cast<QDoubleSpinBox*>(
+        ana.window->editor()->editorFor(QStringLiteral("purchasePrice")));
+    REQUIRE(price);
+    price->setFocus();
+    price->setValue(525000);
+    REQUIRE(ana.window->editor()->save());
+    REQUIRE(waitUntil([&] {
+        return benTable->recordValues(benTable->rowOf(id)).value(QStringLiteral("purchasePrice")) ==
+               525000;
+    }));
+    const QModelIndex benCell =
+        ben.escrows()->view()->mapFromSource(benTable->index(benTable->rowOf(id), 2));
+    CHECK(benCell.data(RecordTableModel::RemoteChangedRole).toBool());
+    auto* benPrice = qobject_cast<QDoubleSpinBox*>(
+        ben.window->editor()->editorFor(QStringLiteral("purchasePrice")));
+    REQUIRE(waitUntil([&] { return benPrice->value() == 525000; }));
+    // Ben's selection stayed on the record.
+    CHECK(ben.escrows()->currentRow() == benTable->rowOf(id));
+
+    // Undo in Ana's editor puts the old price back, for everyone.
+    REQUIRE(ana.window->editor()->undoLastSave());
+    REQUIRE(waitUntil([&] { return benPrice->value() == 500000; }));
+
+    // A value the schema refuses changes nothing and queues nothing.
+    const int queued = ben.session.store().outboxCount();
+    CHECK_FALSE(benTable->setData(benTable->index(benTable->rowOf(id), 2), -5.0));
+    CHECK(ben.session.store().outboxCount() == queued);
+
+    // Ben works offline; his edit shows at once, marked pending, and syncs on reconnect.
+    ben.session.goOffline();
+    REQUIRE(
+        benTable->setData(benTable->index(benTable->rowOf(id), 0), QStringLiteral("ESC-E2E-B")));
+    CHECK(benTable->index(benTable->rowOf(id), 0).data(RecordTableModel::RowPendingRole).toBool());
+    CHECK(ben.session.status().pendingCount() == 1);
+    ben.session.goOnline(server.token(server.ben));
+    RecordTableModel* anaTable = ana.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] {
+        return anaTable->recordValues(anaTable->rowOf(id)).value(QStringLiteral("number")) ==
+               QStringLiteral("ESC-E2E-B");
+    }));
+    REQUIRE(waitUntil([&] { return ben.session.status().pendingCount() == 0; }));
+    // Ana owns the record: she was told who changed it.
+    REQUIRE(waitUntil([&] { return ana.session.notifications().unreadCount() > 0; }));
+    CHECK(ana.session.notifications().index(0).data().toString().contains(QStringLiteral("ben")));
+    CHECK_FALSE(ana.window->grab().isNull());
+}
+
+TEST_CASE("The editor validates as the agent types and says who else is editing", "[ui][editor]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-V"), 100000);
+    REQUIRE(
+        waitUntil([&] { return ben.session.table(QStringLiteral("escrows"))->rowOf(id) >= 0; }));
+    ana.window->openRecord(QStringLiteral("escrows"), id);
+    ben.window->openRecord(QStringLiteral("escrows"), id);
+    RecordEditor* editor = ana.window->editor();
+
+    // Nothing changed: nothing to save. A required field emptied: an error, Save disabled.
+    auto* number = qobject_cast<QLineEdit*>(editor->editorFor(QStringLiteral("number")));
+    REQUIRE(number);
+    CHECK_FALSE(editor->isDirty());
+    number->setFocus();
+    QTest::keyClick(number, Qt::Key_A, Qt::ControlModifier);
+    QTest::keyClick(number, Qt::Key_Backspace);
+    CHECK_FALSE(editor->errorText().isEmpty());
+    CHECK_FALSE(editor->save());
+    QTest::keyClicks(number, QStringLiteral("ESC-V2"));
+    CHECK(editor->errorText().isEmpty());
+    CHECK(editor->isDirty());
+
+    // Ben starts editing the same field: Ana's form says so, softly.
+    ana.window->setOwnUser(server.ana.userId, QStringLiteral("ana"));
+    REQUIRE(waitUntil([&] {
+        return ben.session.presence()
+            .viewersOf(QStringLiteral("escrows"), id)
+            .contains(server.ben.userId);
+    }));
+    ben.session.presence().editField(QStringLiteral("number"));
+    REQUIRE(waitUntil([&] { return !editor->fieldNote(QStringLiteral("number")).isEmpty(); }));
+    CHECK(editor->fieldNote(QStringLiteral("number")).contains(QStringLiteral("ben")));
+    CHECK(editor->save());
+}
+
+TEST_CASE("Avatars: initials, overflow and the online count", "[ui][avatars]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    auto* people = ana.window->findChild<AvatarStrip*>(QString(), Qt::FindChildrenRecursively);
+    REQUIRE(people);
+    std::vector<std::unique_ptr<Desktop>> others;
+    others.push_back(
+        std::make_unique<Desktop>(server, server.ben, server.dir.filePath(QStringLiteral("ben"))));
+    others.push_back(
+        std::make_unique<Desktop>(server, server.dee, server.dir.filePath(QStringLiteral("dee"))));
+    REQUIRE(waitUntil([&] { return ana.session.presence().onlineCount() == 3; }));
+    people->setMaxVisible(2);
+    CHECK(people->visibleAvatars() == 2);
+    CHECK(people->overflow() == 1);
+    CHECK(people->accessibleDescription() == QStringLiteral("3 online"));
+    people->setMaxVisible(5);
+    CHECK(people->overflow() == 0);
+    // Someone leaves: the strip follows.
+    others.pop_back();
+    REQUIRE(waitUntil([&] { return ana.session.presence().onlineCount() == 2; }));
+    CHECK(people->visibleAvatars() == 2);
+    CHECK(AvatarStrip::statusColor(QStringLiteral("busy")) !=
+          AvatarStrip::statusColor(QStringLiteral("online")));
+}
+
+TEST_CASE("Notification center: unread count, opening a record marks it read",
+          "[ui][notifications]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    auto* bell = ana.window->findChild<NotificationBell*>();
+    REQUIRE(bell);
+    CHECK(bell->text() == QStringLiteral("Notifications"));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-NB"), 1);
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return benTable->rowOf(id) >= 0; }));
+    REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                   {{QStringLiteral("status"), QStringLiteral("pending")}}));
+    REQUIRE(waitUntil([&] { return bell->text() == QStringLiteral("Notifications (1)"); }));
+    QSignalSpy opened(bell, &NotificationBell::openRecord);
+    emit bell->list()->activated(bell->list()->model()->index(0, 0));
+    REQUIRE(opened.count() == 1);
+    CHECK(opened.first().at(1).toString() == id);
+    CHECK(bell->text() == QStringLiteral("Notifications"));
+}
+
+TEST_CASE("Sign-in dialog asks for complete input and shows what the app reports", "[ui][signin]")
+{
+    SignInDialog dialog;
+    auto* ok = dialog.findChild<QDialogButtonBox*>()->button(QDialogButtonBox::Ok);
+    CHECK_FALSE(ok->isEnabled());
+    dialog.setServer(QStringLiteral("http://127.0.0.1:8787"));
+    dialog.setEmail(QStringLiteral("alex@harbor.demo"));
+    CHECK_FALSE(ok->isEnabled());
+    auto edits = dialog.findChildren<QLineEdit*>();
+    QLineEdit* password = nullptr;
+    for (auto* edit : edits)
+        if (edit->echoMode() == QLineEdit::Password)
+            password = edit;
+    REQUIRE(password);
+    password->setText(QStringLiteral("demo-pass-2026"));
+    CHECK(ok->isEnabled());
+    CHECK(dialog.keepSignedIn());
+    QSignalSpy requested(&dialog, &SignInDialog::signInRequested);
+    ok->click();
+    CHECK(requested.count() == 1);
+    dialog.setBusy(true);
+    CHECK_FALSE(ok->isEnabled());
+    dialog.setBusy(false);
+    dialog.setError(QStringLiteral("Wrong email or password"));
+    CHECK(ok->isEnabled());
+}

@@ -1,0 +1,114 @@
+#include "ui/recordtablepane.h"
+
+#include "models/recordtablemodel.h"
+#include "models/recordviewmodel.h"
+#include "models/schema/recordschema.h"
+#include "ui/recorddelegate.h"
+
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QStackedLayout>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace crm {
+
+RecordTablePane::RecordTablePane(RecordTableModel* table, QWidget* parent)
+    : QWidget(parent), m_table(table), m_view(new RecordViewModel(this)),
+      m_search(new QLineEdit(this)), m_tableView(new QTableView(this)), m_empty(new QLabel(this))
+{
+    m_view->setSourceModel(table);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto* top = new QHBoxLayout;
+    m_search->setPlaceholderText(tr("Search %1").arg(table->spec().label.toLower()));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Search records"));
+    top->addWidget(m_search, 1);
+    auto* create = new QPushButton(tr("New %1").arg(table->spec().singular), this);
+    create->setToolTip(tr("Create a record (Ctrl+N)"));
+    top->addWidget(create);
+    layout->addLayout(top);
+
+    m_tableView->setModel(m_view);
+    m_tableView->setItemDelegate(new RecordDelegate(table->spec(), m_tableView));
+    m_tableView->setSortingEnabled(true);
+    m_tableView->sortByColumn(0, Qt::AscendingOrder);
+    m_tableView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tableView->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_tableView->setEditTriggers(QAbstractItemView::NoEditTriggers); // the editor edits
+    m_tableView->setAlternatingRowColors(true);
+    m_tableView->setWordWrap(false);
+    m_tableView->verticalHeader()->hide();
+    m_tableView->verticalHeader()->setDefaultSectionSize(m_tableView->fontMetrics().height() + 10);
+    m_tableView->horizontalHeader()->setHighlightSections(false);
+    m_tableView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
+    m_tableView->horizontalHeader()->setDefaultSectionSize(140);
+    m_tableView->horizontalHeader()->setStretchLastSection(true);
+    m_tableView->setAccessibleName(tr("%1 table").arg(table->spec().label));
+    // Reference ids mean nothing to a reader; the editor shows them.
+    for (int column = 0; column < table->spec().fields.size(); ++column) {
+        const auto type = table->spec().fields.at(column).type;
+        if (type == FieldSpec::Type::Ref || type == FieldSpec::Type::User)
+            m_tableView->hideColumn(column);
+    }
+
+    m_stack = new QStackedLayout;
+    m_empty->setAlignment(Qt::AlignCenter);
+    m_empty->setWordWrap(true);
+    m_stack->addWidget(m_tableView);
+    m_stack->addWidget(m_empty);
+    layout->addLayout(m_stack, 1);
+
+    connect(m_search, &QLineEdit::textChanged, m_view, &RecordViewModel::setSearchText);
+    connect(create, &QPushButton::clicked, this, &RecordTablePane::newRecordRequested);
+    connect(m_tableView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this] { emit currentRecordChanged(currentRow()); });
+    connect(m_view, &QAbstractItemModel::rowsInserted, this, &RecordTablePane::updateEmptyState);
+    connect(m_view, &QAbstractItemModel::rowsRemoved, this, &RecordTablePane::updateEmptyState);
+    connect(m_view, &QAbstractItemModel::layoutChanged, this, &RecordTablePane::updateEmptyState);
+    connect(m_view, &QAbstractItemModel::modelReset, this, &RecordTablePane::updateEmptyState);
+    connect(m_search, &QLineEdit::textChanged, this, &RecordTablePane::updateEmptyState);
+    updateEmptyState();
+}
+
+int RecordTablePane::currentRow() const
+{
+    const QModelIndex current = m_tableView->selectionModel()->currentIndex();
+    return current.isValid() ? m_view->mapToSource(current).row() : -1;
+}
+
+void RecordTablePane::selectRecord(const QString& recordId)
+{
+    const int row = m_table->rowOf(recordId);
+    if (row < 0)
+        return;
+    m_view->reposition();
+    const QModelIndex index = m_view->mapFromSource(m_table->index(row, 0));
+    if (!index.isValid())
+        return;
+    m_tableView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
+                                                              QItemSelectionModel::Rows);
+    m_tableView->scrollTo(index);
+}
+
+void RecordTablePane::focusSearch()
+{
+    m_search->setFocus();
+    m_search->selectAll();
+}
+
+void RecordTablePane::updateEmptyState()
+{
+    const bool empty = m_view->rowCount() == 0;
+    m_empty->setText(!empty ? QString()
+                     : m_search->text().isEmpty()
+                         ? tr("No %1 yet.\nCreate one with “New %2”.")
+                               .arg(m_table->spec().label.toLower(), m_table->spec().singular)
+                         : tr("Nothing matches “%1”.").arg(m_search->text()));
+    m_stack->setCurrentWidget(empty ? static_cast<QWidget*>(m_empty) : m_tableView);
+}
+
+} // namespace crm

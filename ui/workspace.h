@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QList>
+#include <QString>
+
+namespace crm {
+
+class NotificationModel;
+class PresenceStore;
+class RecordTableModel;
+class SyncStatus;
+
+// The models a main window binds to (owned elsewhere, by the app's session).
+struct Workspace
+{
+    SyncStatus* status = nullptr;
+    PresenceStore* presence = nullptr;
+    NotificationModel* notifications = nullptr; // optional
+    QList<RecordTableModel*> tables;            // one per module, schema order
+    QString ownUserId;
+    QString ownName;
+    QString serverLabel;
+};
+
+} // namespace crm
