@@ -1,5 +1,6 @@
 // crm-desktop: opens the last account's local copy at once, then signs in silently with the
 // stored refresh token; asks to sign in only when there is no usable sign-in.
+#include "app/conflictdecision.h"
 #include "app/desktopsession.h"
 #include "models/schema/recordschema.h"
 #include "ui/mainwindow.h"
@@ -146,6 +147,7 @@ int main(int argc, char* argv[])
     workspace.status = &session.status();
     workspace.presence = &session.presence();
     workspace.notifications = &session.notifications();
+    workspace.conflicts = &session.conflicts();
     workspace.tables = session.tables();
     workspace.serverLabel = server.authority();
     MainWindow window(workspace);
@@ -160,6 +162,11 @@ int main(int argc, char* argv[])
         if (session.tables().at(i)->spec().name == parser.value(moduleOption))
             window.showModule(i);
     }
+    QObject::connect(
+        &window, &MainWindow::conflictDecided, &session,
+        [&session](qint64 id, ConflictDialog::Decision decision, const QJsonObject& merged) {
+            applyConflictDecision(session.resolver(), id, decision, merged);
+        });
     QObject::connect(&session, &DesktopSession::userKnown, &window, [&](const QJsonObject& user) {
         window.setOwnUser(user.value(QStringLiteral("id")).toString(),
                           user.value(QStringLiteral("name")).toString());

@@ -1,5 +1,6 @@
 #include "ui/mainwindow.h"
 
+#include "models/conflictmodel.h"
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
 #include "models/schema/recordschema.h"
@@ -126,6 +127,20 @@ void MainWindow::buildMenus()
         if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
             emit current->newRecordRequested();
     });
+    if (m_workspace.conflicts) {
+        auto* resolve =
+            edit->addAction(tr("&Resolve conflicts…"), this, &MainWindow::resolveConflicts);
+        resolve->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+        auto update = [this, resolve] {
+            const int open = m_workspace.conflicts->rowCount();
+            resolve->setEnabled(open > 0);
+            resolve->setText(open > 0 ? tr("&Resolve conflicts (%1)…").arg(open)
+                                      : tr("&Resolve conflicts…"));
+        };
+        connect(m_workspace.conflicts, &QAbstractItemModel::rowsInserted, resolve, update);
+        connect(m_workspace.conflicts, &QAbstractItemModel::rowsRemoved, resolve, update);
+        update();
+    }
     edit->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
         if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
             current->focusSearch();
@@ -166,7 +181,32 @@ void MainWindow::openRecord(const QString& module, const QString& recordId)
             continue;
         showModule(i);
         pane(i)->selectRecord(recordId);
+        // A record with a conflict opens with the choice it is waiting for.
+        const int row = pane(i)->table()->rowOf(recordId);
+        if (row >= 0 &&
+            pane(i)->table()->index(row, 0).data(RecordTableModel::ConflictRole).toBool())
+            QMetaObject::invokeMethod(this, &MainWindow::resolveConflicts, Qt::QueuedConnection);
         return;
+    }
+}
+
+void MainWindow::resolveConflicts()
+{
+    if (!m_workspace.conflicts)
+        return;
+    QSet<qint64> seen; // each conflict is offered once per round, even if it stays open
+    for (int row = 0; row < m_workspace.conflicts->rowCount(); ++row) {
+        const qint64 id =
+            m_workspace.conflicts->index(row).data(ConflictModel::ConflictIdRole).toLongLong();
+        if (seen.contains(id))
+            continue;
+        seen.insert(id);
+        ConflictDialog dialog(*m_workspace.conflicts, row, this);
+        dialog.exec();
+        if (dialog.decision() == ConflictDialog::Decision::None)
+            return; // "later"
+        emit conflictDecided(id, dialog.decision(), dialog.mergedValues());
+        row = -1; // rows moved: start over, skipping what was offered
     }
 }
 

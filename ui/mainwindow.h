@@ -1,5 +1,6 @@
 #pragma once
 
+#include "ui/conflictdialog.h"
 #include "ui/workspace.h"
 
 #include <QMainWindow>
@@ -33,6 +34,13 @@ public:
     void showModule(int module);
     // Opens a record (from a notification, say) without losing the agent's place elsewhere.
     void openRecord(const QString& module, const QString& recordId);
+    // Walks the open conflicts, one dialog each, until they are done or the agent says later.
+    void resolveConflicts();
+
+signals:
+    // The agent decided a conflict; the app has the resolver act on it.
+    void conflictDecided(qint64 conflictId, crm::ConflictDialog::Decision decision,
+                         const QJsonObject& mergedValues);
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;

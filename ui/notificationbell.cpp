@@ -28,9 +28,10 @@ protected:
         const QString when = QLocale().toString(
             index.data(NotificationModel::AtRole).toDateTime().toLocalTime().time(),
             QLocale::ShortFormat);
-        option->text = detail.isEmpty()
-                           ? QObject::tr("%1\n%2").arg(option->text, when)
-                           : QObject::tr("%1\n%2 · %3").arg(option->text, detail, when);
+        // A line separator, not "\n": item views draw it as a line break.
+        const QString secondLine =
+            detail.isEmpty() ? when : QObject::tr("%1 · %2").arg(detail, when);
+        option->text = option->text + QChar(QChar::LineSeparator) + secondLine;
     }
 };
 
@@ -50,6 +51,7 @@ NotificationBell::NotificationBell(NotificationModel* notifications, QWidget* pa
     m_list->setItemDelegate(new NotificationDelegate(m_list));
     m_list->setMinimumSize(380, 300);
     m_list->setWordWrap(true);
+    m_list->setSpacing(4);
     m_list->setAccessibleName(tr("Notification center"));
     layout->addWidget(m_list);
     auto* markAll = new QPushButton(tr("Mark all as read"), panel);

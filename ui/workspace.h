@@ -5,6 +5,7 @@
 
 namespace crm {
 
+class ConflictModel;
 class NotificationModel;
 class PresenceStore;
 class RecordTableModel;
@@ -16,6 +17,7 @@ struct Workspace
     SyncStatus* status = nullptr;
     PresenceStore* presence = nullptr;
     NotificationModel* notifications = nullptr; // optional
+    ConflictModel* conflicts = nullptr;         // optional
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

@@ -2,6 +2,7 @@
 // windows side by side, an edit in one appearing in the other's model and view, an offline edit
 // syncing on reconnect, avatars, the editor's save / undo / validation and presence notes, the
 // notification center, the sign-in dialog.
+#include "app/conflictdecision.h"
 #include "app/desktopsession.h"
 #include "models/recordviewmodel.h"
 #include "support/serverfixture.h"
@@ -22,6 +23,7 @@
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTest>
 
 using namespace crm;
@@ -254,4 +256,136 @@ TEST_CASE("Sign-in dialog asks for complete input and shows what the app reports
     dialog.setBusy(false);
     dialog.setError(QStringLiteral("Wrong email or password"));
     CHECK(ok->isEnabled());
+}
+
+TEST_CASE("Conflict dialog: a same-field edit, field by field choices, the resolver acts",
+          "[ui][conflict]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-C"), 400000);
+    RecordTableModel* anaTable = ana.session.table(QStringLiteral("escrows"));
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil(
+        [&] { return benTable->rowOf(id) >= 0 && ana.session.store().outboxCount() == 0; }));
+
+    // Both change price and status while Ana is offline: two conflicting fields.
+    ana.session.goOffline();
+    REQUIRE(anaTable->updateRecord(anaTable->rowOf(id),
+                                   {{QStringLiteral("purchasePrice"), 410000},
+                                    {QStringLiteral("status"), QStringLiteral("pending")}}));
+    REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                   {{QStringLiteral("purchasePrice"), 420000},
+                                    {QStringLiteral("status"), QStringLiteral("closing")}}));
+    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    ana.session.goOnline(server.token(server.ana));
+    REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 1; }));
+    CHECK(anaTable->index(anaTable->rowOf(id), 0).data(RecordTableModel::ConflictRole).toBool());
+
+    ConflictDialog dialog(ana.session.conflicts(), 0);
+    REQUIRE(dialog.fieldCount() == 2);
+    // Mine and theirs both differ from the base: both highlighted.
+    CHECK(dialog.isHighlighted(0, 2));
+    CHECK(dialog.isHighlighted(0, 3));
+    CHECK_FALSE(dialog.isHighlighted(0, 1));
+    // Price: a typed compromise; status: theirs.
+    int priceRow = 0;
+    for (int row = 0; row < dialog.fieldCount(); ++row) {
+        if (dialog.findChild<QTableWidget*>()->item(row, 0)->text() ==
+            QStringLiteral("Purchase price"))
+            priceRow = row;
+    }
+    dialog.choose(priceRow, ConflictDialog::Keep::Typed, QStringLiteral("415000"));
+    dialog.choose(1 - priceRow, ConflictDialog::Keep::Theirs);
+    const QJsonObject merged = dialog.mergedValues();
+    CHECK(merged == QJsonObject{{QStringLiteral("purchasePrice"), 415000}});
+    REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(),
+                                  ConflictDialog::Decision::Merge, merged));
+    REQUIRE(waitUntil([&] {
+        const QJsonObject values = benTable->recordValues(benTable->rowOf(id));
+        return values.value(QStringLiteral("purchasePrice")) == 415000 &&
+               values.value(QStringLiteral("status")) == QStringLiteral("closing");
+    }));
+    REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 0; }));
+    CHECK_FALSE(
+        anaTable->index(anaTable->rowOf(id), 0).data(RecordTableModel::ConflictRole).toBool());
+
+    // Deleted by someone else while Ana edited: restore it with her change.
+    ana.session.goOffline();
+    REQUIRE(anaTable->updateRecord(anaTable->rowOf(id), {{QStringLiteral("escrowCompany"),
+                                                          QStringLiteral("Pacific Escrow")}}));
+    REQUIRE(benTable->deleteRecord(benTable->rowOf(id)));
+    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    ana.session.goOnline(server.token(server.ana));
+    REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 1; }));
+    ConflictDialog deleted(ana.session.conflicts(), 0);
+    CHECK(deleted.fieldCount() == 1);
+    auto buttons = deleted.findChild<QDialogButtonBox*>()->buttons();
+    QPushButton* restore = nullptr;
+    for (auto* button : buttons)
+        if (button->text() == QStringLiteral("Restore with my changes"))
+            restore = qobject_cast<QPushButton*>(button);
+    REQUIRE(restore);
+    restore->click();
+    CHECK(deleted.decision() == ConflictDialog::Decision::Restore);
+    REQUIRE(applyConflictDecision(ana.session.resolver(), deleted.conflictId(), deleted.decision(),
+                                  {}));
+    // Ben sees a record again, with Ana's change in it.
+    REQUIRE(waitUntil([&] {
+        for (int row = 0; row < benTable->rowCount(); ++row) {
+            if (benTable->recordValues(row).value(QStringLiteral("escrowCompany")) ==
+                QStringLiteral("Pacific Escrow"))
+                return true;
+        }
+        return false;
+    }));
+}
+
+// Renders the pictures in docs/screenshots when CRM_SCREENSHOT_DIR is set
+// (scripts/screenshots.sh); otherwise checks that every one of them renders.
+TEST_CASE("Screenshots: conflict dialog and notification center on live data", "[ui][screenshots]")
+{
+    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); // as crm-desktop does
+    auto save = [&](QWidget* widget, const QString& name) {
+        const QPixmap picture = widget->grab();
+        CHECK_FALSE(picture.isNull());
+        if (!folder.isEmpty())
+            CHECK(picture.save(folder + u'/' + name));
+    };
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-27014"), 785000);
+    RecordTableModel* anaTable = ana.session.table(QStringLiteral("escrows"));
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil(
+        [&] { return benTable->rowOf(id) >= 0 && ana.session.store().outboxCount() == 0; }));
+    ana.session.goOffline();
+    REQUIRE(anaTable->updateRecord(anaTable->rowOf(id),
+                                   {{QStringLiteral("purchasePrice"), 790000},
+                                    {QStringLiteral("closeDate"), QStringLiteral("2027-01-15")}}));
+    REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                   {{QStringLiteral("purchasePrice"), 775000},
+                                    {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")}}));
+    REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                   {{QStringLiteral("status"), QStringLiteral("pending")}}));
+    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    ana.session.goOnline(server.token(server.ana));
+    REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 1; }));
+    REQUIRE(waitUntil([&] { return ana.session.notifications().rowCount() >= 2; }));
+
+    ConflictDialog dialog(ana.session.conflicts(), 0);
+    const bool priceFirst =
+        dialog.findChild<QTableWidget*>()->item(0, 0)->text() == QStringLiteral("Purchase price");
+    dialog.choose(priceFirst ? 0 : 1, ConflictDialog::Keep::Typed, QStringLiteral("780000"));
+    dialog.show();
+    QTest::qWait(200);
+    save(&dialog, QStringLiteral("conflict-dialog.png"));
+
+    auto* bell = ana.window->findChild<NotificationBell*>();
+    QWidget* center = bell->list()->parentWidget();
+    center->resize(420, 330);
+    save(center, QStringLiteral("notification-center.png"));
 }

@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QDialog>
+#include <QJsonObject>
+#include <QVariantList>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableWidget;
+
+namespace crm {
+
+class ConflictModel;
+
+// One conflict, field by field: base, mine and theirs side by side with what differs from the
+// base highlighted, and per field "mine", "theirs" or a typed value; or, for a record someone
+// deleted, "restore with my changes" / "discard my changes". It only collects the choice: the
+// app hands it to the ConflictResolver.
+class ConflictDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    enum class Decision
+    {
+        None,       // closed without choosing: the conflict stays open
+        KeepMine,   // all my values
+        TakeTheirs, // all theirs: my edit is dropped
+        Merge,      // per field: mergedValues()
+        Restore,    // deleted by someone else: bring it back with my changes
+        Discard,    // deleted by someone else: let it go
+    };
+    Q_ENUM(Decision)
+
+    ConflictDialog(const ConflictModel& conflicts, int row, QWidget* parent = nullptr);
+
+    qint64 conflictId() const { return m_conflictId; }
+    Decision decision() const { return m_decision; }
+    // For Merge: the value of every field the agent did not leave to theirs.
+    QJsonObject mergedValues() const;
+
+    // Per-field choice, by row of the field table (for tests and keyboard users).
+    enum class Keep
+    {
+        Mine,
+        Theirs,
+        Typed,
+    };
+    void choose(int fieldRow, Keep keep, const QString& typed = {});
+    int fieldCount() const { return static_cast<int>(m_fields.size()); }
+    // Whether a cell of the field table is highlighted as differing from the base.
+    bool isHighlighted(int fieldRow, int column) const;
+
+private:
+    void decide(Decision decision);
+
+    qint64 m_conflictId = 0;
+    bool m_deleted = false;
+    QVariantList m_fields;
+    QTableWidget* m_table;
+    QList<QComboBox*> m_choices;
+    QList<QLineEdit*> m_typed;
+    Decision m_decision = Decision::None;
+};
+
+} // namespace crm
