@@ -12,6 +12,7 @@
 #include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
+#include "ui/toaststack.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -59,6 +60,8 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         auto* bell = new NotificationBell(workspace.notifications, toolbar);
         toolbar->addWidget(bell);
         connect(bell, &NotificationBell::openRecord, this, &MainWindow::openRecord);
+        auto* toasts = new ToastStack(workspace.notifications, this);
+        connect(toasts, &ToastStack::openRecord, this, &MainWindow::openRecord);
     }
     toolbar->addWidget(new ConnectionBadge(workspace.status, toolbar));
 

@@ -12,6 +12,7 @@
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
 #include "ui/signindialog.h"
+#include "ui/toaststack.h"
 
 #include <catch2/catch.hpp>
 #include <QAbstractItemModelTester>
@@ -384,8 +385,48 @@ TEST_CASE("Screenshots: conflict dialog and notification center on live data", "
     QTest::qWait(200);
     save(&dialog, QStringLiteral("conflict-dialog.png"));
 
+    ana.window->openRecord(QStringLiteral("escrows"), id);
+    QTest::qWait(100);
+    save(ana.window.get(), QStringLiteral("main-window-toasts.png"));
+
     auto* bell = ana.window->findChild<NotificationBell*>();
     QWidget* center = bell->list()->parentWidget();
     center->resize(420, 330);
     save(center, QStringLiteral("notification-center.png"));
+}
+
+TEST_CASE("Toasts: stacked newest first, at most three, hide by themselves, click opens",
+          "[ui][toasts]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    auto* toasts = ana.window->findChild<ToastStack*>();
+    REQUIRE(toasts);
+    toasts->setTrayEnabled(false);
+    toasts->setDurations(1500, 3000);
+    const QString id = createEscrow(ana, QStringLiteral("ESC-T"), 1);
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return benTable->rowOf(id) >= 0; }));
+    for (const char* status : {"pending", "closing", "closed", "cancelled"}) {
+        REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                       {{QStringLiteral("status"), QString::fromLatin1(status)}}));
+        REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    }
+    REQUIRE(waitUntil([&] { return ana.session.notifications().rowCount() == 4; }));
+    CHECK(toasts->visibleToasts() == 3); // the oldest made room
+    CHECK(toasts->toastTexts().first().contains(QStringLiteral("ESC-T")));
+    // They go by themselves.
+    REQUIRE(waitUntil([&] { return toasts->visibleToasts() == 0; }, 5s));
+    // A new one, clicked: the record opens.
+    REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                   {{QStringLiteral("status"), QStringLiteral("open")}}));
+    REQUIRE(waitUntil([&] { return toasts->visibleToasts() == 1; }));
+    QSignalSpy opened(toasts, &ToastStack::openRecord);
+    auto* toast = toasts->findChild<QWidget*>(QStringLiteral("toast"));
+    REQUIRE(toast);
+    QTest::mouseClick(toast, Qt::LeftButton);
+    REQUIRE(opened.count() == 1);
+    CHECK(opened.first().at(1).toString() == id);
+    CHECK(ana.window->editor()->recordId() == id);
 }
