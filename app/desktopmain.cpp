@@ -148,6 +148,7 @@ int main(int argc, char* argv[])
     workspace.presence = &session.presence();
     workspace.notifications = &session.notifications();
     workspace.conflicts = &session.conflicts();
+    workspace.failures = &session.failures();
     workspace.tables = session.tables();
     workspace.serverLabel = server.authority();
     MainWindow window(workspace);

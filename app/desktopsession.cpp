@@ -62,6 +62,7 @@ bool DesktopSession::open(QString* error)
     m_notifications->setUserId(m_account.user().value(QStringLiteral("id")).toString());
     m_conflicts = std::make_unique<ConflictModel>(*m_store, *m_engine);
     m_resolver = std::make_unique<ConflictResolver>(*m_store, *m_engine);
+    m_failures = std::make_unique<FailureModel>(*m_store, *m_engine);
     for (const auto& module : RecordSchema::instance().modules())
         m_tables.append(new RecordTableModel(*m_store, *m_engine, module.name, this));
     qCInfo(lcDesktopSession) << "opened" << m_profileDir << "with" << m_store->outboxCount()

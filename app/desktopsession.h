@@ -4,6 +4,7 @@
 #include "models/activitymodel.h"
 #include "models/conflictmodel.h"
 #include "models/conflictresolver.h"
+#include "models/failuremodel.h"
 #include "models/localstore.h"
 #include "models/notificationmodel.h"
 #include "models/presencestore.h"
@@ -52,6 +53,7 @@ public:
     NotificationModel& notifications() { return *m_notifications; }
     ConflictModel& conflicts() { return *m_conflicts; }
     ConflictResolver& resolver() { return *m_resolver; }
+    FailureModel& failures() { return *m_failures; }
     // One table per module, in the schema's order.
     const QList<RecordTableModel*>& tables() const { return m_tables; }
     RecordTableModel* table(const QString& module) const;
@@ -80,6 +82,7 @@ private:
     std::unique_ptr<NotificationModel> m_notifications;
     std::unique_ptr<ConflictModel> m_conflicts;
     std::unique_ptr<ConflictResolver> m_resolver;
+    std::unique_ptr<FailureModel> m_failures;
     std::unique_ptr<SessionRenewer> m_renewer;
     QList<RecordTableModel*> m_tables; // children of this object
 };

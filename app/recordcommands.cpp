@@ -2,6 +2,7 @@
 
 #include "app/clisession.h"
 #include "models/conflictresolver.h"
+#include "models/failuremodel.h"
 #include "models/schema/recordschema.h"
 
 #include <cstdio>
@@ -156,28 +157,28 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         const qint64 id = args.value(1).toLongLong(&ok);
         if (!ok)
             return fail(1, tr("%1 needs an id (see `conflicts` / `sync`)").arg(command));
+        FailureModel failures(session.store(), session.engine());
         if (command == QStringLiteral("discard")) {
-            if (!session.store().discardFailure(id))
+            if (!failures.discard(id))
                 return fail(1, tr("no failed change %1").arg(id));
             return 0;
         }
         if (command == QStringLiteral("retry")) {
-            std::optional<FailedEntry> failed;
-            for (const auto& f : session.store().failures()) {
-                if (f.entry.mutationId == id)
-                    failed = f;
+            QString module;
+            for (int row = 0; row < failures.rowCount(); ++row) {
+                const QModelIndex index = failures.index(row);
+                if (index.data(FailureModel::MutationIdRole).toLongLong() == id)
+                    module = index.data(FailureModel::ModuleRole).toString();
             }
-            if (!failed)
+            if (module.isEmpty())
                 return fail(1, tr("no failed change %1").arg(id));
-            const ModuleSpec* retrySpec = RecordSchema::instance().module(failed->entry.module);
-            QJsonObject fields = failed->entry.fields;
-            if (!retrySpec || !parseAssignments(*retrySpec, args.mid(2), &fields, &error))
+            const ModuleSpec* retrySpec = RecordSchema::instance().module(module);
+            QJsonObject corrections;
+            if (!retrySpec || !parseAssignments(*retrySpec, args.mid(2), &corrections, &error))
                 return fail(1, error);
             // Sent again as a new mutation on the current version, with the corrections.
-            if (!session.engine().edit(failed->entry.module, failed->entry.recordId,
-                                       failed->entry.op, fields))
+            if (!failures.retry(id, corrections))
                 return fail(5, tr("cannot write the change to the local store"));
-            session.store().discardFailure(id);
         } else {
             ConflictResolver resolver(session.store(), session.engine());
             std::optional<ConflictEntry> conflict;

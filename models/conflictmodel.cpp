@@ -10,7 +10,7 @@
 namespace crm {
 
 ConflictModel::ConflictModel(LocalStore& store, SyncEngine& engine, QObject* parent)
-    : QAbstractListModel(parent), m_store(store)
+    : StoreListModel(parent), m_store(store)
 {
     connect(&engine, &SyncEngine::localStateChanged, this, &ConflictModel::refresh);
     m_conflicts = m_store.conflicts();
@@ -85,30 +85,7 @@ QHash<int, QByteArray> ConflictModel::roleNames() const
 
 void ConflictModel::refresh()
 {
-    const QList<ConflictEntry> now = m_store.conflicts();
-    QSet<qint64> ids;
-    for (const auto& c : now)
-        ids.insert(c.id);
-    // Resolved ones leave...
-    for (int row = static_cast<int>(m_conflicts.size()) - 1; row >= 0; --row) {
-        if (!ids.contains(m_conflicts.at(row).id)) {
-            beginRemoveRows({}, row, row);
-            m_conflicts.removeAt(row);
-            endRemoveRows();
-        }
-    }
-    // ...new ones arrive at the end (ids only grow, so order is kept).
-    QSet<qint64> known;
-    for (const auto& c : m_conflicts)
-        known.insert(c.id);
-    for (const auto& c : now) {
-        if (known.contains(c.id))
-            continue;
-        const int row = static_cast<int>(m_conflicts.size());
-        beginInsertRows({}, row, row);
-        m_conflicts.append(c);
-        endInsertRows();
-    }
+    syncRows(m_conflicts, m_store.conflicts(), [](const ConflictEntry& c) { return c.id; });
 }
 
 } // namespace crm

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/outboxentry.h"
+#include "models/storelistmodel.h"
 
 #include <QAbstractListModel>
 #include <QList>
@@ -13,7 +14,7 @@ class SyncEngine;
 // Open conflicts, oldest first, for the conflict dialog and the badge's details: each with its
 // record and, field by field, base / mine / theirs with the schema's labels. Rows come and go as
 // conflicts arrive and are resolved; nothing is reset.
-class ConflictModel : public QAbstractListModel
+class ConflictModel : public StoreListModel
 {
     Q_OBJECT
 public:

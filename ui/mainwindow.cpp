@@ -1,6 +1,7 @@
 #include "ui/mainwindow.h"
 
 #include "models/conflictmodel.h"
+#include "models/failuremodel.h"
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
 #include "models/schema/recordschema.h"
@@ -12,6 +13,7 @@
 #include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
+#include "ui/refusedchangesdialog.h"
 #include "ui/toaststack.h"
 
 #include <QApplication>
@@ -121,6 +123,22 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     resize(1280, 760);
 }
 
+QAction* MainWindow::countedAction(QMenu* menu, QAbstractItemModel* model, const QString& text,
+                                   const QString& textWithCount)
+{
+    // Enabled only when there is something to do, and says how much.
+    auto* action = menu->addAction(text);
+    auto update = [model, action, text, textWithCount] {
+        const int count = model->rowCount();
+        action->setEnabled(count > 0);
+        action->setText(count > 0 ? textWithCount.arg(count) : text);
+    };
+    connect(model, &QAbstractItemModel::rowsInserted, action, update);
+    connect(model, &QAbstractItemModel::rowsRemoved, action, update);
+    update();
+    return action;
+}
+
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -131,18 +149,22 @@ void MainWindow::buildMenus()
             emit current->newRecordRequested();
     });
     if (m_workspace.conflicts) {
-        auto* resolve =
-            edit->addAction(tr("&Resolve conflicts…"), this, &MainWindow::resolveConflicts);
+        auto* resolve = countedAction(edit, m_workspace.conflicts, tr("&Resolve conflicts…"),
+                                      tr("&Resolve conflicts (%1)…"));
         resolve->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
-        auto update = [this, resolve] {
-            const int open = m_workspace.conflicts->rowCount();
-            resolve->setEnabled(open > 0);
-            resolve->setText(open > 0 ? tr("&Resolve conflicts (%1)…").arg(open)
-                                      : tr("&Resolve conflicts…"));
-        };
-        connect(m_workspace.conflicts, &QAbstractItemModel::rowsInserted, resolve, update);
-        connect(m_workspace.conflicts, &QAbstractItemModel::rowsRemoved, resolve, update);
-        update();
+        connect(resolve, &QAction::triggered, this, &MainWindow::resolveConflicts);
+    }
+    if (m_workspace.failures) {
+        auto* refused = countedAction(edit, m_workspace.failures, tr("Re&fused changes…"),
+                                      tr("Re&fused changes (%1)…"));
+        connect(refused, &QAction::triggered, this, [this] {
+            RefusedChangesDialog dialog(m_workspace.failures, this);
+            connect(&dialog, &RefusedChangesDialog::openRecord, this, &MainWindow::openRecord);
+            dialog.exec();
+        });
+        // The badge's menu offers it too: that is where an agent looks when something is off.
+        if (auto* badge = findChild<ConnectionBadge*>())
+            badge->menu()->addAction(refused);
     }
     edit->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
         if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))

@@ -6,7 +6,10 @@
 #include <QMainWindow>
 #include <QTimer>
 
+class QAbstractItemModel;
+class QAction;
 class QComboBox;
+class QMenu;
 class QStackedWidget;
 
 namespace crm {
@@ -47,6 +50,8 @@ protected:
 
 private:
     void buildMenus();
+    QAction* countedAction(QMenu* menu, QAbstractItemModel* model, const QString& text,
+                           const QString& textWithCount);
     void setOwnStatus(const QString& status);
 
     Workspace m_workspace;

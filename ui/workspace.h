@@ -6,6 +6,7 @@
 namespace crm {
 
 class ConflictModel;
+class FailureModel;
 class NotificationModel;
 class PresenceStore;
 class RecordTableModel;
@@ -18,6 +19,7 @@ struct Workspace
     PresenceStore* presence = nullptr;
     NotificationModel* notifications = nullptr; // optional
     ConflictModel* conflicts = nullptr;         // optional
+    FailureModel* failures = nullptr;           // optional
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

@@ -11,6 +11,7 @@
 #include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
+#include "ui/refusedchangesdialog.h"
 #include "ui/signindialog.h"
 #include "ui/toaststack.h"
 
@@ -45,6 +46,8 @@ struct Desktop
         workspace.status = &session.status();
         workspace.presence = &session.presence();
         workspace.notifications = &session.notifications();
+        workspace.conflicts = &session.conflicts();
+        workspace.failures = &session.failures();
         workspace.tables = session.tables();
         workspace.serverLabel = server.url().authority();
         window = std::make_unique<MainWindow>(workspace);
@@ -385,7 +388,8 @@ TEST_CASE("Screenshots: conflict dialog and notification center on live data", "
     QTest::qWait(200);
     save(&dialog, QStringLiteral("conflict-dialog.png"));
 
-    ana.window->openRecord(QStringLiteral("escrows"), id);
+    // Selected, not opened: opening a record in conflict brings up the (modal) dialog.
+    ana.escrows()->selectRecord(id);
     QTest::qWait(100);
     save(ana.window.get(), QStringLiteral("main-window-toasts.png"));
 
@@ -429,4 +433,35 @@ TEST_CASE("Toasts: stacked newest first, at most three, hide by themselves, clic
     REQUIRE(opened.count() == 1);
     CHECK(opened.first().at(1).toString() == id);
     CHECK(ana.window->editor()->recordId() == id);
+}
+
+TEST_CASE("Refused changes: listed with the server's reason, sent again or discarded",
+          "[ui][refused]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-R"), 1);
+    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    // An edit the server refuses (as from a client with an older schema: not checked here).
+    REQUIRE(ana.session.engine().edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                                      {{QStringLiteral("status"), QStringLiteral("bogus")}}));
+    REQUIRE(waitUntil([&] { return ana.session.failures().rowCount() == 1; }));
+    CHECK(ana.session.status().failedCount() == 1);
+    RefusedChangesDialog dialog(&ana.session.failures());
+    CHECK(dialog.list()->model()->index(0, 0).data().toString().contains(QStringLiteral("Status")));
+    const qint64 first =
+        ana.session.failures().index(0).data(FailureModel::MutationIdRole).toLongLong();
+    // Sent again unchanged: refused again, as a new mutation; never dropped silently.
+    REQUIRE(dialog.retrySelected());
+    REQUIRE(waitUntil([&] {
+        return ana.session.failures().rowCount() == 1 &&
+               ana.session.failures().index(0).data(FailureModel::MutationIdRole).toLongLong() !=
+                   first;
+    }));
+    dialog.list()->setCurrentIndex(ana.session.failures().index(0));
+    REQUIRE(dialog.discardSelected());
+    CHECK(ana.session.failures().rowCount() == 0);
+    REQUIRE(waitUntil([&] { return ana.session.status().failedCount() == 0; }));
+    RecordTableModel* table = ana.session.table(QStringLiteral("escrows"));
+    CHECK_FALSE(table->index(table->rowOf(id), 0).data(RecordTableModel::FailedRole).toBool());
 }
