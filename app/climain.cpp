@@ -4,6 +4,7 @@
 #include "app/accountsession.h"
 #include "app/livecommands.h"
 #include "app/recordcommands.h"
+#include "models/translations.h"
 #include "realtime/connectionmanager.h"
 
 #include <algorithm>
@@ -109,6 +110,7 @@ int runPing(const QUrl& server, const QString& token, int count, int timeoutSec,
 int main(int argc, char* argv[])
 {
     QCoreApplication app(argc, argv);
+    installTranslations();
     QCoreApplication::setApplicationName(QStringLiteral("crm-cli"));
     QCoreApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
 

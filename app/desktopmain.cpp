@@ -3,6 +3,7 @@
 #include "app/conflictdecision.h"
 #include "app/desktopsession.h"
 #include "models/schema/recordschema.h"
+#include "models/translations.h"
 #include "ui/mainwindow.h"
 #include "ui/signindialog.h"
 
@@ -69,6 +70,7 @@ bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
 int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
+    installTranslations();
     QApplication::setOrganizationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));

@@ -5,8 +5,10 @@
 #include "app/conflictdecision.h"
 #include "app/desktopsession.h"
 #include "models/recordviewmodel.h"
+#include "models/syncstatus.h"
 #include "support/serverfixture.h"
 #include "ui/avatarstrip.h"
+#include "ui/connectionbadge.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
@@ -22,6 +24,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
+#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableView>
@@ -464,4 +467,63 @@ TEST_CASE("Refused changes: listed with the server's reason, sent again or disca
     REQUIRE(waitUntil([&] { return ana.session.status().failedCount() == 0; }));
     RecordTableModel* table = ana.session.table(QStringLiteral("escrows"));
     CHECK_FALSE(table->index(table->rowOf(id), 0).data(RecordTableModel::FailedRole).toBool());
+}
+
+TEST_CASE("Screenshots: the connection badge in each state", "[ui][screenshots]")
+{
+    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    auto* badge = ana.window->findChild<ConnectionBadge*>();
+    REQUIRE(badge);
+    QList<QPixmap> shots;
+    auto shoot = [&](const QString& expected) {
+        INFO("badge says " << badge->text().toStdString());
+        REQUIRE(waitUntil([&] { return badge->text().startsWith(expected); }));
+        badge->adjustSize();
+        shots.append(badge->grab());
+    };
+    shoot(QStringLiteral("Live"));
+    // Offline with an edit waiting.
+    ana.session.goOffline();
+    RecordTableModel* table = ana.session.table(QStringLiteral("tasks"));
+    REQUIRE_FALSE(
+        table->createRecord({{QStringLiteral("title"), QStringLiteral("Call back")}}).isEmpty());
+    shoot(QStringLiteral("Offline: 1 change waiting"));
+    // A server that is not there: the countdown.
+    ConnectionConfig config =
+        test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9")));
+    config.backoffBase = std::chrono::seconds(8);
+    config.backoffCap = std::chrono::seconds(8);
+    ConnectionManager nowhere(config);
+    SyncStatus nowhereStatus(&nowhere);
+    ConnectionBadge reconnecting(&nowhereStatus);
+    nowhere.start();
+    REQUIRE(waitUntil(
+        [&] { return reconnecting.text().startsWith(QStringLiteral("Reconnecting in")); }));
+    reconnecting.adjustSize();
+    shots.append(reconnecting.grab());
+    // A token the server no longer accepts.
+    ana.session.goOnline(QStringLiteral("expired-or-revoked"));
+    shoot(QStringLiteral("Session expired"));
+
+    int width = 0;
+    int height = 0;
+    for (const auto& shot : shots) {
+        width = std::max(width, shot.width());
+        height += shot.height() + 8;
+    }
+    QPixmap sheet(width + 16, height + 8);
+    sheet.fill(ana.window->palette().color(QPalette::Window));
+    QPainter painter(&sheet);
+    int y = 8;
+    for (const auto& shot : shots) {
+        painter.drawPixmap(8, y, shot);
+        y += shot.height() + 8;
+    }
+    painter.end();
+    CHECK(shots.size() == 4);
+    if (!folder.isEmpty())
+        CHECK(sheet.save(folder + QStringLiteral("/badge-states.png")));
 }

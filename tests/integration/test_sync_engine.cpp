@@ -278,7 +278,7 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("maybe")}}));
     CHECK(status.pendingCount() == 2);
-    CHECK(status.label() == QStringLiteral("Offline: 2 change(s) waiting"));
+    CHECK(status.label() == QStringLiteral("Offline: 2 changes waiting"));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return status.pendingCount() == 0; }));
     CHECK(status.failedCount() == 1);

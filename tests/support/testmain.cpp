@@ -12,6 +12,8 @@ using TestApplication = QApplication;
 using TestApplication = QCoreApplication;
 #endif
 
+#include "models/translations.h"
+
 #include <cstdlib>
 
 int main(int argc, char* argv[])
@@ -23,5 +25,6 @@ int main(int argc, char* argv[])
     if (qEnvironmentVariableIsEmpty("QT_LOGGING_RULES"))
         qputenv("QT_LOGGING_RULES", "crm.*.info=false");
     TestApplication app(argc, argv);
+    crm::installTranslations(); // as the apps do: "1 change", "2 changes"
     return Catch::Session().run(argc, argv);
 }

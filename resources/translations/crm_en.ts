@@ -1,0 +1,26 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<!-- English plural forms for the strings that count ("%n"). Source strings are English already;
+     only the numerus ones need a translation, so "1 change" and "2 changes" read right. -->
+<TS version="2.1" language="en">
+<context>
+    <name>crm::SyncStatus</name>
+    <message numerus="yes">
+        <source>Offline: %n change(s) waiting</source>
+        <translation>
+            <numerusform>Offline: %n change waiting</numerusform>
+            <numerusform>Offline: %n changes waiting</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>crm::NotificationBell</name>
+    <message numerus="yes">
+        <source>%n unread notification(s)</source>
+        <translation>
+            <numerusform>%n unread notification</numerusform>
+            <numerusform>%n unread notifications</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>
