@@ -65,6 +65,9 @@ bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
     return done;
 }
 
+// app.exec()'s result when the agent switches account (not a process exit code).
+constexpr int kSwitchAccount = 1000;
+
 } // namespace
 
 int main(int argc, char* argv[])
@@ -121,7 +124,7 @@ int main(int argc, char* argv[])
     QString email = parser.isSet(emailOption)
                         ? parser.value(emailOption)
                         : settings.value(QStringLiteral("account/email")).toString();
-    const QString token = parser.value(tokenOption);
+    QString token = parser.value(tokenOption);
     if (token.isEmpty() &&
         (email.isEmpty() ||
          AccountSession(server, DesktopSession::profileDirFor(server, email)).email().isEmpty())) {
@@ -135,81 +138,106 @@ int main(int argc, char* argv[])
     if (token.isEmpty())
         settings.setValue(QStringLiteral("account/email"), email);
 
-    const QString profile = parser.isSet(profileOption)
-                                ? parser.value(profileOption)
-                                : DesktopSession::profileDirFor(
-                                      server, email.isEmpty() ? QStringLiteral("token") : email);
-    DesktopSession session(server, profile);
-    QString error;
-    if (!session.open(&error)) {
-        QMessageBox::critical(nullptr, tr("Cannot open the local copy"), error);
-        return 1;
-    }
-    Workspace workspace;
-    workspace.status = &session.status();
-    workspace.presence = &session.presence();
-    workspace.notifications = &session.notifications();
-    workspace.conflicts = &session.conflicts();
-    workspace.failures = &session.failures();
-    workspace.tables = session.tables();
-    workspace.serverLabel = server.authority();
-    MainWindow window(workspace);
-    if (parser.isSet(positionOption)) {
-        const QStringList parts =
-            parser.value(positionOption).split(QRegularExpression(QStringLiteral("[x+]")));
-        if (parts.size() == 4)
-            window.setGeometry(parts[2].toInt(), parts[3].toInt(), parts[0].toInt(),
-                               parts[1].toInt());
-    }
-    for (int i = 0; i < session.tables().size(); ++i) {
-        if (session.tables().at(i)->spec().name == parser.value(moduleOption))
-            window.showModule(i);
-    }
-    QObject::connect(
-        &window, &MainWindow::conflictDecided, &session,
-        [&session](qint64 id, ConflictDialog::Decision decision, const QJsonObject& merged) {
-            applyConflictDecision(session.resolver(), id, decision, merged);
-        });
-    QObject::connect(&session, &DesktopSession::userKnown, &window, [&](const QJsonObject& user) {
-        window.setOwnUser(user.value(QStringLiteral("id")).toString(),
-                          user.value(QStringLiteral("name")).toString());
-    });
-    // The sign-in ended (expired, revoked): keep working on the local copy, ask again.
-    QObject::connect(&session, &DesktopSession::signInNeeded, &window, [&](const QString& reason) {
-        SignInDialog dialog(&window);
-        dialog.setMessage(
-            tr("Session expired: sign in again. Your unsent changes are kept.\n(%1)").arg(reason));
-        dialog.setServer(server.toString());
-        dialog.setEmail(session.account().email());
-        QUrl again = server;
-        QString who = email;
-        if (signIn(dialog, &again, &who) && again == server && who == email)
-            session.goOnline();
-    });
-    window.show();
-    session.goOnline(token);
-    if (parser.isSet(recordOption)) {
-        // The local copy may still be empty on a first start: open it once it is there.
-        const QString id = parser.value(recordOption);
-        auto tryOpen = [&window, &session, id] {
-            for (auto* table : session.tables()) {
-                if (table->rowOf(id) >= 0) {
-                    window.openRecord(table->spec().name, id);
-                    return true;
+    // One account at a time; File > Switch account or Sign out comes back here for the next.
+    QString profileOverride = parser.value(profileOption); // the first account only
+    for (;;) {
+        const QString profile =
+            !profileOverride.isEmpty()
+                ? profileOverride
+                : DesktopSession::profileDirFor(server,
+                                                email.isEmpty() ? QStringLiteral("token") : email);
+        DesktopSession session(server, profile);
+        QString error;
+        if (!session.open(&error)) {
+            QMessageBox::critical(nullptr, tr("Cannot open the local copy"), error);
+            return 1;
+        }
+        Workspace workspace;
+        workspace.status = &session.status();
+        workspace.presence = &session.presence();
+        workspace.notifications = &session.notifications();
+        workspace.conflicts = &session.conflicts();
+        workspace.failures = &session.failures();
+        workspace.tables = session.tables();
+        workspace.serverLabel = server.authority();
+        MainWindow window(workspace);
+        if (parser.isSet(positionOption)) {
+            const QStringList parts =
+                parser.value(positionOption).split(QRegularExpression(QStringLiteral("[x+]")));
+            if (parts.size() == 4)
+                window.setGeometry(parts[2].toInt(), parts[3].toInt(), parts[0].toInt(),
+                                   parts[1].toInt());
+        }
+        for (int i = 0; i < session.tables().size(); ++i) {
+            if (session.tables().at(i)->spec().name == parser.value(moduleOption))
+                window.showModule(i);
+        }
+        QObject::connect(
+            &window, &MainWindow::conflictDecided, &session,
+            [&session](qint64 id, ConflictDialog::Decision decision, const QJsonObject& merged) {
+                applyConflictDecision(session.resolver(), id, decision, merged);
+            });
+        QObject::connect(&session, &DesktopSession::userKnown, &window,
+                         [&](const QJsonObject& user) {
+                             window.setOwnUser(user.value(QStringLiteral("id")).toString(),
+                                               user.value(QStringLiteral("name")).toString());
+                         });
+        // The sign-in ended (expired, revoked): keep working on the local copy, ask again.
+        QObject::connect(
+            &session, &DesktopSession::signInNeeded, &window, [&](const QString& reason) {
+                SignInDialog dialog(&window);
+                dialog.setMessage(
+                    tr("Session expired: sign in again. Your unsent changes are kept.\n(%1)")
+                        .arg(reason));
+                dialog.setServer(server.toString());
+                dialog.setEmail(session.account().email());
+                QUrl again = server;
+                QString who = email;
+                if (signIn(dialog, &again, &who) && again == server && who == email)
+                    session.goOnline();
+            });
+        window.show();
+        session.goOnline(token);
+        if (parser.isSet(recordOption)) {
+            // The local copy may still be empty on a first start: open it once it is there.
+            const QString id = parser.value(recordOption);
+            auto tryOpen = [&window, &session, id] {
+                for (auto* table : session.tables()) {
+                    if (table->rowOf(id) >= 0) {
+                        window.openRecord(table->spec().name, id);
+                        return true;
+                    }
                 }
-            }
-            return false;
-        };
-        if (!tryOpen())
-            QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window,
-                             [tryOpen] { QTimer::singleShot(100, tryOpen); });
-    }
+                return false;
+            };
+            if (!tryOpen())
+                QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window,
+                                 [tryOpen] { QTimer::singleShot(100, tryOpen); });
+        }
 
-    if (parser.isSet(screenshotOption)) {
-        QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&] {
-            const bool saved = window.grab().save(parser.value(screenshotOption));
-            QApplication::exit(saved ? 0 : 1);
+        if (parser.isSet(screenshotOption)) {
+            QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&] {
+                const bool saved = window.grab().save(parser.value(screenshotOption));
+                QApplication::exit(saved ? 0 : 1);
+            });
+        }
+        QObject::connect(&window, &MainWindow::switchAccountRequested, &window,
+                         [] { QApplication::exit(kSwitchAccount); });
+        QObject::connect(&window, &MainWindow::signOutRequested, &window, [&session] {
+            session.account().signOut(
+                [](const AccountSession::Outcome&) { QApplication::exit(kSwitchAccount); });
         });
+        const int result = app.exec();
+        if (result != kSwitchAccount)
+            return result;
+        // The window and session are gone with this scope; the next account starts clean.
+        SignInDialog dialog;
+        dialog.setServer(server.toString());
+        if (!signIn(dialog, &server, &email))
+            return 0;
+        token.clear();
+        profileOverride.clear();
+        settings.setValue(QStringLiteral("account/server"), server.toString());
+        settings.setValue(QStringLiteral("account/email"), email);
     }
-    return app.exec();
 }

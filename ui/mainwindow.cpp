@@ -14,6 +14,8 @@
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
 #include "ui/refusedchangesdialog.h"
+#include "ui/settingsdialog.h"
+#include "ui/theme.h"
 #include "ui/toaststack.h"
 
 #include <QApplication>
@@ -62,8 +64,8 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         auto* bell = new NotificationBell(workspace.notifications, toolbar);
         toolbar->addWidget(bell);
         connect(bell, &NotificationBell::openRecord, this, &MainWindow::openRecord);
-        auto* toasts = new ToastStack(workspace.notifications, this);
-        connect(toasts, &ToastStack::openRecord, this, &MainWindow::openRecord);
+        m_toasts = new ToastStack(workspace.notifications, this);
+        connect(m_toasts, &ToastStack::openRecord, this, &MainWindow::openRecord);
     }
     toolbar->addWidget(new ConnectionBadge(workspace.status, toolbar));
 
@@ -116,6 +118,7 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         }
     });
     qApp->installEventFilter(this);
+    applySettings();
     m_idle.start();
 
     if (!workspace.tables.isEmpty())
@@ -142,6 +145,20 @@ QAction* MainWindow::countedAction(QMenu* menu, QAbstractItemModel* model, const
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
+    file->addAction(tr("&Settings…"), QKeySequence(Qt::CTRL | Qt::Key_Comma), this, [this] {
+        SettingsDialog dialog(
+            m_workspace.ownName.isEmpty()
+                ? m_workspace.serverLabel
+                : tr("%1 on %2").arg(m_workspace.ownName, m_workspace.serverLabel),
+            this);
+        if (dialog.exec() != QDialog::Accepted)
+            return;
+        SettingsDialog::save(dialog.values());
+        applySettings();
+    });
+    file->addAction(tr("S&witch account…"), this, &MainWindow::switchAccountRequested);
+    file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
+    file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(tr("&New record"), QKeySequence::New, this, [this] {
@@ -213,6 +230,18 @@ void MainWindow::openRecord(const QString& module, const QString& recordId)
             QMetaObject::invokeMethod(this, &MainWindow::resolveConflicts, Qt::QueuedConnection);
         return;
     }
+}
+
+void MainWindow::applySettings()
+{
+    const SettingsDialog::Values values = SettingsDialog::load();
+    if (m_toasts) {
+        m_toasts->setToastsEnabled(values.toasts);
+        m_toasts->setTrayEnabled(values.tray);
+        m_toasts->setSoundEnabled(values.sound);
+    }
+    m_idle.setInterval(std::chrono::minutes(values.awayMinutes));
+    applyTheme(values.theme);
 }
 
 void MainWindow::resolveConflicts()

@@ -40,7 +40,13 @@ public:
     // Walks the open conflicts, one dialog each, until they are done or the agent says later.
     void resolveConflicts();
 
+    // Notifications, idle time and theme from the settings.
+    void applySettings();
+
 signals:
+    // File > Switch account / Sign out: the app owns sessions, so it does the work.
+    void switchAccountRequested();
+    void signOutRequested();
     // The agent decided a conflict; the app has the resolver act on it.
     void conflictDecided(qint64 conflictId, crm::ConflictDialog::Decision decision,
                          const QJsonObject& mergedValues);
@@ -60,6 +66,7 @@ private:
     RecordEditor* m_editor = nullptr;
     QComboBox* m_status = nullptr;
     QTimer m_idle;
+    class ToastStack* m_toasts = nullptr;
     bool m_awayBecauseIdle = false;
 };
 

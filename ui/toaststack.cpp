@@ -2,6 +2,7 @@
 
 #include "models/notificationmodel.h"
 
+#include <QApplication>
 #include <QEvent>
 #include <QLabel>
 #include <QMouseEvent>
@@ -53,6 +54,20 @@ void ToastStack::add(int kind, const QString& title, const QString& module, cons
     const auto what = static_cast<NotificationModel::Kind>(kind);
     const bool needsAction =
         what == NotificationModel::Kind::Conflicted || what == NotificationModel::Kind::Refused;
+    if (m_sound)
+        QApplication::beep();
+    QWidget* window = parentWidget();
+    if (m_tray && window && !window->isActiveWindow() && QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_trayIcon) {
+            m_trayIcon = new QSystemTrayIcon(window->windowIcon(), this);
+            m_trayIcon->show();
+        }
+        m_trayIcon->showMessage(tr("CRM Desktop"), title,
+                                needsAction ? QSystemTrayIcon::Warning
+                                            : QSystemTrayIcon::Information);
+    }
+    if (!m_toastsEnabled)
+        return;
     auto* toast = new QWidget(this);
     toast->setObjectName(QStringLiteral("toast"));
     toast->setAttribute(Qt::WA_StyledBackground);
@@ -87,17 +102,6 @@ void ToastStack::add(int kind, const QString& title, const QString& module, cons
     timer->start(needsAction ? m_needsActionMs : m_showMs);
     toast->show();
     relayout();
-
-    QWidget* window = parentWidget();
-    if (m_tray && window && !window->isActiveWindow() && QSystemTrayIcon::isSystemTrayAvailable()) {
-        if (!m_trayIcon) {
-            m_trayIcon = new QSystemTrayIcon(window->windowIcon(), this);
-            m_trayIcon->show();
-        }
-        m_trayIcon->showMessage(tr("CRM Desktop"), title,
-                                needsAction ? QSystemTrayIcon::Warning
-                                            : QSystemTrayIcon::Information);
-    }
 }
 
 void ToastStack::relayout()

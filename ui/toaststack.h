@@ -31,6 +31,8 @@ public:
     QStringList toastTexts() const;
     // Whether notifications also go to the system tray when the window is not active.
     void setTrayEnabled(bool enabled);
+    void setToastsEnabled(bool enabled) { m_toastsEnabled = enabled; }
+    void setSoundEnabled(bool enabled) { m_sound = enabled; }
 
 signals:
     void openRecord(const QString& module, const QString& recordId);
@@ -46,6 +48,8 @@ private:
     int m_showMs = kShowMs;
     int m_needsActionMs = kShowMsNeedsAction;
     bool m_tray = true;
+    bool m_toastsEnabled = true;
+    bool m_sound = false;
     QSystemTrayIcon* m_trayIcon = nullptr; // made on first use
     QList<QWidget*> m_toasts;              // newest first
 };

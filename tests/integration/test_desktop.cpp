@@ -14,6 +14,7 @@
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
 #include "ui/refusedchangesdialog.h"
+#include "ui/settingsdialog.h"
 #include "ui/signindialog.h"
 #include "ui/toaststack.h"
 
@@ -27,6 +28,7 @@
 #include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTest>
@@ -526,4 +528,36 @@ TEST_CASE("Screenshots: the connection badge in each state", "[ui][screenshots]"
     CHECK(shots.size() == 4);
     if (!folder.isEmpty())
         CHECK(sheet.save(folder + QStringLiteral("/badge-states.png")));
+}
+
+TEST_CASE("Settings: kept in QSettings, applied at once (theme, toasts)", "[ui][settings]")
+{
+    QStandardPaths::setTestModeEnabled(true); // a throw-away settings file
+    QCoreApplication::setOrganizationName(QStringLiteral("crm-desktop-test"));
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    SettingsDialog dialog(QStringLiteral("ana on test"));
+    SettingsDialog::Values values = dialog.values();
+    CHECK(values.toasts);
+    CHECK(values.theme == QStringLiteral("system"));
+    values.toasts = false;
+    values.theme = QStringLiteral("dark");
+    values.awayMinutes = 12;
+    dialog.setValues(values);
+    SettingsDialog::save(dialog.values());
+    CHECK(SettingsDialog::load().awayMinutes == 12);
+    ana.window->applySettings();
+    CHECK(QApplication::palette().color(QPalette::Window).lightness() < 80); // dark
+    // Toasts off: a notification arrives, none is shown, the center still has it.
+    const QString id = createEscrow(ana, QStringLiteral("ESC-S"), 1);
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return benTable->rowOf(id) >= 0; }));
+    REQUIRE(benTable->updateRecord(benTable->rowOf(id),
+                                   {{QStringLiteral("status"), QStringLiteral("pending")}}));
+    REQUIRE(waitUntil([&] { return ana.session.notifications().rowCount() == 1; }));
+    CHECK(ana.window->findChild<ToastStack*>()->visibleToasts() == 0);
+    SettingsDialog::save({});
+    ana.window->applySettings();
+    CHECK(QApplication::palette().color(QPalette::Window).lightness() > 150); // back to light
 }

@@ -1,0 +1,87 @@
+#include "ui/settingsdialog.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QLabel>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+namespace crm {
+
+SettingsDialog::SettingsDialog(const QString& account, QWidget* parent)
+    : QDialog(parent), m_toasts(new QCheckBox(tr("Show toasts in the window"), this)),
+      m_tray(
+          new QCheckBox(tr("Use system notifications when the window is in the background"), this)),
+      m_sound(new QCheckBox(tr("Play a sound"), this)), m_away(new QSpinBox(this)),
+      m_theme(new QComboBox(this))
+{
+    setWindowTitle(tr("Settings"));
+    auto* layout = new QVBoxLayout(this);
+    auto* form = new QFormLayout;
+    form->addRow(tr("Account"), new QLabel(account, this));
+    auto* notifications = new QVBoxLayout;
+    notifications->addWidget(m_toasts);
+    notifications->addWidget(m_tray);
+    notifications->addWidget(m_sound);
+    form->addRow(tr("Notifications"), notifications);
+    m_away->setRange(1, 120);
+    m_away->setSuffix(tr(" min"));
+    form->addRow(tr("Away after idle"), m_away);
+    m_theme->addItem(tr("Follow the system"), QStringLiteral("system"));
+    m_theme->addItem(tr("Light"), QStringLiteral("light"));
+    m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
+    form->addRow(tr("Theme"), m_theme);
+    layout->addLayout(form);
+    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    setValues(load());
+}
+
+SettingsDialog::Values SettingsDialog::load()
+{
+    QSettings settings;
+    Values v;
+    v.toasts = settings.value(QStringLiteral("notifications/toasts"), v.toasts).toBool();
+    v.tray = settings.value(QStringLiteral("notifications/tray"), v.tray).toBool();
+    v.sound = settings.value(QStringLiteral("notifications/sound"), v.sound).toBool();
+    v.awayMinutes = settings.value(QStringLiteral("presence/awayMinutes"), v.awayMinutes).toInt();
+    v.theme = settings.value(QStringLiteral("appearance/theme"), v.theme).toString();
+    return v;
+}
+
+void SettingsDialog::save(const Values& v)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("notifications/toasts"), v.toasts);
+    settings.setValue(QStringLiteral("notifications/tray"), v.tray);
+    settings.setValue(QStringLiteral("notifications/sound"), v.sound);
+    settings.setValue(QStringLiteral("presence/awayMinutes"), v.awayMinutes);
+    settings.setValue(QStringLiteral("appearance/theme"), v.theme);
+}
+
+SettingsDialog::Values SettingsDialog::values() const
+{
+    Values v;
+    v.toasts = m_toasts->isChecked();
+    v.tray = m_tray->isChecked();
+    v.sound = m_sound->isChecked();
+    v.awayMinutes = m_away->value();
+    v.theme = m_theme->currentData().toString();
+    return v;
+}
+
+void SettingsDialog::setValues(const Values& v)
+{
+    m_toasts->setChecked(v.toasts);
+    m_tray->setChecked(v.tray);
+    m_sound->setChecked(v.sound);
+    m_away->setValue(v.awayMinutes);
+    m_theme->setCurrentIndex(std::max(0, m_theme->findData(v.theme)));
+}
+
+} // namespace crm

@@ -1,0 +1,60 @@
+#include "ui/theme.h"
+
+#include <QApplication>
+#include <QPalette>
+#include <QStyle>
+#include <QStyleFactory>
+
+namespace crm {
+
+namespace {
+
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x20, 0x23, 0x28);
+    const QColor base(0x17, 0x19, 0x1d);
+    const QColor text(0xe6, 0xe8, 0xeb);
+    const QColor disabled(0x7d, 0x84, 0x8d);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x1f, 0x22, 0x27));
+    p.setColor(QPalette::ToolTipBase, QColor(0x2b, 0x2f, 0x36));
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, disabled);
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, QColor(0x2b, 0x2f, 0x36));
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, Qt::white);
+    p.setColor(QPalette::Mid, QColor(0x4a, 0x50, 0x58));
+    p.setColor(QPalette::Highlight, QColor(0x3b, 0x82, 0xf6));
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    p.setColor(QPalette::Link, QColor(0x60, 0xa5, 0xfa));
+    for (auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, disabled);
+    return p;
+}
+
+} // namespace
+
+void applyTheme(const QString& theme)
+{
+    static const QString systemStyle = QApplication::style()->name();
+    static QString current = QStringLiteral("system");
+    if (theme == current)
+        return;
+    current = theme;
+    if (theme == QStringLiteral("dark")) {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(darkPalette());
+    } else if (theme == QStringLiteral("light")) {
+        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+        QApplication::setPalette(QApplication::style()->standardPalette());
+    } else {
+        QApplication::setStyle(QStyleFactory::create(systemStyle));
+        QApplication::setPalette(QApplication::style()->standardPalette());
+    }
+}
+
+} // namespace crm
