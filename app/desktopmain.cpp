@@ -2,6 +2,7 @@
 // stored refresh token; asks to sign in only when there is no usable sign-in.
 #include "app/conflictdecision.h"
 #include "app/desktopsession.h"
+#include "app/desktopworkspace.h"
 #include "models/schema/recordschema.h"
 #include "models/translations.h"
 #include "ui/mainwindow.h"
@@ -152,14 +153,7 @@ int main(int argc, char* argv[])
             QMessageBox::critical(nullptr, tr("Cannot open the local copy"), error);
             return 1;
         }
-        Workspace workspace;
-        workspace.status = &session.status();
-        workspace.presence = &session.presence();
-        workspace.notifications = &session.notifications();
-        workspace.conflicts = &session.conflicts();
-        workspace.failures = &session.failures();
-        workspace.tables = session.tables();
-        workspace.serverLabel = server.authority();
+        const Workspace workspace = workspaceOf(session, server.authority());
         MainWindow window(workspace);
         if (parser.isSet(positionOption)) {
             const QStringList parts =

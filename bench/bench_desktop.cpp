@@ -7,6 +7,8 @@
 // Changes enter as the server's live events do (no network), so only the client is measured.
 // Usage: bench_desktop [--records N] [--rate changes-per-second] [--seconds S]
 #include "app/desktopsession.h"
+#include "app/desktopworkspace.h"
+#include "bench/benchsupport.h"
 #include "realtime/ackresponder.h"
 #include "ui/mainwindow.h"
 #include "ui/recordtablepane.h"
@@ -25,18 +27,6 @@
 using namespace crm;
 
 namespace {
-
-double residentMegabytes()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return -1;
-}
 
 QStringList seed(const QString& profile, int records)
 {
@@ -94,26 +84,20 @@ int main(int argc, char* argv[])
     DesktopSession session(QUrl(QStringLiteral("http://127.0.0.1:9")), profile);
     QString error;
     session.open(&error);
-    Workspace workspace;
-    workspace.status = &session.status();
-    workspace.presence = &session.presence();
-    workspace.notifications = &session.notifications();
-    workspace.conflicts = &session.conflicts();
-    workspace.tables = session.tables();
-    workspace.serverLabel = QStringLiteral("bench");
+    const Workspace workspace = workspaceOf(session, QStringLiteral("bench"));
     MainWindow window(workspace);
     window.show();
     window.grab(); // one full paint
     const double launchMs = static_cast<double>(launch.nsecsElapsed()) / 1e6;
     std::printf("launch to a painted main window with %d cached records: %.0f ms (target < 1500 ms)"
                 "; RSS %.0f MB\n",
-                window.pane(0)->table()->rowCount(), launchMs, residentMegabytes());
+                window.pane(0)->table()->rowCount(), launchMs, bench::residentMegabytes());
 
     // The agent sorts by price and has a record open while the team edits prices.
     window.pane(0)->tableView()->sortByColumn(2, Qt::DescendingOrder);
     window.openRecord(QStringLiteral("escrows"), ids.at(7));
     QCoreApplication::processEvents();
-    const double rssBefore = residentMegabytes();
+    const double rssBefore = bench::residentMegabytes();
 
     QElapsedTimer pulse;
     pulse.start();
@@ -168,6 +152,6 @@ int main(int argc, char* argv[])
                 total, rate, static_cast<double>(stream.nsecsElapsed()) / 1e9,
                 static_cast<double>(longestStallNs) / 1e6);
     std::printf("resident memory: %.0f MB before the stream, %.0f MB after (target < 400 MB)\n",
-                rssBefore, residentMegabytes());
+                rssBefore, bench::residentMegabytes());
     return 0;
 }

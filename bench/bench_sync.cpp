@@ -6,6 +6,7 @@
 //  - resident memory.
 // The changes enter exactly as the server's replay does (sync:changes events), without a network.
 // Usage: bench_sync [--records N] [--changes M]
+#include "bench/benchsupport.h"
 #include "models/localstore.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
@@ -27,18 +28,6 @@
 using namespace crm;
 
 namespace {
-
-double residentMegabytes()
-{
-    QFile status(QStringLiteral("/proc/self/status"));
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
-    }
-    return -1;
-}
 
 QJsonArray changeBatch(const QStringList& ids, qint64 firstSeq, int count, qint64 versionBase)
 {
@@ -123,7 +112,7 @@ int main(int argc, char* argv[])
     const double coldMs = static_cast<double>(cold.nsecsElapsed()) / 1e6;
     std::printf("cold start: store opened and model populated with %d rows in %.0f ms "
                 "(target < 1000 ms); RSS %.0f MB\n",
-                model.rowCount(), coldMs, residentMegabytes());
+                model.rowCount(), coldMs, bench::residentMegabytes());
 
     RecordViewModel view;
     view.setSourceModel(&model);
@@ -181,6 +170,6 @@ int main(int argc, char* argv[])
     }
     std::printf("catch-up of %d missed changes into the local store: %.2f s (target < 2 s)\n",
                 changes, static_cast<double>(catchUp.nsecsElapsed()) / 1e9);
-    std::printf("resident memory: %.0f MB (target < 300 MB)\n", residentMegabytes());
+    std::printf("resident memory: %.0f MB (target < 300 MB)\n", bench::residentMegabytes());
     return 0;
 }

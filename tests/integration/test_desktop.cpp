@@ -4,6 +4,7 @@
 // notification center, the sign-in dialog.
 #include "app/conflictdecision.h"
 #include "app/desktopsession.h"
+#include "app/desktopworkspace.h"
 #include "models/recordviewmodel.h"
 #include "models/syncstatus.h"
 #include "support/serverfixture.h"
@@ -47,14 +48,7 @@ struct Desktop
     {
         QString error;
         REQUIRE(session.open(&error));
-        Workspace workspace;
-        workspace.status = &session.status();
-        workspace.presence = &session.presence();
-        workspace.notifications = &session.notifications();
-        workspace.conflicts = &session.conflicts();
-        workspace.failures = &session.failures();
-        workspace.tables = session.tables();
-        workspace.serverLabel = server.url().authority();
+        const Workspace workspace = workspaceOf(session, server.url().authority());
         window = std::make_unique<MainWindow>(workspace);
         QObject::connect(&session, &DesktopSession::userKnown, window.get(),
                          [this](const QJsonObject& user) {

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "app/desktopsession.h"
+#include "ui/workspace.h"
+
+namespace crm {
+
+// The models of a session, as a main window binds to them.
+inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel)
+{
+    Workspace workspace;
+    workspace.status = &session.status();
+    workspace.presence = &session.presence();
+    workspace.notifications = &session.notifications();
+    workspace.conflicts = &session.conflicts();
+    workspace.failures = &session.failures();
+    workspace.tables = session.tables();
+    workspace.serverLabel = serverLabel;
+    return workspace;
+}
+
+} // namespace crm
