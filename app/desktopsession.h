@@ -11,6 +11,7 @@
 #include "models/recordtablemodel.h"
 #include "models/syncengine.h"
 #include "models/syncstatus.h"
+#include "models/userdirectorymodel.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
@@ -54,6 +55,7 @@ public:
     ConflictModel& conflicts() { return *m_conflicts; }
     ConflictResolver& resolver() { return *m_resolver; }
     FailureModel& failures() { return *m_failures; }
+    UserDirectoryModel& users() { return *m_users; }
     // One table per module, in the schema's order.
     const QList<RecordTableModel*>& tables() const { return m_tables; }
     RecordTableModel* table(const QString& module) const;
@@ -83,6 +85,7 @@ private:
     std::unique_ptr<ConflictModel> m_conflicts;
     std::unique_ptr<ConflictResolver> m_resolver;
     std::unique_ptr<FailureModel> m_failures;
+    std::unique_ptr<UserDirectoryModel> m_users;
     std::unique_ptr<SessionRenewer> m_renewer;
     QList<RecordTableModel*> m_tables; // children of this object
 };

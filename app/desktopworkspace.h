@@ -14,6 +14,7 @@ inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel
     workspace.notifications = &session.notifications();
     workspace.conflicts = &session.conflicts();
     workspace.failures = &session.failures();
+    workspace.users = &session.users();
     workspace.tables = session.tables();
     workspace.serverLabel = serverLabel;
     return workspace;

@@ -74,6 +74,10 @@ public:
     // Forgets the confirmed copy (re-bootstrap); the outbox, conflicts and failures stay.
     bool clearConfirmed();
 
+    // Small named values of the profile (the last seq, the team's directory, ...).
+    QString metaValue(const QString& key);
+    bool setMetaValue(const QString& key, const QString& value);
+
     std::optional<Record> record(const QString& module, const QString& id);
     // The live (not deleted) records of a module, in the order they arrived. From then on the
     // module's records are also kept in memory, so applying a change reads nothing from disk
@@ -115,8 +119,6 @@ private:
     bool select(const QString& sql, const QVariantList& binds,
                 const std::function<bool(const QSqlQuery&)>& row);
     int count(const QString& sql, const QVariantList& binds);
-    QString metaValue(const QString& key);
-    bool setMetaValue(const QString& key, const QString& value);
     std::optional<OutboxEntry> takeFromOutbox(qint64 mutationId);
     bool writeRecord(const Record& record);
     // Updates the in-memory copy of a module that has one; called after the write committed.

@@ -75,6 +75,8 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     if (workspace.presence) {
         m_editor = new RecordEditor(workspace.presence, workspace.ownUserId, splitter);
         m_editor->setReferenceTables(workspace.tables);
+        if (workspace.users)
+            m_editor->setUserDirectory(workspace.users);
         m_editor->setMinimumWidth(300);
     }
     for (auto* table : workspace.tables) {

@@ -4,6 +4,7 @@
 #include "models/recordtablemodel.h"
 #include "models/recordviewersfilter.h"
 #include "models/schema/recordschema.h"
+#include "models/userdirectorymodel.h"
 #include "ui/avatarstrip.h"
 #include "ui/recorddelegate.h"
 
@@ -147,6 +148,12 @@ void RecordEditor::setReferenceTables(const QList<RecordTableModel*>& tables)
     rebuild();
 }
 
+void RecordEditor::setUserDirectory(UserDirectoryModel* users)
+{
+    m_users = users;
+    rebuild();
+}
+
 RecordTableModel* RecordEditor::referenced(const FieldSpec& field) const
 {
     if (field.type != Type::Ref)
@@ -242,10 +249,19 @@ QWidget* RecordEditor::makeEditor(const FieldSpec& field)
             break;
         }
         [[fallthrough]];
+    case Type::User:
+        if (m_users) {
+            auto* combo = new QComboBox(m_form);
+            combo->setModel(m_users);
+            combo->setPlaceholderText(tr("Nobody"));
+            connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
+            editor = combo;
+            break;
+        }
+        [[fallthrough]];
     case Type::Text:
     case Type::Email:
     case Type::Phone:
-    case Type::User:
     case Type::DateTime: {
         auto* line = new QLineEdit(m_form);
         line->setMaxLength(field.maxLength);
@@ -298,6 +314,19 @@ QJsonValue RecordEditor::valueOf(const FieldSpec& field, QWidget* editor) const
             return row < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(target->recordId(row));
         }
         return lineValue(editor); // a module this window does not have: the id as text
+    case Type::User:
+        if (m_users) {
+            auto* combo = static_cast<QComboBox*>(editor);
+            const int row = combo->currentIndex();
+            // Someone the directory does not know (yet): keep their id, never clear it.
+            const QString unknown = combo->property("unknownUserId").toString();
+            return row >= 0
+                       ? QJsonValue(
+                             m_users->index(row).data(UserDirectoryModel::UserIdRole).toString())
+                   : unknown.isEmpty() ? QJsonValue(QJsonValue::Null)
+                                       : QJsonValue(unknown);
+        }
+        return lineValue(editor);
     case Type::Bool:
         return static_cast<QCheckBox*>(editor)->isChecked();
     default:
@@ -330,6 +359,18 @@ void RecordEditor::setValue(const FieldSpec& field, QWidget* editor, const QJson
             static_cast<QComboBox*>(editor)->setCurrentIndex(target->rowOf(value.toString()));
         else
             static_cast<QLineEdit*>(editor)->setText(value.toString());
+        break;
+    case Type::User:
+        if (m_users) {
+            auto* combo = static_cast<QComboBox*>(editor);
+            const int row = m_users->rowOf(value.toString());
+            combo->setProperty("unknownUserId", row < 0 ? value.toString() : QString());
+            combo->setPlaceholderText(row < 0 && !value.toString().isEmpty() ? tr("Someone else")
+                                                                             : tr("Nobody"));
+            combo->setCurrentIndex(row);
+        } else {
+            static_cast<QLineEdit*>(editor)->setText(value.toString());
+        }
         break;
     case Type::Bool:
         static_cast<QCheckBox*>(editor)->setChecked(value.toBool());

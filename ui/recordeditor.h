@@ -14,6 +14,7 @@ class AvatarStrip;
 class PresenceStore;
 class RecordTableModel;
 class RecordViewersFilter;
+class UserDirectoryModel;
 struct FieldSpec;
 
 // The record beside the table: a typed editor per schema field (text, numbers and money in spin
@@ -35,6 +36,8 @@ public:
     void setOwnUserId(const QString& userId);
     // The other modules' tables, so a reference ("Buyer") is chosen by name, not typed as an id.
     void setReferenceTables(const QList<RecordTableModel*>& tables);
+    // The brokerage's people, so a "user" field (assignee) is chosen by name.
+    void setUserDirectory(UserDirectoryModel* users);
     bool save();
     bool undoLastSave();
     bool isDirty() const;
@@ -66,6 +69,7 @@ private:
     QString m_ownUserId;
     QPointer<RecordTableModel> m_table;
     QList<RecordTableModel*> m_references;
+    UserDirectoryModel* m_users = nullptr;
     QString m_recordId; // empty while creating
     bool m_creating = false;
     QJsonObject m_shown; // the values the form was filled with

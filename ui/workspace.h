@@ -11,6 +11,7 @@ class NotificationModel;
 class PresenceStore;
 class RecordTableModel;
 class SyncStatus;
+class UserDirectoryModel;
 
 // The models a main window binds to (owned elsewhere, by the app's session).
 struct Workspace
@@ -20,6 +21,7 @@ struct Workspace
     NotificationModel* notifications = nullptr; // optional
     ConflictModel* conflicts = nullptr;         // optional
     FailureModel* failures = nullptr;           // optional
+    UserDirectoryModel* users = nullptr;        // optional
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

@@ -105,6 +105,9 @@ void RestApi::registerRoutes(QHttpServer& http)
     http.route(QStringLiteral("/api/me"), [this](const QHttpServerRequest& request) {
         return request.method() == Method::Get ? me(request) : methodNotAllowed();
     });
+    http.route(QStringLiteral("/api/users"), [this](const QHttpServerRequest& request) {
+        return request.method() == Method::Get ? users(request) : methodNotAllowed();
+    });
     http.route(QStringLiteral("/api/changes"), [this](const QHttpServerRequest& request) {
         return request.method() == Method::Get ? changes(request) : methodNotAllowed();
     });
@@ -227,6 +230,24 @@ QHttpServerResponse RestApi::me(const QHttpServerRequest& request)
     if (!identity)
         return std::move(*failure);
     return identity->toJson();
+}
+
+QHttpServerResponse RestApi::users(const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto identity = authenticate(request, failure);
+    if (!identity)
+        return std::move(*failure);
+    // The people an agent works with: their brokerage's enabled users, without emails.
+    QJsonArray people;
+    for (const auto& user : m_s.users.list()) {
+        if (user.disabled || user.identity.brokerageId != identity->brokerageId)
+            continue;
+        QJsonObject person = user.identity.toJson();
+        person.remove(QStringLiteral("brokerageId"));
+        people.append(person);
+    }
+    return QJsonObject{{QStringLiteral("users"), people}};
 }
 
 QHttpServerResponse RestApi::listRecords(const QString& module, const QHttpServerRequest& request)

@@ -57,6 +57,7 @@ private:
     Response refresh(const QHttpServerRequest& request);
     Response logout(const QHttpServerRequest& request);
     Response me(const QHttpServerRequest& request);
+    Response users(const QHttpServerRequest& request);
     Response health();
     Response listRecords(const QString& module, const QHttpServerRequest& request);
     Response getRecord(const QString& module, const QString& id, const QHttpServerRequest& request);

@@ -21,6 +21,7 @@
 
 #include <catch2/catch.hpp>
 #include <QAbstractItemModelTester>
+#include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
 #include <QLabel>
@@ -554,4 +555,34 @@ TEST_CASE("Settings: kept in QSettings, applied at once (theme, toasts)", "[ui][
     SettingsDialog::save({});
     ana.window->applySettings();
     CHECK(QApplication::palette().color(QPalette::Window).lightness() > 150); // back to light
+}
+
+TEST_CASE("The brokerage's people: assignees are chosen by name, known offline", "[ui][users]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    UserDirectoryModel& users = ana.session.users();
+    QAbstractItemModelTester tester(&users, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    REQUIRE(waitUntil([&] { return users.rowCount() == 4; })); // ana, ben, cleo, dee
+    CHECK(users.nameOf(server.ben.userId) == QStringLiteral("ben"));
+
+    // A new task for Ben, from the editor.
+    ana.window->showModule(5); // tasks
+    RecordEditor* editor = ana.window->editor();
+    RecordTableModel* tasks = ana.session.table(QStringLiteral("tasks"));
+    editor->createNew(tasks);
+    qobject_cast<QLineEdit*>(editor->editorFor(QStringLiteral("title")))
+        ->setText(QStringLiteral("Order keys"));
+    auto* assignee = qobject_cast<QComboBox*>(editor->editorFor(QStringLiteral("assigneeId")));
+    REQUIRE(assignee);
+    assignee->setCurrentIndex(users.rowOf(server.ben.userId));
+    REQUIRE(editor->save());
+    const int row = tasks->rowOf(editor->recordId());
+    CHECK(tasks->recordValues(row).value(QStringLiteral("assigneeId")) == server.ben.userId);
+    CHECK(assignee->currentText() == QStringLiteral("ben"));
+
+    // The directory is kept in the profile: a later start knows the names before the network.
+    ana.session.goOffline();
+    UserDirectoryModel offline(ana.session.store(), ana.session.engine(), *new RestClient(&users));
+    CHECK(offline.nameOf(server.dee.userId) == QStringLiteral("dee"));
 }

@@ -1,0 +1,107 @@
+#include "models/userdirectorymodel.h"
+
+#include "models/localstore.h"
+#include "models/syncengine.h"
+#include "realtime/restclient.h"
+
+#include <algorithm>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace crm {
+
+namespace {
+
+const QString kMetaKey = QStringLiteral("user_directory");
+
+} // namespace
+
+UserDirectoryModel::UserDirectoryModel(LocalStore& store, SyncEngine& engine, RestClient& rest,
+                                       QObject* parent)
+    : QAbstractListModel(parent), m_store(store), m_rest(rest)
+{
+    take(QJsonDocument::fromJson(store.metaValue(kMetaKey).toUtf8()).array());
+    connect(&engine, &SyncEngine::caughtUp, this, &UserDirectoryModel::refresh);
+}
+
+int UserDirectoryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_users.size());
+}
+
+QVariant UserDirectoryModel::data(const QModelIndex& index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const QJsonObject user = m_users.at(index.row()).toObject();
+    switch (role) {
+    case Qt::DisplayRole:
+        return user.value(QStringLiteral("name")).toString();
+    case UserIdRole:
+        return user.value(QStringLiteral("id")).toString();
+    case TeamIdRole:
+        return user.value(QStringLiteral("teamId")).toString();
+    case RoleRole:
+        return user.value(QStringLiteral("role")).toString();
+    default:
+        return {};
+    }
+}
+
+QHash<int, QByteArray> UserDirectoryModel::roleNames() const
+{
+    auto names = QAbstractListModel::roleNames();
+    names.insert(UserIdRole, "userId");
+    names.insert(TeamIdRole, "teamId");
+    names.insert(RoleRole, "role");
+    return names;
+}
+
+int UserDirectoryModel::rowOf(const QString& userId) const
+{
+    for (qsizetype i = 0; i < m_users.size(); ++i) {
+        if (m_users.at(i).toObject().value(QStringLiteral("id")).toString() == userId)
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+QString UserDirectoryModel::nameOf(const QString& userId) const
+{
+    const int row = rowOf(userId);
+    return row < 0 ? QString() : index(row).data().toString();
+}
+
+void UserDirectoryModel::refresh()
+{
+    m_rest.get(QStringLiteral("/api/users"), [this](const RestReply& reply) {
+        if (!reply.ok())
+            return; // keep what we have; the next catch-up tries again
+        const QJsonArray users = reply.body.toObject().value(QStringLiteral("users")).toArray();
+        m_store.setMetaValue(
+            kMetaKey, QString::fromUtf8(QJsonDocument(users).toJson(QJsonDocument::Compact)));
+        take(users);
+    });
+}
+
+void UserDirectoryModel::take(const QJsonArray& users)
+{
+    QList<QJsonValue> sorted(users.begin(), users.end());
+    std::sort(sorted.begin(), sorted.end(), [](const QJsonValue& a, const QJsonValue& b) {
+        return a.toObject()
+                   .value(QStringLiteral("name"))
+                   .toString()
+                   .localeAwareCompare(b.toObject().value(QStringLiteral("name")).toString()) < 0;
+    });
+    QJsonArray next;
+    for (const auto& user : sorted)
+        next.append(user);
+    if (next == m_users)
+        return;
+    // A handful of people, changing rarely: a reset is the honest signal here.
+    beginResetModel();
+    m_users = next;
+    endResetModel();
+}
+
+} // namespace crm
