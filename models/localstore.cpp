@@ -358,20 +358,26 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
             if (kind == QStringLiteral("deleted")) {
                 next.deleted = true;
             } else {
-                if (kind == QStringLiteral("created"))
-                    next.fields = {};
+                const QJsonArray hidden = event.value(QStringLiteral("masked")).toArray();
+                // Built afresh, not changed in place: Qt's JSON objects keep the bytes of a
+                // replaced string, so a record edited all day would grow all day.
+                QJsonObject merged;
+                if (kind != QStringLiteral("created")) {
+                    for (auto it = next.fields.begin(); it != next.fields.end(); ++it) {
+                        if (!fields.contains(it.key()) && !hidden.contains(it.key()))
+                            merged.insert(it.key(), it.value());
+                    }
+                }
                 for (auto it = fields.begin(); it != fields.end(); ++it) {
                     if (existing)
                         applied.previous.insert(it.key(), existing->fields.value(it.key()));
-                    if (it.value().isNull())
-                        next.fields.remove(it.key());
-                    else
-                        next.fields.insert(it.key(), it.value());
+                    if (!it.value().isNull())
+                        merged.insert(it.key(), it.value());
                     changed.append(it.key());
                 }
+                next.fields = merged;
                 // A sensitive field changed but is hidden from us: whatever we had is stale.
-                for (const auto& name : event.value(QStringLiteral("masked")).toArray()) {
-                    next.fields.remove(name.toString());
+                for (const auto& name : hidden) {
                     if (!next.masked.contains(name.toString()))
                         next.masked.append(name.toString());
                     changed.append(name.toString());

@@ -5,6 +5,7 @@
 #include "models/schema/recordschema.h"
 #include "models/syncengine.h"
 
+#include <algorithm>
 #include <QDateTime>
 #include <QElapsedTimer>
 #include <QUuid>
@@ -103,7 +104,8 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
     case ConflictRole:
         return row.conflict;
     case RemoteChangedRole:
-        return row.remoteChangedAt.contains(field);
+        return std::any_of(row.remoteChangedAt.cbegin(), row.remoteChangedAt.cend(),
+                           [&field](const auto& mark) { return mark.first == field; });
     case MaskedRole:
         return row.masked.contains(field);
     case RowPendingRole:
@@ -242,14 +244,13 @@ void RecordTableModel::fadeHighlights()
         }
         Row& row = m_data[position];
         QStringList expired;
-        for (auto field = row.remoteChangedAt.begin(); field != row.remoteChangedAt.end();) {
-            if (field.value() < cutoff) {
-                expired.append(field.key());
-                field = row.remoteChangedAt.erase(field);
-            } else {
-                ++field;
-            }
+        for (const auto& mark : std::as_const(row.remoteChangedAt)) {
+            if (mark.second < cutoff)
+                expired.append(mark.first);
         }
+        row.remoteChangedAt.removeIf([cutoff](const auto& mark) { return mark.second < cutoff; });
+        if (row.remoteChangedAt.isEmpty())
+            row.remoteChangedAt = {}; // give the memory back, not just the entries
         emitCells(position, expired, {RemoteChangedRole});
         id = row.remoteChangedAt.isEmpty() ? m_highlighted.erase(id) : std::next(id);
     }
@@ -279,8 +280,14 @@ void RecordTableModel::applyChange(const LocalStore::Record& record, const QStri
     row.pendingCreate = false;
     if (!remoteFields.isEmpty()) {
         const qint64 now = QDateTime::currentMSecsSinceEpoch();
-        for (const auto& field : remoteFields)
-            row.remoteChangedAt.insert(field, now);
+        for (const auto& field : remoteFields) {
+            auto mark = std::find_if(row.remoteChangedAt.begin(), row.remoteChangedAt.end(),
+                                     [&field](const auto& m) { return m.first == field; });
+            if (mark != row.remoteChangedAt.end())
+                mark->second = now;
+            else
+                row.remoteChangedAt.append({field, now});
+        }
         m_highlighted.insert(record.id);
         if (!m_highlightTimer.isActive())
             m_highlightTimer.start();

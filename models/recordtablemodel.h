@@ -84,7 +84,9 @@ private:
         bool pendingDelete = false;
         bool failed = false;
         bool conflict = false;
-        QHash<QString, qint64> remoteChangedAt; // field -> ms since epoch
+        // (field, ms since epoch) of a teammate's recent changes. A small list, not a QHash:
+        // a hash allocates ~1.5 KB however few it holds, and every row gets one in a busy day.
+        QList<std::pair<QString, qint64>> remoteChangedAt;
     };
 
     void load();
