@@ -80,7 +80,7 @@ void ToastStack::add(int kind, const QString& title, const QString& module, cons
     layout->setContentsMargins(14, 10, 12, 10);
     auto* label = new QLabel(title, toast);
     label->setWordWrap(true);
-    label->setStyleSheet(QStringLiteral("color: palette(tool-tip-text);"));
+    label->setForegroundRole(QPalette::ToolTipText); // follows a theme change, unlike QSS
     layout->addWidget(label);
     toast->setAccessibleName(title);
     toast->setToolTip(tr("Click to open"));
@@ -121,6 +121,16 @@ void ToastStack::relayout()
     move(window->width() - kWidth - kMargin, window->height() - y - kMargin - 24);
     show();
     raise();
+}
+
+void ToastStack::changeEvent(QEvent* event)
+{
+    // A theme change: style sheets resolve palette() once, so have the toasts resolve again.
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
+        for (QWidget* toast : std::as_const(m_toasts))
+            toast->setStyleSheet(toast->styleSheet());
+    }
+    QWidget::changeEvent(event);
 }
 
 bool ToastStack::eventFilter(QObject* watched, QEvent* event)

@@ -17,6 +17,7 @@
 #include "ui/refusedchangesdialog.h"
 #include "ui/settingsdialog.h"
 #include "ui/signindialog.h"
+#include "ui/theme.h"
 #include "ui/toaststack.h"
 
 #include <catch2/catch.hpp>
@@ -392,6 +393,10 @@ TEST_CASE("Screenshots: conflict dialog and notification center on live data", "
     ana.escrows()->selectRecord(id);
     QTest::qWait(100);
     save(ana.window.get(), QStringLiteral("main-window-toasts.png"));
+    applyTheme(QStringLiteral("dark"));
+    QTest::qWait(50);
+    save(ana.window.get(), QStringLiteral("main-window-dark.png"));
+    applyTheme(QStringLiteral("system"));
 
     auto* bell = ana.window->findChild<NotificationBell*>();
     QWidget* center = bell->list()->parentWidget();
