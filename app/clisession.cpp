@@ -1,9 +1,7 @@
 #include "app/clisession.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QElapsedTimer>
-#include <QFile>
 
 namespace crm {
 

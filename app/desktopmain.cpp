@@ -204,9 +204,15 @@ int main(int argc, char* argv[])
                 }
                 return false;
             };
-            if (!tryOpen())
-                QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window,
-                                 [tryOpen] { QTimer::singleShot(100, tryOpen); });
+            // Once it is open, later catch-ups (every reconnect) leave the agent where they are.
+            if (!tryOpen()) {
+                auto opened = std::make_shared<QMetaObject::Connection>();
+                *opened = QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window,
+                                           [tryOpen, opened] {
+                                               if (tryOpen())
+                                                   QObject::disconnect(*opened);
+                                           });
+            }
         }
 
         if (parser.isSet(screenshotOption)) {

@@ -3,8 +3,6 @@
 #include "app/sessionrenewer.h"
 #include "models/schema/recordschema.h"
 
-#include <QDir>
-#include <QFile>
 #include <QLoggingCategory>
 #include <QStandardPaths>
 

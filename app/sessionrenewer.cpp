@@ -47,7 +47,9 @@ void SessionRenewer::renew(bool reconnectAfter)
         m_renewing = false;
         if (outcome.ok()) {
             schedule();
-            if (reconnectAfter)
+            // Also when the connection gave up on an older token (it stops retrying then),
+            // e.g. the app started while the server was down.
+            if (reconnectAfter || m_connection.state() == ConnectionState::AuthRequired)
                 m_connection.reconnectNow();
             return;
         }

@@ -32,27 +32,7 @@ QStringList seed(const QString& profile, int records)
 {
     QString error;
     auto store = LocalStore::openProfile(profile, &error);
-    QStringList ids;
-    QList<LocalStore::Record> batch;
-    for (int i = 0; i < records; ++i) {
-        ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        batch.append({QStringLiteral("escrows"),
-                      ids.last(),
-                      {{QStringLiteral("number"), QStringLiteral("ESC-%1").arg(100000 + i)},
-                       {QStringLiteral("propertyAddress"),
-                        QStringLiteral("%1 Harbor Blvd, Long Beach, CA").arg(100 + i)},
-                       {QStringLiteral("purchasePrice"), 400000 + (i * 31) % 900000},
-                       {QStringLiteral("status"), QStringLiteral("open")},
-                       {QStringLiteral("closeDate"), QStringLiteral("2026-12-18")}},
-                      1,
-                      QStringLiteral("north"),
-                      QStringLiteral("u1"),
-                      {},
-                      false});
-    }
-    store->storeRecords(batch);
-    store->setLastSeq(1);
-    return ids;
+    return bench::seedEscrows(*store, records);
 }
 
 } // namespace

@@ -73,28 +73,9 @@ int main(int argc, char* argv[])
     {
         QString error;
         auto store = LocalStore::open(path, &error);
-        QList<LocalStore::Record> seed;
-        for (int i = 0; i < records; ++i) {
-            ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
-            seed.append(
-                {QStringLiteral("escrows"),
-                 ids.last(),
-                 QJsonObject{{QStringLiteral("number"), QStringLiteral("ESC-%1").arg(i)},
-                             {QStringLiteral("propertyAddress"),
-                              QStringLiteral("%1 Harbor Blvd, Long Beach, CA").arg(100 + i)},
-                             {QStringLiteral("purchasePrice"), 400000 + (i * 31) % 900000},
-                             {QStringLiteral("status"), QStringLiteral("open")},
-                             {QStringLiteral("closeDate"), QStringLiteral("2026-12-18")}},
-                 1,
-                 QStringLiteral("north"),
-                 QStringLiteral("u1"),
-                 {},
-                 false});
-        }
         QElapsedTimer seedTimer;
         seedTimer.start();
-        store->storeRecords(seed);
-        store->setLastSeq(1);
+        ids = bench::seedEscrows(*store, records);
         std::printf("seeded %d records in %.2f s\n", records, seedTimer.elapsed() / 1000.0);
     }
 

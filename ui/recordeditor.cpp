@@ -118,11 +118,14 @@ void RecordEditor::showRecord(RecordTableModel* table, int row)
     m_recordId = table && row >= 0 ? table->recordId(row) : QString();
     if (!sameTable && table) {
         // A teammate's change to the open record shows at once, unless the agent is mid-edit.
-        connect(table, &QAbstractItemModel::dataChanged, this, [this](const QModelIndex& topLeft) {
-            if (m_table && !m_recordId.isEmpty() &&
-                m_table->recordId(topLeft.row()) == m_recordId && !isDirty())
-                fill(m_table->recordValues(topLeft.row()));
-        });
+        connect(table, &QAbstractItemModel::dataChanged, this,
+                [this](const QModelIndex& topLeft, const QModelIndex&, const QList<int>& roles) {
+                    // Values only: a fading "changed just now" mark must not refill the form.
+                    const bool values = roles.isEmpty() || roles.contains(Qt::DisplayRole);
+                    if (values && m_table && !m_recordId.isEmpty() &&
+                        m_table->recordId(topLeft.row()) == m_recordId && !isDirty())
+                        fill(m_table->recordValues(topLeft.row()));
+                });
         connect(table, &QAbstractItemModel::rowsRemoved, this, [this] {
             if (m_table && !m_recordId.isEmpty() && m_table->rowOf(m_recordId) < 0)
                 showRecord(m_table, -1);

@@ -321,3 +321,31 @@ TEST_CASE("SessionRenewer keeps a live connection's token fresh and reports a re
     test::spin(1500ms);
     CHECK(ended.count() == 1);
 }
+
+TEST_CASE("SessionRenewer brings back a connection that gave up on an old token",
+          "[keychain][session]")
+{
+    test::Server server(2s);
+    QTemporaryDir profile;
+    AccountSession session(server.url(), profile.path());
+    REQUIRE(session
+                .wait([&](auto done) {
+                    session.signIn(QStringLiteral("ben@harbor.test"), password(),
+                                   AccountSession::Keep::Keychain, done);
+                })
+                .ok());
+    // The first CONNECT carries a token the server no longer takes (an app started while the
+    // server was away, with what the keychain had): the connection stops retrying.
+    bool first = true;
+    ConnectionManager connection(test::fastConnectionConfig(server.url()));
+    connection.setAuthProvider([&] {
+        const QString token = first ? QStringLiteral("stale") : session.currentAccessToken();
+        first = false;
+        return QJsonObject{{QStringLiteral("token"), token}};
+    });
+    connection.start();
+    REQUIRE(test::waitUntil([&] { return connection.state() == ConnectionState::AuthRequired; }));
+    // The renewer's next refresh reconnects with the new token.
+    SessionRenewer renewer(session, connection);
+    REQUIRE(test::waitUntil([&] { return connection.state() == ConnectionState::Online; }));
+}
