@@ -49,17 +49,21 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "Opening two crm-desktop windows (Alex Rivera and Sam Okafor, team North);"
     echo "edit a record in one and watch the other. Close both windows to stop the demo."
     desktop sam "$sam" --geometry 960x720+980+40 &
+    sam_pid=$!
     teammate_edits 8 &
+    edits_pid=$!
     desktop alex "$alex" --geometry 960x720+10+40
-    wait
+    # Only our own children: a bare `wait` would also wait for crm-server, which never ends.
+    wait "$sam_pid" "$edits_pid"
 else
     echo "No display: running two crm-desktop windows under Xvfb for a few seconds."
     teammate_edits 4 &
+    edits_pid=$!
     xvfb-run -a -s '-screen 0 1920x1080x24' bash -c "
         $(declare -f desktop); $(declare -p build url out escrow 2>/dev/null)
         desktop sam '$sam' --screenshot '$out/crm-desktop-sam.png' --screenshot-delay 7000 &
         desktop alex '$alex' --screenshot '$out/crm-desktop-alex.png' --screenshot-delay 7000
         wait"
-    wait
+    wait "$edits_pid"
     echo "Screenshots of the two running windows: $out/crm-desktop-alex.png and $out/crm-desktop-sam.png"
 fi
