@@ -107,6 +107,12 @@ RestReply RestClient::toReply(QNetworkReply* reply, bool timedOut)
         return result;
     }
 
+    // Files (a task's CSV) come as they are; everything else is JSON.
+    const QByteArray type = reply->header(QNetworkRequest::ContentTypeHeader).toByteArray();
+    if (result.httpStatus < 400 && type.startsWith("text/")) {
+        result.text = QString::fromUtf8(raw);
+        return result;
+    }
     QJsonParseError parseError{};
     const auto doc = raw.isEmpty() ? QJsonDocument() : QJsonDocument::fromJson(raw, &parseError);
     const bool jsonOk = raw.isEmpty() || parseError.error == QJsonParseError::NoError;

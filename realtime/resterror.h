@@ -36,6 +36,7 @@ struct RestReply
 {
     int httpStatus = 0;
     QJsonValue body;
+    QString text; // a text/* answer (a downloaded CSV), undecoded
     QString etag;
     RestError error;
 

@@ -1,6 +1,7 @@
 #include "server/crmserver.h"
 
 #include "server/api/restapi.h"
+#include "server/api/taskrestapi.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
@@ -8,6 +9,7 @@
 #include "server/storage/recordstore.h"
 #include "server/storage/userdirectory.h"
 #include "server/sync/synchub.h"
+#include "server/tasks/taskstore.h"
 
 #include <QDir>
 #include <QFile>
@@ -22,7 +24,9 @@ CrmServer::CrmServer(QObject* parent) : QObject(parent) {}
 CrmServer::~CrmServer()
 {
     // Sessions reference the hub and the hub references storage: tear down from the outside in.
+    m_taskApi.reset();
     m_api.reset();
+    m_tasks.reset();
     m_hub.reset();
     m_endpoint.reset();
     m_http.reset();
@@ -53,6 +57,7 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
     m_records = std::make_unique<RecordStore>(*m_db);
     m_log = std::make_unique<ChangeLog>(*m_db);
     m_mutations = std::make_unique<MutationService>(*m_db, *m_records, *m_log);
+    m_taskStore = std::make_unique<TaskStore>(*m_db);
     return true;
 }
 
@@ -66,6 +71,14 @@ bool CrmServer::listen(QString* error)
     m_api = std::make_unique<RestApi>(*m_http, RestApi::Services{*m_db, *m_users, *m_tokens,
                                                                  *m_records, *m_log, *m_mutations,
                                                                  *m_hub, *m_endpoint, m_metrics});
+    m_tasks = std::make_unique<TaskRunner>(
+        TaskRunner::Services{
+            *m_taskStore, *m_mutations, *m_records, *m_users,
+            [hub = m_hub.get()](const ChangeEntry& change) { hub->broadcast(change); }},
+        m_options.tasks);
+    m_hub->setTaskRunner(m_tasks.get());
+    m_taskApi = std::make_unique<TaskRestApi>(*m_http,
+                                              TaskRestApi::Services{*m_tasks, *m_tokens, *m_users});
     if (!m_options.tlsCertificate.isEmpty() || !m_options.tlsKey.isEmpty()) {
         QFile certFile(m_options.tlsCertificate);
         QFile keyFile(m_options.tlsKey);
@@ -88,6 +101,7 @@ bool CrmServer::listen(QString* error)
                      .arg(m_options.port);
         return false;
     }
+    m_tasks->recover();
     return true;
 }
 

@@ -4,6 +4,7 @@
 #include "server/storage/tokenservice.h"
 #include "server/sync/servermetrics.h"
 #include "server/sync/synchub.h"
+#include "server/tasks/taskrunner.h"
 
 #include <memory>
 #include <QHostAddress>
@@ -21,6 +22,8 @@ class RecordStore;
 class RestApi;
 class SocketIoServer;
 class SyncHub;
+class TaskRestApi;
+class TaskStore;
 class UserDirectory;
 
 struct CrmServerOptions
@@ -32,6 +35,7 @@ struct CrmServerOptions
     SocketIoServerOptions socket;
     TokenService::Lifetimes lifetimes;
     SyncHub::Options sync;
+    TaskRunner::Options tasks;
     // TLS: PEM files; both set to serve https:// and wss:// on the same port.
     QString tlsCertificate;
     QString tlsKey;
@@ -58,6 +62,8 @@ public:
     MutationService& mutations() { return *m_mutations; }
     ChangeLog& changeLog() { return *m_log; }
     SocketIoServer& endpoint() { return *m_endpoint; }
+    TaskRunner& tasks() { return *m_tasks; }
+    TaskStore& taskStore() { return *m_taskStore; }
 
 private:
     CrmServerOptions m_options;
@@ -71,6 +77,9 @@ private:
     std::unique_ptr<SocketIoServer> m_endpoint;
     std::unique_ptr<SyncHub> m_hub;
     std::unique_ptr<RestApi> m_api;
+    std::unique_ptr<TaskStore> m_taskStore;
+    std::unique_ptr<TaskRunner> m_tasks;
+    std::unique_ptr<TaskRestApi> m_taskApi;
     ServerMetrics m_metrics;
     quint16 m_port = 0;
 };

@@ -3,6 +3,7 @@
 //   crm-server user add EMAIL --name NAME --team TEAM --role ROLE   (password on stdin)
 //   crm-server user list | user disable EMAIL | user enable EMAIL
 //   crm-server token issue EMAIL                                    (prints an access token)
+//   crm-server agent-key create EMAIL --name AGENT | agent-key revoke KEY   (AI agents' keys)
 #include "server/crmserver.h"
 #include "server/demodata.h"
 #include "server/storage/userdirectory.h"
@@ -89,7 +90,8 @@ int main(int argc, char* argv[])
 
     QCommandLineParser parser;
     parser.setApplicationDescription(tr("CRM collaboration server.\n\nCommands: (none) serve; "
-                                        "user add|list|disable|enable; token issue EMAIL"));
+                                        "user add|list|disable|enable; token issue EMAIL; "
+                                        "agent-key create EMAIL --name AGENT | revoke KEY"));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("Optional: user or token."));
@@ -111,7 +113,8 @@ int main(int argc, char* argv[])
                                        QStringLiteral("900"));
     const QCommandLineOption seed(QStringLiteral("seed-demo"),
                                   tr("Create the demo brokerage if the database is empty."));
-    const QCommandLineOption name(QStringLiteral("name"), tr("user add: display name."),
+    const QCommandLineOption name(QStringLiteral("name"),
+                                  tr("user add: display name; agent-key create: the agent's."),
                                   QStringLiteral("name"));
     const QCommandLineOption team(QStringLiteral("team"), tr("user add: team name."),
                                   QStringLiteral("team"), QStringLiteral("Team"));
@@ -161,6 +164,18 @@ int main(int argc, char* argv[])
         if (args.value(1) != QStringLiteral("issue") || !user || user->disabled)
             return fail(tr("usage: token issue EMAIL (an enabled user)"));
         std::printf("%s\n", qPrintable(server.tokens().issue(user->identity).accessToken));
+        return 0;
+    }
+    if (args.value(0) == QStringLiteral("agent-key")) {
+        if (args.value(1) == QStringLiteral("revoke"))
+            return server.tokens().revokeAgentKey(args.value(2)) ? 0 : fail(tr("no such key"));
+        const auto user = server.users().findByEmail(args.value(2));
+        if (args.value(1) != QStringLiteral("create") || !user || user->disabled ||
+            parser.value(name).isEmpty())
+            return fail(tr("usage: agent-key create EMAIL --name AGENT (an enabled user)"));
+        // Shown once: only its hash is kept.
+        std::printf("%s\n", qPrintable(server.tokens().createAgentKey(user->identity.userId,
+                                                                      parser.value(name))));
         return 0;
     }
     if (!args.isEmpty())

@@ -1,6 +1,7 @@
 #include "server/api/restapi.h"
 
 #include "models/schema/recordschema.h"
+#include "server/api/resthelpers.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
@@ -24,21 +25,8 @@ namespace {
 
 using Status = QHttpServerResponder::StatusCode;
 using Method = QHttpServerRequest::Method;
-
-QHttpServerResponse errorResponse(Status status, const QString& code, const QString& message,
-                                  const QJsonObject& details = {})
-{
-    QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
-    if (!details.isEmpty())
-        error.insert(QStringLiteral("details"), details);
-    return QHttpServerResponse(QJsonObject{{QStringLiteral("error"), error}}, status);
-}
-
-QHttpServerResponse methodNotAllowed()
-{
-    return errorResponse(Status::MethodNotAllowed, QStringLiteral("method_not_allowed"),
-                         QStringLiteral("This method is not supported here"));
-}
+using rest::errorResponse;
+using rest::methodNotAllowed;
 
 QJsonObject tokensJson(const TokenService::Tokens& tokens, const Identity& identity)
 {
@@ -132,47 +120,13 @@ void RestApi::registerRoutes(QHttpServer& http)
 std::optional<Identity> RestApi::authenticate(const QHttpServerRequest& request,
                                               std::optional<Response>& failure)
 {
-    const QByteArray header = request.value(QByteArrayLiteral("authorization"));
-    if (!header.startsWith("Bearer ")) {
-        failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_missing"),
-                                QStringLiteral("Send Authorization: Bearer <access token>"));
-        return std::nullopt;
-    }
-    Identity identity;
-    const auto verdict =
-        m_s.tokens.verify(QString::fromLatin1(header.mid(7).trimmed()), &identity, nullptr);
-    if (verdict == TokenService::Verdict::Expired) {
-        failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_expired"),
-                                QStringLiteral("The access token expired; refresh it"));
-        return std::nullopt;
-    }
-    const auto user = verdict == TokenService::Verdict::Valid ? m_s.users.findById(identity.userId)
-                                                              : std::nullopt;
-    if (!user || user->disabled) {
-        failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_invalid"),
-                                QStringLiteral("The access token is not valid"));
-        return std::nullopt;
-    }
-    return user->identity;
+    return rest::authenticate(request, m_s.tokens, m_s.users, failure);
 }
 
 std::optional<QJsonObject> RestApi::jsonBody(const QHttpServerRequest& request,
                                              std::optional<Response>& failure)
 {
-    if (request.body().size() > kMaxBody) {
-        failure =
-            errorResponse(Status::PayloadTooLarge, QStringLiteral("too_large"),
-                          QStringLiteral("Request bodies are limited to %1 bytes").arg(kMaxBody));
-        return std::nullopt;
-    }
-    QJsonParseError error{};
-    const auto doc = QJsonDocument::fromJson(request.body(), &error);
-    if (error.error != QJsonParseError::NoError || !doc.isObject()) {
-        failure = errorResponse(Status::BadRequest, QStringLiteral("bad_json"),
-                                QStringLiteral("The body must be a JSON object"));
-        return std::nullopt;
-    }
-    return doc.object();
+    return rest::jsonBody(request, failure);
 }
 
 QHttpServerResponse RestApi::health()

@@ -39,9 +39,6 @@ public:
         ServerMetrics& metrics;
     };
 
-    // Largest request body accepted (bytes); larger ones get 413.
-    static constexpr qsizetype kMaxBody = 1 << 20;
-
     RestApi(QHttpServer& http, Services services);
 
 private:

@@ -24,17 +24,14 @@ QJsonObject ChangeEntry::toEvent(const Identity& viewer, const ModuleSpec& spec)
         }
         values.insert(it.key(), it.value().toObject().value(QStringLiteral("new")));
     }
-    QJsonObject event{{QStringLiteral("module"), module},
-                      {QStringLiteral("id"), recordId},
-                      {QStringLiteral("kind"), kind},
-                      {QStringLiteral("fields"), values},
-                      {QStringLiteral("version"), version},
-                      {QStringLiteral("seq"), seq},
-                      {QStringLiteral("teamId"), teamId},
-                      {QStringLiteral("ownerId"), ownerId},
-                      {QStringLiteral("by"), QJsonObject{{QStringLiteral("id"), userId},
-                                                         {QStringLiteral("name"), userName}}},
-                      {QStringLiteral("at"), at}};
+    QJsonObject by{{QStringLiteral("id"), userId}, {QStringLiteral("name"), userName}};
+    if (!agent.isEmpty())
+        by.insert(QStringLiteral("agent"), agent);
+    QJsonObject event{{QStringLiteral("module"), module},   {QStringLiteral("id"), recordId},
+                      {QStringLiteral("kind"), kind},       {QStringLiteral("fields"), values},
+                      {QStringLiteral("version"), version}, {QStringLiteral("seq"), seq},
+                      {QStringLiteral("teamId"), teamId},   {QStringLiteral("ownerId"), ownerId},
+                      {QStringLiteral("by"), by},           {QStringLiteral("at"), at}};
     if (!masked.isEmpty())
         event.insert(QStringLiteral("masked"), masked);
     if (!clientId.isEmpty()) {

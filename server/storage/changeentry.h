@@ -23,7 +23,8 @@ struct ChangeEntry
     QJsonObject fields;
     qint64 version = 0;
     QString userId;
-    QString userName;
+    QString userName; // "Alex Rivera", or "Alex Rivera (AI)" when an agent acted for them
+    QString agent;    // the agent's name when one acted, else empty
     QString clientId;
     qint64 mutationId = -1;
     QString at;

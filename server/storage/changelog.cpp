@@ -11,7 +11,8 @@ namespace {
 const QString kSelect = QStringLiteral(
     "SELECT c.brokerage_id, c.seq, c.module, c.record_id, c.team_id, c.owner_id, c.kind, "
     "c.fields, c.version, c.user_id, COALESCE(u.display_name, ''), COALESCE(c.client_id, ''), "
-    "COALESCE(c.mutation_id, -1), c.at FROM changes c LEFT JOIN users u ON u.id = c.user_id ");
+    "COALESCE(c.mutation_id, -1), c.at, COALESCE(c.agent, '') FROM changes c LEFT JOIN users u ON "
+    "u.id = c.user_id ");
 
 } // namespace
 
@@ -31,13 +32,15 @@ bool ChangeLog::append(ChangeEntry& e)
     auto insert = m_db.query();
     return m_db.exec(
         insert,
-        QStringLiteral("INSERT INTO changes (brokerage_id, seq, module, record_id, team_id, "
-                       "owner_id, kind, fields, version, user_id, client_id, mutation_id, at) "
-                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        QStringLiteral(
+            "INSERT INTO changes (brokerage_id, seq, module, record_id, team_id, "
+            "owner_id, kind, fields, version, user_id, client_id, mutation_id, at, agent) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         {e.brokerageId, e.seq, e.module, e.recordId, e.teamId, e.ownerId, e.kind,
          QString::fromUtf8(QJsonDocument(e.fields).toJson(QJsonDocument::Compact)), e.version,
          e.userId, e.clientId.isEmpty() ? QVariant() : QVariant(e.clientId),
-         e.mutationId < 0 ? QVariant() : QVariant(e.mutationId), e.at});
+         e.mutationId < 0 ? QVariant() : QVariant(e.mutationId), e.at,
+         e.agent.isEmpty() ? QVariant() : QVariant(e.agent)});
 }
 
 qint64 ChangeLog::lastSeq(const QString& brokerageId)
@@ -72,6 +75,9 @@ QList<ChangeEntry> ChangeLog::select(const QString& where, const QVariantList& b
         e.clientId = query.value(11).toString();
         e.mutationId = query.value(12).toLongLong();
         e.at = query.value(13).toString();
+        e.agent = query.value(14).toString();
+        if (!e.agent.isEmpty())
+            e.userName += QStringLiteral(" (AI)");
         entries.append(e);
     }
     return entries;

@@ -45,6 +45,26 @@ CREATE TABLE mutation_results (
   client_id TEXT NOT NULL, mutation_id BIGINT NOT NULL, result TEXT NOT NULL, at TEXT NOT NULL,
   PRIMARY KEY (client_id, mutation_id));
 )"),
+        // 2: AI agents (keys, attribution) and the tasks they and the server run
+        QStringLiteral(R"(
+ALTER TABLE changes ADD COLUMN agent TEXT;
+CREATE TABLE agent_keys (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL REFERENCES users(id), name TEXT NOT NULL,
+  key_hash TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL, revoked_at TEXT);
+CREATE TABLE agent_tasks (
+  id TEXT PRIMARY KEY, brokerage_id TEXT NOT NULL, team_id TEXT NOT NULL, owner_id TEXT NOT NULL,
+  agent TEXT, kind TEXT NOT NULL, title TEXT NOT NULL, status TEXT NOT NULL,
+  progress INTEGER NOT NULL DEFAULT 0, step TEXT NOT NULL DEFAULT '',
+  steps_done BIGINT NOT NULL DEFAULT 0, steps_total BIGINT NOT NULL DEFAULT 0,
+  params TEXT NOT NULL, result TEXT, error TEXT, shared INTEGER NOT NULL DEFAULT 0,
+  external INTEGER NOT NULL DEFAULT 0, client_id TEXT, cancel_requested INTEGER NOT NULL DEFAULT 0,
+  attempt INTEGER NOT NULL DEFAULT 1, created_at TEXT NOT NULL, started_at TEXT,
+  finished_at TEXT, updated_at TEXT NOT NULL);
+CREATE INDEX agent_tasks_by_status ON agent_tasks (brokerage_id, status);
+CREATE TABLE task_files (
+  task_id TEXT NOT NULL REFERENCES agent_tasks(id), role TEXT NOT NULL, content TEXT NOT NULL,
+  PRIMARY KEY (task_id, role));
+)"),
     };
     return steps;
 }

@@ -26,13 +26,21 @@ bool Identity::roleFromName(const QString& name, Role* role)
     return false;
 }
 
+QString Identity::actingName() const
+{
+    return agentName.isEmpty() ? displayName : displayName + QStringLiteral(" (AI)");
+}
+
 QJsonObject Identity::toJson() const
 {
-    return {{QStringLiteral("id"), userId},
-            {QStringLiteral("brokerageId"), brokerageId},
-            {QStringLiteral("teamId"), teamId},
-            {QStringLiteral("name"), displayName},
-            {QStringLiteral("role"), roleName(role)}};
+    QJsonObject json{{QStringLiteral("id"), userId},
+                     {QStringLiteral("brokerageId"), brokerageId},
+                     {QStringLiteral("teamId"), teamId},
+                     {QStringLiteral("name"), displayName},
+                     {QStringLiteral("role"), roleName(role)}};
+    if (!agentName.isEmpty())
+        json.insert(QStringLiteral("agent"), agentName);
+    return json;
 }
 
 } // namespace crm

@@ -20,6 +20,9 @@ struct Identity
     QString teamId;
     QString displayName;
     Role role = Role::Agent;
+    // Set when an AI agent acts for this user with an agent key: its name ("Escrow assistant").
+    // The agent has the user's rights; what it does is attributed to "<user> (AI)".
+    QString agentName;
 
     bool isBrokerAdmin() const { return role == Role::BrokerAdmin; }
     // Agents and team leads see their team's records; broker admins see the whole brokerage.
@@ -32,6 +35,10 @@ struct Identity
     {
         return isBrokerAdmin() || ownerId == userId;
     }
+
+    bool isAgent() const { return !agentName.isEmpty(); }
+    // The name shown for what this identity does: "Alex Rivera" or "Alex Rivera (AI)".
+    QString actingName() const;
 
     static QString roleName(Role role);
     static bool roleFromName(const QString& name, Role* role);

@@ -177,7 +177,8 @@ ChangeEntry MutationService::newChange(const Identity& who, const Mutation& m,
     change.kind = kind;
     change.version = record.version;
     change.userId = who.userId;
-    change.userName = who.displayName;
+    change.userName = who.actingName();
+    change.agent = who.agentName;
     change.clientId = m.clientId;
     change.mutationId = m.mutationId;
     change.at = record.updatedAt;

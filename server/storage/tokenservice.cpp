@@ -94,6 +94,8 @@ QString TokenService::signAccessToken(const Identity& identity, qint64 expiresAt
     jwt_add_grant(jwt.get(), "team", identity.teamId.toUtf8().constData());
     jwt_add_grant(jwt.get(), "role", Identity::roleName(identity.role).toUtf8().constData());
     jwt_add_grant(jwt.get(), "name", identity.displayName.toUtf8().constData());
+    if (identity.isAgent())
+        jwt_add_grant(jwt.get(), "agt", identity.agentName.toUtf8().constData());
     jwt_add_grant_int(jwt.get(), "iat", static_cast<long>(nowSeconds()));
     jwt_add_grant_int(jwt.get(), "exp", static_cast<long>(expiresAt));
     jwt_set_alg(jwt.get(), JWT_ALG_HS256,
@@ -131,6 +133,7 @@ TokenService::Verdict TokenService::verify(const QString& accessToken, Identity*
     identity->brokerageId = grant("brk");
     identity->teamId = grant("team");
     identity->displayName = grant("name");
+    identity->agentName = grant("agt");
     if (identity->userId.isEmpty() || !Identity::roleFromName(grant("role"), &identity->role))
         return Verdict::Invalid;
     if (expiresAt)
@@ -149,6 +152,14 @@ QString TokenService::storeRefreshToken(const QString& userId)
                isoFromSeconds(nowSeconds() + m_lifetimes.refresh.count()),
                isoFromSeconds(nowSeconds())});
     return token;
+}
+
+TokenService::Tokens TokenService::issueAccessOnly(const Identity& identity)
+{
+    Tokens tokens;
+    tokens.accessExpiresAt = nowSeconds() + m_lifetimes.access.count();
+    tokens.accessToken = signAccessToken(identity, tokens.accessExpiresAt);
+    return tokens;
 }
 
 TokenService::Tokens TokenService::issue(const Identity& identity)
@@ -217,6 +228,50 @@ bool TokenService::revoke(const QString& refreshToken)
                      QStringLiteral("UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? "
                                     "AND revoked_at IS NULL"),
                      {isoFromSeconds(nowSeconds()), tokenHash(refreshToken)}) &&
+           query.numRowsAffected() == 1;
+}
+
+QString TokenService::createAgentKey(const QString& userId, const QString& agentName)
+{
+    const QString key = QStringLiteral("crmagent_") + randomToken();
+    auto query = m_db.query();
+    if (!m_db.exec(
+            query,
+            QStringLiteral("INSERT INTO agent_keys (id, user_id, name, key_hash, created_at) "
+                           "VALUES (?, ?, ?, ?, ?)"),
+            {QUuid::createUuid().toString(QUuid::WithoutBraces), userId, agentName, tokenHash(key),
+             isoFromSeconds(nowSeconds())}))
+        return {};
+    return key;
+}
+
+std::optional<Identity> TokenService::exchangeAgentKey(const QString& key, UserDirectory& users)
+{
+    if (!key.startsWith(QStringLiteral("crmagent_")) || key.size() > 200)
+        return std::nullopt;
+    auto query = m_db.query();
+    if (!m_db.exec(query,
+                   QStringLiteral("SELECT user_id, name FROM agent_keys WHERE key_hash = ? AND "
+                                  "revoked_at IS NULL"),
+                   {tokenHash(key)}) ||
+        !query.next())
+        return std::nullopt;
+    const QString agentName = query.value(1).toString();
+    const auto user = users.findById(query.value(0).toString());
+    if (!user || user->disabled)
+        return std::nullopt;
+    Identity identity = user->identity;
+    identity.agentName = agentName;
+    return identity;
+}
+
+bool TokenService::revokeAgentKey(const QString& key)
+{
+    auto query = m_db.query();
+    return m_db.exec(query,
+                     QStringLiteral("UPDATE agent_keys SET revoked_at = ? WHERE key_hash = ? AND "
+                                    "revoked_at IS NULL"),
+                     {isoFromSeconds(nowSeconds()), tokenHash(key)}) &&
            query.numRowsAffected() == 1;
 }
 

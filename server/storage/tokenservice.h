@@ -42,10 +42,20 @@ public:
     static QByteArray loadOrCreateSecret(const QString& dataDir, QString* error);
 
     Tokens issue(const Identity& identity);
+    // An access token without a refresh token: agents exchange their key again instead.
+    Tokens issueAccessOnly(const Identity& identity);
     // Rotates: the old refresh token stops working. errorCode: auth_invalid or auth_expired.
     std::optional<Tokens> refresh(const QString& refreshToken, UserDirectory& users,
                                   Identity* identity, QString* errorCode);
     bool revoke(const QString& refreshToken);
+
+    // Agent keys: long-lived secrets an AI agent process holds to act for one user. Shown once
+    // at creation ("crmagent_..."), stored as a hash, exchanged for access tokens that carry the
+    // agent's name, so its work is attributed to "<user> (AI)".
+    QString createAgentKey(const QString& userId, const QString& agentName);
+    // The identity to act as, or nullopt (unknown or revoked key, disabled user).
+    std::optional<Identity> exchangeAgentKey(const QString& key, UserDirectory& users);
+    bool revokeAgentKey(const QString& key);
     Verdict verify(const QString& accessToken, Identity* identity, qint64* expiresAt) const;
 
     const Lifetimes& lifetimes() const { return m_lifetimes; }

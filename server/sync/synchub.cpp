@@ -8,6 +8,7 @@
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
 #include "server/sync/synclogging.h"
+#include "server/tasks/taskrunner.h"
 
 #include <climits>
 #include <QDateTime>
@@ -78,11 +79,13 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
             session->disconnectClient(QStringLiteral("token expired"));
         });
         expiry->start(std::chrono::milliseconds(std::min<qint64>(msLeft, INT_MAX)));
-        m_sessions.insert(session,
-                          Session{user->identity,
-                                  auth.value(QStringLiteral("clientId")).toString().left(64),
-                                  TokenBucket(m_options.rateBurst, m_options.ratePerSecond)});
-        return AuthDecision{true, user->identity.toJson(), {}, {}};
+        // The directory has the current team and role; the token adds the acting agent.
+        Identity current = user->identity;
+        current.agentName = identity.agentName;
+        m_sessions.insert(
+            session, Session{current, auth.value(QStringLiteral("clientId")).toString().left(64),
+                             TokenBucket(m_options.rateBurst, m_options.ratePerSecond)});
+        return AuthDecision{true, current.toJson(), {}, {}};
     });
     connect(&m_s.endpoint, &SocketIoServer::sessionConnected, this, &SyncHub::onConnected);
     connect(&m_s.endpoint, &SocketIoServer::sessionClosed, this, &SyncHub::onClosed);
@@ -115,6 +118,10 @@ void SyncHub::onConnected(SocketIoServerSession* session)
     const Identity identity = it->identity;
     const auto since = session->auth().value(QStringLiteral("since"));
     replay(session, identity, since.isDouble() ? since.toInteger(-1) : -1);
+    sendTaskList(session, identity);
+    // An AI agent works for a user but is not that user at a desk: it never shows as present.
+    if (identity.isAgent())
+        return;
     m_presence.join(session, identity);
     session->emitEvent(QStringLiteral("presence:snapshot"),
                        {QJsonObject{{QStringLiteral("users"), m_presence.snapshot(identity)}}});
@@ -194,8 +201,11 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
     }
     if (event == QStringLiteral("mutate")) {
         handleMutate(session, args, ackId);
-    } else if (event.startsWith(QStringLiteral("presence:")) ||
-               event.startsWith(QStringLiteral("record:"))) {
+    } else if (event.startsWith(QStringLiteral("task:"))) {
+        handleTask(session, event, args, ackId);
+    } else if ((event.startsWith(QStringLiteral("presence:")) ||
+                event.startsWith(QStringLiteral("record:"))) &&
+               !it->identity.isAgent()) {
         handlePresence(session, event, args, ackId);
     } else if (event == QStringLiteral("echo")) {
         session->sendAck(ackId, args);
@@ -290,6 +300,88 @@ void SyncHub::handlePresence(SocketIoServerSession* session, const QString& even
     }
     answer(okResult());
     presenceChanged(identity);
+}
+
+void SyncHub::setTaskRunner(TaskRunner* runner)
+{
+    m_tasks = runner;
+    connect(runner, &TaskRunner::taskChanged, this, &SyncHub::sendTaskEvent);
+    connect(runner, &TaskRunner::cancelRequested, this, &SyncHub::sendCancelRequest);
+}
+
+void SyncHub::sendTaskList(SocketIoServerSession* session, const Identity& identity)
+{
+    if (!m_tasks)
+        return;
+    QJsonArray tasks;
+    for (const auto& task : m_tasks->visibleTo(identity))
+        tasks.append(task.toJson());
+    session->emitEvent(QStringLiteral("ai:task:list"),
+                       {QJsonObject{{QStringLiteral("tasks"), tasks}}});
+}
+
+void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
+                         const QJsonArray& args, qint64 ackId)
+{
+    const Session& state = m_sessions.value(session);
+    const QJsonObject payload = args.first().toObject();
+    const QString id = payload.value(QStringLiteral("id")).toString();
+    QJsonObject answer;
+    if (!m_tasks) {
+        answer = rejectedResult(QStringLiteral("unavailable"),
+                                QStringLiteral("This server runs no tasks"));
+    } else if (event == QStringLiteral("task:list")) {
+        QJsonArray tasks;
+        for (const auto& task : m_tasks->visibleTo(state.identity))
+            tasks.append(task.toJson());
+        answer = {{QStringLiteral("status"), QStringLiteral("ok")},
+                  {QStringLiteral("tasks"), tasks}};
+    } else if (event == QStringLiteral("task:start")) {
+        TaskRunner::Request request;
+        request.kind = payload.value(QStringLiteral("kind")).toString();
+        request.title = payload.value(QStringLiteral("title")).toString();
+        request.params = payload.value(QStringLiteral("params")).toObject();
+        request.input = payload.value(QStringLiteral("input")).toString();
+        request.shared = payload.value(QStringLiteral("shared")).toBool();
+        answer = m_tasks->start(state.identity, request, state.clientId).toJson();
+    } else if (event == QStringLiteral("task:cancel")) {
+        answer = m_tasks->cancel(state.identity, id).toJson();
+    } else if (event == QStringLiteral("task:retry")) {
+        answer = m_tasks->retry(state.identity, id).toJson();
+    } else if (event == QStringLiteral("task:report")) {
+        answer = m_tasks->report(state.identity, id, payload).toJson();
+    } else {
+        answer = rejectedResult(QStringLiteral("unknown_event"),
+                                QStringLiteral("No such event: %1").arg(event));
+    }
+    if (ackId >= 0)
+        session->sendAck(ackId, {answer});
+    else if (answer.value(QStringLiteral("status")) == QStringLiteral("rejected"))
+        session->emitEvent(QStringLiteral("protocol:error"), {answer});
+}
+
+void SyncHub::sendTaskEvent(const AgentTask& task, const QString& event)
+{
+    QString frame;
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (!it.key()->isConnected() || !task.isVisibleTo(it->identity))
+            continue;
+        if (frame.isEmpty())
+            frame = socketio::encodeFrame(socketio::Packet::event(event, {task.toJson()}));
+        it.key()->sendRawFrame(frame);
+    }
+}
+
+void SyncHub::sendCancelRequest(const AgentTask& task)
+{
+    // Only the socket that started the task runs it.
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (it.key()->isConnected() && it->identity.userId == task.ownerId &&
+            !task.clientId.isEmpty() && it->clientId == task.clientId)
+            it.key()->emitEvent(QStringLiteral("ai:task:cancel"),
+                                {QJsonObject{{QStringLiteral("id"), task.id},
+                                             {QStringLiteral("title"), task.title}}});
+    }
 }
 
 void SyncHub::presenceChanged(const Identity& who, bool now)

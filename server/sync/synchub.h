@@ -29,6 +29,9 @@ class UserDirectory;
 // missed since its last seq, applies `mutate` requests, fans every committed change out to
 // exactly the sessions whose user may see the record (masked per recipient), keeps presence and
 // per-record rooms, and protects everyone from one abusive socket (rate limit, socket cap).
+class TaskRunner;
+struct AgentTask;
+
 class SyncHub : public QObject
 {
     Q_OBJECT
@@ -58,6 +61,8 @@ public:
 
     // Sends a committed change to every session allowed to see it (REST mutations come here too).
     void broadcast(const ChangeEntry& change);
+    // Task events and requests (docs/protocol.md 5.6) go through the runner.
+    void setTaskRunner(TaskRunner* runner);
     // Changes per replay batch.
     static constexpr int kReplayBatch = 200;
 
@@ -77,6 +82,11 @@ private:
     void handlePresence(SocketIoServerSession* session, const QString& event,
                         const QJsonArray& args, qint64 ackId);
     void onClosed(SocketIoServerSession* session);
+    void handleTask(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
+                    qint64 ackId);
+    void sendTaskEvent(const AgentTask& task, const QString& event);
+    void sendCancelRequest(const AgentTask& task);
+    void sendTaskList(SocketIoServerSession* session, const Identity& identity);
     // Queues a presence:update about `userId` (coalesced); `now` skips the throttle.
     void presenceChanged(const Identity& who, bool now = false);
     void flushPresence();
@@ -88,6 +98,7 @@ private:
     PresenceRegistry m_presence;
     QHash<QString, QString> m_pendingPresence; // user id -> brokerage id
     QTimer m_presenceTimer;
+    TaskRunner* m_tasks = nullptr;
 };
 
 } // namespace crm

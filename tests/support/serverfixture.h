@@ -26,7 +26,8 @@ inline QString newId()
 struct Server
 {
     explicit Server(std::chrono::seconds accessLifetime = std::chrono::seconds(900),
-                    SyncHub::Options sync = {}, const QString& backend = QStringLiteral("sqlite"))
+                    SyncHub::Options sync = {}, const QString& backend = QStringLiteral("sqlite"),
+                    TaskRunner::Options tasks = {})
     {
         REQUIRE(dir.isValid());
         CrmServerOptions options;
@@ -45,6 +46,7 @@ struct Server
         options.socket.pingTimeout = 200ms;
         options.lifetimes.access = accessLifetime;
         options.sync = sync;
+        options.tasks = tasks;
         QString error;
         REQUIRE(server.open(options, &error));
         REQUIRE(server.listen(&error));

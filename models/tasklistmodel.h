@@ -1,0 +1,96 @@
+#pragma once
+
+#include <QAbstractListModel>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+
+namespace crm {
+
+class ConnectionManager;
+class LocalStore;
+class RestClient;
+
+// The agent's AI and bulk tasks (docs/protocol.md 5.6): active ones and recent history, newest
+// first. Fed by ai:task:* events; re-synced from ai:task:list on every (re)connect, so a task
+// that finished while the app was offline shows its final state. A progress event changes only
+// the progress roles (dataChanged with exactly those), so cards repaint their bar and nothing
+// else. Kept in the profile, so the history is there before the network answers.
+class TaskListModel : public QAbstractListModel
+{
+    Q_OBJECT
+public:
+    enum Role
+    {
+        IdRole = Qt::UserRole + 1,
+        KindRole,
+        TitleRole,
+        StatusRole, // queued, running, completed, failed, cancelled
+        ProgressRole,
+        StepRole,
+        StepsDoneRole,
+        StepsTotalRole,
+        ErrorRole,
+        ResultRole, // QJsonObject as QVariantMap
+        OwnerNameRole,
+        AgentRole, // the external agent's name, or empty
+        ExternalRole,
+        SharedRole,
+        CancelRequestedRole,
+        AttemptRole,
+        CreatedAtRole,  // QDateTime (UTC)
+        StartedAtRole,  // QDateTime or invalid
+        FinishedAtRole, // QDateTime or invalid
+        ActiveRole,     // queued or running
+        CanCancelRole,
+        CanRetryRole,
+    };
+    Q_ENUM(Role)
+
+    // History kept at most (the server sends the newest 50 finished ones).
+    static constexpr int kMaxRows = 200;
+
+    TaskListModel(ConnectionManager& connection, RestClient& rest, LocalStore* cache = nullptr,
+                  QObject* parent = nullptr);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QHash<int, QByteArray> roleNames() const override;
+
+    int rowOf(const QString& id) const;
+    QJsonObject task(const QString& id) const;
+    int activeCount() const;
+
+    // Starts a task over REST (an import's file may exceed a socket frame); answers through
+    // taskStarted or actionFailed.
+    void start(const QString& kind, const QString& title, const QJsonObject& params,
+               const QString& input = {}, bool shared = false);
+    void cancel(const QString& id);
+    void retry(const QString& id);
+    // Asks the server for the current list (also done on every connect).
+    void refresh();
+
+signals:
+    void taskStarted(const QString& id);
+    // A task reached completed, failed or cancelled while this model watched it run.
+    void taskFinished(const QString& id, const QString& status);
+    void actionFailed(const QString& id, const QString& message);
+    void activeCountChanged(int count);
+
+private:
+    void onEvent(const QString& event, const QJsonArray& args);
+    void upsert(const QJsonObject& task);
+    void replaceAll(const QJsonArray& tasks);
+    void act(const QString& event, const QString& id);
+    void saveCache();
+    static bool isNewer(const QJsonObject& incoming, const QJsonObject& current);
+
+    ConnectionManager& m_connection;
+    RestClient& m_rest;
+    LocalStore* m_cache;
+    QList<QJsonObject> m_tasks; // newest first
+    int m_lastActive = 0;
+    bool m_batching = false;
+};
+
+} // namespace crm

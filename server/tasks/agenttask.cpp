@@ -1,0 +1,84 @@
+#include "server/tasks/agenttask.h"
+
+namespace crm {
+
+bool AgentTask::isVisibleTo(const Identity& viewer) const
+{
+    if (viewer.brokerageId != brokerageId)
+        return false;
+    return viewer.userId == ownerId || viewer.isBrokerAdmin() ||
+           (shared && viewer.teamId == teamId);
+}
+
+bool AgentTask::isControllableBy(const Identity& viewer) const
+{
+    if (viewer.brokerageId != brokerageId)
+        return false;
+    return viewer.userId == ownerId || viewer.isBrokerAdmin() ||
+           (shared && viewer.teamId == teamId && viewer.role == Identity::Role::TeamLead);
+}
+
+QJsonObject AgentTask::toJson() const
+{
+    auto orNull = [](const QString& value) {
+        return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
+    };
+    return {{QStringLiteral("id"), id},
+            {QStringLiteral("kind"), kind},
+            {QStringLiteral("title"), title},
+            {QStringLiteral("status"), statusName(status)},
+            {QStringLiteral("progress"), progress},
+            {QStringLiteral("step"), step},
+            {QStringLiteral("stepsDone"), stepsDone},
+            {QStringLiteral("stepsTotal"), stepsTotal},
+            {QStringLiteral("params"), params},
+            {QStringLiteral("result"), result},
+            {QStringLiteral("error"), orNull(error)},
+            {QStringLiteral("ownerId"), ownerId},
+            {QStringLiteral("ownerName"), ownerName},
+            {QStringLiteral("agent"), orNull(agent)},
+            {QStringLiteral("teamId"), teamId},
+            {QStringLiteral("shared"), shared},
+            {QStringLiteral("external"), external},
+            {QStringLiteral("cancelRequested"), cancelRequested},
+            {QStringLiteral("attempt"), attempt},
+            {QStringLiteral("createdAt"), createdAt},
+            {QStringLiteral("startedAt"), orNull(startedAt)},
+            {QStringLiteral("finishedAt"), orNull(finishedAt)},
+            {QStringLiteral("updatedAt"), updatedAt}};
+}
+
+QString AgentTask::statusName(Status status)
+{
+    switch (status) {
+    case Status::Queued:
+        return QStringLiteral("queued");
+    case Status::Running:
+        return QStringLiteral("running");
+    case Status::Completed:
+        return QStringLiteral("completed");
+    case Status::Failed:
+        return QStringLiteral("failed");
+    case Status::Cancelled:
+        return QStringLiteral("cancelled");
+    }
+    return {};
+}
+
+std::optional<AgentTask::Status> AgentTask::statusFromName(const QString& name)
+{
+    for (Status status :
+         {Status::Queued, Status::Running, Status::Completed, Status::Failed, Status::Cancelled}) {
+        if (statusName(status) == name)
+            return status;
+    }
+    return std::nullopt;
+}
+
+QString AgentTask::eventFor(Status status)
+{
+    return status == Status::Running ? QStringLiteral("ai:task:started")
+                                     : QStringLiteral("ai:task:") + statusName(status);
+}
+
+} // namespace crm

@@ -1,0 +1,3 @@
+#include "server/tasks/tasklogging.h"
+
+Q_LOGGING_CATEGORY(lcTasks, "crm.server.tasks", QtInfoMsg)

@@ -1,0 +1,123 @@
+#pragma once
+
+#include "server/tasks/agenttask.h"
+#include "server/tasks/taskjob.h"
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <QElapsedTimer>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace crm {
+
+class MutationService;
+class RecordStore;
+class TaskStore;
+class UserDirectory;
+struct ChangeEntry;
+
+// Runs and tracks tasks (docs/protocol.md 5.6). Built-in jobs run inside the server's one
+// thread in time slices, a few per brokerage at once (the rest wait, queued); external agents
+// report their own progress. Every state change is persisted before it is announced through
+// taskChanged, and progress announcements are throttled per task. After a restart, built-in
+// tasks that were running resume (an import skips the rows it already stored) and external
+// ones fail "interrupted by a server restart", so nothing stays "running" forever.
+class TaskRunner : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        int maxRunningPerBrokerage = 2;
+        std::chrono::milliseconds progressInterval{100}; // at most ~10 progress events a second
+        std::chrono::milliseconds sliceBudget{8};        // work per event-loop turn, all tasks
+        int finishedHistory = 50;                        // finished tasks a client is sent
+        qsizetype maxInputBytes = 32 * 1024 * 1024;
+        // An external task whose agent neither reports nor confirms a cancel ends after these.
+        std::chrono::milliseconds agentSilence{std::chrono::minutes(10)};
+        std::chrono::milliseconds agentCancelGrace{std::chrono::seconds(10)};
+    };
+    struct Services
+    {
+        TaskStore& store;
+        MutationService& mutations;
+        RecordStore& records;
+        UserDirectory& users;
+        // Fans a committed change out like a user's own edit.
+        std::function<void(const ChangeEntry&)> broadcast;
+    };
+    struct Request
+    {
+        QString kind;
+        QString title;
+        QJsonObject params;
+        QString input; // csv_import: the file
+        bool shared = false;
+    };
+    // A task, or why not: code is bad_request, unknown_kind, not_found, forbidden, too_large,
+    // not_running, not_retryable or storage; message is for people.
+    struct Reply
+    {
+        std::optional<AgentTask> task;
+        QString code;
+        QString message;
+        QJsonObject toJson() const;
+    };
+
+    TaskRunner(Services services, Options options, QObject* parent = nullptr);
+    ~TaskRunner() override;
+
+    // Queues a built-in job, or registers a running "agent" task run by the caller's process.
+    Reply start(const Identity& who, const Request& request, const QString& clientId);
+    Reply cancel(const Identity& who, const QString& id);
+    Reply retry(const Identity& who, const QString& id);
+    // An external agent's progress, step, or final state (docs/protocol.md 5.6).
+    Reply report(const Identity& who, const QString& id, const QJsonObject& report);
+    Reply find(const Identity& who, const QString& id);
+    QList<AgentTask> visibleTo(const Identity& who);
+    // A finished task's file ("output" of an export, "report" of an import or de-duplication).
+    std::optional<QString> file(const Identity& who, const QString& id, const QString& role);
+
+    // Resumes or fails what a previous run left "running"; starts the queue.
+    void recover();
+
+signals:
+    // event: ai:task:queued|started|progress|completed|failed|cancelled
+    void taskChanged(const crm::AgentTask& task, const QString& event);
+    // An external task's owner asked to cancel: its agent process must stop.
+    void cancelRequested(const crm::AgentTask& task);
+
+private:
+    class Run;
+    enum class Publish
+    {
+        Now,             // state changes: stored and announced at once
+        Throttled,       // a run's progress: announced at most every progressInterval
+        ThrottledStored, // an agent's report: stored at once, announced as above
+    };
+
+    void schedule();
+    void tick();
+    void failSilentAgents();
+    // Persists and announces (see Publish).
+    void publish(AgentTask& task, const QString& event, Publish mode = Publish::Now);
+    void flushQuietProgress();
+    void finishRun(Run& run, AgentTask::Status status, const QString& error);
+    Reply visibleTask(const Identity& who, const QString& id);
+
+    Services m_s;
+    Options m_options;
+    QHash<QString, std::shared_ptr<Run>> m_running; // built-in tasks in progress, by id
+    QHash<QString, qint64> m_lastProgressMs;        // task id -> when progress last went out
+    QSet<QString> m_quietProgress;                  // progress held back by the throttle
+    QElapsedTimer m_clock;
+    QTimer m_tick;
+    QTimer m_silenceCheck;
+    QTimer m_progressFlush;
+};
+
+} // namespace crm
