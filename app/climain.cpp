@@ -4,6 +4,7 @@
 #include "app/accountsession.h"
 #include "app/livecommands.h"
 #include "app/recordcommands.h"
+#include "app/taskcommands.h"
 #include "models/translations.h"
 #include "realtime/connectionmanager.h"
 
@@ -136,6 +137,12 @@ int main(int argc, char* argv[])
            "  watch                         live events as JSON lines until interrupted\n"
            "  raw [JSON]                    plain Socket.IO probe of --server (any v4 server):\n"
            "                                --auth JSON for CONNECT, --emit EVENT sends JSON\n"
+           "  task start KIND [--module M --file CSV --title T --merge --shared --wait]\n"
+           "                                run csv_import, csv_export, lead_dedupe, or register\n"
+           "                                an agent task; --wait follows it to the end\n"
+           "  task list|show|wait|cancel|retry ID | output ID [--report]\n"
+           "  task report ID [--progress N --step T --done N --total N --status S --error T\n"
+           "                 --result JSON]   report on an agent task from a shell script\n"
            "The token comes from --token, else $CRM_TOKEN, else the profile's sign-in.\n"
            "Edits are written to the profile's outbox first (exit 0 once durable), then sent.\n\n"
            "Exit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable or timed out, "
@@ -175,6 +182,18 @@ int main(int argc, char* argv[])
     parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption,
                        profileOption, offlineOption, whereOption, mineOption, theirsOption,
                        noKeychainOption, authOption, emitOption, urlOption});
+    // task: named values, each "--name value"; flags separately.
+    const QStringList taskValues{QStringLiteral("module"), QStringLiteral("file"),
+                                 QStringLiteral("title"),  QStringLiteral("progress"),
+                                 QStringLiteral("step"),   QStringLiteral("done"),
+                                 QStringLiteral("total"),  QStringLiteral("status"),
+                                 QStringLiteral("error"),  QStringLiteral("result")};
+    for (const auto& name : taskValues)
+        parser.addOption(QCommandLineOption(name, tr("task: see above."), QStringLiteral("value")));
+    const QStringList taskFlags{QStringLiteral("merge"), QStringLiteral("shared"),
+                                QStringLiteral("wait"), QStringLiteral("report")};
+    for (const auto& name : taskFlags)
+        parser.addOption(QCommandLineOption(name, tr("task: see above.")));
     QCommandLineOption verboseOption(QStringLiteral("verbose"), tr("Log what the link does."));
     parser.addOption(verboseOption);
     parser.process(app);
@@ -209,6 +228,21 @@ int main(int argc, char* argv[])
     options.theirs = parser.isSet(theirsOption);
     options.rawAuth = parser.value(authOption);
     options.rawEmit = parser.value(emitOption);
+    TaskCliOptions& task = options.task;
+    task.module = parser.value(QStringLiteral("module"));
+    task.file = parser.value(QStringLiteral("file"));
+    task.title = parser.value(QStringLiteral("title"));
+    task.progress = parser.value(QStringLiteral("progress"));
+    task.step = parser.value(QStringLiteral("step"));
+    task.done = parser.value(QStringLiteral("done"));
+    task.total = parser.value(QStringLiteral("total"));
+    task.status = parser.value(QStringLiteral("status"));
+    task.error = parser.value(QStringLiteral("error"));
+    task.result = parser.value(QStringLiteral("result"));
+    task.merge = parser.isSet(QStringLiteral("merge"));
+    task.shared = parser.isSet(QStringLiteral("shared"));
+    task.wait = parser.isSet(QStringLiteral("wait"));
+    task.report = parser.isSet(QStringLiteral("report"));
 
     const QString command = args.first();
     if (command == QStringLiteral("login") || command == QStringLiteral("logout") ||
@@ -218,6 +252,8 @@ int main(int argc, char* argv[])
         return runWatch(options, tokenOverride);
     if (command == QStringLiteral("raw"))
         return runRaw(args, options);
+    if (command == QStringLiteral("task"))
+        return runTaskCommand(args, options);
     if (command == QStringLiteral("ping")) {
         // A reachability probe works signed out too: the server's refusal is then the answer.
         QString token = tokenOverride;

@@ -6,6 +6,25 @@
 
 namespace crm {
 
+// crm-cli task's own options.
+struct TaskCliOptions
+{
+    QString module;
+    QString file;
+    QString title;
+    bool merge = false;
+    bool shared = false;
+    bool wait = false;
+    bool report = false; // output: the report instead of the output file
+    QString progress;
+    QString step;
+    QString done;
+    QString total;
+    QString status;
+    QString error;
+    QString result;
+};
+
 // What crm-cli's command line says, for every command.
 struct CliOptions
 {
@@ -24,6 +43,7 @@ struct CliOptions
     QString rawAuth;         // raw: CONNECT auth JSON
     QString rawEmit;         // raw: event name to emit
     QString rawData;         // raw: JSON argument of the emit
+    TaskCliOptions task;
 };
 
 } // namespace crm

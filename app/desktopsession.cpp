@@ -62,6 +62,7 @@ bool DesktopSession::open(QString* error)
     m_resolver = std::make_unique<ConflictResolver>(*m_store, *m_engine);
     m_failures = std::make_unique<FailureModel>(*m_store, *m_engine);
     m_users = std::make_unique<UserDirectoryModel>(*m_store, *m_engine, *m_rest);
+    m_tasks = std::make_unique<TaskListModel>(*m_connection, *m_rest, m_store.get());
     for (const auto& module : RecordSchema::instance().modules())
         m_tables.append(new RecordTableModel(*m_store, *m_engine, module.name, this));
     qCInfo(lcDesktopSession) << "opened" << m_profileDir << "with" << m_store->outboxCount()

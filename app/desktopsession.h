@@ -11,6 +11,7 @@
 #include "models/recordtablemodel.h"
 #include "models/syncengine.h"
 #include "models/syncstatus.h"
+#include "models/tasklistmodel.h"
 #include "models/userdirectorymodel.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
@@ -56,6 +57,7 @@ public:
     ConflictResolver& resolver() { return *m_resolver; }
     FailureModel& failures() { return *m_failures; }
     UserDirectoryModel& users() { return *m_users; }
+    TaskListModel& tasks() { return *m_tasks; }
     // One table per module, in the schema's order.
     const QList<RecordTableModel*>& tables() const { return m_tables; }
     RecordTableModel* table(const QString& module) const;
@@ -86,6 +88,7 @@ private:
     std::unique_ptr<ConflictResolver> m_resolver;
     std::unique_ptr<FailureModel> m_failures;
     std::unique_ptr<UserDirectoryModel> m_users;
+    std::unique_ptr<TaskListModel> m_tasks;
     std::unique_ptr<SessionRenewer> m_renewer;
     QList<RecordTableModel*> m_tables; // children of this object
 };

@@ -15,6 +15,7 @@ inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel
     workspace.conflicts = &session.conflicts();
     workspace.failures = &session.failures();
     workspace.users = &session.users();
+    workspace.tasks = &session.tasks();
     workspace.tables = session.tables();
     workspace.serverLabel = serverLabel;
     return workspace;

@@ -315,6 +315,18 @@ void TaskListModel::act(const QString& event, const QString& id)
         });
 }
 
+void TaskListModel::fetchFile(const QString& id, const QString& role)
+{
+    m_rest.get(QStringLiteral("/api/tasks/%1/%2").arg(id, role),
+               [this, id, role](const RestReply& reply) {
+                   if (!reply.ok())
+                       emit actionFailed(id, reply.error.message.isEmpty() ? reply.error.describe()
+                                                                           : reply.error.message);
+                   else
+                       emit fileFetched(id, role, reply.text);
+               });
+}
+
 void TaskListModel::refresh()
 {
     m_connection.emitWithAck(QStringLiteral("task:list"), {QJsonObject{}},

@@ -69,12 +69,15 @@ public:
     void retry(const QString& id);
     // Asks the server for the current list (also done on every connect).
     void refresh();
+    // Downloads a task's file ("output" of an export, "report" of an import or de-duplication).
+    void fetchFile(const QString& id, const QString& role);
 
 signals:
     void taskStarted(const QString& id);
     // A task reached completed, failed or cancelled while this model watched it run.
     void taskFinished(const QString& id, const QString& status);
     void actionFailed(const QString& id, const QString& message);
+    void fileFetched(const QString& id, const QString& role, const QString& content);
     void activeCountChanged(int count);
 
 private:

@@ -6,6 +6,7 @@
 #include "models/recordtablemodel.h"
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
+#include "models/tasklistmodel.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/connectionlog.h"
@@ -15,14 +16,20 @@
 #include "ui/recordtablepane.h"
 #include "ui/refusedchangesdialog.h"
 #include "ui/settingsdialog.h"
+#include "ui/taskcardstack.h"
+#include "ui/taskhistorypanel.h"
 #include "ui/theme.h"
 #include "ui/toaststack.h"
 
 #include <QApplication>
 #include <QComboBox>
 #include <QDockWidget>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QToolBar>
@@ -109,6 +116,27 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     menuBar()
         ->findChild<QMenu*>(QStringLiteral("viewMenu"))
         ->addAction(logDock->toggleViewAction());
+    if (workspace.tasks) {
+        m_taskDock = new QDockWidget(tr("Task history"), this);
+        m_taskDock->setObjectName(QStringLiteral("taskHistoryDock"));
+        m_taskHistory = new TaskHistoryPanel(workspace.tasks, m_taskDock);
+        m_taskDock->setWidget(m_taskHistory);
+        addDockWidget(Qt::RightDockWidgetArea, m_taskDock);
+        m_taskDock->hide();
+        m_taskCards = new TaskCardStack(workspace.tasks, this);
+        connect(m_taskCards, &TaskCardStack::historyRequested, m_taskDock, &QDockWidget::show);
+        connect(m_taskHistory, &TaskHistoryPanel::problem, this, [this](const QString& message) {
+            QMessageBox::warning(this, tr("Task"), message);
+        });
+        connect(workspace.tasks, &TaskListModel::actionFailed, this,
+                [this](const QString& id, const QString& message) {
+                    // Cards and the history show a failed cancel or retry by their buttons;
+                    // a start that never became a task has nowhere else to say why.
+                    if (id.isEmpty())
+                        QMessageBox::warning(this, tr("Task not started"), message);
+                });
+        buildTaskMenu();
+    }
 
     // Away after idle minutes, back on the first key or click.
     m_idle.setSingleShot(true);
@@ -191,6 +219,59 @@ void MainWindow::buildMenus()
     });
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
+}
+
+void MainWindow::buildTaskMenu()
+{
+    TaskListModel* tasks = m_workspace.tasks;
+    QMenu* menu = menuBar()->addMenu(tr("&Tasks"));
+    auto currentModule = [this]() -> QString {
+        auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget());
+        return current ? current->table()->spec().name : QString();
+    };
+    menu->addAction(
+        tr("&Import CSV into this module…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
+        [this, tasks, currentModule] {
+            const QString module = currentModule();
+            const QString path = QFileDialog::getOpenFileName(
+                this, tr("Import CSV"), {}, tr("CSV files (*.csv);;All files (*)"));
+            if (path.isEmpty())
+                return;
+            QFile file(path);
+            if (!file.open(QIODevice::ReadOnly)) {
+                QMessageBox::warning(this, tr("Import CSV"),
+                                     tr("Could not read %1: %2").arg(path, file.errorString()));
+                return;
+            }
+            tasks->start(QStringLiteral("csv_import"),
+                         tr("Import %1 into %2").arg(QFileInfo(path).fileName(), module),
+                         {{QStringLiteral("module"), module}}, QString::fromUtf8(file.readAll()));
+        });
+    menu->addAction(tr("&Export this view to CSV"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
+                    [this, tasks, currentModule] {
+                        auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget());
+                        QJsonObject params{{QStringLiteral("module"), currentModule()}};
+                        if (current && !current->searchText().isEmpty())
+                            params.insert(QStringLiteral("search"), current->searchText());
+                        tasks->start(QStringLiteral("csv_export"), {}, params);
+                    });
+    menu->addSeparator();
+    menu->addAction(tr("&Find duplicate leads"), this, [tasks] {
+        tasks->start(QStringLiteral("lead_dedupe"), {}, {{QStringLiteral("merge"), false}});
+    });
+    menu->addAction(tr("&Merge duplicate leads…"), this, [this, tasks] {
+        const auto answer = QMessageBox::question(
+            this, tr("Merge duplicate leads"),
+            tr("Leads that are likely the same person are merged into the oldest one: its empty "
+               "fields are filled from the others, and the others are deleted. Every step is in "
+               "the activity history. Merge now?"));
+        if (answer == QMessageBox::Yes)
+            tasks->start(QStringLiteral("lead_dedupe"), {}, {{QStringLiteral("merge"), true}});
+    });
+    menu->addSeparator();
+    QAction* history = m_taskDock->toggleViewAction();
+    history->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
+    menu->addAction(history);
 }
 
 void MainWindow::setOwnUser(const QString& userId, const QString& name)

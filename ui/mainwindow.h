@@ -9,6 +9,7 @@
 class QAbstractItemModel;
 class QAction;
 class QComboBox;
+class QDockWidget;
 class QMenu;
 class QStackedWidget;
 
@@ -17,6 +18,8 @@ namespace crm {
 class ModuleNavigator;
 class RecordEditor;
 class RecordTablePane;
+class TaskCardStack;
+class TaskHistoryPanel;
 
 // The agent's window: modules on the left with their counts, the module's table in the middle,
 // the selected record's editor on the right; in the header, who is online, the notification
@@ -34,6 +37,8 @@ public:
     void setOwnUser(const QString& userId, const QString& name);
     RecordTablePane* pane(int module) const;
     RecordEditor* editor() const { return m_editor; }
+    TaskCardStack* taskCards() const { return m_taskCards; }
+    TaskHistoryPanel* taskHistory() const { return m_taskHistory; }
     void showModule(int module);
     // Opens a record (from a notification, say) without losing the agent's place elsewhere.
     void openRecord(const QString& module, const QString& recordId);
@@ -56,6 +61,7 @@ protected:
 
 private:
     void buildMenus();
+    void buildTaskMenu();
     QAction* countedAction(QMenu* menu, QAbstractItemModel* model, const QString& text,
                            const QString& textWithCount);
     void setOwnStatus(const QString& status);
@@ -67,6 +73,9 @@ private:
     QComboBox* m_status = nullptr;
     QTimer m_idle;
     class ToastStack* m_toasts = nullptr;
+    TaskCardStack* m_taskCards = nullptr;
+    TaskHistoryPanel* m_taskHistory = nullptr;
+    QDockWidget* m_taskDock = nullptr;
     bool m_awayBecauseIdle = false;
 };
 

@@ -112,4 +112,9 @@ void RecordTablePane::updateEmptyState()
     m_stack->setCurrentWidget(empty ? static_cast<QWidget*>(m_empty) : m_tableView);
 }
 
+QString RecordTablePane::searchText() const
+{
+    return m_search->text().trimmed();
+}
+
 } // namespace crm

@@ -28,6 +28,7 @@ public:
     int currentRow() const;
     void selectRecord(const QString& recordId);
     void focusSearch();
+    QString searchText() const;
 
 signals:
     void currentRecordChanged(int tableRow);

@@ -11,6 +11,7 @@ class NotificationModel;
 class PresenceStore;
 class RecordTableModel;
 class SyncStatus;
+class TaskListModel;
 class UserDirectoryModel;
 
 // The models a main window binds to (owned elsewhere, by the app's session).
@@ -22,6 +23,7 @@ struct Workspace
     ConflictModel* conflicts = nullptr;         // optional
     FailureModel* failures = nullptr;           // optional
     UserDirectoryModel* users = nullptr;        // optional
+    TaskListModel* tasks = nullptr;             // optional
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

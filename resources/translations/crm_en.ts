@@ -23,4 +23,24 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>crm::TaskCardStack</name>
+    <message numerus="yes">
+        <source>+%n more task(s) – show history</source>
+        <translation>
+            <numerusform>+%n more task – show history</numerusform>
+            <numerusform>+%n more tasks – show history</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>crm::TaskHistoryPanel</name>
+    <message numerus="yes">
+        <source>%n task(s) running</source>
+        <translation>
+            <numerusform>%n task running</numerusform>
+            <numerusform>%n tasks running</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -112,9 +112,9 @@ QHttpServerResponse TaskRestApi::action(const QString& id, const QString& verb,
     const auto who = rest::authenticate(request, m_s.tokens, m_s.users, failure);
     if (!who)
         return std::move(*failure);
-    if (verb == QStringLiteral("output") || verb == QStringLiteral("report")) {
-        if (request.method() != Method::Get)
-            return rest::methodNotAllowed();
+    // GET .../output and .../report download files; POST .../report is an agent's report.
+    if (request.method() == Method::Get &&
+        (verb == QStringLiteral("output") || verb == QStringLiteral("report"))) {
         const auto content = m_s.tasks.file(*who, id, verb);
         if (!content)
             return errorResponse(Status::NotFound, QStringLiteral("not_found"),

@@ -1,0 +1,270 @@
+// TaskListModel, task cards and the task history against a real in-process crm-server:
+// lifecycle (progress, cancel, retry, auto-dismiss), limits, re-sync after a reconnect, files.
+#include "models/localstore.h"
+#include "models/tasklistmodel.h"
+#include "support/leadcsv.h"
+#include "support/restcall.h"
+#include "support/serverfixture.h"
+#include "ui/taskcard.h"
+#include "ui/taskcardstack.h"
+#include "ui/taskhistorypanel.h"
+
+#include <catch2/catch.hpp>
+#include <QAbstractItemModelTester>
+#include <QFile>
+#include <QLabel>
+#include <QListView>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QToolButton>
+
+using namespace crm;
+using test::newId;
+using test::restCall;
+using test::Server;
+using test::waitUntil;
+using namespace std::chrono_literals;
+
+namespace {
+
+// One desktop's task side: its connection, REST client, profile store and the model.
+struct Desk
+{
+    Desk(Server& server, const Identity& who, const QString& storePath)
+        : token(server.token(who)), connection(test::fastConnectionConfig(server.url()))
+    {
+        rest.setBaseUrl(server.url());
+        rest.setBearerToken(token);
+        QString error;
+        store = LocalStore::open(storePath, &error);
+        REQUIRE(store);
+        connection.setAuthProvider([this] {
+            return QJsonObject{{QStringLiteral("token"), token},
+                               {QStringLiteral("clientId"), clientId}};
+        });
+        tasks = std::make_unique<TaskListModel>(connection, rest, store.get());
+    }
+    void online()
+    {
+        connection.start();
+        REQUIRE(waitUntil([&] { return connection.state() == ConnectionState::Online; }));
+    }
+
+    QString token;
+    QString clientId = newId();
+    ConnectionManager connection;
+    RestClient rest;
+    std::unique_ptr<LocalStore> store;
+    std::unique_ptr<TaskListModel> tasks;
+};
+
+QString statusOf(const TaskListModel& tasks, const QString& id)
+{
+    const int row = tasks.rowOf(id);
+    return row < 0 ? QString() : tasks.index(row).data(TaskListModel::StatusRole).toString();
+}
+
+QPushButton* button(TaskCard* card, const QString& accessibleName)
+{
+    for (auto* b : card->findChildren<QPushButton*>()) {
+        if (b->accessibleName() == accessibleName)
+            return b;
+    }
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("TaskListModel: rows, progress-only dataChanged, history kept, re-synced after a "
+          "reconnect",
+          "[models][tasks]")
+{
+    Server s;
+    Desk ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    QAbstractItemModelTester tester(ana.tasks.get(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ana.online();
+    QList<QList<int>> changes;
+    QObject::connect(ana.tasks.get(), &QAbstractItemModel::dataChanged, ana.tasks.get(),
+                     [&](const QModelIndex&, const QModelIndex&, const QList<int>& roles) {
+                         changes.append(roles);
+                     });
+    QSignalSpy finished(ana.tasks.get(), &TaskListModel::taskFinished);
+    QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
+
+    ana.tasks->start(QStringLiteral("csv_import"), QStringLiteral("Spring leads"),
+                     {{QStringLiteral("module"), QStringLiteral("leads")}},
+                     test::makeLeadCsv(1500).text);
+    REQUIRE(waitUntil([&] { return started.count() == 1; }));
+    const QString id = started.first().first().toString();
+    REQUIRE(ana.tasks->rowCount() == 1);
+    CHECK(ana.tasks->index(0).data(Qt::DisplayRole) == QStringLiteral("Spring leads"));
+    REQUIRE(
+        waitUntil([&] { return statusOf(*ana.tasks, id) == QStringLiteral("completed"); }, 60s));
+    REQUIRE(finished.count() == 1);
+    CHECK(finished.first().at(1) == QStringLiteral("completed"));
+    // Progress events touched only the progress roles; state changes said so.
+    int progressOnly = 0;
+    for (const auto& roles : changes) {
+        if (!roles.contains(TaskListModel::StatusRole)) {
+            ++progressOnly;
+            CHECK(roles.contains(TaskListModel::ProgressRole));
+            CHECK_FALSE(roles.contains(TaskListModel::TitleRole));
+        }
+    }
+    CHECK(progressOnly >= 1);
+    CHECK(ana.tasks->index(0).data(TaskListModel::ProgressRole).toInt() == 100);
+    CHECK(ana.tasks->index(0)
+              .data(TaskListModel::ResultRole)
+              .toMap()
+              .value(QStringLiteral("imported")) == 1500 - test::makeLeadCsv(1500).bad);
+
+    // Offline: a task starts and finishes elsewhere; the reconnect brings its final state.
+    ana.connection.stop();
+    const auto elsewhere =
+        restCall(s.url(), ana.token, "POST", QStringLiteral("/api/tasks"),
+                 {{QStringLiteral("kind"), QStringLiteral("csv_export")},
+                  {QStringLiteral("params"),
+                   QJsonObject{{QStringLiteral("module"), QStringLiteral("leads")}}}});
+    REQUIRE(elsewhere.ok());
+    const QString exportId = elsewhere.body.toObject().value(QStringLiteral("id")).toString();
+    REQUIRE(waitUntil([&] {
+        return restCall(s.url(), ana.token, "GET", QStringLiteral("/api/tasks/%1").arg(exportId))
+                   .body.toObject()
+                   .value(QStringLiteral("status")) == QStringLiteral("completed");
+    }));
+    CHECK(ana.tasks->rowOf(exportId) < 0);
+    ana.online();
+    REQUIRE(
+        waitUntil([&] { return statusOf(*ana.tasks, exportId) == QStringLiteral("completed"); }));
+    CHECK(ana.tasks->rowOf(exportId) == 0); // newest first
+
+    // The history is in the profile: a new model shows it before any network.
+    ConnectionManager offline(test::fastConnectionConfig(s.url()));
+    TaskListModel cached(offline, ana.rest, ana.store.get());
+    QAbstractItemModelTester cachedTester(&cached,
+                                          QAbstractItemModelTester::FailureReportingMode::Fatal);
+    CHECK(cached.rowCount() == 2);
+    CHECK(statusOf(cached, id) == QStringLiteral("completed"));
+
+    // A cancel the server refuses (already finished) is reported, not swallowed.
+    QSignalSpy failed(ana.tasks.get(), &TaskListModel::actionFailed);
+    ana.tasks->cancel(id);
+    REQUIRE(waitUntil([&] { return failed.count() == 1; }));
+    CHECK(failed.first().at(1).toString().contains(QStringLiteral("completed already")));
+}
+
+TEST_CASE("Task cards: progress, cancel, retry, auto-dismiss after success, and a bounded stack",
+          "[ui][tasks]")
+{
+    Server s;
+    Desk ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    ana.online();
+    QWidget window;
+    window.resize(900, 700);
+    TaskCardStack stack(ana.tasks.get(), &window);
+    stack.setDismissAfterSuccess(300);
+    window.show();
+
+    QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
+    ana.tasks->start(QStringLiteral("csv_import"), QStringLiteral("Open house sign-ups"),
+                     {{QStringLiteral("module"), QStringLiteral("leads")}},
+                     test::makeLeadCsv(4000).text);
+    REQUIRE(waitUntil([&] { return started.count() == 1; }));
+    const QString id = started.first().first().toString();
+    TaskCard* card = nullptr;
+    REQUIRE(waitUntil([&] { return (card = stack.card(id)) != nullptr; }));
+    CHECK(stack.isVisible());
+    REQUIRE(waitUntil([&] { return card->findChild<QProgressBar*>()->value() >= 5; }, 30s));
+    CHECK(card->status() == QStringLiteral("running"));
+    QPushButton* cancel = button(card, QStringLiteral("Cancel task"));
+    REQUIRE(cancel);
+    CHECK(cancel->isVisible());
+    CHECK_FALSE(button(card, QStringLiteral("Retry task"))->isVisible());
+    cancel->click();
+    REQUIRE(waitUntil([&] { return card->status() == QStringLiteral("cancelled"); }));
+    // A cancelled task stays, says how far it got, and offers Retry instead of Cancel.
+    CHECK_FALSE(cancel->isVisible());
+    QPushButton* retry = button(card, QStringLiteral("Retry task"));
+    CHECK(retry->isVisible());
+    CHECK(card->findChild<QLabel*>(QString(), Qt::FindDirectChildrenOnly) != nullptr);
+    test::spin(500ms);
+    REQUIRE(stack.card(id) == card); // not auto-dismissed
+    retry->click();
+    REQUIRE(waitUntil([&] { return card->status() == QStringLiteral("running"); }));
+    REQUIRE(waitUntil([&] { return card->status() == QStringLiteral("completed"); }, 60s));
+    CHECK(card->findChild<QProgressBar*>()->value() == 100);
+    // Success leaves by itself.
+    REQUIRE(waitUntil([&] { return stack.card(id) == nullptr; }));
+    REQUIRE(waitUntil([&] { return !stack.isVisible(); }));
+
+    // Five agent tasks at once: three cards, and a way to the rest.
+    stack.setMaxVisible(3);
+    for (int i = 0; i < 5; ++i) {
+        std::optional<AckOutcome> outcome;
+        ana.connection.emitWithAck(
+            QStringLiteral("task:start"),
+            {QJsonObject{{QStringLiteral("kind"), QStringLiteral("agent")},
+                         {QStringLiteral("title"), QStringLiteral("Agent %1").arg(i)}}},
+            [&](const AckOutcome& o) { outcome = o; });
+        REQUIRE(waitUntil([&] { return outcome.has_value(); }));
+    }
+    REQUIRE(waitUntil([&] { return stack.cards().size() == 5; }));
+    int visible = 0;
+    for (auto* c : stack.cards())
+        visible += c->isVisible() ? 1 : 0;
+    CHECK(visible == 3);
+    auto* more = stack.findChild<QPushButton*>(QString(), Qt::FindDirectChildrenOnly);
+    REQUIRE(more);
+    CHECK(more->isVisible());
+    CHECK(more->text() == QStringLiteral("+2 more tasks – show history"));
+    QSignalSpy history(&stack, &TaskCardStack::historyRequested);
+    more->click();
+    CHECK(history.count() == 1);
+    // Dismissing a card keeps the task in the model (history), only the card goes.
+    auto* close = stack.cards().first()->findChild<QToolButton*>();
+    const QString dismissedId = stack.cards().first()->taskId();
+    close->click();
+    REQUIRE(waitUntil([&] { return stack.card(dismissedId) == nullptr; }));
+    CHECK(ana.tasks->rowOf(dismissedId) >= 0);
+    CHECK(TaskCard::formatElapsed(42) == QStringLiteral("0:42"));
+    CHECK(TaskCard::formatElapsed(3723) == QStringLiteral("1:02:03"));
+}
+
+TEST_CASE("Task history: cancel and retry the selected task, save an export's file", "[ui][tasks]")
+{
+    Server s;
+    Desk ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    ana.online();
+    TaskHistoryPanel panel(ana.tasks.get());
+    QString savedTo;
+    const QString target = s.dir.filePath(QStringLiteral("export.csv"));
+    panel.setPathChooser([&](const QString& suggested) {
+        savedTo = suggested;
+        return target;
+    });
+    panel.show();
+    QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
+    ana.tasks->start(QStringLiteral("csv_export"), {},
+                     {{QStringLiteral("module"), QStringLiteral("escrows")}});
+    REQUIRE(waitUntil([&] { return started.count() == 1; }));
+    const QString id = started.first().first().toString();
+    REQUIRE(waitUntil([&] { return statusOf(*ana.tasks, id) == QStringLiteral("completed"); }));
+    panel.select(id);
+    auto* save = panel.findChild<QPushButton*>();
+    for (auto* b : panel.findChildren<QPushButton*>()) {
+        if (b->text() == QStringLiteral("Save export…"))
+            save = b;
+    }
+    REQUIRE(save->isEnabled());
+    QSignalSpy saved(&panel, &TaskHistoryPanel::fileSaved);
+    save->click();
+    REQUIRE(waitUntil([&] { return saved.count() == 1; }));
+    CHECK(savedTo.endsWith(QStringLiteral("-output.csv")));
+    QFile file(target);
+    REQUIRE(file.open(QIODevice::ReadOnly));
+    CHECK(file.readAll().startsWith("id,Escrow number"));
+    // The delegate paints each row at a fixed height (smooth scrolling through history).
+    CHECK(panel.view()->sizeHintForRow(0) > 0);
+}
