@@ -34,9 +34,11 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-interop="$root/tests/interop"
-stamp="$interop/node_modules/.package-lock.json"
-if [ ! -f "$stamp" ] || [ "$interop/package-lock.json" -nt "$stamp" ]; then
-    echo "install-deps: installing the npm interop peers"
-    (cd "$interop" && npm ci --no-audit --no-fund --loglevel=error)
-fi
+# The npm packages of the interop peers and of the example agent, each from its lockfile.
+for dir in "$root/tests/interop" "$root/examples/agent"; do
+    stamp="$dir/node_modules/.package-lock.json"
+    if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+        echo "install-deps: installing the npm packages of ${dir#"$root"/}"
+        (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+done
