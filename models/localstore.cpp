@@ -389,6 +389,7 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
             }
             staged.insert(module + u'/' + id, next);
             applied.changed = true;
+            applied.incomplete = !existing && kind == QStringLiteral("updated");
             applied.record = std::move(next);
         }
         result.append(applied);

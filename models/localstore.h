@@ -64,6 +64,9 @@ public:
         QStringList fields;
         QJsonObject previous;
         Record record; // the confirmed state after the event (deleted set for a delete)
+        // An update of a record this profile did not have: only the changed fields are known,
+        // so the full record must be fetched (SyncEngine does).
+        bool incomplete = false;
     };
     // The same for a batch (a replay page), in one transaction; one entry per event.
     std::optional<QList<Applied>> applyChanges(const QList<QJsonObject>& events);

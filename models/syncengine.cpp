@@ -134,7 +134,56 @@ void SyncEngine::applyChanges(const QList<QJsonObject>& changes)
             change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
         if (result.changed)
             emit recordChanged(result.record, result.fields, byOthers);
+        // An update of a record we never had (it arrived before its bootstrap page, or it just
+        // became visible to us) carries only what changed: fetch the rest.
+        if (result.incomplete)
+            fetchRecord(result.record.module, result.record.id);
     }
+}
+
+std::optional<LocalStore::Record> SyncEngine::reconcile(const LocalStore::Record& fetched)
+{
+    const auto existing = m_store.record(fetched.module, fetched.id);
+    if (!existing || existing->version <= fetched.version)
+        return fetched; // the same version has the same content: the full copy wins
+    if (existing->deleted)
+        return std::nullopt;
+    // The stream is newer: its events carried every field changed since the copy was read.
+    LocalStore::Record merged = *existing;
+    QJsonObject fields = fetched.fields;
+    for (auto it = existing->fields.begin(); it != existing->fields.end(); ++it)
+        fields.insert(it.key(), it.value());
+    if (fields == existing->fields)
+        return std::nullopt;
+    merged.fields = fields;
+    for (const auto& name : fetched.masked) {
+        if (!merged.masked.contains(name) && !existing->fields.contains(name))
+            merged.masked.append(name);
+    }
+    return merged;
+}
+
+void SyncEngine::storeFetched(const QList<LocalStore::Record>& fetched)
+{
+    QList<LocalStore::Record> page;
+    for (const auto& record : fetched) {
+        if (auto reconciled = reconcile(record))
+            page.append(*reconciled);
+    }
+    if (page.isEmpty() || !m_store.storeRecords(page)) // one transaction per page
+        return;
+    for (const auto& record : page)
+        emit recordChanged(record, record.fields.keys(), false);
+}
+
+void SyncEngine::fetchRecord(const QString& module, const QString& id)
+{
+    m_rest.get(QStringLiteral("/api/records/%1/%2").arg(module, id),
+               [this](const RestReply& reply) {
+                   // Not found: it left our reach again; the next event or bootstrap tells.
+                   if (reply.ok())
+                       storeFetched({recordFromJson(reply.body.toObject())});
+               });
 }
 
 void SyncEngine::bootstrap()
@@ -174,15 +223,9 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
             const qint64 resume = seq < 0 ? pageSeq : std::min(seq, pageSeq);
             const auto items = body.value(QStringLiteral("items")).toArray();
             QList<LocalStore::Record> page;
-            for (const auto& item : items) {
-                const auto record = recordFromJson(item.toObject());
-                const auto existing = m_store.record(record.module, record.id);
-                if (!existing || existing->version < record.version)
-                    page.append(record);
-            }
-            m_store.storeRecords(page); // one transaction per page
-            for (const auto& record : page)
-                emit recordChanged(record, record.fields.keys(), false);
+            for (const auto& item : items)
+                page.append(recordFromJson(item.toObject()));
+            storeFetched(page);
             const int next = offset + static_cast<int>(items.size());
             if (next < body.value(QStringLiteral("total")).toInt() && !items.isEmpty())
                 bootstrapModule(moduleIndex, next, resume);

@@ -69,6 +69,13 @@ private:
     void applyChanges(const QList<QJsonObject>& changes);
     void bootstrap();
     void bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq);
+    // A full copy read over REST, against what the stream brought meanwhile: the copy when it
+    // is at least as new, else the stream's newer fields laid over it; nullopt when nothing
+    // would change.
+    std::optional<LocalStore::Record> reconcile(const LocalStore::Record& fetched);
+    // Stores reconciled copies and tells the models.
+    void storeFetched(const QList<LocalStore::Record>& fetched);
+    void fetchRecord(const QString& module, const QString& id);
     void onAnswer(const OutboxEntry& entry, const AckOutcome& outcome);
     // Sends the record's next queued edit if it has one and none is on the wire: after an
     // answer only that record can have become sendable, so nothing else is read.

@@ -27,6 +27,8 @@ echo "crm-server is running at $url (log: $out/crm-server.log)"
 # Two agents of the North team, each with a profile of their own under demo-output.
 alex=$("${server[@]}" token issue alex@harbor.demo)
 sam=$("${server[@]}" token issue sam@harbor.demo)
+# An AI agent that works for Alex (examples/agent, stock socket.io-client): its key is shown once.
+agent_key=$("${server[@]}" agent-key create alex@harbor.demo --name "Escrow assistant")
 cli=("$build/app/crm-cli" --server "$url")
 "${cli[@]}" ping --token "$alex" --count 20
 # Both open the same escrow, so each sees the other on it.
@@ -44,6 +46,15 @@ teammate_edits() {
     "${cli[@]}" set escrows "$escrow" purchasePrice=612500 status=pending \
         --token "$sam" --profile "$out/cli-sam" >/dev/null
 }
+# The AI agent opens an escrow from one sentence, step by step: a task card in both windows
+# (the task is shared with the team), its records appearing live, attributed "Alex Rivera (AI)".
+ai_agent_runs() { # delay step-delay-ms
+    sleep "$1"
+    node "$root/examples/agent/escrow-agent.js" --server "$url" --key "$agent_key" \
+        --step-delay "$2" "Open escrow ESC-2040 for 88 Pier Street at \$1,240,000, \
+buyer Jo Park <jo@example.com>, seller Lee Chen <lee@example.com>" 2>"$out/escrow-agent.log" ||
+        echo "the example agent failed: see $out/escrow-agent.log" >&2
+}
 
 if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     echo "Opening two crm-desktop windows (Alex Rivera and Sam Okafor, team North);"
@@ -52,18 +63,22 @@ if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
     sam_pid=$!
     teammate_edits 8 &
     edits_pid=$!
+    ai_agent_runs 14 3000 &
+    agent_pid=$!
     desktop alex "$alex" --geometry 960x720+10+40
     # Only our own children: a bare `wait` would also wait for crm-server, which never ends.
-    wait "$sam_pid" "$edits_pid"
+    wait "$sam_pid" "$edits_pid" "$agent_pid"
 else
     echo "No display: running two crm-desktop windows under Xvfb for a few seconds."
     teammate_edits 4 &
     edits_pid=$!
+    ai_agent_runs 3 2500 &
+    agent_pid=$!
     xvfb-run -a -s '-screen 0 1920x1080x24' bash -c "
         $(declare -f desktop); $(declare -p build url out escrow 2>/dev/null)
         desktop sam '$sam' --screenshot '$out/crm-desktop-sam.png' --screenshot-delay 7000 &
         desktop alex '$alex' --screenshot '$out/crm-desktop-alex.png' --screenshot-delay 7000
         wait"
-    wait "$edits_pid"
+    wait "$edits_pid" "$agent_pid"
     echo "Screenshots of the two running windows: $out/crm-desktop-alex.png and $out/crm-desktop-sam.png"
 fi

@@ -42,6 +42,7 @@ TaskCard::TaskCard(TaskListModel* tasks, const QString& taskId, QWidget* parent)
     QFont bold = m_title->font();
     bold.setBold(true);
     m_title->setFont(bold);
+    m_title->setWordWrap(true);
     m_title->setForegroundRole(QPalette::ToolTipText);
     header->addWidget(m_title, 1);
     m_close = new QToolButton(this);

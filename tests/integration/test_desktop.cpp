@@ -6,7 +6,11 @@
 #include "app/desktopsession.h"
 #include "app/desktopworkspace.h"
 #include "models/recordviewmodel.h"
+#include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
+#include "server/demodata.h"
+#include "server/storage/recordstore.h"
+#include "support/restcall.h"
 #include "support/serverfixture.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
@@ -25,6 +29,7 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -590,4 +595,133 @@ TEST_CASE("The brokerage's people: assignees are chosen by name, known offline",
     RestClient unused; // never asked: no catch-up happens offline
     UserDirectoryModel offline(ana.session.store(), ana.session.engine(), unused);
     CHECK(offline.nameOf(server.dee.userId) == QStringLiteral("dee"));
+}
+
+TEST_CASE("A record opened on a fresh profile shows its own values, and a teammate's change "
+          "lands on its own row",
+          "[ui][desktop]")
+{
+    test::Server server;
+    test::Agent ana(server, server.ana, test::newId());
+    ana.connect();
+    QStringList ids;
+    for (int i = 0; i < 20; ++i) {
+        ids.append(test::newId());
+        ana.create(ids.last(), {{QStringLiteral("number"), QStringLiteral("ESC-%1").arg(100 + i)},
+                                {QStringLiteral("purchasePrice"), 100000 + i}});
+    }
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    RecordTableModel* table = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return table->rowCount() == 20; }));
+    const QString picked = ids.at(7);
+    ben.window->openRecord(QStringLiteral("escrows"), picked);
+    auto cell = [&](const QString& id, const QString& field) {
+        const int row = table->rowOf(id);
+        return table->recordValues(row).value(field);
+    };
+    CHECK(ben.window->editor()->recordId() == picked);
+    CHECK(cell(picked, QStringLiteral("number")).toString() == QStringLiteral("ESC-107"));
+    for (int i = 0; i < 20; ++i)
+        CHECK(table->index(table->rowOf(ids.at(i)), 0).data(RecordTableModel::RecordIdRole) ==
+              ids.at(i));
+    auto* view = ben.escrows()->findChild<QTableView*>();
+    const QModelIndex current = view->currentIndex();
+    CHECK(current.siblingAtColumn(0).data().toString() == QStringLiteral("ESC-107"));
+    ana.update(picked, 1, {{QStringLiteral("purchasePrice"), 612500}});
+    REQUIRE(
+        waitUntil([&] { return cell(picked, QStringLiteral("purchasePrice")).toInt() == 612500; }));
+    CHECK(view->currentIndex().siblingAtColumn(0).data().toString() == QStringLiteral("ESC-107"));
+    CHECK(ben.window->editor()->findChild<QLineEdit*>()->text() == QStringLiteral("ESC-107"));
+}
+
+TEST_CASE("Opening a record while the first catch-up is still being applied (the demo's "
+          "--record) shows that record",
+          "[ui][desktop]")
+{
+    QTemporaryDir dir;
+    CrmServer server;
+    CrmServerOptions options;
+    options.dataDir = dir.path();
+    options.port = 0;
+    QString error;
+    REQUIRE(server.open(options, &error));
+    REQUIRE(DemoData::seed(server, &error));
+    REQUIRE(server.listen(&error));
+    const QUrl url(QStringLiteral("http://127.0.0.1:%1").arg(server.port()));
+    const auto alex = server.users().findByEmail(QStringLiteral("alex@harbor.demo"));
+    REQUIRE(alex);
+    const QString token = server.tokens().issue(alex->identity).accessToken;
+    RecordStore records(server.database());
+    qint64 total = 0;
+    const auto escrows = records.list(alex->identity, QStringLiteral("escrows"), 0, 1, &total);
+    REQUIRE(escrows.size() == 1);
+    const QString picked = escrows.first().id;
+    const QString number = escrows.first().data.value(QStringLiteral("number")).toString();
+
+    DesktopSession session(url, dir.filePath(QStringLiteral("alex")));
+    REQUIRE(session.open(&error));
+    MainWindow window(workspaceOf(session, url.authority()));
+    window.show();
+    bool opened = false;
+    QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window, [&] {
+        if (opened)
+            return;
+        for (auto* table : session.tables()) {
+            if (table->rowOf(picked) >= 0) {
+                window.openRecord(table->spec().name, picked);
+                opened = true;
+            }
+        }
+    });
+    // A teammate changes the record while the first catch-up may still be under way.
+    const auto sam = server.users().findByEmail(QStringLiteral("sam@harbor.demo"));
+    const int delayMs = GENERATE(0, 30, 80, 150, 300);
+    QTimer::singleShot(delayMs, &window, [&] {
+        RestClient rest;
+        rest.setBaseUrl(url);
+        rest.setBearerToken(server.tokens().issue(sam->identity).accessToken);
+        bool done = false;
+        QJsonObject body{{QStringLiteral("baseVersion"), 1},
+                         {QStringLiteral("fields"),
+                          QJsonObject{{QStringLiteral("purchasePrice"), 612500},
+                                      {QStringLiteral("status"), QStringLiteral("pending")}}}};
+        rest.patch(QStringLiteral("/api/records/escrows/%1").arg(picked), body,
+                   [&](const RestReply& reply) {
+                       CHECK(reply.ok());
+                       done = true;
+                   });
+        REQUIRE(waitUntil([&] { return done; }));
+    });
+    session.goOnline(token);
+    REQUIRE(waitUntil([&] { return opened; }));
+    RecordTableModel* table = session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return table->rowCount() == total; }));
+    const bool arrived = waitUntil([&] {
+        return table->recordValues(table->rowOf(picked))
+                   .value(QStringLiteral("purchasePrice"))
+                   .toInt() == 612500;
+    });
+    INFO(
+        "delay " << delayMs << " row "
+                 << QJsonDocument(table->recordValues(table->rowOf(picked))).toJson().toStdString()
+                 << " store "
+                 << QJsonDocument(session.store().record(QStringLiteral("escrows"), picked)->fields)
+                        .toJson()
+                        .toStdString()
+                 << " server v" << records.find(QStringLiteral("escrows"), picked)->version);
+    REQUIRE(arrived);
+    test::spin(200ms);
+    CHECK(window.editor()->recordId() == picked);
+    CHECK(window.editor()->findChild<QLineEdit*>()->text() == number);
+    auto* view = window.pane(0)->findChild<QTableView*>();
+    CHECK(view->currentIndex().siblingAtColumn(0).data().toString() == number);
+    // Every row holds its own record, as the server has it.
+    for (const auto& stored :
+         records.list(alex->identity, QStringLiteral("escrows"), 0, 500, &total)) {
+        const QJsonObject values = table->recordValues(table->rowOf(stored.id));
+        CHECK(values.value(QStringLiteral("number")) ==
+              stored.data.value(QStringLiteral("number")));
+        CHECK(values.value(QStringLiteral("closeDate")) ==
+              stored.data.value(QStringLiteral("closeDate")));
+    }
 }
