@@ -5,6 +5,8 @@ set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${CRM_BUILD_DIR:-$root/build}"
 shots="$root/docs/screenshots"
+# A fresh demo brokerage, so the pictures show a first run.
+rm -rf "$root/demo-output"
 env -u DISPLAY -u WAYLAND_DISPLAY "$root/scripts/run-demo.sh"
 cp "$root/demo-output/crm-desktop-alex.png" "$shots/main-window-alex.png"
 cp "$root/demo-output/crm-desktop-sam.png" "$shots/main-window-sam.png"

@@ -247,6 +247,9 @@ QWidget* RecordEditor::makeEditor(const FieldSpec& field)
             combo->setModelColumn(
                 title ? static_cast<int>(title - target->spec().fields.constData()) : 0);
             combo->setPlaceholderText(tr("None"));
+            // Sized by the form, not by the longest title of a table that may hold 100,000.
+            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+            combo->setMinimumContentsLength(12);
             connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
             editor = combo;
             break;
@@ -257,6 +260,8 @@ QWidget* RecordEditor::makeEditor(const FieldSpec& field)
             auto* combo = new QComboBox(m_form);
             combo->setModel(m_users);
             combo->setPlaceholderText(tr("Nobody"));
+            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+            combo->setMinimumContentsLength(12);
             connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
             editor = combo;
             break;

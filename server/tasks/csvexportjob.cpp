@@ -116,7 +116,8 @@ QJsonObject CsvExportJob::result() const
 
 QString CsvExportJob::summary() const
 {
-    return QStringLiteral("Exported %1 records").arg(m_written);
+    return m_written == 1 ? QStringLiteral("Exported 1 record")
+                          : QStringLiteral("Exported %1 records").arg(m_written);
 }
 
 } // namespace crm

@@ -458,10 +458,13 @@ void TaskRunner::finishRun(Run& run, AgentTask::Status status, const QString& er
         task.progress = 100;
         task.step = run.job->summary();
     } else if (task.status == AgentTask::Status::Cancelled) {
-        task.step = QStringLiteral("Cancelled at %1 of %2: %3")
+        QString summary = run.job->summary();
+        if (!summary.isEmpty())
+            summary[0] = summary[0].toLower();
+        task.step = QStringLiteral("Cancelled at %1 of %2 (%3)")
                         .arg(task.stepsDone)
                         .arg(task.stepsTotal)
-                        .arg(run.job->summary());
+                        .arg(summary);
     } else {
         task.step = run.job->summary();
     }

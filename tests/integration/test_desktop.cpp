@@ -12,6 +12,8 @@
 #include "server/storage/recordstore.h"
 #include "support/restcall.h"
 #include "support/serverfixture.h"
+#include "models/tasklistmodel.h"
+#include "support/leadcsv.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/mainwindow.h"
@@ -21,6 +23,8 @@
 #include "ui/refusedchangesdialog.h"
 #include "ui/settingsdialog.h"
 #include "ui/signindialog.h"
+#include "ui/taskcardstack.h"
+#include "ui/taskhistorypanel.h"
 #include "ui/theme.h"
 #include "ui/toaststack.h"
 
@@ -724,4 +728,84 @@ TEST_CASE("Opening a record while the first catch-up is still being applied (the
         CHECK(values.value(QStringLiteral("closeDate")) ==
               stored.data.value(QStringLiteral("closeDate")));
     }
+}
+
+TEST_CASE("Screenshots: task cards mid-progress and the task history", "[ui][screenshots]")
+{
+    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    TaskListModel& tasks = ana.session.tasks();
+    createEscrow(ana, QStringLiteral("ESC-27031"), 640000);
+
+    // An AI agent working for Ana, half-way through.
+    test::Agent bot(server, server.ana, test::newId());
+    const QString key = server.server.tokens().createAgentKey(server.ana.userId,
+                                                              QStringLiteral("Escrow assistant"));
+    RestClient rest;
+    rest.setBaseUrl(server.url());
+    std::optional<RestReply> session;
+    rest.post(QStringLiteral("/api/agent/session"), QJsonObject{{QStringLiteral("key"), key}},
+              [&](const RestReply& reply) { session = reply; });
+    REQUIRE(waitUntil([&] { return session.has_value(); }));
+    bot.token = session->body.toObject().value(QStringLiteral("accessToken")).toString();
+    bot.connect();
+    auto ask = [&](const QString& event, const QJsonObject& payload) {
+        std::optional<AckOutcome> outcome;
+        bot.manager.emitWithAck(event, {payload}, [&](const AckOutcome& o) { outcome = o; });
+        REQUIRE(waitUntil([&] { return outcome.has_value(); }));
+        return outcome->args.first().toObject();
+    };
+    const QString agentTask =
+        ask(QStringLiteral("task:start"), {{QStringLiteral("kind"), QStringLiteral("agent")},
+                                           {QStringLiteral("title"),
+                                            QStringLiteral("Open escrow ESC-2040")}})
+            .value(QStringLiteral("task"))
+            .toObject()
+            .value(QStringLiteral("id"))
+            .toString();
+    ask(QStringLiteral("task:report"), {{QStringLiteral("id"), agentTask},
+                                        {QStringLiteral("step"),
+                                         QStringLiteral("Creating the listing at 88 Pier Street")},
+                                        {QStringLiteral("stepsDone"), 2},
+                                        {QStringLiteral("stepsTotal"), 4}});
+
+    // An import the agent stopped, with Retry, and a finished export in the history.
+    QSignalSpy started(&tasks, &TaskListModel::taskStarted);
+    tasks.start(QStringLiteral("csv_export"), {},
+                {{QStringLiteral("module"), QStringLiteral("escrows")}});
+    tasks.start(QStringLiteral("csv_import"), QStringLiteral("Import open-house-signups.csv"),
+                {{QStringLiteral("module"), QStringLiteral("leads")}},
+                test::makeLeadCsv(3000).text);
+    REQUIRE(waitUntil([&] { return started.count() == 2; }));
+    const QString import = started.at(1).first().toString();
+    REQUIRE(waitUntil([&] {
+        const int row = tasks.rowOf(import);
+        return row >= 0 && tasks.index(row).data(TaskListModel::ProgressRole).toInt() >= 20;
+    }, 60s));
+    tasks.cancel(import);
+    REQUIRE(waitUntil([&] {
+        return tasks.index(tasks.rowOf(import)).data(TaskListModel::StatusRole) ==
+               QStringLiteral("cancelled");
+    }));
+    REQUIRE(waitUntil([&] {
+        return ana.window->taskCards()->card(agentTask) != nullptr &&
+               ana.window->taskCards()->card(import) != nullptr;
+    }));
+    ana.window->resize(1280, 760);
+    QTest::qWait(300);
+    const QPixmap window = ana.window->grab();
+    CHECK_FALSE(window.isNull());
+    if (!folder.isEmpty())
+        CHECK(window.save(folder + QStringLiteral("/task-cards.png")));
+
+    auto* history = ana.window->taskHistory();
+    history->parentWidget()->show();
+    history->select(import);
+    history->resize(460, 320);
+    QTest::qWait(200);
+    const QPixmap panel = history->grab();
+    if (!folder.isEmpty())
+        CHECK(panel.save(folder + QStringLiteral("/task-history.png")));
 }
