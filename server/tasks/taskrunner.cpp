@@ -216,15 +216,23 @@ std::optional<QString> TaskRunner::file(const Identity& who, const QString& id, 
     return m_s.store.file(id, role);
 }
 
-TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
+TaskRunner::Reply TaskRunner::controllableTask(const Identity& who, const QString& id,
+                                               const QString& verb)
 {
     auto reply = visibleTask(who, id);
+    if (reply.task && !reply.task->isControllableBy(who))
+        return refusal(
+            QStringLiteral("forbidden"),
+            QStringLiteral("Only the task's owner or a broker admin can %1 it").arg(verb));
+    return reply;
+}
+
+TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
+{
+    auto reply = controllableTask(who, id, QStringLiteral("cancel"));
     if (!reply.task)
         return reply;
     AgentTask& task = *reply.task;
-    if (!task.isControllableBy(who))
-        return refusal(QStringLiteral("forbidden"),
-                       QStringLiteral("Only the task's owner or a broker admin can cancel it"));
     if (task.isFinal())
         return refusal(
             QStringLiteral("not_running"),
@@ -261,13 +269,10 @@ TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
 
 TaskRunner::Reply TaskRunner::retry(const Identity& who, const QString& id)
 {
-    auto reply = visibleTask(who, id);
+    auto reply = controllableTask(who, id, QStringLiteral("retry"));
     if (!reply.task)
         return reply;
     AgentTask& task = *reply.task;
-    if (!task.isControllableBy(who))
-        return refusal(QStringLiteral("forbidden"),
-                       QStringLiteral("Only the task's owner or a broker admin can retry it"));
     if (task.external)
         return refusal(QStringLiteral("not_retryable"),
                        QStringLiteral("An agent's task is retried by starting the agent again"));

@@ -108,6 +108,8 @@ private:
     void flushQuietProgress();
     void finishRun(Run& run, AgentTask::Status status, const QString& error);
     Reply visibleTask(const Identity& who, const QString& id);
+    // Visible, and `who` may cancel or retry it; else not_found or forbidden.
+    Reply controllableTask(const Identity& who, const QString& id, const QString& verb);
 
     Services m_s;
     Options m_options;

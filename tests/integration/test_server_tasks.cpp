@@ -79,6 +79,38 @@ QString idOf(const QJsonObject& task)
     return task.value(QStringLiteral("id")).toString();
 }
 
+QJsonArray taskList(Server& s, const Identity& who)
+{
+    return restCall(s.url(), s.token(who), "GET", QStringLiteral("/api/tasks"))
+        .body.toObject()
+        .value(QStringLiteral("tasks"))
+        .toArray();
+}
+
+// POST /api/tasks, which must be accepted; the new task.
+QJsonObject startTask(Server& s, const Identity& who, const QString& kind,
+                      const QJsonObject& params, bool shared = false)
+{
+    const auto reply = restCall(s.url(), s.token(who), "POST", QStringLiteral("/api/tasks"),
+                                {{QStringLiteral("kind"), kind},
+                                 {QStringLiteral("params"), params},
+                                 {QStringLiteral("shared"), shared}});
+    REQUIRE(reply.ok());
+    return reply.body.toObject();
+}
+
+// Polls the task until it completed; its final state.
+QJsonObject waitCompleted(Server& s, const Identity& who, const QString& id)
+{
+    QJsonObject task;
+    REQUIRE(waitUntil([&] {
+        task = restCall(s.url(), s.token(who), "GET", QStringLiteral("/api/tasks/%1").arg(id))
+                   .body.toObject();
+        return task.value(QStringLiteral("status")) == QStringLiteral("completed");
+    }));
+    return task;
+}
+
 } // namespace
 
 TEST_CASE("CsvTable reads quoted cells, line breaks inside quotes and a byte order mark",
@@ -190,7 +222,11 @@ TEST_CASE("Cancel stops an import between rows, keeps a consistent state and say
           "got; retry finishes it without importing a row twice",
           "[server][tasks]")
 {
-    Server s;
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Server s(900s, {}, backend);
+    if (s.skipped)
+        return;
     Agent ana(s, s.ana, newId());
     ana.connect();
     TaskWatcher watcher(ana.manager);
@@ -265,11 +301,7 @@ TEST_CASE("Bad task requests get clear errors and leave nothing behind", "[serve
     reply = post({{QStringLiteral("kind"), QStringLiteral("lead_dedupe")},
                   {QStringLiteral("params"), QJsonObject{{QStringLiteral("merge"), 1}}}});
     CHECK(reply.error.message.contains(QStringLiteral("merge must be true or false")));
-    CHECK(restCall(s.url(), s.token(s.ana), "GET", QStringLiteral("/api/tasks"))
-              .body.toObject()
-              .value(QStringLiteral("tasks"))
-              .toArray()
-              .isEmpty());
+    CHECK(taskList(s, s.ana).isEmpty());
     CHECK(restCall(s.url(), QStringLiteral("not a token"), "GET", QStringLiteral("/api/tasks"))
               .httpStatus == 401);
 }
@@ -286,14 +318,9 @@ TEST_CASE("Tasks stay inside the team: another team neither sees, hears nor canc
     TaskWatcher benHears(ben.manager);
 
     const auto mine = startImport(s, s.ana, test::makeLeadCsv(50).text);
-    const auto shared =
-        restCall(s.url(), s.token(s.ana), "POST", QStringLiteral("/api/tasks"),
-                 {{QStringLiteral("kind"), QStringLiteral("csv_export")},
-                  {QStringLiteral("shared"), true},
-                  {QStringLiteral("params"),
-                   QJsonObject{{QStringLiteral("module"), QStringLiteral("leads")}}}});
-    REQUIRE(shared.ok());
-    const QString sharedId = idOf(shared.body.toObject());
+    const QString sharedId =
+        idOf(startTask(s, s.ana, QStringLiteral("csv_export"),
+                       {{QStringLiteral("module"), QStringLiteral("leads")}}, true));
     REQUIRE(waitUntil([&] { return benHears.status(sharedId) == QStringLiteral("completed"); }));
     test::spin(200ms);
     // Ben (same team) hears the shared task only; Cleo (South) hears nothing.
@@ -306,11 +333,7 @@ TEST_CASE("Tasks stay inside the team: another team neither sees, hears nor canc
     CHECK(restCall(s.url(), s.token(s.cleo), "POST",
                    QStringLiteral("/api/tasks/%1/cancel").arg(idOf(mine)))
               .httpStatus == 404);
-    CHECK(restCall(s.url(), s.token(s.cleo), "GET", QStringLiteral("/api/tasks"))
-              .body.toObject()
-              .value(QStringLiteral("tasks"))
-              .toArray()
-              .isEmpty());
+    CHECK(taskList(s, s.cleo).isEmpty());
     // Ben sees the shared task but, as an agent (not a team lead), cannot retry or cancel it.
     CHECK(restCall(s.url(), s.token(s.ben), "GET", QStringLiteral("/api/tasks/%1").arg(sharedId))
               .ok());
@@ -318,8 +341,7 @@ TEST_CASE("Tasks stay inside the team: another team neither sees, hears nor canc
                    QStringLiteral("/api/tasks/%1/retry").arg(sharedId))
               .httpStatus == 403);
     // The broker admin sees everything in the brokerage.
-    const auto all = restCall(s.url(), s.token(s.dee), "GET", QStringLiteral("/api/tasks"));
-    CHECK(all.body.toObject().value(QStringLiteral("tasks")).toArray().size() == 2);
+    CHECK(taskList(s, s.dee).size() == 2);
 }
 
 TEST_CASE("CSV export writes what the owner may see, filtered, and downloads over REST",
@@ -335,16 +357,8 @@ TEST_CASE("CSV export writes what the owner may see, filtered, and downloads ove
     ana.create(newId(), {{QStringLiteral("number"), QStringLiteral("ESC-2, closed")},
                          {QStringLiteral("status"), QStringLiteral("closed")}});
     auto exportAs = [&](const Identity& who, const QJsonObject& params) {
-        const auto reply = restCall(s.url(), s.token(who), "POST", QStringLiteral("/api/tasks"),
-                                    {{QStringLiteral("kind"), QStringLiteral("csv_export")},
-                                     {QStringLiteral("params"), params}});
-        REQUIRE(reply.ok());
-        const QString id = idOf(reply.body.toObject());
-        REQUIRE(waitUntil([&] {
-            return restCall(s.url(), s.token(who), "GET", QStringLiteral("/api/tasks/%1").arg(id))
-                       .body.toObject()
-                       .value(QStringLiteral("status")) == QStringLiteral("completed");
-        }));
+        const QString id = idOf(startTask(s, who, QStringLiteral("csv_export"), params));
+        waitCompleted(s, who, id);
         const auto file =
             restCall(s.url(), s.token(who), "GET", QStringLiteral("/api/tasks/%1/output").arg(id));
         REQUIRE(file.ok());
@@ -404,19 +418,9 @@ TEST_CASE("Lead de-duplication finds likely duplicates and merges them through m
                                      {QStringLiteral("source"), QStringLiteral("referral")}});
 
     auto run = [&](bool merge) {
-        const auto reply =
-            restCall(s.url(), s.token(s.ana), "POST", QStringLiteral("/api/tasks"),
-                     {{QStringLiteral("kind"), QStringLiteral("lead_dedupe")},
-                      {QStringLiteral("params"), QJsonObject{{QStringLiteral("merge"), merge}}}});
-        REQUIRE(reply.ok());
-        const QString id = idOf(reply.body.toObject());
-        QJsonObject task;
-        REQUIRE(waitUntil([&] {
-            task = restCall(s.url(), s.token(s.ana), "GET", QStringLiteral("/api/tasks/%1").arg(id))
-                       .body.toObject();
-            return task.value(QStringLiteral("status")) == QStringLiteral("completed");
-        }));
-        return task.value(QStringLiteral("result")).toObject();
+        const QString id = idOf(
+            startTask(s, s.ana, QStringLiteral("lead_dedupe"), {{QStringLiteral("merge"), merge}}));
+        return waitCompleted(s, s.ana, id).value(QStringLiteral("result")).toObject();
     };
     auto groupOf = [](const QJsonObject& result, const QString& keep) {
         for (const auto& group : result.value(QStringLiteral("groups")).toArray()) {
@@ -610,4 +614,31 @@ TEST_CASE("An agent that dies after a cancel request, or goes silent, does not l
     REQUIRE(waitUntil([&] { return watcher.status(silent) == QStringLiteral("failed"); }));
     CHECK(watcher.of(silent).last().value(QStringLiteral("error")) ==
           QStringLiteral("The agent stopped reporting"));
+}
+
+TEST_CASE("The brokerage-wide limit queues tasks beyond it and starts each when a slot frees",
+          "[server][tasks]")
+{
+    TaskRunner::Options options;
+    options.maxRunningPerBrokerage = 1;
+    Server s(900s, {}, QStringLiteral("sqlite"), options);
+    Agent ana(s, s.ana, newId());
+    ana.connect();
+    TaskWatcher watcher(ana.manager);
+    QStringList ids;
+    for (int i = 0; i < 3; ++i)
+        ids.append(idOf(startImport(s, i == 1 ? s.ben : s.ana, test::makeLeadCsv(400).text)));
+    waitCompleted(s, s.ana, ids.last());
+    // Ana's two tasks: the second waited (queued) until Ben's, started between them, was done.
+    QStringList order;
+    for (const auto& [event, task] : watcher.events) {
+        if (event == QStringLiteral("ai:task:started") ||
+            event == QStringLiteral("ai:task:completed"))
+            order.append(event.section(u':', 2) + u' ' + QString::number(ids.indexOf(idOf(task))));
+    }
+    CHECK(order == QStringList{QStringLiteral("started 0"), QStringLiteral("completed 0"),
+                               QStringLiteral("started 2"), QStringLiteral("completed 2")});
+    const auto last = watcher.of(ids.last(), QStringLiteral("ai:task:queued"));
+    REQUIRE(last.size() == 1);
+    CHECK(last.first().value(QStringLiteral("step")) == QStringLiteral("Waiting for a free slot"));
 }

@@ -46,39 +46,54 @@ qint64 leadsOnServer(const QUrl& server, const QString& token)
     return reply.body.toObject().value(QStringLiteral("total")).toInteger();
 }
 
+// A real crm-server process with one user (and their token), and a leads CSV on disk.
+struct ServerWithLeads
+{
+    explicit ServerWithLeads(int rows) : csv(test::makeLeadCsv(rows))
+    {
+        const auto issued = server.addUserWithToken(QStringLiteral("importer@harbor.test"));
+        REQUIRE(issued);
+        token = *issued;
+        REQUIRE(server.start());
+        QFile file(files.filePath(QStringLiteral("leads.csv")));
+        REQUIRE(file.open(QIODevice::WriteOnly));
+        file.write(csv.text.toUtf8());
+        csvPath = file.fileName();
+    }
+    Cli run(const QStringList& args) { return cli(server.url(), token, args); }
+
+    QTemporaryDir dir;
+    QTemporaryDir files;
+    test::ServerProcess server{dir.path()};
+    test::LeadCsv csv;
+    QString token;
+    QString csvPath;
+};
+
 } // namespace
 
 TEST_CASE("crm-server killed mid-import: the task resumes after the restart and imports every "
           "row exactly once; an agent's task fails as interrupted",
           "[tasks][crash]")
 {
-    QTemporaryDir dir;
-    test::ServerProcess server(dir.path());
-    const auto token = server.addUserWithToken(QStringLiteral("importer@harbor.test"));
-    REQUIRE(token);
-    REQUIRE(server.start());
-    const auto csv = test::makeLeadCsv(10000);
-    QTemporaryDir files;
-    QFile file(files.filePath(QStringLiteral("leads.csv")));
-    REQUIRE(file.open(QIODevice::WriteOnly));
-    file.write(csv.text.toUtf8());
-    file.close();
-
+    ServerWithLeads setup(10000);
+    test::ServerProcess& server = setup.server;
+    const QString& token = setup.token;
+    const test::LeadCsv& csv = setup.csv;
     const auto agentTask =
-        cli(server.url(), *token,
-            {QStringLiteral("task"), QStringLiteral("start"), QStringLiteral("agent"),
-             QStringLiteral("--title"), QStringLiteral("Write listing copy")});
+        setup.run({QStringLiteral("task"), QStringLiteral("start"), QStringLiteral("agent"),
+                   QStringLiteral("--title"), QStringLiteral("Write listing copy")});
     REQUIRE(agentTask.exitCode == 0);
-    const auto started = cli(server.url(), *token,
-                             {QStringLiteral("task"), QStringLiteral("start"),
-                              QStringLiteral("csv_import"), QStringLiteral("--module"),
-                              QStringLiteral("leads"), QStringLiteral("--file"), file.fileName()});
+    const auto started =
+        setup.run({QStringLiteral("task"), QStringLiteral("start"), QStringLiteral("csv_import"),
+                   QStringLiteral("--module"), QStringLiteral("leads"), QStringLiteral("--file"),
+                   setup.csvPath});
     REQUIRE(started.exitCode == 0);
     const QString id = started.out;
     QJsonObject task;
     REQUIRE(waitUntil(
         [&] {
-            task = restCall(server.url(), *token, "GET", QStringLiteral("/api/tasks/%1").arg(id))
+            task = restCall(server.url(), token, "GET", QStringLiteral("/api/tasks/%1").arg(id))
                        .body.toObject();
             return task.value(QStringLiteral("stepsDone")).toInt() >= 500;
         },
@@ -89,8 +104,7 @@ TEST_CASE("crm-server killed mid-import: the task resumes after the restart and 
     REQUIRE(server.start({}, port));
 
     const auto waited =
-        cli(server.url(), *token,
-            {QStringLiteral("task"), QStringLiteral("wait"), id, QStringLiteral("--json")});
+        setup.run({QStringLiteral("task"), QStringLiteral("wait"), id, QStringLiteral("--json")});
     CHECK(waited.exitCode == 0);
     const QJsonObject done = waited.json();
     CHECK(done.value(QStringLiteral("status")) == QStringLiteral("completed"));
@@ -98,10 +112,9 @@ TEST_CASE("crm-server killed mid-import: the task resumes after the restart and 
     const QJsonObject result = done.value(QStringLiteral("result")).toObject();
     CHECK(result.value(QStringLiteral("imported")).toInt() == 10000 - csv.bad);
     CHECK(result.value(QStringLiteral("rejected")).toInt() == csv.bad);
-    CHECK(leadsOnServer(server.url(), *token) == 10000 - csv.bad);
+    CHECK(leadsOnServer(server.url(), token) == 10000 - csv.bad);
 
-    const auto agent =
-        cli(server.url(), *token, {QStringLiteral("task"), QStringLiteral("show"), agentTask.out});
+    const auto agent = setup.run({QStringLiteral("task"), QStringLiteral("show"), agentTask.out});
     CHECK(agent.json().value(QStringLiteral("status")) == QStringLiteral("failed"));
     CHECK(agent.json().value(QStringLiteral("error")) ==
           QStringLiteral("Interrupted by a server restart"));
@@ -111,23 +124,13 @@ TEST_CASE("crm-cli task: start --wait, list, report, output, and a shell agent h
           "cancel",
           "[tasks][cli]")
 {
-    QTemporaryDir dir;
-    test::ServerProcess server(dir.path());
-    const auto token = server.addUserWithToken(QStringLiteral("shell@harbor.test"));
-    REQUIRE(token);
-    REQUIRE(server.start());
-    QTemporaryDir files;
-    QFile file(files.filePath(QStringLiteral("leads.csv")));
-    REQUIRE(file.open(QIODevice::WriteOnly));
-    const auto csv = test::makeLeadCsv(200);
-    file.write(csv.text.toUtf8());
-    file.close();
-
-    auto run = [&](const QStringList& args) { return cli(server.url(), *token, args); };
+    ServerWithLeads setup(200);
+    const test::LeadCsv& csv = setup.csv;
+    auto run = [&](const QStringList& args) { return setup.run(args); };
     const auto imported =
         run({QStringLiteral("task"), QStringLiteral("start"), QStringLiteral("csv_import"),
              QStringLiteral("--module"), QStringLiteral("leads"), QStringLiteral("--file"),
-             file.fileName(), QStringLiteral("--wait")});
+             setup.csvPath, QStringLiteral("--wait")});
     CHECK(imported.exitCode == 0);
     CHECK(imported.out.contains(QStringLiteral("completed")));
     CHECK(imported.err.contains(QStringLiteral("per second")));
@@ -139,11 +142,11 @@ TEST_CASE("crm-cli task: start --wait, list, report, output, and a shell agent h
 
     const auto bad = run({QStringLiteral("task"), QStringLiteral("start"),
                           QStringLiteral("csv_import"), QStringLiteral("--module"),
-                          QStringLiteral("nowhere"), QStringLiteral("--file"), file.fileName()});
+                          QStringLiteral("nowhere"), QStringLiteral("--file"), setup.csvPath});
     CHECK(bad.exitCode == 6);
     CHECK(bad.err.contains(QStringLiteral("no module 'nowhere'")));
     CHECK(run({QStringLiteral("task"), QStringLiteral("start"), QStringLiteral("csv_import"),
-               QStringLiteral("--file"), files.filePath(QStringLiteral("missing.csv"))})
+               QStringLiteral("--file"), setup.files.filePath(QStringLiteral("missing.csv"))})
               .exitCode == 1);
 
     // A shell agent: registers, reports, learns of the cancel from its report's exit status.
