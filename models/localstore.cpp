@@ -556,6 +556,20 @@ bool LocalStore::hasFailure(const QString& module, const QString& recordId)
                  {module, recordId}) > 0;
 }
 
+QString LocalStore::permissionRefusal(const QString& module, const QString& recordId)
+{
+    QString reason;
+    // The codes of isPermissionRefusal().
+    select(QStringLiteral("SELECT message FROM failed WHERE module = ? AND record_id = ? AND code "
+                          "IN ('forbidden', 'forbidden_field', 'not_found') ORDER BY failed_at "
+                          "DESC LIMIT 1"),
+           {module, recordId}, [&](const QSqlQuery& query) {
+               reason = query.value(0).toString();
+               return false;
+           });
+    return reason;
+}
+
 bool LocalStore::hasConflict(const QString& module, const QString& recordId)
 {
     return count(

@@ -95,6 +95,13 @@ public:
     // The queued edits of one record, oldest first (uses the (module, record) index).
     QList<OutboxEntry> outboxOf(const QString& module, const QString& recordId);
     bool hasFailure(const QString& module, const QString& recordId);
+    // Why the record may not be edited here: the server's reason for the newest refusal that
+    // was about permission (forbidden, forbidden_field, not_found), or empty.
+    QString permissionRefusal(const QString& module, const QString& recordId);
+    static bool isPermissionRefusal(const QString& code)
+    {
+        return code == u"forbidden" || code == u"forbidden_field" || code == u"not_found";
+    }
     // Counts for the sync badge.
     int outboxCount();
     int failureCount();

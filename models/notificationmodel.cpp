@@ -13,6 +13,7 @@ NotificationModel::NotificationModel(LocalStore& store, SyncEngine& engine, int 
     connect(&engine, &SyncEngine::changeArrived, this, &NotificationModel::onChange);
     connect(&engine, &SyncEngine::editConflicted, this, &NotificationModel::onConflict);
     connect(&engine, &SyncEngine::editRefused, this, &NotificationModel::onRefused);
+    connect(&engine, &SyncEngine::accessChanged, this, &NotificationModel::onAccessChanged);
 }
 
 int NotificationModel::rowCount(const QModelIndex& parent) const
@@ -156,6 +157,17 @@ void NotificationModel::onRefused(const OutboxEntry& outboxEntry, const QString&
     entry.title = tr("Your change to %1 was refused")
                       .arg(recordName(outboxEntry.module, outboxEntry.recordId));
     entry.detail = message.isEmpty() ? code : message;
+    add(entry);
+}
+
+void NotificationModel::onAccessChanged(const QString& reason)
+{
+    Entry entry;
+    entry.kind = Kind::Access;
+    entry.at = QDateTime::currentDateTimeUtc();
+    entry.title = reason;
+    entry.detail = tr("Edits of records you can no longer see are listed under Edit > Refused "
+                      "changes.");
     add(entry);
 }
 

@@ -28,6 +28,7 @@ public:
         Deleted,    // someone else deleted a record the agent owns
         Conflicted, // the agent's edit met someone else's change
         Refused,    // the server refused the agent's edit
+        Access,     // the agent's team or role changed: what they may see was reloaded
     };
     Q_ENUM(Kind)
     enum Role
@@ -77,6 +78,7 @@ private:
     };
 
     void onChange(const QJsonObject& event, const QJsonObject& previous);
+    void onAccessChanged(const QString& reason);
     void onConflict(const OutboxEntry& entry, const QString& kind);
     void onRefused(const OutboxEntry& entry, const QString& code, const QString& message);
     void add(Entry entry);

@@ -50,6 +50,17 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
                 if (changedModule == m_spec.name)
                     refreshLocalState(id);
             });
+    connect(&engine, &SyncEngine::copyCleared, this, [this] {
+        // Rows of records this agent may no longer see must go; the reload brings back the rest.
+        beginResetModel();
+        m_queue.clear();
+        m_queueHead = 0;
+        m_data.clear();
+        m_rows.clear();
+        m_highlighted.clear();
+        load();
+        endResetModel();
+    });
     load();
 }
 
@@ -110,6 +121,8 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
         return row.masked.contains(field);
     case RowPendingRole:
         return row.pendingCreate || row.pendingDelete || !row.overlay.isEmpty();
+    case ReadOnlyReasonRole:
+        return row.readOnlyReason;
     default:
         return {};
     }
@@ -117,12 +130,16 @@ QVariant RecordTableModel::data(const QModelIndex& index, int role) const
 
 Qt::ItemFlags RecordTableModel::flags(const QModelIndex& index) const
 {
+    if (!index.isValid()) // views and the model tester ask about the root too
+        return Qt::NoItemFlags;
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return Qt::NoItemFlags;
     const Row& row = m_data.at(index.row());
     Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
-    // A hidden value cannot be edited blind, and a record on its way out not at all.
-    if (!row.masked.contains(m_spec.fields.at(index.column()).name) && !row.pendingDelete)
+    // A hidden value cannot be edited blind, a record on its way out not at all, and one the
+    // server refused us permission for not until the agent has dealt with that refusal.
+    if (!row.masked.contains(m_spec.fields.at(index.column()).name) && !row.pendingDelete &&
+        row.readOnlyReason.isEmpty())
         flags |= Qt::ItemIsEditable;
     return flags;
 }
@@ -154,10 +171,20 @@ QJsonObject RecordTableModel::recordValues(int row) const
     return values;
 }
 
+QString RecordTableModel::readOnlyReason(int row) const
+{
+    return row >= 0 && row < m_data.size() ? m_data.at(row).readOnlyReason : QString();
+}
+
 bool RecordTableModel::updateRecord(int row, const QJsonObject& fields, QString* error)
 {
     if (row < 0 || row >= m_data.size() || fields.isEmpty())
         return false;
+    if (!m_data.at(row).readOnlyReason.isEmpty()) {
+        if (error)
+            *error = m_data.at(row).readOnlyReason;
+        return false;
+    }
     if (const auto refused = RecordSchema::instance().validate(m_spec, fields, false)) {
         if (error)
             *error = refused->message;
@@ -208,6 +235,7 @@ QHash<int, QByteArray> RecordTableModel::roleNames() const
     names.insert(RemoteChangedRole, "remoteChanged");
     names.insert(MaskedRole, "masked");
     names.insert(RowPendingRole, "rowPending");
+    names.insert(ReadOnlyReasonRole, "readOnlyReason");
     return names;
 }
 
@@ -308,8 +336,12 @@ void RecordTableModel::refreshAllLocalState()
             row.overlay.insert(it.key(), it.value());
     }
     for (const auto& failure : m_store.failures()) {
-        if (failure.entry.module == m_spec.name)
-            local[failure.entry.recordId].failed = true;
+        if (failure.entry.module != m_spec.name)
+            continue;
+        Row& row = local[failure.entry.recordId];
+        row.failed = true;
+        if (LocalStore::isPermissionRefusal(failure.code))
+            row.readOnlyReason = failure.message;
     }
     for (const auto& conflict : m_store.conflicts()) {
         if (conflict.entry.module == m_spec.name)
@@ -329,6 +361,8 @@ void RecordTableModel::refreshLocalState(const QString& id)
             next.overlay.insert(it.key(), it.value());
     }
     next.failed = m_store.hasFailure(m_spec.name, id);
+    if (next.failed)
+        next.readOnlyReason = m_store.permissionRefusal(m_spec.name, id);
     next.conflict = m_store.hasConflict(m_spec.name, id);
     updateLocalState(id, next);
 }
@@ -367,6 +401,7 @@ void RecordTableModel::updateLocalState(const QString& id, const Row& next)
     }
     const bool pendingCreate = next.pendingCreate && !stored;
     const bool flagsChanged = row.failed != next.failed || row.conflict != next.conflict ||
+                              row.readOnlyReason != next.readOnlyReason ||
                               row.overlay.isEmpty() != next.overlay.isEmpty() ||
                               row.pendingDelete != next.pendingDelete ||
                               row.pendingCreate != pendingCreate;
@@ -375,9 +410,11 @@ void RecordTableModel::updateLocalState(const QString& id, const Row& next)
     row.pendingDelete = next.pendingDelete;
     row.failed = next.failed;
     row.conflict = next.conflict;
+    row.readOnlyReason = next.readOnlyReason;
     if (flagsChanged)
-        emit dataChanged(index(position, 0), index(position, columnCount() - 1),
-                         {PendingRole, FailedRole, ConflictRole, RowPendingRole});
+        emit dataChanged(
+            index(position, 0), index(position, columnCount() - 1),
+            {PendingRole, FailedRole, ConflictRole, RowPendingRole, ReadOnlyReasonRole});
     emitCells(position, fields, kValueRoles);
 }
 

@@ -26,13 +26,15 @@ public:
     enum Role
     {
         RecordIdRole = Qt::UserRole + 1,
-        FieldNameRole,     // the column's schema field name
-        PendingRole,       // an edit of this record waits in the outbox
-        FailedRole,        // an edit of this record was refused (see failures)
-        ConflictRole,      // an edit of this record met someone else's change
-        RemoteChangedRole, // a teammate changed this cell within the last few seconds
-        MaskedRole,        // a sensitive value hidden from this user
-        RowPendingRole,    // some edit of this record (any field, create, delete) waits
+        FieldNameRole,      // the column's schema field name
+        PendingRole,        // an edit of this record waits in the outbox
+        FailedRole,         // an edit of this record was refused (see failures)
+        ConflictRole,       // an edit of this record met someone else's change
+        RemoteChangedRole,  // a teammate changed this cell within the last few seconds
+        MaskedRole,         // a sensitive value hidden from this user
+        RowPendingRole,     // some edit of this record (any field, create, delete) waits
+        ReadOnlyReasonRole, // why this record cannot be edited here (the server refused an edit
+                            // for lack of permission), or empty
     };
     Q_ENUM(Role)
 
@@ -63,6 +65,8 @@ public:
     bool deleteRecord(int row);
     // The record's current values (confirmed with queued edits laid over).
     QJsonObject recordValues(int row) const;
+    // Why the record at `row` cannot be edited (updateRecord refuses too), or empty.
+    QString readOnlyReason(int row) const;
     const ModuleSpec& spec() const { return m_spec; }
 
     QString recordId(int row) const
@@ -84,6 +88,7 @@ private:
         bool pendingDelete = false;
         bool failed = false;
         bool conflict = false;
+        QString readOnlyReason; // the server refused an edit for lack of permission
         // (field, ms since epoch) of a teammate's recent changes. A small list, not a QHash:
         // a hash allocates ~1.5 KB however few it holds, and every row gets one in a busy day.
         QList<std::pair<QString, qint64>> remoteChangedAt;

@@ -100,16 +100,19 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
     } else if (event == QStringLiteral("sync:caught-up")) {
         const qint64 seq = payload.value(QStringLiteral("seq")).toInteger();
         m_caughtUp = true;
+        if (scopeChanged(payload.value(QStringLiteral("scope")).toObject())) {
+            const QString why = tr("Your team or role changed: reloading the records you may see");
+            emit accessChanged(why);
+            rebuildCopy(why);
+            return;
+        }
         if (m_store.lastSeq() == 0 && seq > 0 && !m_bootstrapping)
             bootstrap();
         else
             emit caughtUp(seq);
         flush();
     } else if (event == QStringLiteral("sync:rebootstrap")) {
-        qCInfo(lcSyncEngine) << "server asks for a re-bootstrap; keeping" << m_store.outbox().size()
-                             << "queued edits";
-        m_store.clearConfirmed();
-        bootstrap();
+        rebuildCopy(tr("The server cannot bring this copy up to date: reloading it"));
     } else if (event.contains(u':') && payload.contains(QStringLiteral("seq")) &&
                payload.contains(QStringLiteral("kind"))) {
         applyChange(payload);
@@ -186,8 +189,33 @@ void SyncEngine::fetchRecord(const QString& module, const QString& id)
                });
 }
 
+bool SyncEngine::scopeChanged(const QJsonObject& scope)
+{
+    if (scope.isEmpty())
+        return false; // an older server: nothing to compare
+    const QString current = scope.value(QStringLiteral("teamId")).toString() + u'|' +
+                            scope.value(QStringLiteral("role")).toString();
+    const QString known = m_store.metaValue(QStringLiteral("scope"));
+    if (current == known)
+        return false;
+    m_store.setMetaValue(QStringLiteral("scope"), current);
+    // A first connect just learns it; a copy built (or being built) for another scope must be
+    // rebuilt.
+    return !known.isEmpty();
+}
+
+void SyncEngine::rebuildCopy(const QString& reason)
+{
+    qCInfo(lcSyncEngine) << reason << "; keeping" << m_store.outboxCount() << "queued edits";
+    m_store.clearConfirmed();
+    emit copyCleared(reason);
+    bootstrap();
+}
+
 void SyncEngine::bootstrap()
 {
+    // A bootstrap that is still under way (its pages were read for an old scope) is abandoned.
+    ++m_bootstrapGeneration;
     m_bootstrapping = true;
     bootstrapModule(0, 0, -1);
 }
@@ -211,7 +239,10 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
     options.query.addQueryItem(QStringLiteral("limit"), QStringLiteral("500"));
     m_rest.get(
         QStringLiteral("/api/records/") + module,
-        [this, moduleIndex, offset, seq](const RestReply& reply) {
+        [this, moduleIndex, offset, seq,
+         generation = m_bootstrapGeneration](const RestReply& reply) {
+            if (generation != m_bootstrapGeneration)
+                return;
             if (!reply.ok()) {
                 m_bootstrapping = false;
                 emit bootstrapFailed(reply.error.describe());

@@ -57,6 +57,12 @@ signals:
     // The record's queued edits, failure or conflict changed (the model re-reads just that).
     void localStateChanged(const QString& module, const QString& recordId);
     void bootstrapFailed(const QString& reason);
+    // The confirmed copy was dropped and is being loaded again (the outbox stays): models
+    // start over. Happens when the server cannot patch the copy, or when the agent's team or
+    // role changed so what they may see is different (`reason` says which).
+    void copyCleared(const QString& reason);
+    // The server says this agent's team or role is not what the copy was built for.
+    void accessChanged(const QString& reason);
     // One of this profile's edits met someone else's change (kind: "field" or "deleted"), or
     // was refused by the server with its reason. Both are kept until the agent acts.
     void editConflicted(const crm::OutboxEntry& entry, const QString& kind);
@@ -68,6 +74,9 @@ private:
     void applyChange(const QJsonObject& change);
     void applyChanges(const QList<QJsonObject>& changes);
     void bootstrap();
+    void rebuildCopy(const QString& reason);
+    // True when sync:caught-up names a team / role other than the copy was built for.
+    bool scopeChanged(const QJsonObject& scope);
     void bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq);
     // A full copy read over REST, against what the stream brought meanwhile: the copy when it
     // is at least as new, else the stream's newer fields laid over it; nullopt when nothing
@@ -88,6 +97,7 @@ private:
     RestClient& m_rest;
     bool m_caughtUp = false;
     bool m_bootstrapping = false;
+    quint64 m_bootstrapGeneration = 0;
     QSet<QString> m_inFlight; // "module/id" of records with a mutation on the wire
     // Unanswered or "error" mutations are retried with backoff, never dropped.
     BackoffPolicy m_retryBackoff;

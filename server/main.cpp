@@ -2,6 +2,7 @@
 //   crm-server [--data DIR] [--db URL] [--host H] [--port P] [--seed-demo]     serve
 //   crm-server user add EMAIL --name NAME --team TEAM --role ROLE   (password on stdin)
 //   crm-server user list | user disable EMAIL | user enable EMAIL
+//   crm-server user set EMAIL [--team TEAM] [--role ROLE]
 //   crm-server token issue EMAIL                                    (prints an access token)
 //   crm-server agent-key create EMAIL --name AGENT | agent-key revoke KEY   (AI agents' keys)
 #include "server/crmserver.h"
@@ -52,8 +53,25 @@ int userCommand(CrmServer& server, const QStringList& args, const QCommandLinePa
             return fail(tr("no user %1").arg(email));
         return 0;
     }
+    if (verb == QStringLiteral("set")) {
+        // Takes effect at the user's next connect (a running server learns it then; use
+        // PATCH /api/users/<id> to move someone at once).
+        const auto user = users.findByEmail(email);
+        if (!user)
+            return fail(tr("no user %1").arg(email));
+        Identity::Role newRole = user->identity.role;
+        if (parser.isSet(role) && !Identity::roleFromName(parser.value(role), &newRole))
+            return fail(tr("role must be agent, team-lead or broker-admin"));
+        QString teamId = user->identity.teamId;
+        if (parser.isSet(team)) {
+            teamId = users.teamIdByName(user->identity.brokerageId, parser.value(team));
+            if (teamId.isEmpty())
+                return fail(tr("no team '%1'").arg(parser.value(team)));
+        }
+        return users.setAccess(user->identity.userId, teamId, newRole) ? 0 : fail(tr("not stored"));
+    }
     if (verb != QStringLiteral("add"))
-        return fail(tr("unknown user command '%1' (add, list, disable, enable)").arg(verb));
+        return fail(tr("unknown user command '%1' (add, set, list, disable, enable)").arg(verb));
     Identity::Role userRole = Identity::Role::Agent;
     if (!Identity::roleFromName(parser.value(role), &userRole))
         return fail(tr("role must be agent, team-lead or broker-admin"));

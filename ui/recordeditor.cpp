@@ -42,8 +42,9 @@ QJsonValue lineValue(QWidget* editor)
 RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QWidget* parent)
     : QWidget(parent), m_presence(presence), m_ownUserId(ownUserId), m_title(new QLabel(this)),
       m_viewersFilter(new RecordViewersFilter(this)), m_form(new QWidget(this)),
-      m_error(new QLabel(this)), m_save(new QPushButton(tr("Save"), this)),
-      m_undoButton(new QPushButton(tr("Undo"), this)), m_delete(new QPushButton(tr("Delete"), this))
+      m_error(new QLabel(this)), m_readOnly(new QLabel(this)),
+      m_save(new QPushButton(tr("Save"), this)), m_undoButton(new QPushButton(tr("Undo"), this)),
+      m_delete(new QPushButton(tr("Delete"), this))
 {
     setAccessibleName(tr("Record editor"));
     m_viewersFilter->setSourceModel(presence);
@@ -64,6 +65,12 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     header->addWidget(m_title, 1);
     header->addWidget(m_viewers);
     layout->addLayout(header);
+    m_readOnly->setWordWrap(true);
+    m_readOnly->setAccessibleName(tr("Read-only"));
+    m_readOnly->setStyleSheet(QStringLiteral("QLabel { background: #fef3c7; color: #78350f; "
+                                             "border-radius: 4px; padding: 6px; }"));
+    m_readOnly->hide();
+    layout->addWidget(m_readOnly);
 
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
@@ -120,8 +127,10 @@ void RecordEditor::showRecord(RecordTableModel* table, int row)
         // A teammate's change to the open record shows at once, unless the agent is mid-edit.
         connect(table, &QAbstractItemModel::dataChanged, this,
                 [this](const QModelIndex& topLeft, const QModelIndex&, const QList<int>& roles) {
-                    // Values only: a fading "changed just now" mark must not refill the form.
-                    const bool values = roles.isEmpty() || roles.contains(Qt::DisplayRole);
+                    // Values (and permission) only: a fading "changed just now" mark must not
+                    // refill the form.
+                    const bool values = roles.isEmpty() || roles.contains(Qt::DisplayRole) ||
+                                        roles.contains(RecordTableModel::ReadOnlyReasonRole);
                     if (values && m_table && !m_recordId.isEmpty() &&
                         m_table->recordId(topLeft.row()) == m_recordId && !isDirty())
                         fill(m_table->recordValues(topLeft.row()));
@@ -397,7 +406,13 @@ void RecordEditor::fill(const QJsonObject& values)
     m_filling = true;
     m_shown = {};
     const int row = m_table && !m_recordId.isEmpty() ? m_table->rowOf(m_recordId) : -1;
-    const bool hasRecord = m_table && (row >= 0 || m_creating);
+    // The server refused an edit of this record for lack of permission: look, don't touch.
+    const QString readOnly = row >= 0 ? m_table->readOnlyReason(row) : QString();
+    m_readOnly->setText(tr("Read-only: %1. Edit > Refused changes lets you discard the refused "
+                           "edit.")
+                            .arg(readOnly));
+    m_readOnly->setVisible(!readOnly.isEmpty());
+    const bool hasRecord = m_table && (row >= 0 || m_creating) && readOnly.isEmpty();
     for (int i = 0; m_table && i < m_editors.size(); ++i) {
         const FieldSpec& field = m_table->spec().fields.at(i);
         setValue(field, m_editors.at(i), values.value(field.name));
@@ -422,7 +437,7 @@ void RecordEditor::fill(const QJsonObject& values)
         m_title->setText(name.isEmpty() ? m_table->spec().singular
                                         : tr("%1 %2").arg(m_table->spec().singular, name));
     }
-    m_delete->setEnabled(row >= 0);
+    m_delete->setEnabled(row >= 0 && readOnly.isEmpty());
     m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId);
     validate();
     refreshPresence();
@@ -445,6 +460,11 @@ QJsonObject RecordEditor::editedValues() const
 bool RecordEditor::isDirty() const
 {
     return !editedValues().isEmpty();
+}
+
+QString RecordEditor::readOnlyText() const
+{
+    return m_readOnly->isHidden() ? QString() : m_readOnly->text();
 }
 
 QString RecordEditor::errorText() const

@@ -42,6 +42,7 @@ public:
     bool undoLastSave();
     bool isDirty() const;
     QString errorText() const;
+    QString readOnlyText() const;
     QString recordId() const { return m_recordId; }
     // The widget editing `field`, for tests and accessibility.
     QWidget* editorFor(const QString& field) const;
@@ -83,6 +84,7 @@ private:
     QList<QWidget*> m_editors; // by schema field
     QList<QLabel*> m_notes;    // by schema field
     QLabel* m_error;
+    QLabel* m_readOnly; // why the record cannot be edited here, when the server said so
     QPushButton* m_save;
     QPushButton* m_undoButton;
     QPushButton* m_delete;

@@ -52,8 +52,9 @@ QStringList ToastStack::toastTexts() const
 void ToastStack::add(int kind, const QString& title, const QString& module, const QString& recordId)
 {
     const auto what = static_cast<NotificationModel::Kind>(kind);
-    const bool needsAction =
-        what == NotificationModel::Kind::Conflicted || what == NotificationModel::Kind::Refused;
+    const bool needsAction = what == NotificationModel::Kind::Conflicted ||
+                             what == NotificationModel::Kind::Refused ||
+                             what == NotificationModel::Kind::Access;
     if (m_sound)
         QApplication::beep();
     QWidget* window = parentWidget();

@@ -96,6 +96,10 @@ void RestApi::registerRoutes(QHttpServer& http)
     http.route(QStringLiteral("/api/users"), [this](const QHttpServerRequest& request) {
         return request.method() == Method::Get ? users(request) : methodNotAllowed();
     });
+    http.route(QStringLiteral("/api/users/<arg>"), [this](const QString& id,
+                                                          const QHttpServerRequest& request) {
+        return request.method() == Method::Patch ? updateUser(id, request) : methodNotAllowed();
+    });
     http.route(QStringLiteral("/api/changes"), [this](const QHttpServerRequest& request) {
         return request.method() == Method::Get ? changes(request) : methodNotAllowed();
     });
@@ -202,6 +206,45 @@ QHttpServerResponse RestApi::users(const QHttpServerRequest& request)
         people.append(person);
     }
     return QJsonObject{{QStringLiteral("users"), people}};
+}
+
+QHttpServerResponse RestApi::updateUser(const QString& id, const QHttpServerRequest& request)
+{
+    std::optional<Response> failure;
+    const auto admin = authenticate(request, failure);
+    if (!admin)
+        return std::move(*failure);
+    const auto body = jsonBody(request, failure);
+    if (!body)
+        return std::move(*failure);
+    const auto user = m_s.users.findById(id);
+    if (!admin->isBrokerAdmin() || admin->isAgent())
+        return errorResponse(Status::Forbidden, QStringLiteral("forbidden"),
+                             QStringLiteral("Only a broker admin changes teams and roles"));
+    if (!user || user->identity.brokerageId != admin->brokerageId)
+        return errorResponse(Status::NotFound, QStringLiteral("not_found"),
+                             QStringLiteral("No such user"));
+    QString teamId = user->identity.teamId;
+    if (body->contains(QStringLiteral("team"))) {
+        teamId = m_s.users.teamIdByName(admin->brokerageId,
+                                        body->value(QStringLiteral("team")).toString());
+        if (teamId.isEmpty())
+            return errorResponse(Status::UnprocessableEntity, QStringLiteral("unknown_team"),
+                                 QStringLiteral("No team '%1' in this brokerage")
+                                     .arg(body->value(QStringLiteral("team")).toString()));
+    }
+    Identity::Role role = user->identity.role;
+    if (body->contains(QStringLiteral("role")) &&
+        !Identity::roleFromName(body->value(QStringLiteral("role")).toString(), &role))
+        return errorResponse(Status::UnprocessableEntity, QStringLiteral("bad_role"),
+                             QStringLiteral("role must be agent, team-lead or broker-admin"));
+    if (!m_s.users.setAccess(id, teamId, role))
+        return errorResponse(Status::ServiceUnavailable, QStringLiteral("storage"),
+                             QStringLiteral("Could not store the change; try again"));
+    m_s.hub.accessChanged(id);
+    QJsonObject person = m_s.users.findById(id)->identity.toJson();
+    person.remove(QStringLiteral("brokerageId"));
+    return person;
 }
 
 QHttpServerResponse RestApi::listRecords(const QString& module, const QHttpServerRequest& request)

@@ -55,6 +55,7 @@ private:
     Response logout(const QHttpServerRequest& request);
     Response me(const QHttpServerRequest& request);
     Response users(const QHttpServerRequest& request);
+    Response updateUser(const QString& id, const QHttpServerRequest& request);
     Response health();
     Response listRecords(const QString& module, const QHttpServerRequest& request);
     Response getRecord(const QString& module, const QString& id, const QHttpServerRequest& request);

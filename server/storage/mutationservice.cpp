@@ -121,7 +121,8 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
         // A record outside your reach does not exist for you.
         if (!record || !who.canSee(record->brokerageId, record->teamId))
             result = rejected(QStringLiteral("not_found"),
-                              QStringLiteral("No %1 with id %2").arg(spec->singular, m.id));
+                              QStringLiteral("This %1 does not exist or is outside your team")
+                                  .arg(spec->singular));
         else if (m.op == Mutation::Op::Update)
             result = update(who, m, *spec, *record, change);
         else

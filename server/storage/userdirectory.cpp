@@ -105,6 +105,23 @@ bool UserDirectory::setDisabled(const QString& email, bool disabled)
            query.numRowsAffected() == 1;
 }
 
+bool UserDirectory::setAccess(const QString& userId, const QString& teamId, Identity::Role role)
+{
+    auto query = m_db.query();
+    return m_db.exec(query, QStringLiteral("UPDATE users SET team_id = ?, role = ? WHERE id = ?"),
+                     {teamId, Identity::roleName(role), userId}) &&
+           query.numRowsAffected() == 1;
+}
+
+QString UserDirectory::teamBrokerage(const QString& teamId)
+{
+    auto query = m_db.query();
+    if (m_db.exec(query, QStringLiteral("SELECT brokerage_id FROM teams WHERE id = ?"), {teamId}) &&
+        query.next())
+        return query.value(0).toString();
+    return {};
+}
+
 std::optional<UserDirectory::User> UserDirectory::findWhere(const QString& column,
                                                             const QString& value)
 {

@@ -30,6 +30,9 @@ public:
                                    const QString& email, const QString& displayName,
                                    Identity::Role role, const QString& password, QString* error);
     bool setDisabled(const QString& email, bool disabled);
+    // Moves a user to another team of their brokerage and/or gives them another role.
+    bool setAccess(const QString& userId, const QString& teamId, Identity::Role role);
+    QString teamBrokerage(const QString& teamId);
 
     // The user when the password matches and the account is enabled. Takes ~0.1 s on purpose.
     std::optional<User> authenticate(const QString& email, const QString& password);

@@ -178,8 +178,14 @@ void SyncHub::replay(SocketIoServerSession* session, const Identity& identity, q
     }
     qCDebug(lcSync) << "replayed" << delivered << "changes after" << since << "to"
                     << identity.userId;
-    session->emitEvent(QStringLiteral("sync:caught-up"),
-                       {QJsonObject{{QStringLiteral("seq"), last}}});
+    // The scope the stream was filtered for: a client whose copy was built for another team
+    // or role reloads it (docs/protocol.md 5.2).
+    session->emitEvent(
+        QStringLiteral("sync:caught-up"),
+        {QJsonObject{{QStringLiteral("seq"), last},
+                     {QStringLiteral("scope"),
+                      QJsonObject{{QStringLiteral("teamId"), identity.teamId},
+                                  {QStringLiteral("role"), Identity::roleName(identity.role)}}}}});
 }
 
 void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
@@ -300,6 +306,18 @@ void SyncHub::handlePresence(SocketIoServerSession* session, const QString& even
     }
     answer(okResult());
     presenceChanged(identity);
+}
+
+void SyncHub::accessChanged(const QString& userId)
+{
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (it->identity.userId != userId)
+            continue;
+        it.key()->emitEvent(QStringLiteral("auth:access-changed"),
+                            {QJsonObject{{QStringLiteral("message"),
+                                          QStringLiteral("Your team or role changed")}}});
+        it.key()->disconnectClient(QStringLiteral("access changed"));
+    }
 }
 
 void SyncHub::setTaskRunner(TaskRunner* runner)

@@ -61,6 +61,9 @@ public:
 
     // Sends a committed change to every session allowed to see it (REST mutations come here too).
     void broadcast(const ChangeEntry& change);
+    // A user's team or role changed: their sockets hear why and are closed; at the next connect
+    // the scope in sync:caught-up tells their clients to reload what they may see.
+    void accessChanged(const QString& userId);
     // Task events and requests (docs/protocol.md 5.6) go through the runner.
     void setTaskRunner(TaskRunner* runner);
     // Changes per replay batch.

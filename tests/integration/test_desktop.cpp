@@ -8,12 +8,12 @@
 #include "models/recordviewmodel.h"
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
+#include "models/tasklistmodel.h"
 #include "server/demodata.h"
 #include "server/storage/recordstore.h"
+#include "support/leadcsv.h"
 #include "support/restcall.h"
 #include "support/serverfixture.h"
-#include "models/tasklistmodel.h"
-#include "support/leadcsv.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/mainwindow.h"
@@ -758,18 +758,18 @@ TEST_CASE("Screenshots: task cards mid-progress and the task history", "[ui][scr
         return outcome->args.first().toObject();
     };
     const QString agentTask =
-        ask(QStringLiteral("task:start"), {{QStringLiteral("kind"), QStringLiteral("agent")},
-                                           {QStringLiteral("title"),
-                                            QStringLiteral("Open escrow ESC-2040")}})
+        ask(QStringLiteral("task:start"),
+            {{QStringLiteral("kind"), QStringLiteral("agent")},
+             {QStringLiteral("title"), QStringLiteral("Open escrow ESC-2040")}})
             .value(QStringLiteral("task"))
             .toObject()
             .value(QStringLiteral("id"))
             .toString();
-    ask(QStringLiteral("task:report"), {{QStringLiteral("id"), agentTask},
-                                        {QStringLiteral("step"),
-                                         QStringLiteral("Creating the listing at 88 Pier Street")},
-                                        {QStringLiteral("stepsDone"), 2},
-                                        {QStringLiteral("stepsTotal"), 4}});
+    ask(QStringLiteral("task:report"),
+        {{QStringLiteral("id"), agentTask},
+         {QStringLiteral("step"), QStringLiteral("Creating the listing at 88 Pier Street")},
+         {QStringLiteral("stepsDone"), 2},
+         {QStringLiteral("stepsTotal"), 4}});
 
     // An import the agent stopped, with Retry, and a finished export in the history.
     QSignalSpy started(&tasks, &TaskListModel::taskStarted);
@@ -780,10 +780,12 @@ TEST_CASE("Screenshots: task cards mid-progress and the task history", "[ui][scr
                 test::makeLeadCsv(3000).text);
     REQUIRE(waitUntil([&] { return started.count() == 2; }));
     const QString import = started.at(1).first().toString();
-    REQUIRE(waitUntil([&] {
-        const int row = tasks.rowOf(import);
-        return row >= 0 && tasks.index(row).data(TaskListModel::ProgressRole).toInt() >= 20;
-    }, 60s));
+    REQUIRE(waitUntil(
+        [&] {
+            const int row = tasks.rowOf(import);
+            return row >= 0 && tasks.index(row).data(TaskListModel::ProgressRole).toInt() >= 20;
+        },
+        60s));
     tasks.cancel(import);
     REQUIRE(waitUntil([&] {
         return tasks.index(tasks.rowOf(import)).data(TaskListModel::StatusRole) ==
@@ -808,4 +810,27 @@ TEST_CASE("Screenshots: task cards mid-progress and the task history", "[ui][scr
     const QPixmap panel = history->grab();
     if (!folder.isEmpty())
         CHECK(panel.save(folder + QStringLiteral("/task-history.png")));
+}
+
+TEST_CASE("The editor shows a record the server refused us permission for as read-only, saying "
+          "why",
+          "[ui][desktop][access]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-31001"), 500000);
+    RecordTableModel* table = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return table->rowOf(id) >= 0; }));
+    ben.window->openRecord(QStringLiteral("escrows"), id);
+    RecordEditor* editor = ben.window->editor();
+    CHECK(editor->readOnlyText().isEmpty());
+    // A script of Ben's (same profile) tried to change Ana's commission.
+    REQUIRE(table->updateRecord(table->rowOf(id), {{QStringLiteral("myCommission"), 1}}));
+    REQUIRE(waitUntil([&] { return !editor->readOnlyText().isEmpty(); }));
+    CHECK(editor->readOnlyText().contains(
+        QStringLiteral("Only the owner or a broker admin may change My commission")));
+    for (auto* line : editor->findChildren<QLineEdit*>())
+        CHECK_FALSE(line->isEnabled());
+    CHECK_FALSE(editor->save());
 }

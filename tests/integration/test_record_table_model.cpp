@@ -1,5 +1,7 @@
 // RecordTableModel over a real store and engine against the in-process server, checked by
 // QAbstractItemModelTester the whole time.
+#include "models/failuremodel.h"
+#include "models/notificationmodel.h"
 #include "models/recordtablemodel.h"
 #include "server/storage/mutationservice.h"
 #include "support/clientprofile.h"
@@ -168,4 +170,110 @@ TEST_CASE("RecordTableModel: a burst of remote changes is applied in slices", "[
     REQUIRE(model.rowCount() == 1200);
     CHECK(sawQueue); // rows arrived while later changes still waited their turn
     CHECK(model.queuedChanges() == 0);
+}
+
+TEST_CASE("Moved to another team: the copy reloads for the new team at once, and a queued edit "
+          "of the old team's record is refused with a reason, never lost",
+          "[models][table][access]")
+{
+    Server s;
+    test::Agent ana(s, s.ana, newId());
+    ana.connect();
+    test::Agent cleo(s, s.cleo, newId());
+    cleo.connect();
+    const QString north = newId();
+    const QString south = newId();
+    ana.create(north, {{QStringLiteral("number"), QStringLiteral("N-1")}});
+    cleo.create(south, {{QStringLiteral("number"), QStringLiteral("S-1")}});
+
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    RecordTableModel table(*ben.store, *ben.engine, QStringLiteral("escrows"));
+    QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy accessChanged(ben.engine.get(), &SyncEngine::accessChanged);
+    NotificationModel notes(*ben.store, *ben.engine);
+    QSignalSpy refused(ben.engine.get(), &SyncEngine::editRefused);
+    ben.goOnline();
+    REQUIRE(waitUntil([&] { return table.rowOf(north) >= 0; }));
+    CHECK(table.rowOf(south) < 0);
+
+    // The broker admin moves Ben to South while he is online.
+    RestClient admin;
+    admin.setBaseUrl(s.url());
+    admin.setBearerToken(s.token(s.dee));
+    auto move = [&](const QString& team) {
+        std::optional<RestReply> moved;
+        admin.patch(QStringLiteral("/api/users/%1").arg(s.ben.userId),
+                    QJsonObject{{QStringLiteral("team"), team}},
+                    [&](const RestReply& reply) { moved = reply; });
+        REQUIRE(waitUntil([&] { return moved.has_value(); }));
+        return *moved;
+    };
+    REQUIRE(move(QStringLiteral("South")).ok());
+    // Ben's socket was told and closed; the reconnect finds the new scope and reloads.
+    REQUIRE(waitUntil([&] { return accessChanged.count() == 1; }));
+    REQUIRE(waitUntil([&] { return table.rowOf(south) >= 0 && table.rowOf(north) < 0; }));
+    REQUIRE(notes.rowCount() >= 1);
+    CHECK(notes.index(0).data(NotificationModel::KindRole).value<NotificationModel::Kind>() ==
+          NotificationModel::Kind::Access);
+
+    // Offline, Ben edits a South record; meanwhile he is moved back to North.
+    ben.connection.stop();
+    REQUIRE(table.updateRecord(table.rowOf(south),
+                               {{QStringLiteral("status"), QStringLiteral("closing")}}));
+    REQUIRE(move(QStringLiteral("North")).ok());
+    ben.goOnline();
+    REQUIRE(waitUntil([&] { return accessChanged.count() == 2; }));
+    REQUIRE(waitUntil([&] { return table.rowOf(north) >= 0 && table.rowOf(south) < 0; }));
+    REQUIRE(waitUntil([&] { return refused.count() == 1; }));
+    CHECK(refused.first().at(1).toString() == QStringLiteral("not_found"));
+    CHECK(refused.first().at(2).toString() ==
+          QStringLiteral("This escrow does not exist or is outside your team"));
+    CHECK(ben.store->failureCount() == 1); // kept for Ben to see, retry or discard
+    CHECK(ben.store->outboxCount() == 0);
+
+    // Only a broker admin moves people.
+    std::optional<RestReply> refusedMove;
+    admin.setBearerToken(s.token(s.ana));
+    admin.patch(QStringLiteral("/api/users/%1").arg(s.ben.userId),
+                QJsonObject{{QStringLiteral("team"), QStringLiteral("North")}},
+                [&](const RestReply& reply) { refusedMove = reply; });
+    REQUIRE(waitUntil([&] { return refusedMove.has_value(); }));
+    CHECK(refusedMove->httpStatus == 403);
+}
+
+TEST_CASE("A record the server refused an edit of for lack of permission is read-only, with the "
+          "reason, until the refusal is dealt with",
+          "[models][table][access]")
+{
+    Server s;
+    test::Agent ana(s, s.ana, newId());
+    ana.connect();
+    const QString id = newId();
+    ana.create(id, {{QStringLiteral("number"), QStringLiteral("N-2")},
+                    {QStringLiteral("myCommission"), 1000}});
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    RecordTableModel table(*ben.store, *ben.engine, QStringLiteral("escrows"));
+    QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ben.goOnline();
+    REQUIRE(waitUntil([&] { return table.rowOf(id) >= 0; }));
+    // Ben is not the owner: the commission is Ana's to change (a script tried anyway).
+    REQUIRE(table.updateRecord(table.rowOf(id), {{QStringLiteral("myCommission"), 5}}));
+    REQUIRE(waitUntil([&] { return !table.readOnlyReason(table.rowOf(id)).isEmpty(); }));
+    const int row = table.rowOf(id);
+    CHECK(table.readOnlyReason(row) ==
+          QStringLiteral("Only the owner or a broker admin may change My commission"));
+    CHECK(table.index(row, 0).data(RecordTableModel::ReadOnlyReasonRole) ==
+          table.readOnlyReason(row));
+    CHECK_FALSE(table.flags(table.index(row, 0)) & Qt::ItemIsEditable);
+    QString error;
+    CHECK_FALSE(
+        table.updateRecord(row, {{QStringLiteral("status"), QStringLiteral("open")}}, &error));
+    CHECK(error == table.readOnlyReason(row));
+
+    // Discarding the refused edit gives the record back.
+    FailureModel failures(*ben.store, *ben.engine);
+    REQUIRE(failures.rowCount() == 1);
+    REQUIRE(failures.discard(failures.index(0).data(FailureModel::MutationIdRole).toLongLong()));
+    REQUIRE(waitUntil([&] { return table.readOnlyReason(table.rowOf(id)).isEmpty(); }));
+    CHECK(table.flags(table.index(table.rowOf(id), 0)) & Qt::ItemIsEditable);
 }
