@@ -16,6 +16,7 @@ inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel
     workspace.failures = &session.failures();
     workspace.users = &session.users();
     workspace.tasks = &session.tasks();
+    workspace.activity = &session.activity();
     workspace.tables = session.tables();
     workspace.serverLabel = serverLabel;
     return workspace;

@@ -7,6 +7,7 @@
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
+#include "ui/activitypanel.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/connectionlog.h"
@@ -91,8 +92,12 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         m_panes->addWidget(pane);
         if (!m_editor)
             continue;
-        connect(pane, &RecordTablePane::currentRecordChanged, this,
-                [this, pane](int row) { m_editor->showRecord(pane->table(), row); });
+        connect(pane, &RecordTablePane::currentRecordChanged, this, [this, pane](int row) {
+            m_editor->showRecord(pane->table(), row);
+            if (m_activity)
+                m_activity->setCurrentRecord(pane->table()->spec().name,
+                                             row >= 0 ? pane->table()->recordId(row) : QString());
+        });
         connect(pane, &RecordTablePane::newRecordRequested, this,
                 [this, pane] { m_editor->createNew(pane->table()); });
     }
@@ -116,6 +121,18 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     menuBar()
         ->findChild<QMenu*>(QStringLiteral("viewMenu"))
         ->addAction(logDock->toggleViewAction());
+    if (workspace.activity) {
+        auto* activityDock = new QDockWidget(tr("Activity"), this);
+        activityDock->setObjectName(QStringLiteral("activityDock"));
+        m_activity = new ActivityPanel(workspace.activity, workspace.users, activityDock);
+        activityDock->setWidget(m_activity);
+        addDockWidget(Qt::RightDockWidgetArea, activityDock);
+        activityDock->hide();
+        connect(m_activity, &ActivityPanel::openRecord, this, &MainWindow::openRecord);
+        QAction* toggle = activityDock->toggleViewAction();
+        toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
+        menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(toggle);
+    }
     if (workspace.tasks) {
         m_taskDock = new QDockWidget(tr("Task history"), this);
         m_taskDock->setObjectName(QStringLiteral("taskHistoryDock"));

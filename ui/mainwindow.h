@@ -17,6 +17,7 @@ namespace crm {
 
 class ModuleNavigator;
 class RecordEditor;
+class ActivityPanel;
 class RecordTablePane;
 class TaskCardStack;
 class TaskHistoryPanel;
@@ -39,6 +40,7 @@ public:
     RecordEditor* editor() const { return m_editor; }
     TaskCardStack* taskCards() const { return m_taskCards; }
     TaskHistoryPanel* taskHistory() const { return m_taskHistory; }
+    ActivityPanel* activity() const { return m_activity; }
     void showModule(int module);
     // Opens a record (from a notification, say) without losing the agent's place elsewhere.
     void openRecord(const QString& module, const QString& recordId);
@@ -76,6 +78,7 @@ private:
     TaskCardStack* m_taskCards = nullptr;
     TaskHistoryPanel* m_taskHistory = nullptr;
     QDockWidget* m_taskDock = nullptr;
+    ActivityPanel* m_activity = nullptr;
     bool m_awayBecauseIdle = false;
 };
 

@@ -5,6 +5,7 @@
 
 namespace crm {
 
+class ActivityModel;
 class ConflictModel;
 class FailureModel;
 class NotificationModel;
@@ -24,6 +25,7 @@ struct Workspace
     FailureModel* failures = nullptr;           // optional
     UserDirectoryModel* users = nullptr;        // optional
     TaskListModel* tasks = nullptr;             // optional
+    ActivityModel* activity = nullptr;          // optional
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

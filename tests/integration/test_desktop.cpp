@@ -5,6 +5,8 @@
 #include "app/conflictdecision.h"
 #include "app/desktopsession.h"
 #include "app/desktopworkspace.h"
+#include "models/activityfilter.h"
+#include "models/activitymodel.h"
 #include "models/recordviewmodel.h"
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
@@ -14,6 +16,8 @@
 #include "support/leadcsv.h"
 #include "support/restcall.h"
 #include "support/serverfixture.h"
+#include "ui/activitydelegate.h"
+#include "ui/activitypanel.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/mainwindow.h"
@@ -30,8 +34,10 @@
 
 #include <catch2/catch.hpp>
 #include <QAbstractItemModelTester>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QDockWidget>
 #include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QLabel>
@@ -833,4 +839,65 @@ TEST_CASE("The editor shows a record the server refused us permission for as rea
     for (auto* line : editor->findChildren<QLineEdit*>())
         CHECK_FALSE(line->isEnabled());
     CHECK_FALSE(editor->save());
+}
+
+TEST_CASE("Activity panel: who changed what, before and after, filtered by teammate, module and "
+          "record; choosing an entry opens the record",
+          "[ui][desktop][activity][screenshots]")
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString first = createEscrow(ana, QStringLiteral("ESC-41001"), 525000);
+    const QString second = createEscrow(ana, QStringLiteral("ESC-41002"), 700000);
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return benTable->rowOf(first) >= 0 && benTable->rowOf(second) >= 0; }));
+    REQUIRE(benTable->updateRecord(benTable->rowOf(first),
+                                   {{QStringLiteral("purchasePrice"), 612500},
+                                    {QStringLiteral("status"), QStringLiteral("pending")}}));
+
+    ActivityPanel* panel = ana.window->activity();
+    REQUIRE(panel);
+    QAbstractItemModelTester tester(panel->filter(),
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QListView* view = panel->view();
+    REQUIRE(waitUntil([&] { return view->model()->rowCount() == 3; }));
+    const QModelIndex newest = view->model()->index(0, 0);
+    CHECK(newest.data(ActivityModel::UserNameRole) == QStringLiteral("ben"));
+    CHECK(ActivityDelegate::changesText(newest, QLocale()) ==
+          QStringLiteral("Purchase price: $525,000 → $612,500; Status: Open → Pending"));
+
+    auto choose = [](QComboBox* combo, const QVariant& data) {
+        combo->setCurrentIndex(combo->findData(data));
+    };
+    auto* teammate = panel->findChildren<QComboBox*>().at(0);
+    auto* module = panel->findChildren<QComboBox*>().at(1);
+    REQUIRE(waitUntil([&] { return teammate->findData(server.ben.userId) >= 0; }));
+    choose(teammate, server.ben.userId);
+    CHECK(view->model()->rowCount() == 1);
+    choose(teammate, QString());
+    choose(module, QStringLiteral("listings"));
+    CHECK(view->model()->rowCount() == 0);
+    choose(module, QString());
+    // This record only: the one open in the editor.
+    ana.window->openRecord(QStringLiteral("escrows"), second);
+    panel->findChild<QCheckBox*>()->setChecked(true);
+    CHECK(view->model()->rowCount() == 1);
+    panel->findChild<QCheckBox*>()->setChecked(false);
+    // Choosing Ben's change opens that escrow.
+    emit view->activated(view->model()->index(0, 0));
+    CHECK(ana.window->editor()->recordId() == first);
+
+    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
+    auto* dock = qobject_cast<QDockWidget*>(panel->parentWidget());
+    REQUIRE(dock);
+    dock->show();
+    ana.window->resize(1280, 760);
+    ana.window->resizeDocks({dock}, {560}, Qt::Horizontal);
+    QTest::qWait(300);
+    const QPixmap picture = ana.window->grab();
+    CHECK_FALSE(picture.isNull());
+    if (!folder.isEmpty())
+        CHECK(picture.save(folder + QStringLiteral("/activity-feed.png")));
 }

@@ -1,0 +1,88 @@
+#include "ui/activitydelegate.h"
+
+#include "models/activitymodel.h"
+#include "models/schema/recordschema.h"
+#include "ui/recorddelegate.h"
+
+#include <QApplication>
+#include <QDateTime>
+#include <QPainter>
+
+namespace crm {
+
+QString ActivityDelegate::changesText(const QModelIndex& index, const QLocale& locale)
+{
+    const ModuleSpec* spec =
+        RecordSchema::instance().module(index.data(ActivityModel::ModuleRole).toString());
+    QStringList parts;
+    for (const auto& item : index.data(ActivityModel::ChangesRole).toList()) {
+        const QVariantMap change = item.toMap();
+        const QString name = change.value(QStringLiteral("field")).toString();
+        const FieldSpec* field = spec ? spec->field(name) : nullptr;
+        if (!field) {
+            parts.append(name);
+            continue;
+        }
+        // References and user ids mean nothing to a reader: say that they changed.
+        if (field->type == FieldSpec::Type::Ref || field->type == FieldSpec::Type::User) {
+            parts.append(tr("%1 changed").arg(field->label));
+            continue;
+        }
+        const QString before =
+            RecordDelegate::format(*field, change.value(QStringLiteral("before")), locale);
+        const QString after =
+            RecordDelegate::format(*field, change.value(QStringLiteral("after")), locale);
+        parts.append(before.isEmpty() ? tr("%1: %2").arg(field->label, after)
+                                      : tr("%1: %2 → %3").arg(field->label, before, after));
+    }
+    return parts.join(QStringLiteral("; "));
+}
+
+QSize ActivityDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
+{
+    return {300, option.fontMetrics.height() * 2 + 18};
+}
+
+void ActivityDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
+                             const QModelIndex& index) const
+{
+    QStyleOptionViewItem opt = option;
+    initStyleOption(&opt, index);
+    opt.text.clear();
+    QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
+    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, opt.widget);
+
+    const bool selected = opt.state & QStyle::State_Selected;
+    const QColor text = opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
+    const QColor dim = selected ? text : opt.palette.color(QPalette::PlaceholderText);
+    const QRect r = opt.rect.adjusted(8, 4, -8, -4);
+    const int line = opt.fontMetrics.height();
+    const QDateTime at =
+        QDateTime::fromString(index.data(ActivityModel::AtRole).toString(), Qt::ISODateWithMs);
+    const QString when = opt.locale.toString(at.toLocalTime(), QLocale::ShortFormat);
+    const int whenWidth = opt.fontMetrics.horizontalAdvance(when) + 8;
+
+    painter->save();
+    painter->setFont(opt.font);
+    painter->setPen(dim);
+    painter->drawText(QRect(r.right() - whenWidth, r.top(), whenWidth, line),
+                      Qt::AlignRight | Qt::AlignVCenter, when);
+    QFont bold = opt.font;
+    bold.setBold(true);
+    painter->setFont(bold);
+    painter->setPen(text);
+    const QRect summary(r.left(), r.top(), r.width() - whenWidth - 6, line);
+    painter->drawText(
+        summary, Qt::AlignLeft | Qt::AlignVCenter,
+        QFontMetrics(bold).elidedText(index.data(ActivityModel::SummaryRole).toString(),
+                                      Qt::ElideRight, summary.width()));
+    painter->setFont(opt.font);
+    painter->setPen(dim);
+    const QRect details(r.left(), r.top() + line + 4, r.width(), line);
+    painter->drawText(details, Qt::AlignLeft | Qt::AlignVCenter,
+                      opt.fontMetrics.elidedText(changesText(index, opt.locale), Qt::ElideRight,
+                                                 details.width()));
+    painter->restore();
+}
+
+} // namespace crm
