@@ -38,6 +38,7 @@ QString defaultTitle(const TaskRunner::Request& request)
     return QStringLiteral("AI agent task");
 }
 
+// Parameters and an agent's result are small JSON; files travel as input / output.
 constexpr qsizetype kMaxReportResultBytes = 64 * 1024;
 const QString kProgress = QStringLiteral("ai:task:progress");
 
@@ -151,6 +152,10 @@ TaskRunner::Reply TaskRunner::start(const Identity& who, const Request& request,
         return refusal(QStringLiteral("too_large"),
                        QStringLiteral("Task input is limited to %1 MB")
                            .arg(m_options.maxInputBytes / (1024 * 1024)));
+    if (QJsonDocument(request.params).toJson(QJsonDocument::Compact).size() > kMaxReportResultBytes)
+        return refusal(
+            QStringLiteral("too_large"),
+            QStringLiteral("Task parameters are limited to 64 KB (send files as input)"));
     if (who.teamId.isEmpty())
         return refusal(QStringLiteral("forbidden"),
                        QStringLiteral("Users without a team cannot run tasks"));

@@ -296,6 +296,11 @@ TEST_CASE("Bad task requests get clear errors and leave nothing behind", "[serve
                    QJsonObject{{QStringLiteral("module"), QStringLiteral("spaceships")}}},
                   {QStringLiteral("input"), QStringLiteral("Name\nx\n")}});
     CHECK(reply.error.message.contains(QStringLiteral("no module 'spaceships'")));
+    reply = post({{QStringLiteral("kind"), QStringLiteral("csv_export")},
+                  {QStringLiteral("params"),
+                   QJsonObject{{QStringLiteral("search"), QString(70000, u'x')}}}});
+    CHECK(reply.httpStatus == 413);
+    CHECK(reply.error.code == QStringLiteral("too_large"));
     reply = post({{QStringLiteral("kind"), 42}});
     CHECK(reply.httpStatus == 400);
     reply = post({{QStringLiteral("kind"), QStringLiteral("lead_dedupe")},
