@@ -73,7 +73,7 @@ bool CrmServer::listen(QString* error)
                                                                  *m_hub, *m_endpoint, m_metrics});
     m_tasks = std::make_unique<TaskRunner>(
         TaskRunner::Services{
-            *m_taskStore, *m_mutations, *m_records, *m_users,
+            *m_db, *m_taskStore, *m_mutations, *m_records, *m_users,
             [hub = m_hub.get()](const ChangeEntry& change) { hub->broadcast(change); }},
         m_options.tasks);
     m_hub->setTaskRunner(m_tasks.get());

@@ -185,17 +185,42 @@ bool Database::exec(QSqlQuery& query, const QString& sql, const QVariantList& bi
 
 bool Database::begin()
 {
-    return m_db.transaction();
+    // Inside a transaction a nested one is a savepoint: a task commits a slice of rows at once,
+    // and each row's mutation still succeeds or rolls back on its own.
+    if (m_depth > 0) {
+        QSqlQuery savepoint(m_db);
+        if (!savepoint.exec(QStringLiteral("SAVEPOINT nested_%1").arg(m_depth)))
+            return false;
+    } else if (!m_db.transaction()) {
+        return false;
+    }
+    ++m_depth;
+    return true;
 }
 
 bool Database::commit()
 {
-    return m_db.commit();
+    if (m_depth == 0)
+        return false;
+    --m_depth;
+    if (m_depth == 0)
+        return m_db.commit();
+    QSqlQuery release(m_db);
+    return release.exec(QStringLiteral("RELEASE SAVEPOINT nested_%1").arg(m_depth));
 }
 
 void Database::rollback()
 {
-    m_db.rollback();
+    if (m_depth == 0)
+        return;
+    --m_depth;
+    if (m_depth == 0) {
+        m_db.rollback();
+        return;
+    }
+    QSqlQuery undo(m_db);
+    undo.exec(QStringLiteral("ROLLBACK TO SAVEPOINT nested_%1").arg(m_depth));
+    undo.exec(QStringLiteral("RELEASE SAVEPOINT nested_%1").arg(m_depth));
 }
 
 } // namespace crm

@@ -31,6 +31,7 @@ public:
     bool exec(QSqlQuery& query, const QString& sql, const QVariantList& binds = {});
     QSqlQuery query();
 
+    // Transactions nest: an inner one is a savepoint of the outer.
     bool begin();
     bool commit();
     void rollback();
@@ -43,6 +44,7 @@ private:
     bool m_postgres = false;
     QString m_connectionName;
     int m_schemaVersion = 0;
+    int m_depth = 0; // open transactions, outermost included
 };
 
 // Rolls back unless committed: every early return inside a transaction stays safe.

@@ -1,5 +1,6 @@
 #include "server/tasks/taskrunner.h"
 
+#include "server/storage/database.h"
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
 #include "server/storage/userdirectory.h"
@@ -57,9 +58,10 @@ public:
     const Identity& actor() const override { return m_actor; }
     QJsonObject mutate(const Mutation& mutation) override
     {
+        // Inside the slice's transaction: fanned out once the slice has committed.
         const auto outcome = m_runner.m_s.mutations.apply(m_actor, mutation);
         if (outcome.change)
-            m_runner.m_s.broadcast(*outcome.change);
+            committing.append(*outcome.change);
         return outcome.result;
     }
     RecordStore& records() override { return m_runner.m_s.records; }
@@ -79,9 +81,9 @@ public:
         current.stepsTotal = total;
         current.step = step;
         const int percent = total > 0 ? static_cast<int>(done * 100 / total) : 0;
-        // Monotonic by contract: a job's estimate may shrink, the bar never does.
+        // Monotonic by contract: a job's estimate may shrink, the bar never does. Announced by
+        // the runner after the slice commits, never before the rows it counts.
         current.progress = std::clamp(percent, current.progress, 99);
-        m_runner.publish(current, kProgress, Publish::Throttled);
     }
     bool sliceOver() const override { return slice.hasExpired(budgetMs); }
 
@@ -90,6 +92,7 @@ public:
     QElapsedTimer slice;
     qint64 budgetMs = 8;
     std::optional<QString> inputOverride; // checking a request before anything is stored
+    QList<ChangeEntry> committing;        // this slice's changes, to fan out after commit
 
 private:
     TaskRunner& m_runner;
@@ -441,7 +444,20 @@ void TaskRunner::tick()
             continue; // cancelled by something an earlier slice triggered
         run->budgetMs = budget;
         run->slice.start();
-        const auto slice = run->job->runSlice(*run);
+        // One transaction per slice: each row is a savepoint inside it, and the disk sees one
+        // commit for the slice instead of one per row.
+        Transaction transaction(m_s.db);
+        auto slice = run->job->runSlice(*run);
+        const bool stored = transaction.isOpen() && transaction.commit();
+        const auto changes = std::exchange(run->committing, {});
+        if (!stored) {
+            finishRun(*run, AgentTask::Status::Failed,
+                      QStringLiteral("The server could not store the last rows; retry the task"));
+            continue;
+        }
+        for (const auto& change : changes)
+            m_s.broadcast(change);
+        publish(run->current, kProgress, Publish::Throttled);
         if (slice == TaskJob::Slice::Done)
             finishRun(*run, AgentTask::Status::Completed, {});
         else if (slice == TaskJob::Slice::Failed)

@@ -14,6 +14,7 @@
 
 namespace crm {
 
+class Database;
 class MutationService;
 class RecordStore;
 class TaskStore;
@@ -43,6 +44,7 @@ public:
     };
     struct Services
     {
+        Database& db;
         TaskStore& store;
         MutationService& mutations;
         RecordStore& records;

@@ -141,6 +141,40 @@ TEST_CASE("Storage: migrations run once and survive a reopen", "[server][storage
     CHECK_FALSE(error.isEmpty());
 }
 
+TEST_CASE("Storage: a transaction inside a transaction is a savepoint that rolls back alone",
+          "[server][storage]")
+{
+    const QString backend =
+        GENERATE(as<QString>{}, QStringLiteral("sqlite"), QStringLiteral("postgres"));
+    Brokerage b(backend);
+    if (!b.db)
+        return;
+    {
+        Transaction outer(*b.db);
+        REQUIRE(outer.isOpen());
+        b.users->addTeam(b.brokerage, QStringLiteral("Kept"));
+        {
+            Transaction inner(*b.db);
+            REQUIRE(inner.isOpen());
+            b.users->addTeam(b.brokerage, QStringLiteral("Dropped"));
+        } // not committed: only this part goes
+        {
+            Transaction inner(*b.db);
+            b.users->addTeam(b.brokerage, QStringLiteral("Also kept"));
+            REQUIRE(inner.commit());
+        }
+        REQUIRE(outer.commit());
+    }
+    CHECK_FALSE(b.users->teamIdByName(b.brokerage, QStringLiteral("Kept")).isEmpty());
+    CHECK_FALSE(b.users->teamIdByName(b.brokerage, QStringLiteral("Also kept")).isEmpty());
+    CHECK(b.users->teamIdByName(b.brokerage, QStringLiteral("Dropped")).isEmpty());
+    {
+        Transaction outer(*b.db);
+        b.users->addTeam(b.brokerage, QStringLiteral("Never"));
+    } // the outer one rolls everything back
+    CHECK(b.users->teamIdByName(b.brokerage, QStringLiteral("Never")).isEmpty());
+}
+
 TEST_CASE("Users: argon2id passwords, duplicates and disabled accounts", "[server][auth]")
 {
     const QString backend =
