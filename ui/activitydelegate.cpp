@@ -4,7 +4,6 @@
 #include "models/schema/recordschema.h"
 #include "ui/recorddelegate.h"
 
-#include <QApplication>
 #include <QDateTime>
 #include <QPainter>
 
@@ -38,25 +37,13 @@ QString ActivityDelegate::changesText(const QModelIndex& index, const QLocale& l
     return parts.join(QStringLiteral("; "));
 }
 
-QSize ActivityDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
-{
-    return {300, option.fontMetrics.height() * 2 + 18};
-}
-
 void ActivityDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                              const QModelIndex& index) const
 {
-    QStyleOptionViewItem opt = option;
-    initStyleOption(&opt, index);
-    opt.text.clear();
-    QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
-    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, opt.widget);
-
-    const bool selected = opt.state & QStyle::State_Selected;
-    const QColor text = opt.palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
-    const QColor dim = selected ? text : opt.palette.color(QPalette::PlaceholderText);
-    const QRect r = opt.rect.adjusted(8, 4, -8, -4);
-    const int line = opt.fontMetrics.height();
+    const Row row = beginRow(painter, option, index);
+    const QStyleOptionViewItem& opt = row.option;
+    const QRect& r = row.area;
+    const int line = row.lineHeight;
     const QDateTime at =
         QDateTime::fromString(index.data(ActivityModel::AtRole).toString(), Qt::ISODateWithMs);
     const QString when = opt.locale.toString(at.toLocalTime(), QLocale::ShortFormat);
@@ -64,20 +51,20 @@ void ActivityDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opti
 
     painter->save();
     painter->setFont(opt.font);
-    painter->setPen(dim);
+    painter->setPen(row.dim);
     painter->drawText(QRect(r.right() - whenWidth, r.top(), whenWidth, line),
                       Qt::AlignRight | Qt::AlignVCenter, when);
     QFont bold = opt.font;
     bold.setBold(true);
     painter->setFont(bold);
-    painter->setPen(text);
+    painter->setPen(row.text);
     const QRect summary(r.left(), r.top(), r.width() - whenWidth - 6, line);
     painter->drawText(
         summary, Qt::AlignLeft | Qt::AlignVCenter,
         QFontMetrics(bold).elidedText(index.data(ActivityModel::SummaryRole).toString(),
                                       Qt::ElideRight, summary.width()));
     painter->setFont(opt.font);
-    painter->setPen(dim);
+    painter->setPen(row.dim);
     const QRect details(r.left(), r.top() + line + 4, r.width(), line);
     painter->drawText(details, Qt::AlignLeft | Qt::AlignVCenter,
                       opt.fontMetrics.elidedText(changesText(index, opt.locale), Qt::ElideRight,

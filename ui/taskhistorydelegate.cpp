@@ -2,7 +2,6 @@
 
 #include "models/tasklistmodel.h"
 
-#include <QApplication>
 #include <QDateTime>
 #include <QLocale>
 #include <QPainter>
@@ -39,28 +38,18 @@ QString TaskHistoryDelegate::statusText(const QString& status)
     return status;
 }
 
-QSize TaskHistoryDelegate::sizeHint(const QStyleOptionViewItem& option, const QModelIndex&) const
-{
-    const int line = option.fontMetrics.height();
-    return {300, line * 2 + 22};
-}
-
 void TaskHistoryDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option,
                                 const QModelIndex& index) const
 {
-    QStyleOptionViewItem opt = option;
-    initStyleOption(&opt, index);
-    opt.text.clear();
-    QStyle* style = opt.widget ? opt.widget->style() : QApplication::style();
-    style->drawPrimitive(QStyle::PE_PanelItemViewItem, &opt, painter, opt.widget);
-
+    const Row row = beginRow(painter, option, index);
+    const QStyleOptionViewItem& opt = row.option;
     const bool selected = opt.state & QStyle::State_Selected;
     const QPalette& palette = opt.palette;
-    const QColor text = palette.color(selected ? QPalette::HighlightedText : QPalette::Text);
-    const QColor dim = selected ? text : palette.color(QPalette::PlaceholderText);
+    const QColor& text = row.text;
+    const QColor& dim = row.dim;
     const QString status = index.data(TaskListModel::StatusRole).toString();
-    const QRect r = opt.rect.adjusted(10, 6, -10, -6);
-    const int line = opt.fontMetrics.height();
+    const QRect& r = row.area;
+    const int line = row.lineHeight;
 
     painter->save();
     // Right side: status and when.
