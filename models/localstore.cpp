@@ -9,9 +9,9 @@
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QScopeGuard>
 #include <QUuid>
 
 namespace crm {
@@ -485,9 +485,8 @@ std::optional<OutboxEntry> LocalStore::enqueue(const QString& module, const QStr
     // Synced before this returns: an edit the agent made survives a power cut (see open()).
     QSqlQuery pragma(m_db);
     pragma.exec(QStringLiteral("PRAGMA synchronous=FULL"));
-    const auto relax = qScopeGuard([this] {
-        QSqlQuery(m_db).exec(QStringLiteral("PRAGMA synchronous=NORMAL"));
-    });
+    const auto relax =
+        qScopeGuard([this] { QSqlQuery(m_db).exec(QStringLiteral("PRAGMA synchronous=NORMAL")); });
     if (!m_db.transaction())
         return std::nullopt;
     // Ids are never reused, not even after the outbox emptied: the server remembers the last.

@@ -166,6 +166,18 @@ void RecordEditor::setUserDirectory(UserDirectoryModel* users)
     rebuild();
 }
 
+QComboBox* RecordEditor::modelCombo(QAbstractItemModel* model, const QString& placeholder)
+{
+    auto* combo = new QComboBox(m_form);
+    combo->setModel(model);
+    combo->setPlaceholderText(placeholder);
+    // Sized by the form, not by the longest title of a table that may hold 100,000.
+    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    combo->setMinimumContentsLength(12);
+    connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
+    return combo;
+}
+
 RecordTableModel* RecordEditor::referenced(const FieldSpec& field) const
 {
     if (field.type != Type::Ref)
@@ -250,29 +262,17 @@ QWidget* RecordEditor::makeEditor(const FieldSpec& field)
     case Type::Ref:
         if (RecordTableModel* target = referenced(field)) {
             // The referenced module's live table, shown by its title column.
-            auto* combo = new QComboBox(m_form);
-            combo->setModel(target);
+            auto* combo = modelCombo(target, tr("None"));
             const FieldSpec* title = target->spec().field(target->spec().titleField);
             combo->setModelColumn(
                 title ? static_cast<int>(title - target->spec().fields.constData()) : 0);
-            combo->setPlaceholderText(tr("None"));
-            // Sized by the form, not by the longest title of a table that may hold 100,000.
-            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-            combo->setMinimumContentsLength(12);
-            connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
             editor = combo;
             break;
         }
         [[fallthrough]];
     case Type::User:
         if (m_users) {
-            auto* combo = new QComboBox(m_form);
-            combo->setModel(m_users);
-            combo->setPlaceholderText(tr("Nobody"));
-            combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-            combo->setMinimumContentsLength(12);
-            connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
-            editor = combo;
+            editor = modelCombo(m_users, tr("Nobody"));
             break;
         }
         [[fallthrough]];

@@ -5,6 +5,8 @@
 #include <QWidget>
 
 class QFormLayout;
+class QAbstractItemModel;
+class QComboBox;
 class QLabel;
 class QPushButton;
 
@@ -64,6 +66,8 @@ private:
     QWidget* makeEditor(const FieldSpec& field);
     QJsonValue valueOf(const FieldSpec& field, QWidget* editor) const;
     void setValue(const FieldSpec& field, QWidget* editor, const QJsonValue& value);
+    // A combo over a model (a referenced table, the user directory), checked when it changes.
+    QComboBox* modelCombo(QAbstractItemModel* model, const QString& placeholder);
     RecordTableModel* referenced(const FieldSpec& field) const;
 
     PresenceStore* m_presence;

@@ -14,7 +14,6 @@
 #include "server/demodata.h"
 #include "server/storage/recordstore.h"
 #include "support/leadcsv.h"
-#include "support/restcall.h"
 #include "support/serverfixture.h"
 #include "ui/activitydelegate.h"
 #include "ui/activitypanel.h"

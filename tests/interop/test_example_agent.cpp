@@ -49,6 +49,12 @@ struct AgentProcess
     QString stderrText;
 };
 
+// An agent key for Ana's "Escrow bot".
+QString botKey(Server& s)
+{
+    return s.server.tokens().createAgentKey(s.ana.userId, QStringLiteral("Escrow bot"));
+}
+
 const QString kSentence = QStringLiteral(
     "Open escrow ESC-2031 for 12 Harbor Way at $850,000, buyer Jo Park <jo@example.com>, "
     "seller Sam Lee <sam@example.com>");
@@ -63,7 +69,7 @@ TEST_CASE("The example agent opens an escrow, its listing and clients from one s
     Server s;
     Agent ben(s, s.ben, newId());
     ben.connect();
-    const QString key = s.server.tokens().createAgentKey(s.ana.userId, QStringLiteral("Escrow bot"));
+    const QString key = botKey(s);
     AgentProcess agent(s.url(), key, kSentence, 50);
     const int code = agent.finish();
     INFO(agent.stderrText.toStdString());
@@ -98,18 +104,22 @@ TEST_CASE("A person cancels the example agent's task: it stops between steps and
     Server s;
     Agent ana(s, s.ana, newId());
     ana.connect();
-    const QString key = s.server.tokens().createAgentKey(s.ana.userId, QStringLiteral("Escrow bot"));
+    const QString key = botKey(s);
     AgentProcess agent(s.url(), key, kSentence, 1500);
     REQUIRE(waitUntil([&] { return ana.has(QStringLiteral("client:created")); }, 30s));
-    const QString id = ana.last(QStringLiteral("ai:task:started")).value(QStringLiteral("id")).toString();
-    REQUIRE(restCall(s.url(), s.token(s.ana), "POST", QStringLiteral("/api/tasks/%1/cancel").arg(id))
-                .ok());
+    const QString id =
+        ana.last(QStringLiteral("ai:task:started")).value(QStringLiteral("id")).toString();
+    REQUIRE(
+        restCall(s.url(), s.token(s.ana), "POST", QStringLiteral("/api/tasks/%1/cancel").arg(id))
+            .ok());
     CHECK(agent.finish() == 3);
     REQUIRE(waitUntil([&] { return ana.has(QStringLiteral("ai:task:cancelled")); }));
     const QJsonObject task = ana.last(QStringLiteral("ai:task:cancelled"));
-    CHECK(task.value(QStringLiteral("step")).toString().startsWith(QStringLiteral("Stopped after")));
+    CHECK(
+        task.value(QStringLiteral("step")).toString().startsWith(QStringLiteral("Stopped after")));
     // What it did before the cancel is there and consistent; nothing after it.
-    CHECK(task.value(QStringLiteral("result")).toObject().contains(QStringLiteral("buyerClientId")));
+    CHECK(
+        task.value(QStringLiteral("result")).toObject().contains(QStringLiteral("buyerClientId")));
     CHECK_FALSE(ana.has(QStringLiteral("escrow:created")));
 }
 
@@ -118,7 +128,7 @@ TEST_CASE("The example agent with a revoked key or an unreadable sentence fails 
 {
     requireNode();
     Server s;
-    const QString key = s.server.tokens().createAgentKey(s.ana.userId, QStringLiteral("Escrow bot"));
+    const QString key = botKey(s);
     {
         AgentProcess agent(s.url(), key, QStringLiteral("Make me rich"), 10);
         CHECK(agent.finish() == 1);
@@ -128,8 +138,11 @@ TEST_CASE("The example agent with a revoked key or an unreadable sentence fails 
                                .toArray();
         REQUIRE(tasks.size() == 1);
         CHECK(tasks.first().toObject().value(QStringLiteral("status")) == QStringLiteral("failed"));
-        CHECK(tasks.first().toObject().value(QStringLiteral("error")).toString().contains(
-            QStringLiteral("could not read the sentence")));
+        CHECK(tasks.first()
+                  .toObject()
+                  .value(QStringLiteral("error"))
+                  .toString()
+                  .contains(QStringLiteral("could not read the sentence")));
     }
     REQUIRE(s.server.tokens().revokeAgentKey(key));
     AgentProcess refused(s.url(), key, kSentence, 10);
