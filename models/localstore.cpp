@@ -1,6 +1,7 @@
 #include "models/localstore.h"
 
 #include "models/modelslogging.h"
+#include "models/walcheckpointer.h"
 #include "realtime/jsontext.h"
 
 #include <QCoreApplication>
@@ -135,7 +136,8 @@ LocalStore::LocalStore(QSqlDatabase db, QString connectionName)
 
 LocalStore::~LocalStore()
 {
-    m_statements.clear(); // prepared statements go before their connection
+    m_checkpointer.reset(); // its connection closes first, so ours can remove the log
+    m_statements.clear();   // prepared statements go before their connection
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -162,10 +164,15 @@ std::unique_ptr<LocalStore> LocalStore::open(const QString& path, QString* error
         // cut can only roll back the newest remote changes together with the seq they moved,
         // and the server replays them. enqueue() commits with FULL: the outbox is the one place
         // an agent's offline work lives, and its sync also makes everything before it durable.
+        // The log is copied back by a WalCheckpointer off this thread; SQLite's own checkpoint
+        // stays as a backstop at a size the background one never lets the log reach.
         for (const char* statement :
-             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA mmap_size=268435456"})
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA mmap_size=268435456",
+              "PRAGMA wal_autocheckpoint=10000"})
             pragma.exec(QString::fromLatin1(statement));
     }
+    if (path != u":memory:" && !path.isEmpty())
+        store->m_checkpointer = std::make_unique<WalCheckpointer>(path);
     if (!store->migrate(error))
         return nullptr;
     store->m_clientId = store->metaValue(QStringLiteral("client_id"));
@@ -202,7 +209,7 @@ bool LocalStore::migrate(QString* error)
     m_schemaVersion = query.next() ? query.value(0).toInt() : 0;
     const auto& steps = migrations();
     for (int version = m_schemaVersion + 1; version <= steps.size(); ++version) {
-        m_db.transaction();
+        beginWrite();
         for (const auto& statement : steps.at(version - 1).split(u';', Qt::SkipEmptyParts)) {
             if (statement.trimmed().isEmpty())
                 continue;
@@ -246,7 +253,18 @@ QSqlQuery* LocalStore::run(const QString& sql, const QVariantList& binds)
         qCWarning(lcLocalStore) << "query failed:" << query.lastError().text() << sql;
         return nullptr;
     }
+    if (!query.isSelect() && m_checkpointer)
+        m_checkpointer->request();
     return &query;
+}
+
+bool LocalStore::beginWrite()
+{
+    // IMMEDIATE takes the write lock up front, so while another connection holds it (the
+    // background checkpointer restarting the log, crm-cli on the same profile) this waits under
+    // the busy timeout. A deferred transaction that has already read gets "database is locked"
+    // at once instead: SQLite cannot wait for the lock while holding a read snapshot.
+    return run(QStringLiteral("BEGIN IMMEDIATE")) != nullptr;
 }
 
 bool LocalStore::select(const QString& sql, const QVariantList& binds,
@@ -334,7 +352,7 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
 {
     // One transaction for the whole batch: a catch-up of thousands of changes must not pay for
     // thousands of synced commits.
-    if (!m_db.transaction())
+    if (!beginWrite())
         return std::nullopt;
     QList<Applied> result;
     QHash<QString, Record> staged; // "module/id" -> state after this batch's earlier events
@@ -411,7 +429,7 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
 
 bool LocalStore::storeRecords(const QList<Record>& records)
 {
-    if (!m_db.transaction())
+    if (!beginWrite())
         return false;
     for (const auto& record : records) {
         if (!writeRecord(record)) {
@@ -428,7 +446,7 @@ bool LocalStore::storeRecords(const QList<Record>& records)
 
 bool LocalStore::clearConfirmed()
 {
-    m_db.transaction();
+    beginWrite();
     if (!run(QStringLiteral("DELETE FROM records")) || !setLastSeq(0)) {
         m_db.rollback();
         return false;
@@ -487,7 +505,7 @@ std::optional<OutboxEntry> LocalStore::enqueue(const QString& module, const QStr
     pragma.exec(QStringLiteral("PRAGMA synchronous=FULL"));
     const auto relax =
         qScopeGuard([this] { QSqlQuery(m_db).exec(QStringLiteral("PRAGMA synchronous=NORMAL")); });
-    if (!m_db.transaction())
+    if (!beginWrite())
         return std::nullopt;
     // Ids are never reused, not even after the outbox emptied: the server remembers the last.
     OutboxEntry entry;
@@ -619,7 +637,7 @@ bool LocalStore::rebase(const QString& module, const QString& recordId, qint64 v
 
 bool LocalStore::fail(qint64 mutationId, const QString& code, const QString& message)
 {
-    m_db.transaction();
+    beginWrite();
     const auto entry = takeFromOutbox(mutationId);
     if (!entry ||
         !run(QStringLiteral("INSERT INTO failed (%1, code, message, failed_at) VALUES (?, ?, ?, "
@@ -635,7 +653,7 @@ bool LocalStore::fail(qint64 mutationId, const QString& code, const QString& mes
 
 bool LocalStore::conflict(qint64 mutationId, const QString& kind, const QJsonObject& detail)
 {
-    m_db.transaction();
+    beginWrite();
     const auto entry = takeFromOutbox(mutationId);
     if (!entry ||
         !run(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES (?, ?, ?, ?, ?, "

@@ -15,6 +15,8 @@
 
 namespace crm {
 
+class WalCheckpointer;
+
 // The account profile's own database (SQLite, WAL): the server-confirmed copy of every record
 // the user may see, the last applied seq, the durable outbox, open conflicts and failed edits.
 // Everything the app shows at start-up comes from here, before the network answers. Each
@@ -125,6 +127,7 @@ private:
     bool migrate(QString* error);
     // Runs a statement from the connection's prepared-statement cache; null on failure (logged).
     QSqlQuery* run(const QString& sql, const QVariantList& binds = {});
+    bool beginWrite();
     // Runs a query and hands each row to row() until it returns false; then ends the read.
     bool select(const QString& sql, const QVariantList& binds,
                 const std::function<bool(const QSqlQuery&)>& row);
@@ -140,6 +143,7 @@ private:
     // This process is the profile's only writer of the confirmed copy.
     QHash<QString, QHash<QString, Record>> m_cache;
     QString m_connectionName;
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // none for an in-memory store
     QString m_clientId;
     int m_schemaVersion = 0;
 };

@@ -34,6 +34,7 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
     for (qsizetype i = 0; i < m_spec.fields.size(); ++i)
         m_columns.insert(m_spec.fields.at(i).name, static_cast<int>(i));
     m_sliceTimer.setSingleShot(true);
+    m_sliceTimer.setTimerType(Qt::PreciseTimer); // a frame, not 16 ms give or take 5 %
     connect(&m_sliceTimer, &QTimer::timeout, this, &RecordTableModel::applyQueued);
     m_highlightTimer.setInterval(1000);
     connect(&m_highlightTimer, &QTimer::timeout, this, &RecordTableModel::fadeHighlights);
@@ -43,7 +44,7 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
                     return;
                 m_queue.append({record, fields, byOthers});
                 if (!m_sliceTimer.isActive())
-                    m_sliceTimer.start(0);
+                    m_sliceTimer.start(untilNextFrame());
             });
     connect(&engine, &SyncEngine::localStateChanged, this,
             [this](const QString& changedModule, const QString& id) {
@@ -239,12 +240,21 @@ QHash<int, QByteArray> RecordTableModel::roleNames() const
     return names;
 }
 
+std::chrono::milliseconds RecordTableModel::untilNextFrame() const
+{
+    if (!m_lastApplied.isValid())
+        return std::chrono::milliseconds(0);
+    const auto since = std::chrono::milliseconds(m_lastApplied.elapsed());
+    return std::max(std::chrono::milliseconds(0), kFrame - since);
+}
+
 void RecordTableModel::applyQueued()
 {
     // A burst is applied against a time budget; the event loop gets a turn between slices, so
     // input and painting never wait long however many changes arrive at once.
     QElapsedTimer slice;
     slice.start();
+    m_lastApplied.start();
     while (m_queueHead < m_queue.size()) {
         const QueuedChange& change = m_queue.at(m_queueHead++);
         // Our own confirmations refresh the cells too, without the teammate mark.

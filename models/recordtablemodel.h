@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <QAbstractTableModel>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QJsonObject>
 #include <QSet>
@@ -44,6 +45,10 @@ public:
     // (at least one change is applied per turn).
     static constexpr std::chrono::milliseconds kSliceBudget{6};
     void setSliceBudget(std::chrono::milliseconds budget) { m_sliceBudget = budget; }
+    // A steady stream is applied at most once a frame: the view repaints (and a sorted view
+    // re-sorts) once per batch, not once per network read. A change after a quiet moment
+    // applies at once.
+    static constexpr std::chrono::milliseconds kFrame{16};
 
     RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
                      QObject* parent = nullptr);
@@ -96,6 +101,7 @@ private:
 
     void load();
     void updateLocalState(const QString& id, const Row& next);
+    std::chrono::milliseconds untilNextFrame() const;
     void applyQueued();
     void fadeHighlights();
     // remoteFields: the cells a teammate changed (marked for a moment); own changes pass none.
@@ -126,6 +132,7 @@ private:
     QList<QueuedChange> m_queue;
     qsizetype m_queueHead = 0; // applied entries at the front, dropped when the queue drains
     QTimer m_sliceTimer;
+    QElapsedTimer m_lastApplied;
     std::chrono::milliseconds m_sliceBudget = kSliceBudget;
     QTimer m_highlightTimer;
 };

@@ -125,7 +125,7 @@ TEST_CASE("crm-server user commands refuse bad input with a clear message", "[cl
     CHECK(result.exitCode == 1);
 }
 
-TEST_CASE("crm-cli record commands: outbox first, then the server; exit codes tell the outcome",
+TEST_CASE("crm-cli record commands: outbox first, then the server, exit codes tell the outcome",
           "[cli][records]")
 {
     ServerProcess server;

@@ -137,7 +137,7 @@ TEST_CASE("Events and acks flow both ways", "[connection]")
     }
 }
 
-TEST_CASE("An unanswered emit times out; the link stays up", "[connection][acks]")
+TEST_CASE("An unanswered emit times out, the link stays up", "[connection][acks]")
 {
     LiveLink link;
     auto& client = link.client;
@@ -424,7 +424,7 @@ TEST_CASE("Oversized and reserved emits are refused without touching the link",
     CHECK(emitAndWait(client.manager, QStringLiteral("echo"), {1}).ok());
 }
 
-TEST_CASE("An unreachable server is retried with growing backoff; stop ends it", "[connection]")
+TEST_CASE("An unreachable server is retried with growing backoff, stop ends it", "[connection]")
 {
     TestSocketIoServer server;
     REQUIRE(server.listen());

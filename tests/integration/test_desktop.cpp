@@ -841,7 +841,7 @@ TEST_CASE("The editor shows a record the server refused us permission for as rea
 }
 
 TEST_CASE("Activity panel: who changed what, before and after, filtered by teammate, module and "
-          "record; choosing an entry opens the record",
+          "record, choosing an entry opens the record",
           "[ui][desktop][activity][screenshots]")
 {
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));

@@ -10,6 +10,7 @@
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTimer>
 
 using namespace crm;
 using namespace std::chrono_literals;
@@ -170,6 +171,61 @@ TEST_CASE("RecordTableModel: a burst of remote changes is applied in slices", "[
     REQUIRE(model.rowCount() == 1200);
     CHECK(sawQueue); // rows arrived while later changes still waited their turn
     CHECK(model.queuedChanges() == 0);
+}
+
+TEST_CASE("RecordTableModel: a steady stream is applied once a frame, not once per event",
+          "[models][burst]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    RecordTableModel model(*ana.store, *ana.engine, QStringLiteral("escrows"));
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    auto escrow = [](int n, int price) {
+        LocalStore::Record record;
+        record.module = QStringLiteral("escrows");
+        record.id = QStringLiteral("e%1").arg(n);
+        record.version = price;
+        record.fields = {{QStringLiteral("number"), QStringLiteral("S-%1").arg(n)},
+                         {QStringLiteral("purchasePrice"), price}};
+        return record;
+    };
+    for (int n = 0; n < 10; ++n)
+        emit ana.engine->recordChanged(escrow(n, 1), {QStringLiteral("number")}, true);
+    waitUntil([&] { return model.rowCount() == 10 && model.queuedChanges() == 0; });
+
+    // A change every 2 ms for about 320 ms, as a live stream read by read delivers them. Each
+    // applied batch emits its dataChanged back to back; batches are told apart by the pause
+    // between them. Once per event (the old way) would make ~160 batches; once a frame ~20. A
+    // slow machine only merges more changes into each batch.
+    int batches = 0;
+    int changesSeen = 0;
+    QElapsedTimer sinceLast;
+    QObject::connect(&model, &QAbstractItemModel::dataChanged, &model, [&] {
+        if (!sinceLast.isValid() || sinceLast.nsecsElapsed() > 1'000'000)
+            ++batches;
+        ++changesSeen;
+        sinceLast.start();
+    });
+    int sent = 0;
+    QTimer feed;
+    feed.setInterval(2);
+    QObject::connect(&feed, &QTimer::timeout, &model, [&] {
+        ++sent;
+        emit ana.engine->recordChanged(escrow(sent % 10, 1 + sent),
+                                       {QStringLiteral("purchasePrice")}, true);
+        if (sent == 160)
+            feed.stop();
+    });
+    feed.setTimerType(Qt::PreciseTimer);
+    feed.start();
+    QElapsedTimer patience; // turn after turn, without the pauses waitUntil takes
+    patience.start();
+    while ((feed.isActive() || model.queuedChanges() > 0) && patience.elapsed() < 10000)
+        QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    CHECK(changesSeen >= 160);
+    CHECK(batches <= 40);
+    CHECK(model.data(cell(model, QStringLiteral("e0"), QStringLiteral("purchasePrice")),
+                     Qt::EditRole) == 161);
 }
 
 TEST_CASE("Moved to another team: the copy reloads for the new team at once, and a queued edit "

@@ -166,7 +166,7 @@ TEST_CASE("Record rooms: who views and who edits, never leaking another team's r
               .value(QStringLiteral("code")) == QStringLiteral("unknown_field"));
 }
 
-TEST_CASE("Rate limit: a flooding socket is told and disconnected; others carry on",
+TEST_CASE("Rate limit: a flooding socket is told and disconnected, others carry on",
           "[server][ratelimit]")
 {
     test::Server s(std::chrono::seconds(900), SyncHub::Options{10, 20, 5, 100ms});

@@ -480,7 +480,7 @@ TEST_CASE("Mutations: concurrent edits merge by field, conflict on the same fiel
     }
 }
 
-TEST_CASE("Mutations: other teams' records do not exist; sensitive fields are guarded",
+TEST_CASE("Mutations: other teams' records do not exist, sensitive fields are guarded",
           "[server][mutations][visibility]")
 {
     const QString backend =

@@ -29,7 +29,7 @@ QString status(const QJsonObject& result)
 
 } // namespace
 
-TEST_CASE("Sync: a teammate sees the change at once; the other team sees nothing; masking holds",
+TEST_CASE("Sync: a teammate sees the change at once, the other team sees nothing, masking holds",
           "[server][sync]")
 {
     const QString backend =

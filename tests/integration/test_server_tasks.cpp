@@ -218,7 +218,7 @@ TEST_CASE("A 5,000-row import: monotonic throttled progress, exact counts, every
 }
 
 TEST_CASE("Cancel stops an import between rows, keeps a consistent state and says how far it "
-          "got; retry finishes it without importing a row twice",
+          "got, retry finishes it without importing a row twice",
           "[server][tasks]")
 {
     const QString backend =

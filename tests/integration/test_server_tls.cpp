@@ -33,7 +33,7 @@ bool makeCertificate(const QString& dir)
 
 } // namespace
 
-TEST_CASE("TLS: REST and the socket work over https/wss; an untrusted certificate is refused",
+TEST_CASE("TLS: REST and the socket work over https/wss, an untrusted certificate is refused",
           "[server][tls]")
 {
     QTemporaryDir dir;

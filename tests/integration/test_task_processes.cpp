@@ -73,7 +73,7 @@ struct ServerWithLeads
 } // namespace
 
 TEST_CASE("crm-server killed mid-import: the task resumes after the restart and imports every "
-          "row exactly once; an agent's task fails as interrupted",
+          "row exactly once, an agent's task fails as interrupted",
           "[tasks][crash]")
 {
     ServerWithLeads setup(10000);

@@ -62,7 +62,7 @@ const QString kSentence = QStringLiteral(
 } // namespace
 
 TEST_CASE("The example agent opens an escrow, its listing and clients from one sentence, "
-          "reporting each step; the team sees it live and attributed",
+          "reporting each step, the team sees it live and attributed",
           "[interop][agent]")
 {
     requireNode();
