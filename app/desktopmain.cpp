@@ -7,6 +7,7 @@
 #include "models/translations.h"
 #include "ui/mainwindow.h"
 #include "ui/signindialog.h"
+#include "ui/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -78,6 +79,8 @@ int main(int argc, char* argv[])
     QApplication::setOrganizationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
+    QApplication::setWindowIcon(applicationIcon());
+    QGuiApplication::setDesktopFileName(QStringLiteral("crm-desktop")); // Wayland: the icon
 
     // A machine without a locale (LANG unset: the C locale) still shows money as money.
     if (QLocale().language() == QLocale::C)

@@ -13,7 +13,7 @@ packages=(
     build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
     # Qt 6.4 and friends
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev
-    libqt6sql6-sqlite libqt6sql6-psql libsodium-dev libjwt-dev
+    libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libsodium-dev libjwt-dev
     # tests: Catch2, a display server for GUI runs, keyring for QtKeychain, PostgreSQL (its
     # pg_virtualenv gives every test run a throwaway cluster)
     catch2 xvfb xauth dbus gnome-keyring libsecret-1-0 postgresql openssl

@@ -2,6 +2,7 @@
 
 #include "models/recordtablemodel.h"
 #include "models/schema/recordschema.h"
+#include "ui/glyphiconengine.h"
 
 #include <QAction>
 
@@ -13,8 +14,10 @@ ModuleNavigator::ModuleNavigator(const QList<RecordTableModel*>& tables, QWidget
     setAccessibleName(tr("Modules"));
     setFrameShape(QFrame::NoFrame);
     setSpacing(2);
+    setIconSize(QSize(18, 18));
     for (int i = 0; i < tables.size(); ++i) {
         addItem(QString());
+        item(i)->setIcon(GlyphIconEngine::icon(tables.at(i)->spec().name));
         const auto recount = [this, i] { updateCount(i); };
         connect(tables.at(i), &QAbstractItemModel::rowsInserted, this, recount);
         connect(tables.at(i), &QAbstractItemModel::rowsRemoved, this, recount);

@@ -1,5 +1,7 @@
 #include "ui/theme.h"
 
+#include "ui/uilogging.h"
+
 #include <QApplication>
 #include <QPalette>
 #include <QStyle>
@@ -55,6 +57,15 @@ void applyTheme(const QString& theme)
         QApplication::setStyle(QStyleFactory::create(systemStyle));
         QApplication::setPalette(QApplication::style()->standardPalette());
     }
+}
+
+QIcon applicationIcon()
+{
+    QIcon icon(QStringLiteral(":/icons/crm-desktop.svg"));
+    if (icon.availableSizes().isEmpty() && icon.pixmap(32).isNull())
+        qCWarning(lcUi) << "the app icon cannot be drawn: is Qt's SVG icon engine (libqt6svg6) "
+                           "installed?";
+    return icon;
 }
 
 } // namespace crm
