@@ -13,6 +13,7 @@
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
 #include "models/userdirectorymodel.h"
+#include "models/userpicturecache.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
@@ -57,6 +58,7 @@ public:
     ConflictResolver& resolver() { return *m_resolver; }
     FailureModel& failures() { return *m_failures; }
     UserDirectoryModel& users() { return *m_users; }
+    UserPictureCache& pictures() { return *m_pictures; }
     TaskListModel& tasks() { return *m_tasks; }
     // One table per module, in the schema's order.
     const QList<RecordTableModel*>& tables() const { return m_tables; }
@@ -88,6 +90,7 @@ private:
     std::unique_ptr<ConflictResolver> m_resolver;
     std::unique_ptr<FailureModel> m_failures;
     std::unique_ptr<UserDirectoryModel> m_users;
+    std::unique_ptr<UserPictureCache> m_pictures;
     std::unique_ptr<TaskListModel> m_tasks;
     std::unique_ptr<SessionRenewer> m_renewer;
     QList<RecordTableModel*> m_tables; // children of this object

@@ -17,6 +17,7 @@ inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel
     workspace.users = &session.users();
     workspace.tasks = &session.tasks();
     workspace.activity = &session.activity();
+    workspace.pictures = &session.pictures();
     workspace.tables = session.tables();
     workspace.serverLabel = serverLabel;
     return workspace;

@@ -1,5 +1,6 @@
 #include "models/presencestore.h"
 
+#include "models/userpicturecache.h"
 #include "realtime/connectionmanager.h"
 
 #include <QCryptographicHash>
@@ -54,6 +55,8 @@ QVariant PresenceStore::data(const QModelIndex& index, int role) const
         return list(p.editing, true);
     case SessionsRole:
         return p.sessions;
+    case PictureRole:
+        return m_pictures ? m_pictures->pictureOf(p.userId) : QByteArray();
     default:
         return {};
     }
@@ -70,7 +73,20 @@ QHash<int, QByteArray> PresenceStore::roleNames() const
     names.insert(ViewingRole, "viewing");
     names.insert(EditingRole, "editing");
     names.insert(SessionsRole, "sessions");
+    names.insert(PictureRole, "picture");
     return names;
+}
+
+void PresenceStore::setPictures(const UserPictureCache* pictures)
+{
+    m_pictures = pictures;
+    connect(pictures, &UserPictureCache::pictureChanged, this, [this](const QString& userId) {
+        const int row = rowOf(userId);
+        if (row < 0)
+            return;
+        emit dataChanged(index(row), index(row), {PictureRole});
+        emit userChanged(userId);
+    });
 }
 
 QString PresenceStore::initialsOf(const QString& name)

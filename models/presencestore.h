@@ -1,10 +1,13 @@
 #pragma once
 
+#include "models/userpicturecache.h"
+
 #include <optional>
 #include <QAbstractListModel>
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QList>
+#include <QPointer>
 
 namespace crm {
 
@@ -29,6 +32,7 @@ public:
         ViewingRole,  // QStringList of "module/id"
         EditingRole,  // QStringList of "module/id/field"
         SessionsRole, // windows or devices
+        PictureRole,  // PNG or JPEG bytes, empty without a picture (setPictures)
     };
     Q_ENUM(Role)
 
@@ -56,6 +60,9 @@ public:
     QString editorOf(const QString& module, const QString& id, const QString& field,
                      const QString& exceptUser = {}) const;
 
+    // Where PictureRole comes from; each change there refreshes that person's row.
+    void setPictures(const UserPictureCache* pictures);
+
     static QString initialsOf(const QString& name);
     static int hueOf(const QString& userId);
 
@@ -77,6 +84,7 @@ private:
     static Presence fromJson(const QJsonObject& json);
 
     ConnectionManager& m_connection;
+    QPointer<const UserPictureCache> m_pictures; // may go before us
     QList<Presence> m_users;
 };
 

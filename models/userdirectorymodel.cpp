@@ -43,6 +43,8 @@ QVariant UserDirectoryModel::data(const QModelIndex& index, int role) const
         return user.value(QStringLiteral("teamId")).toString();
     case RoleRole:
         return user.value(QStringLiteral("role")).toString();
+    case PictureVersionRole:
+        return user.value(QStringLiteral("pictureVersion")).toInteger();
     default:
         return {};
     }
@@ -54,6 +56,7 @@ QHash<int, QByteArray> UserDirectoryModel::roleNames() const
     names.insert(UserIdRole, "userId");
     names.insert(TeamIdRole, "teamId");
     names.insert(RoleRole, "role");
+    names.insert(PictureVersionRole, "pictureVersion");
     return names;
 }
 

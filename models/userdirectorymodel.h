@@ -19,7 +19,8 @@ public:
     {
         UserIdRole = Qt::UserRole + 1,
         TeamIdRole,
-        RoleRole, // agent, team-lead, broker-admin
+        RoleRole,           // agent, team-lead, broker-admin
+        PictureVersionRole, // 0: no picture (UserPictureCache holds the pictures)
     };
     Q_ENUM(Role)
 

@@ -33,6 +33,12 @@ void RestClient::patch(const QString& path, const QJsonValue& body, Callback cal
     send("PATCH", path, body, std::move(callback), options);
 }
 
+void RestClient::put(const QString& path, const QJsonValue& body, Callback callback,
+                     const RequestOptions& options)
+{
+    send("PUT", path, body, std::move(callback), options);
+}
+
 void RestClient::remove(const QString& path, Callback callback, const RequestOptions& options)
 {
     send("DELETE", path, QJsonValue::Undefined, std::move(callback), options);

@@ -47,6 +47,8 @@ public:
               const RequestOptions& options = {});
     void patch(const QString& path, const QJsonValue& body, Callback callback,
                const RequestOptions& options = {});
+    void put(const QString& path, const QJsonValue& body, Callback callback,
+             const RequestOptions& options = {});
     void remove(const QString& path, Callback callback, const RequestOptions& options = {});
 
 private:

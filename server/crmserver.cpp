@@ -1,5 +1,6 @@
 #include "server/crmserver.h"
 
+#include "server/api/picturerestapi.h"
 #include "server/api/restapi.h"
 #include "server/api/taskrestapi.h"
 #include "server/socketio/socketioserver.h"
@@ -8,6 +9,7 @@
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
 #include "server/storage/userdirectory.h"
+#include "server/storage/userpicturestore.h"
 #include "server/sync/synchub.h"
 #include "server/tasks/taskstore.h"
 
@@ -58,6 +60,7 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
     m_log = std::make_unique<ChangeLog>(*m_db);
     m_mutations = std::make_unique<MutationService>(*m_db, *m_records, *m_log);
     m_taskStore = std::make_unique<TaskStore>(*m_db);
+    m_pictures = std::make_unique<UserPictureStore>(*m_db);
     return true;
 }
 
@@ -68,9 +71,11 @@ bool CrmServer::listen(QString* error)
     m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
                                                         *m_mutations, *m_records, m_metrics},
                                       m_options.sync);
-    m_api = std::make_unique<RestApi>(*m_http, RestApi::Services{*m_db, *m_users, *m_tokens,
-                                                                 *m_records, *m_log, *m_mutations,
-                                                                 *m_hub, *m_endpoint, m_metrics});
+    m_api = std::make_unique<RestApi>(
+        *m_http, RestApi::Services{*m_db, *m_users, *m_tokens, *m_records, *m_log, *m_mutations,
+                                   *m_hub, *m_endpoint, m_metrics, *m_pictures});
+    m_pictureApi = std::make_unique<PictureRestApi>(
+        *m_http, PictureRestApi::Services{*m_tokens, *m_users, *m_pictures, *m_hub});
     m_tasks = std::make_unique<TaskRunner>(
         TaskRunner::Services{
             *m_db, *m_taskStore, *m_mutations, *m_records, *m_users,

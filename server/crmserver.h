@@ -22,9 +22,11 @@ class RecordStore;
 class RestApi;
 class SocketIoServer;
 class SyncHub;
+class PictureRestApi;
 class TaskRestApi;
 class TaskStore;
 class UserDirectory;
+class UserPictureStore;
 
 struct CrmServerOptions
 {
@@ -80,6 +82,8 @@ private:
     std::unique_ptr<TaskStore> m_taskStore;
     std::unique_ptr<TaskRunner> m_tasks;
     std::unique_ptr<TaskRestApi> m_taskApi;
+    std::unique_ptr<UserPictureStore> m_pictures;
+    std::unique_ptr<PictureRestApi> m_pictureApi;
     ServerMetrics m_metrics;
     quint16 m_port = 0;
 };

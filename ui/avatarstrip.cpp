@@ -124,6 +124,34 @@ QColor AvatarStrip::avatarColor(int hue)
     return QColor::fromHsl(hue, 150, 105);
 }
 
+QPixmap AvatarStrip::pictureFor(const QModelIndex& index, const QSize& size) const
+{
+    const QByteArray bytes = index.data(PresenceStore::PictureRole).toByteArray();
+    const QString userId = index.data(PresenceStore::UserIdRole).toString();
+    if (bytes.isEmpty()) {
+        m_pictures.remove(userId);
+        return {};
+    }
+    const qreal dpr = devicePixelRatioF();
+    auto cached = m_pictures.constFind(userId);
+    if (cached != m_pictures.constEnd() && cached->bytes == bytes &&
+        cached->pixmap.size() == size * dpr)
+        return cached->pixmap;
+    // Decoded and scaled once per picture and size, never per paint. A file that does not
+    // decode shows the initials instead.
+    const QImage image = QImage::fromData(bytes);
+    if (image.isNull())
+        return {};
+    const int side = std::min(image.width(), image.height());
+    const QImage square =
+        image.copy((image.width() - side) / 2, (image.height() - side) / 2, side, side);
+    QPixmap pixmap = QPixmap::fromImage(
+        square.scaled(size * dpr, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    pixmap.setDevicePixelRatio(dpr);
+    m_pictures.insert(userId, {bytes, pixmap});
+    return pixmap;
+}
+
 void AvatarStrip::paintEvent(QPaintEvent*)
 {
     QPainter painter(this);
@@ -137,13 +165,27 @@ void AvatarStrip::paintEvent(QPaintEvent*)
     for (int slot = 0; slot < shown; ++slot) {
         const QModelIndex index = m_model->index(rows.at(slot), 0);
         const QRect circle = avatarRect(slot);
-        painter.setPen(QPen(ring, 2));
-        painter.setBrush(avatarColor(index.data(PresenceStore::HueRole).toInt()));
-        painter.drawEllipse(circle.adjusted(1, 1, -1, -1));
-        painter.setPen(Qt::white);
-        painter.setFont(initialsFont);
-        painter.drawText(circle, Qt::AlignCenter,
-                         index.data(PresenceStore::InitialsRole).toString());
+        const QRect inner = circle.adjusted(1, 1, -1, -1);
+        const QPixmap picture = pictureFor(index, inner.size());
+        if (!picture.isNull()) {
+            QPainterPath round;
+            round.addEllipse(QRectF(inner));
+            painter.save();
+            painter.setClipPath(round);
+            painter.drawPixmap(inner, picture);
+            painter.restore();
+            painter.setPen(QPen(ring, 2));
+            painter.setBrush(Qt::NoBrush);
+            painter.drawEllipse(inner);
+        } else {
+            painter.setPen(QPen(ring, 2));
+            painter.setBrush(avatarColor(index.data(PresenceStore::HueRole).toInt()));
+            painter.drawEllipse(inner);
+            painter.setPen(Qt::white);
+            painter.setFont(initialsFont);
+            painter.drawText(circle, Qt::AlignCenter,
+                             index.data(PresenceStore::InitialsRole).toString());
+        }
         const int dot = std::max(8, m_diameter / 3);
         const QRect dotRect(circle.right() - dot + 2, circle.bottom() - dot + 2, dot, dot);
         painter.setPen(QPen(ring, 2));

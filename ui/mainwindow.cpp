@@ -7,7 +7,9 @@
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
+#include "models/userpicturecache.h"
 #include "ui/activitypanel.h"
+#include "ui/avatarpicture.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/connectionlog.h"
@@ -31,8 +33,10 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSplitter>
 #include <QStackedWidget>
+#include <QStandardPaths>
 #include <QToolBar>
 
 namespace crm {
@@ -189,6 +193,35 @@ QAction* MainWindow::countedAction(QMenu* menu, QAbstractItemModel* model, const
     return action;
 }
 
+void MainWindow::chooseOwnPicture()
+{
+    const QString path = QFileDialog::getOpenFileName(
+        this, tr("Choose your picture"),
+        QStandardPaths::writableLocation(QStandardPaths::PicturesLocation),
+        tr("Pictures (*.png *.jpg *.jpeg *.bmp *.gif)"));
+    if (path.isEmpty())
+        return;
+    QString error;
+    const auto bytes = AvatarPicture::fromFile(path, &error);
+    if (!bytes) {
+        QMessageBox::warning(this, tr("Your picture"), error);
+        return;
+    }
+    m_workspace.pictures->setOwnPicture(*bytes, pictureAnswer());
+}
+
+std::function<void(const RestError&)> MainWindow::pictureAnswer()
+{
+    // The change shows on every avatar of ours once the server has it; only a refusal or a
+    // network failure needs words.
+    return [window = QPointer<MainWindow>(this)](const RestError& error) {
+        if (window && error.isError())
+            QMessageBox::warning(
+                window, tr("Your picture"),
+                tr("The server did not take the change: %1").arg(error.describe()));
+    };
+}
+
 void MainWindow::buildMenus()
 {
     QMenu* file = menuBar()->addMenu(tr("&File"));
@@ -203,6 +236,12 @@ void MainWindow::buildMenus()
         SettingsDialog::save(dialog.values());
         applySettings();
     });
+    if (m_workspace.pictures) {
+        file->addAction(tr("Set my &picture…"), this, &MainWindow::chooseOwnPicture);
+        file->addAction(tr("Remove my picture"), this,
+                        [this] { m_workspace.pictures->removeOwnPicture(pictureAnswer()); });
+    }
+    file->addSeparator();
     file->addAction(tr("S&witch account…"), this, &MainWindow::switchAccountRequested);
     file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
     file->addSeparator();

@@ -1,8 +1,10 @@
 #pragma once
 
+#include "realtime/resterror.h"
 #include "ui/conflictdialog.h"
 #include "ui/workspace.h"
 
+#include <functional>
 #include <QMainWindow>
 #include <QTimer>
 
@@ -67,6 +69,8 @@ private:
     QAction* countedAction(QMenu* menu, QAbstractItemModel* model, const QString& text,
                            const QString& textWithCount);
     void setOwnStatus(const QString& status);
+    void chooseOwnPicture();
+    std::function<void(const RestError&)> pictureAnswer();
 
     Workspace m_workspace;
     ModuleNavigator* m_navigator = nullptr;

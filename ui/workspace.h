@@ -14,6 +14,7 @@ class RecordTableModel;
 class SyncStatus;
 class TaskListModel;
 class UserDirectoryModel;
+class UserPictureCache;
 
 // The models a main window binds to (owned elsewhere, by the app's session).
 struct Workspace
@@ -26,6 +27,7 @@ struct Workspace
     UserDirectoryModel* users = nullptr;        // optional
     TaskListModel* tasks = nullptr;             // optional
     ActivityModel* activity = nullptr;          // optional
+    UserPictureCache* pictures = nullptr;       // optional: File > Set my picture
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

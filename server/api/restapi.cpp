@@ -9,6 +9,7 @@
 #include "server/storage/recordstore.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
+#include "server/storage/userpicturestore.h"
 #include "server/sync/servermetrics.h"
 #include "server/sync/synchub.h"
 
@@ -197,12 +198,16 @@ QHttpServerResponse RestApi::users(const QHttpServerRequest& request)
     if (!identity)
         return std::move(*failure);
     // The people an agent works with: their brokerage's enabled users, without emails.
+    // pictureVersion tells clients which cached picture is stale.
     QJsonArray people;
+    const QHash<QString, qint64> pictures = m_s.pictures.versions();
     for (const auto& user : m_s.users.list()) {
         if (user.disabled || user.identity.brokerageId != identity->brokerageId)
             continue;
         QJsonObject person = user.identity.toJson();
         person.remove(QStringLiteral("brokerageId"));
+        if (const qint64 version = pictures.value(user.identity.userId); version > 0)
+            person.insert(QStringLiteral("pictureVersion"), version);
         people.append(person);
     }
     return QJsonObject{{QStringLiteral("users"), people}};

@@ -20,6 +20,7 @@ class SocketIoServer;
 class SyncHub;
 class TokenService;
 class UserDirectory;
+class UserPictureStore;
 
 // The JSON REST half of the protocol (docs/protocol.md, section 6): login and token refresh,
 // paged records, mutations with Idempotency-Key / If-Match, changes since a seq, health.
@@ -37,6 +38,7 @@ public:
         SyncHub& hub;
         SocketIoServer& endpoint;
         ServerMetrics& metrics;
+        UserPictureStore& pictures;
     };
 
     RestApi(QHttpServer& http, Services services);

@@ -65,6 +65,13 @@ CREATE TABLE task_files (
   task_id TEXT NOT NULL REFERENCES agent_tasks(id), role TEXT NOT NULL, content TEXT NOT NULL,
   PRIMARY KEY (task_id, role));
 )"),
+        // 3: people's pictures for their avatars (base64, so both databases store it as text;
+        // a removed picture keeps its row with no content, so versions never repeat)
+        QStringLiteral(R"(
+CREATE TABLE user_pictures (
+  user_id TEXT PRIMARY KEY REFERENCES users(id), content_type TEXT NOT NULL,
+  content TEXT NOT NULL, version BIGINT NOT NULL, updated_at TEXT NOT NULL);
+)"),
     };
     return steps;
 }

@@ -320,6 +320,16 @@ void SyncHub::accessChanged(const QString& userId)
     }
 }
 
+void SyncHub::pictureChanged(const QString& brokerageId, const QString& userId, qint64 version)
+{
+    const QJsonObject payload{{QStringLiteral("userId"), userId},
+                              {QStringLiteral("pictureVersion"), version}};
+    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+        if (it->identity.brokerageId == brokerageId)
+            it.key()->emitEvent(QStringLiteral("user:picture"), {payload});
+    }
+}
+
 void SyncHub::setTaskRunner(TaskRunner* runner)
 {
     m_tasks = runner;

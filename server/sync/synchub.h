@@ -64,6 +64,8 @@ public:
     // A user's team or role changed: their sockets hear why and are closed; at the next connect
     // the scope in sync:caught-up tells their clients to reload what they may see.
     void accessChanged(const QString& userId);
+    // A person's picture changed (version 0: removed): user:picture to their whole brokerage.
+    void pictureChanged(const QString& brokerageId, const QString& userId, qint64 version);
     // Task events and requests (docs/protocol.md 5.6) go through the runner.
     void setTaskRunner(TaskRunner* runner);
     // Changes per replay batch.

@@ -21,6 +21,12 @@ inline RestReply restCall(const QUrl& server, const QString& token, const QByteA
         rest.get(path, done);
     else if (verb == "POST")
         rest.post(path, body, done);
+    else if (verb == "PUT")
+        rest.put(path, body, done);
+    else if (verb == "PATCH")
+        rest.patch(path, body, done);
+    else if (verb == "DELETE")
+        rest.remove(path, done);
     else
         FAIL("unsupported verb");
     REQUIRE(waitUntil([&] { return reply.has_value(); }, std::chrono::seconds(30)));

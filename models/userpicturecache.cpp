@@ -1,0 +1,161 @@
+#include "models/userpicturecache.h"
+
+#include "models/localstore.h"
+#include "models/modelslogging.h"
+#include "models/userdirectorymodel.h"
+#include "realtime/connectionmanager.h"
+#include "realtime/restclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace crm {
+
+namespace {
+
+QString metaKey(const QString& userId)
+{
+    return QStringLiteral("picture:") + userId;
+}
+
+} // namespace
+
+UserPictureCache::UserPictureCache(LocalStore& store, RestClient& rest,
+                                   UserDirectoryModel& directory, ConnectionManager& connection,
+                                   QObject* parent)
+    : QObject(parent), m_store(store), m_rest(rest), m_directory(directory)
+{
+    // What the profile has, for the people the (cached) directory names: avatars are right
+    // before the network answers.
+    for (int row = 0; row < directory.rowCount(); ++row) {
+        const QString userId = directory.index(row).data(UserDirectoryModel::UserIdRole).toString();
+        const QJsonObject saved =
+            QJsonDocument::fromJson(store.metaValue(metaKey(userId)).toUtf8()).object();
+        const QByteArray bytes =
+            QByteArray::fromBase64(saved.value(QStringLiteral("data")).toString().toLatin1());
+        if (!bytes.isEmpty())
+            m_pictures.insert(userId, {saved.value(QStringLiteral("version")).toInteger(), bytes});
+    }
+    connect(&directory, &QAbstractItemModel::modelReset, this,
+            &UserPictureCache::syncWithDirectory);
+    connect(&connection, &ConnectionManager::eventReceived, this,
+            [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
+}
+
+QByteArray UserPictureCache::pictureOf(const QString& userId) const
+{
+    return m_pictures.value(userId).bytes;
+}
+
+qint64 UserPictureCache::versionOf(const QString& userId) const
+{
+    return m_pictures.value(userId).version;
+}
+
+void UserPictureCache::setOwnPicture(const QByteArray& bytes, Done done)
+{
+    m_rest.put(QStringLiteral("/api/me/picture"),
+               QJsonObject{{QStringLiteral("data"), QString::fromLatin1(bytes.toBase64())}},
+               [this, done = std::move(done)](const RestReply& reply) {
+                   if (reply.ok())
+                       m_directory.refresh(); // our own avatar follows like everyone's
+                   if (done)
+                       done(reply.error);
+               });
+}
+
+void UserPictureCache::removeOwnPicture(Done done)
+{
+    m_rest.remove(QStringLiteral("/api/me/picture"),
+                  [this, done = std::move(done)](const RestReply& reply) {
+                      if (reply.ok())
+                          m_directory.refresh();
+                      if (done)
+                          done(reply.error);
+                  });
+}
+
+void UserPictureCache::syncWithDirectory()
+{
+    // The directory is the server's word as of its last refresh: fetch what is newer there,
+    // forget the pictures of people who have none now or left. A picture that arrived live and
+    // is newer than the directory's number stays.
+    QSet<QString> listed;
+    for (int row = 0; row < m_directory.rowCount(); ++row) {
+        const QModelIndex person = m_directory.index(row);
+        const QString userId = person.data(UserDirectoryModel::UserIdRole).toString();
+        const qint64 version = person.data(UserDirectoryModel::PictureVersionRole).toLongLong();
+        listed.insert(userId);
+        if (version > versionOf(userId))
+            fetch(userId, version);
+        else if (version == 0 && m_pictures.contains(userId))
+            forget(userId);
+    }
+    const QList<QString> cached = m_pictures.keys();
+    for (const QString& userId : cached) {
+        if (!listed.contains(userId))
+            forget(userId);
+    }
+}
+
+void UserPictureCache::onEvent(const QString& event, const QJsonArray& args)
+{
+    if (event != QStringLiteral("user:picture"))
+        return;
+    const QJsonObject payload = args.first().toObject();
+    const QString userId = payload.value(QStringLiteral("userId")).toString();
+    const qint64 version = payload.value(QStringLiteral("pictureVersion")).toInteger();
+    if (userId.isEmpty())
+        return;
+    if (version == 0)
+        forget(userId);
+    else if (version > versionOf(userId))
+        fetch(userId, version);
+}
+
+void UserPictureCache::fetch(const QString& userId, qint64 version)
+{
+    if (m_fetching.value(userId) >= version)
+        return; // already on its way
+    m_fetching.insert(userId, version);
+    m_rest.get(QStringLiteral("/api/users/%1/picture").arg(userId),
+               [this, userId, version](const RestReply& reply) {
+                   if (m_fetching.value(userId) == version)
+                       m_fetching.remove(userId);
+                   if (!reply.ok()) {
+                       // Not found: removed meanwhile. Anything else: the next sync retries.
+                       if (reply.httpStatus == 404)
+                           forget(userId);
+                       return;
+                   }
+                   const QJsonObject body = reply.body.toObject();
+                   const QByteArray bytes = QByteArray::fromBase64(
+                       body.value(QStringLiteral("data")).toString().toLatin1());
+                   const qint64 got = body.value(QStringLiteral("version")).toInteger();
+                   if (bytes.isEmpty() || got <= versionOf(userId))
+                       return;
+                   keep(userId, {got, bytes});
+               });
+}
+
+void UserPictureCache::keep(const QString& userId, const Entry& entry)
+{
+    m_pictures.insert(userId, entry);
+    const QJsonObject saved{{QStringLiteral("version"), entry.version},
+                            {QStringLiteral("data"), QString::fromLatin1(entry.bytes.toBase64())}};
+    if (!m_store.setMetaValue(metaKey(userId), QString::fromUtf8(QJsonDocument(saved).toJson(
+                                                   QJsonDocument::Compact))))
+        qCWarning(lcSyncEngine) << "cannot keep the picture of" << userId << "in the profile";
+    emit pictureChanged(userId);
+}
+
+void UserPictureCache::forget(const QString& userId)
+{
+    if (!m_pictures.remove(userId))
+        return;
+    m_store.setMetaValue(metaKey(userId), QString());
+    emit pictureChanged(userId);
+}
+
+} // namespace crm

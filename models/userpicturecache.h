@@ -1,0 +1,62 @@
+#pragma once
+
+#include "realtime/resterror.h"
+
+#include <functional>
+#include <QByteArray>
+#include <QHash>
+#include <QObject>
+#include <QSet>
+
+namespace crm {
+
+class ConnectionManager;
+class LocalStore;
+class RestClient;
+class UserDirectoryModel;
+
+// People's avatar pictures (PNG or JPEG bytes; decoding is the widgets' business), kept in the
+// profile so avatars show them offline. A picture is fetched when the directory names a newer
+// version than the copy here, and at once when user:picture says someone changed theirs.
+class UserPictureCache : public QObject
+{
+    Q_OBJECT
+public:
+    using Done = std::function<void(const RestError&)>;
+
+    UserPictureCache(LocalStore& store, RestClient& rest, UserDirectoryModel& directory,
+                     ConnectionManager& connection, QObject* parent = nullptr);
+
+    // Empty when the person has no picture (or it has not arrived yet).
+    QByteArray pictureOf(const QString& userId) const;
+    qint64 versionOf(const QString& userId) const;
+
+    // The agent's own picture: bytes already made small by the caller (the server refuses
+    // anything but PNG or JPEG up to 256 KB, with a reason that reaches `done`).
+    void setOwnPicture(const QByteArray& bytes, Done done);
+    void removeOwnPicture(Done done);
+
+signals:
+    void pictureChanged(const QString& userId);
+
+private:
+    struct Entry
+    {
+        qint64 version = 0;
+        QByteArray bytes;
+    };
+
+    void syncWithDirectory();
+    void onEvent(const QString& event, const QJsonArray& args);
+    void fetch(const QString& userId, qint64 version);
+    void keep(const QString& userId, const Entry& entry);
+    void forget(const QString& userId);
+
+    LocalStore& m_store;
+    RestClient& m_rest;
+    UserDirectoryModel& m_directory;
+    QHash<QString, Entry> m_pictures;
+    QHash<QString, qint64> m_fetching; // userId -> version on its way
+};
+
+} // namespace crm
