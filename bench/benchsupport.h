@@ -9,15 +9,16 @@
 
 namespace crm::bench {
 
-// The process's resident memory (Linux /proc), in MB; -1 elsewhere.
-inline double residentMegabytes()
+// The process's resident memory (Linux /proc), in MB; -1 elsewhere. "RssAnon:" is the heap
+// and stacks only: what a leak would grow (mapped files, the store's mmap included, are not).
+inline double residentMegabytes(const QByteArray& field = QByteArrayLiteral("VmRSS:"))
 {
     QFile status(QStringLiteral("/proc/self/status"));
     if (!status.open(QIODevice::ReadOnly))
         return -1;
     for (const QByteArray& line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toDouble() / 1024.0;
+        if (line.startsWith(field))
+            return line.mid(field.size()).trimmed().split(' ').first().toDouble() / 1024.0;
     }
     return -1;
 }
