@@ -13,10 +13,16 @@ namespace crm {
 WalCheckpointer::WalCheckpointer(QString databasePath, int intervalMs, int restartFrames)
     : m_path(std::move(databasePath)),
       m_connectionName(QStringLiteral("checkpoint-") + QUuid::createUuid().toString()),
-      m_intervalMs(intervalMs), m_restartFrames(restartFrames), m_worker(new QObject)
+      m_restartFrames(restartFrames), m_worker(new QObject), m_delay(new QTimer(m_worker))
 {
     m_thread.setObjectName(QStringLiteral("crm-wal-checkpoint"));
-    m_worker->moveToThread(&m_thread);
+    m_delay->setSingleShot(true);
+    m_delay->setInterval(intervalMs);
+    QObject::connect(m_delay, &QTimer::timeout, m_worker, [this] {
+        m_pending = false; // commits from here on schedule the next one
+        checkpoint();
+    });
+    m_worker->moveToThread(&m_thread); // the timer, its child, goes along
     // Both run on the worker thread as it ends: its connection closes where it was opened.
     QObject::connect(
         &m_thread, &QThread::finished, m_worker,
@@ -46,15 +52,9 @@ void WalCheckpointer::request()
         return; // one is already scheduled; it will see this commit's frames too
     if (!m_thread.isRunning())
         m_thread.start(QThread::LowPriority);
+    // A timer starts on its own thread only.
     QMetaObject::invokeMethod(
-        m_worker,
-        [this] {
-            QTimer::singleShot(m_intervalMs, m_worker, [this] {
-                m_pending = false; // commits from here on schedule the next one
-                checkpoint();
-            });
-        },
-        Qt::QueuedConnection);
+        m_delay, [delay = m_delay] { delay->start(); }, Qt::QueuedConnection);
 }
 
 void WalCheckpointer::checkpoint()

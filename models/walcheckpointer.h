@@ -5,6 +5,7 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QThread>
+#include <QTimer>
 
 namespace crm {
 
@@ -40,10 +41,10 @@ private:
 
     const QString m_path;
     const QString m_connectionName;
-    const int m_intervalMs;
     const int m_restartFrames;
     QThread m_thread;
-    QObject* m_worker; // lives on m_thread: its timers and queued calls run there
+    QObject* m_worker; // lives on m_thread: its timer and queued calls run there
+    QTimer* m_delay;   // m_worker's child: coalesces requests into one checkpoint
     std::atomic_bool m_pending{false};
     std::atomic_int m_completed{0};
     bool m_failed = false; // worker thread only: warn once, then leave it to SQLite's own
