@@ -1,7 +1,7 @@
 #include "models/localstore.h"
 
+#include "common/walcheckpointer.h"
 #include "models/modelslogging.h"
-#include "models/walcheckpointer.h"
 #include "realtime/jsontext.h"
 
 #include <QCoreApplication>

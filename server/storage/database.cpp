@@ -1,5 +1,6 @@
 #include "server/storage/database.h"
 
+#include "common/walcheckpointer.h"
 #include "server/storage/storagelogging.h"
 
 #include <QSqlError>
@@ -84,6 +85,7 @@ Database::Database(QSqlDatabase db, bool postgres, QString connectionName)
 
 Database::~Database()
 {
+    m_checkpointer.reset(); // its connection closes first, so ours can remove the log
     m_db.close();
     m_db = QSqlDatabase();
     QSqlDatabase::removeDatabase(m_connectionName);
@@ -118,11 +120,17 @@ std::unique_ptr<Database> Database::open(const QString& target, QString* error)
     db = QSqlDatabase(); // the Database holds the only handle, so it can close the connection
     if (!postgres) {
         QSqlQuery pragma(database->m_db);
+        // The log is copied back on a thread of its own (see WalCheckpointer): SQLite's own
+        // checkpoint ran inside whichever commit crossed 1,000 pages and held every socket's
+        // event loop for it. It stays as a backstop the background one keeps the log from.
         for (const char* statement :
-             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON"}) {
+             {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
+              "PRAGMA wal_autocheckpoint=10000"}) {
             if (!pragma.exec(QString::fromLatin1(statement)))
                 qCWarning(lcStorage) << statement << pragma.lastError().text();
         }
+        if (target != u":memory:")
+            database->m_checkpointer = std::make_unique<WalCheckpointer>(target);
     }
     if (!database->migrate(error))
         return nullptr;
@@ -187,6 +195,8 @@ bool Database::exec(QSqlQuery& query, const QString& sql, const QVariantList& bi
         qCWarning(lcStorage) << "query failed:" << query.lastError().text() << sql;
         return false;
     }
+    if (m_checkpointer && !query.isSelect())
+        m_checkpointer->request();
     return true;
 }
 
@@ -198,11 +208,22 @@ bool Database::begin()
         QSqlQuery savepoint(m_db);
         if (!savepoint.exec(QStringLiteral("SAVEPOINT nested_%1").arg(m_depth)))
             return false;
-    } else if (!m_db.transaction()) {
+    } else if (m_postgres ? !m_db.transaction() : !beginImmediate()) {
         return false;
     }
     ++m_depth;
     return true;
+}
+
+bool Database::beginImmediate()
+{
+    // The write lock up front: while the checkpointer restarts the log, this waits under the
+    // busy timeout, where a deferred transaction that had read first would fail at once.
+    QSqlQuery begin(m_db);
+    if (begin.exec(QStringLiteral("BEGIN IMMEDIATE")))
+        return true;
+    qCWarning(lcStorage) << "cannot begin a transaction:" << begin.lastError().text();
+    return false;
 }
 
 bool Database::commit()

@@ -8,6 +8,8 @@
 
 namespace crm {
 
+class WalCheckpointer;
+
 // The server's one connection: SQLite (WAL) in the data folder by default, PostgreSQL when
 // given a postgresql:// URL. Runs the schema migrations on open. The server is single-threaded,
 // so one connection serialises every write; transactions keep seq, change log, record and
@@ -39,12 +41,14 @@ public:
 private:
     Database(QSqlDatabase db, bool postgres, QString connectionName);
     bool migrate(QString* error);
+    bool beginImmediate();
 
     QSqlDatabase m_db;
     bool m_postgres = false;
     QString m_connectionName;
     int m_schemaVersion = 0;
-    int m_depth = 0; // open transactions, outermost included
+    int m_depth = 0;                                 // open transactions, outermost included
+    std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite files only
 };
 
 // Rolls back unless committed: every early return inside a transaction stays safe.

@@ -41,6 +41,7 @@ private:
 
     const QString m_path;
     const QString m_connectionName;
+    const int m_intervalMs;
     const int m_restartFrames;
     QThread m_thread;
     QObject* m_worker; // lives on m_thread: its timer and queued calls run there

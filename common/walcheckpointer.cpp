@@ -1,6 +1,6 @@
-#include "models/walcheckpointer.h"
+#include "common/walcheckpointer.h"
 
-#include "models/modelslogging.h"
+#include "common/commonlogging.h"
 
 #include <QSqlDatabase>
 #include <QSqlError>
@@ -13,7 +13,8 @@ namespace crm {
 WalCheckpointer::WalCheckpointer(QString databasePath, int intervalMs, int restartFrames)
     : m_path(std::move(databasePath)),
       m_connectionName(QStringLiteral("checkpoint-") + QUuid::createUuid().toString()),
-      m_restartFrames(restartFrames), m_worker(new QObject), m_delay(new QTimer(m_worker))
+      m_intervalMs(intervalMs), m_restartFrames(restartFrames), m_worker(new QObject),
+      m_delay(new QTimer(m_worker))
 {
     m_thread.setObjectName(QStringLiteral("crm-wal-checkpoint"));
     m_delay->setSingleShot(true);
@@ -51,7 +52,8 @@ void WalCheckpointer::request()
     if (m_pending.exchange(true))
         return; // one is already scheduled; it will see this commit's frames too
     if (!m_thread.isRunning())
-        m_thread.start(QThread::LowPriority);
+        m_thread
+            .start(); // not low priority: on a busy machine its passes came late and the log grew
     // A timer starts on its own thread only.
     QMetaObject::invokeMethod(
         m_delay, [delay = m_delay] { delay->start(); }, Qt::QueuedConnection);
@@ -70,7 +72,7 @@ void WalCheckpointer::checkpoint()
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=2000"));
         if (!db.open()) {
             m_failed = true;
-            qCWarning(lcLocalStore) << "background checkpoints are off:" << db.lastError().text();
+            qCWarning(lcSqlite) << "background checkpoints are off:" << db.lastError().text();
             return;
         }
     }
@@ -84,6 +86,11 @@ void WalCheckpointer::checkpoint()
     // that pass and syncs (about 5 ms here); the next write then starts the log from the top.
     if (pass->logFrames >= m_restartFrames)
         run(db, QStringLiteral("RESTART"));
+    // Heavy writing (a quarter of the restart length within one interval): the next passes
+    // come four times as often, so the log's length follows the write rate times a short
+    // delay, not a long one.
+    const bool busyWriter = pass->logFrames >= m_restartFrames / 4;
+    m_delay->setInterval(busyWriter ? m_intervalMs / 4 : m_intervalMs);
     ++m_completed;
 }
 
@@ -91,13 +98,13 @@ std::optional<WalCheckpointer::Pass> WalCheckpointer::run(QSqlDatabase& db, cons
 {
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("PRAGMA wal_checkpoint(%1)").arg(mode)) || !query.next()) {
-        qCWarning(lcLocalStore) << mode << "checkpoint failed:" << query.lastError().text();
+        qCWarning(lcSqlite) << mode << "checkpoint failed:" << query.lastError().text();
         return std::nullopt;
     }
     // (busy, frames in the log, frames copied)
     const Pass pass{query.value(0).toInt() != 0, query.value(1).toInt(), query.value(2).toInt()};
-    qCDebug(lcLocalStore) << mode << "checkpoint: copied" << pass.copiedFrames << "of"
-                          << pass.logFrames << "frames" << (pass.busy ? "(busy)" : "");
+    qCDebug(lcSqlite) << mode << "checkpoint: copied" << pass.copiedFrames << "of" << pass.logFrames
+                      << "frames" << (pass.busy ? "(busy)" : "");
     return pass;
 }
 

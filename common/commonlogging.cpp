@@ -1,0 +1,3 @@
+#include "common/commonlogging.h"
+
+Q_LOGGING_CATEGORY(lcSqlite, "crm.common.sqlite", QtInfoMsg)
