@@ -417,7 +417,11 @@ void TaskRunner::schedule()
             publish(task, AgentTask::eventFor(task.status));
             continue;
         }
-        auto run = std::make_shared<Run>(*this, task, owner->identity, std::move(job));
+        // The job acts as its owner, and as the AI agent that started it, if one did: its
+        // changes then read "<owner> (AI)" like the agent's own edits.
+        Identity actor = owner->identity;
+        actor.agentName = task.agent;
+        auto run = std::make_shared<Run>(*this, task, actor, std::move(job));
         QString error;
         if (!run->job->prepare(*run, &error)) {
             run->current.status = AgentTask::Status::Failed;

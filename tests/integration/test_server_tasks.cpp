@@ -60,6 +60,7 @@ QJsonObject startImport(Server& s, const Identity& who, const QString& csv)
                                  {QStringLiteral("params"),
                                   QJsonObject{{QStringLiteral("module"), QStringLiteral("leads")}}},
                                  {QStringLiteral("input"), csv}});
+    INFO(reply.error.describe().toStdString());
     REQUIRE(reply.ok());
     REQUIRE(reply.httpStatus == 201);
     return reply.body.toObject();
@@ -540,6 +541,15 @@ TEST_CASE("An external AI agent: agent key, reported steps, attributed edits, ca
     // Replay (and the activity feed built on it) keeps the attribution.
     CHECK(s.server.changeLog().since(s.ana.brokerageId, 0, 10).last().userName ==
           QStringLiteral("ana (AI)"));
+    // A built-in job the agent starts acts for Ana as that agent too: its rows say "(AI)".
+    Identity botIdentity = s.ana;
+    botIdentity.agentName = QStringLiteral("Escrow bot");
+    const QString import =
+        idOf(startImport(s, botIdentity, QStringLiteral("Name,Email\nJo Park,jo@example.com\n")));
+    waitCompleted(s, s.ana, import);
+    const auto imported = s.server.changeLog().since(s.ana.brokerageId, 0, 10).last();
+    CHECK(imported.module == QStringLiteral("leads"));
+    CHECK(imported.userName == QStringLiteral("ana (AI)"));
 
     // Progress never goes back; bad reports are refused with a reason.
     report({{QStringLiteral("progress"), 60}});
