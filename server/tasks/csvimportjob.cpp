@@ -33,6 +33,14 @@ bool CsvImportJob::prepare(TaskContext& context, QString* error)
         *error = QStringLiteral("There is no module '%1' to import into").arg(module);
         return false;
     }
+    for (const auto& person : context.people()) {
+        const QString id = person.identity.userId;
+        m_people.insert(id.toLower(), id);
+        m_people.insert(person.email.toLower(), id);
+        const QString name = person.identity.displayName.toLower();
+        const auto named = m_people.constFind(name);
+        m_people.insert(name, named != m_people.constEnd() && *named != id ? QString() : id);
+    }
     QString parseError;
     auto rows = CsvTable::parse(context.input(), &parseError);
     if (!rows) {
@@ -74,7 +82,7 @@ bool CsvImportJob::prepare(TaskContext& context, QString* error)
     return true;
 }
 
-QJsonValue CsvImportJob::convert(const FieldSpec& field, const QString& raw, QString* error)
+QJsonValue CsvImportJob::convert(const FieldSpec& field, const QString& raw, QString* error) const
 {
     const QString cell = raw.trimmed();
     switch (field.type) {
@@ -114,6 +122,17 @@ QJsonValue CsvImportJob::convert(const FieldSpec& field, const QString& raw, QSt
         if (!date.isValid())
             date = QDate::fromString(cell, QStringLiteral("M/d/yyyy"));
         return date.isValid() ? QJsonValue(date.toString(Qt::ISODate)) : QJsonValue(cell);
+    }
+    case FieldSpec::Type::User: {
+        // Another CRM's export names people, it does not know our ids.
+        const auto person = m_people.constFind(cell.toLower());
+        if (person == m_people.constEnd())
+            *error =
+                QStringLiteral("No one in this brokerage is '%1' (a name, email or id)").arg(cell);
+        else if (person->isEmpty())
+            *error =
+                QStringLiteral("More than one person is called '%1': use their email").arg(cell);
+        return person == m_people.constEnd() ? QJsonValue() : QJsonValue(*person);
     }
     default:
         return cell;

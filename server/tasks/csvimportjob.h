@@ -3,6 +3,7 @@
 #include "server/tasks/csvtable.h"
 #include "server/tasks/taskjob.h"
 
+#include <QHash>
 #include <QJsonArray>
 #include <QList>
 
@@ -29,12 +30,14 @@ public:
 
 private:
     // The cell as the field's JSON type, or an error message for people.
-    static QJsonValue convert(const FieldSpec& field, const QString& cell, QString* error);
+    QJsonValue convert(const FieldSpec& field, const QString& cell, QString* error) const;
     void reject(const CsvTable::Row& row, const QString& field, const QString& reason);
 
     const ModuleSpec* m_spec = nullptr;
     QList<CsvTable::Row> m_rows;       // without the header
     QList<const FieldSpec*> m_columns; // per header cell; null when ignored
+    // Lower-cased id, email or name -> user id; empty for a name two people share.
+    QHash<QString, QString> m_people;
     QStringList m_ignoredColumns;
     QStringList m_header;
     qsizetype m_next = 0;

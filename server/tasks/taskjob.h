@@ -1,6 +1,7 @@
 #pragma once
 
 #include "server/storage/mutation.h"
+#include "server/storage/userdirectory.h"
 #include "server/tasks/agenttask.h"
 
 #include <memory>
@@ -23,6 +24,8 @@ public:
     // Through the same path as a user's edit: validated, conflict-checked, logged, fanned out.
     virtual QJsonObject mutate(const Mutation& mutation) = 0;
     virtual RecordStore& records() = 0;
+    // The enabled people of the task's brokerage (an import names assignees by name or email).
+    virtual QList<UserDirectory::User> people() = 0;
     virtual QString input() = 0;
     virtual bool saveOutput(const QString& role, const QString& content) = 0;
     // Progress only ever grows within an attempt; the runner throttles what goes out.

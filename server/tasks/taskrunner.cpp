@@ -65,6 +65,15 @@ public:
         return outcome.result;
     }
     RecordStore& records() override { return m_runner.m_s.records; }
+    QList<UserDirectory::User> people() override
+    {
+        QList<UserDirectory::User> people;
+        for (auto& user : m_runner.m_s.users.list()) {
+            if (!user.disabled && user.identity.brokerageId == current.brokerageId)
+                people.append(std::move(user));
+        }
+        return people;
+    }
     QString input() override
     {
         if (inputOverride)

@@ -218,6 +218,50 @@ TEST_CASE("A 5,000-row import: monotonic throttled progress, exact counts, every
     WARN("imported 5,000 rows in " << seconds << " s");
 }
 
+TEST_CASE("An import names assignees by email, name or id, and says why a name does not fit",
+          "[server][tasks]")
+{
+    Server s;
+    // A second "ben" (the fixture names people after their email) makes that name ambiguous.
+    const Identity otherBen = s.add(s.ben.brokerageId, s.north,
+                                    QStringLiteral("ben@annex.harbor.test"), Identity::Role::Agent);
+    const QString csv = QStringLiteral("Name,Email,Assigned agent\n"
+                                       "By email,a@example.com,BEN@harbor.test\n"
+                                       "By name,b@example.com,Cleo\n"
+                                       "By id,c@example.com,%1\n"
+                                       "Nobody,d@example.com,Zed Unknown\n"
+                                       "Two of them,e@example.com,ben\n")
+                            .arg(s.ana.userId);
+    const QString id = idOf(startImport(s, s.ana, csv));
+    const QJsonObject result =
+        waitCompleted(s, s.ana, id).value(QStringLiteral("result")).toObject();
+    CHECK(result.value(QStringLiteral("imported")).toInt() == 3);
+    const QJsonArray rejected = result.value(QStringLiteral("rejectedRows")).toArray();
+    REQUIRE(rejected.size() == 2);
+    CHECK(rejected.at(0).toObject().value(QStringLiteral("line")).toInt() == 5);
+    CHECK(rejected.at(0)
+              .toObject()
+              .value(QStringLiteral("reason"))
+              .toString()
+              .contains(QStringLiteral("No one in this brokerage is 'Zed Unknown'")));
+    CHECK(rejected.at(1)
+              .toObject()
+              .value(QStringLiteral("reason"))
+              .toString()
+              .contains(QStringLiteral("use their email")));
+
+    QHash<QString, QString> assigned; // lead name -> assignee
+    qint64 total = 0;
+    RecordStore records(s.server.database());
+    for (const auto& lead : records.list(s.dee, QStringLiteral("leads"), 0, 100, &total))
+        assigned.insert(lead.data.value(QStringLiteral("name")).toString(),
+                        lead.data.value(QStringLiteral("assignedAgentId")).toString());
+    CHECK(assigned.value(QStringLiteral("By email")) == s.ben.userId);
+    CHECK(assigned.value(QStringLiteral("By name")) == s.cleo.userId);
+    CHECK(assigned.value(QStringLiteral("By id")) == s.ana.userId);
+    CHECK(assigned.value(QStringLiteral("By email")) != otherBen.userId);
+}
+
 TEST_CASE("Cancel stops an import between rows, keeps a consistent state and says how far it "
           "got, retry finishes it without importing a row twice",
           "[server][tasks]")
