@@ -51,9 +51,9 @@ void WalCheckpointer::request()
 {
     if (m_pending.exchange(true))
         return; // one is already scheduled; it will see this commit's frames too
+    // Normal priority: at low priority its passes came late on a busy machine and the log grew.
     if (!m_thread.isRunning())
-        m_thread
-            .start(); // not low priority: on a busy machine its passes came late and the log grew
+        m_thread.start();
     // A timer starts on its own thread only.
     QMetaObject::invokeMethod(
         m_delay, [delay = m_delay] { delay->start(); }, Qt::QueuedConnection);
