@@ -59,7 +59,7 @@ TEST_CASE("The app icon is drawn from its SVG at the screen's density", "[ui][ic
     CHECK(pixmap.size() == QSize(64, 64)); // device pixels, not an upscaled 32 x 32
     CHECK(pixmap.devicePixelRatio() == 2.0);
     const QImage image = pixmap.toImage();
-    CHECK(sameRgb(image.pixelColor(7, 32), QColor(0x1f, 0x5f, 0xbf))); // the blue tile
+    CHECK(sameRgb(image.pixelColor(7, 32), QColor(0x1f, 0x5f, 0xbf)));  // the blue tile
     CHECK(image.pixelColor(1, 1).alpha() < 128);                        // rounded corner
     CHECK(sameRgb(image.pixelColor(48, 48), QColor(0x2f, 0xb3, 0x6b))); // the live dot
 }
