@@ -59,16 +59,13 @@ int userCommand(CrmServer& server, const QStringList& args, const QCommandLinePa
         const auto user = users.findByEmail(email);
         if (!user)
             return fail(tr("no user %1").arg(email));
-        Identity::Role newRole = user->identity.role;
-        if (parser.isSet(role) && !Identity::roleFromName(parser.value(role), &newRole))
-            return fail(tr("role must be agent, team-lead or broker-admin"));
-        QString teamId = user->identity.teamId;
-        if (parser.isSet(team)) {
-            teamId = users.teamIdByName(user->identity.brokerageId, parser.value(team));
-            if (teamId.isEmpty())
-                return fail(tr("no team '%1'").arg(parser.value(team)));
-        }
-        return users.setAccess(user->identity.userId, teamId, newRole) ? 0 : fail(tr("not stored"));
+        auto given = [&](const QCommandLineOption& option) {
+            return parser.isSet(option) ? std::optional<QString>(parser.value(option))
+                                        : std::nullopt;
+        };
+        if (const auto refusal = users.changeAccess(*user, given(team), given(role)))
+            return fail(refusal->message);
+        return 0;
     }
     if (verb != QStringLiteral("add"))
         return fail(tr("unknown user command '%1' (add, set, list, disable, enable)").arg(verb));

@@ -229,23 +229,15 @@ QHttpServerResponse RestApi::updateUser(const QString& id, const QHttpServerRequ
     if (!user || user->identity.brokerageId != admin->brokerageId)
         return errorResponse(Status::NotFound, QStringLiteral("not_found"),
                              QStringLiteral("No such user"));
-    QString teamId = user->identity.teamId;
-    if (body->contains(QStringLiteral("team"))) {
-        teamId = m_s.users.teamIdByName(admin->brokerageId,
-                                        body->value(QStringLiteral("team")).toString());
-        if (teamId.isEmpty())
-            return errorResponse(Status::UnprocessableEntity, QStringLiteral("unknown_team"),
-                                 QStringLiteral("No team '%1' in this brokerage")
-                                     .arg(body->value(QStringLiteral("team")).toString()));
-    }
-    Identity::Role role = user->identity.role;
-    if (body->contains(QStringLiteral("role")) &&
-        !Identity::roleFromName(body->value(QStringLiteral("role")).toString(), &role))
-        return errorResponse(Status::UnprocessableEntity, QStringLiteral("bad_role"),
-                             QStringLiteral("role must be agent, team-lead or broker-admin"));
-    if (!m_s.users.setAccess(id, teamId, role))
-        return errorResponse(Status::ServiceUnavailable, QStringLiteral("storage"),
-                             QStringLiteral("Could not store the change; try again"));
+    auto named = [&](const QString& key) {
+        return body->contains(key) ? std::optional<QString>(body->value(key).toString())
+                                   : std::nullopt;
+    };
+    if (const auto refusal = m_s.users.changeAccess(*user, named(QStringLiteral("team")),
+                                                    named(QStringLiteral("role"))))
+        return errorResponse(refusal->code == u"storage" ? Status::ServiceUnavailable
+                                                         : Status::UnprocessableEntity,
+                             refusal->code, refusal->message);
     m_s.hub.accessChanged(id);
     QJsonObject person = m_s.users.findById(id)->identity.toJson();
     person.remove(QStringLiteral("brokerageId"));

@@ -105,21 +105,28 @@ bool UserDirectory::setDisabled(const QString& email, bool disabled)
            query.numRowsAffected() == 1;
 }
 
-bool UserDirectory::setAccess(const QString& userId, const QString& teamId, Identity::Role role)
+std::optional<UserDirectory::Refusal>
+UserDirectory::changeAccess(const User& user, const std::optional<QString>& teamName,
+                            const std::optional<QString>& roleName)
 {
+    QString teamId = user.identity.teamId;
+    if (teamName) {
+        teamId = teamIdByName(user.identity.brokerageId, *teamName);
+        if (teamId.isEmpty())
+            return Refusal{QStringLiteral("unknown_team"),
+                           QStringLiteral("No team '%1' in this brokerage").arg(*teamName)};
+    }
+    Identity::Role role = user.identity.role;
+    if (roleName && !Identity::roleFromName(*roleName, &role))
+        return Refusal{QStringLiteral("bad_role"),
+                       QStringLiteral("role must be agent, team-lead or broker-admin")};
     auto query = m_db.query();
-    return m_db.exec(query, QStringLiteral("UPDATE users SET team_id = ?, role = ? WHERE id = ?"),
-                     {teamId, Identity::roleName(role), userId}) &&
-           query.numRowsAffected() == 1;
-}
-
-QString UserDirectory::teamBrokerage(const QString& teamId)
-{
-    auto query = m_db.query();
-    if (m_db.exec(query, QStringLiteral("SELECT brokerage_id FROM teams WHERE id = ?"), {teamId}) &&
-        query.next())
-        return query.value(0).toString();
-    return {};
+    if (!m_db.exec(query, QStringLiteral("UPDATE users SET team_id = ?, role = ? WHERE id = ?"),
+                   {teamId, Identity::roleName(role), user.identity.userId}) ||
+        query.numRowsAffected() != 1)
+        return Refusal{QStringLiteral("storage"),
+                       QStringLiteral("Could not store the change; try again")};
+    return std::nullopt;
 }
 
 std::optional<UserDirectory::User> UserDirectory::findWhere(const QString& column,

@@ -30,9 +30,16 @@ public:
                                    const QString& email, const QString& displayName,
                                    Identity::Role role, const QString& password, QString* error);
     bool setDisabled(const QString& email, bool disabled);
-    // Moves a user to another team of their brokerage and/or gives them another role.
-    bool setAccess(const QString& userId, const QString& teamId, Identity::Role role);
-    QString teamBrokerage(const QString& teamId);
+    // Why a change of access was not made: unknown_team, bad_role or storage.
+    struct Refusal
+    {
+        QString code;
+        QString message;
+    };
+    // Moves a user to another team of their brokerage (by its name) and/or gives them another
+    // role (by its name); nullopt keeps what they have. Nullopt when stored.
+    std::optional<Refusal> changeAccess(const User& user, const std::optional<QString>& teamName,
+                                        const std::optional<QString>& roleName);
 
     // The user when the password matches and the account is enabled. Takes ~0.1 s on purpose.
     std::optional<User> authenticate(const QString& email, const QString& password);

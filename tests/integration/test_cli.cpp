@@ -125,6 +125,34 @@ TEST_CASE("crm-server user commands refuse bad input with a clear message", "[cl
     CHECK(result.exitCode == 1);
 }
 
+TEST_CASE("crm-server user set moves a person to another team or role, refusing unknown ones",
+          "[cli][server]")
+{
+    QTemporaryDir dir;
+    crm::test::ServerProcess server{dir.path()};
+    REQUIRE(server.addUserWithToken(QStringLiteral("ana@harbor.test"), QStringLiteral("North")));
+    REQUIRE(server.addUserWithToken(QStringLiteral("ben@harbor.test"), QStringLiteral("South")));
+    auto listed = [&] { return server.admin({QStringLiteral("user"), QStringLiteral("list")}); };
+    REQUIRE(server.admin({QStringLiteral("user"), QStringLiteral("set"),
+                          QStringLiteral("ana@harbor.test"), QStringLiteral("--team"),
+                          QStringLiteral("South"), QStringLiteral("--role"),
+                          QStringLiteral("team-lead")}));
+    CHECK(listed()->contains(QStringLiteral("team-lead")));
+    const QStringList data{QStringLiteral("--data"), dir.path()};
+    const QStringList setAna{QStringLiteral("user"), QStringLiteral("set"),
+                             QStringLiteral("ana@harbor.test")};
+    auto result =
+        run(QStringLiteral(CRM_SERVER_PATH),
+            data + setAna + QStringList{QStringLiteral("--team"), QStringLiteral("Mars")});
+    CHECK(result.exitCode == 1);
+    CHECK(result.err.contains("No team 'Mars'"));
+    result = run(QStringLiteral(CRM_SERVER_PATH),
+                 data + setAna + QStringList{QStringLiteral("--role"), QStringLiteral("king")});
+    CHECK(result.exitCode == 1);
+    CHECK(result.err.contains("role must be"));
+    CHECK(listed()->contains(QStringLiteral("team-lead"))); // nothing moved
+}
+
 TEST_CASE("crm-cli record commands: outbox first, then the server, exit codes tell the outcome",
           "[cli][records]")
 {

@@ -295,6 +295,18 @@ TEST_CASE("Moved to another team: the copy reloads for the new team at once, and
                 [&](const RestReply& reply) { refusedMove = reply; });
     REQUIRE(waitUntil([&] { return refusedMove.has_value(); }));
     CHECK(refusedMove->httpStatus == 403);
+    // A team or role that does not exist is refused with its reason, and nothing moves.
+    admin.setBearerToken(s.token(s.dee));
+    CHECK(move(QStringLiteral("Nowhere")).error.code == QStringLiteral("unknown_team"));
+    std::optional<RestReply> badRole;
+    admin.patch(QStringLiteral("/api/users/%1").arg(s.ben.userId),
+                QJsonObject{{QStringLiteral("team"), QStringLiteral("South")},
+                            {QStringLiteral("role"), QStringLiteral("king")}},
+                [&](const RestReply& reply) { badRole = reply; });
+    REQUIRE(waitUntil([&] { return badRole.has_value(); }));
+    CHECK(badRole->httpStatus == 422);
+    CHECK(badRole->error.code == QStringLiteral("bad_role"));
+    CHECK(s.server.users().findById(s.ben.userId)->identity.teamId == s.north);
 }
 
 TEST_CASE("A record the server refused an edit of for lack of permission is read-only, with the "
