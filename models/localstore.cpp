@@ -209,7 +209,11 @@ bool LocalStore::migrate(QString* error)
     m_schemaVersion = query.next() ? query.value(0).toInt() : 0;
     const auto& steps = migrations();
     for (int version = m_schemaVersion + 1; version <= steps.size(); ++version) {
-        beginWrite();
+        if (!beginWrite()) {
+            *error = QStringLiteral("cannot lock the profile to migrate it (another process holds "
+                                    "it?)");
+            return false;
+        }
         for (const auto& statement : steps.at(version - 1).split(u';', Qt::SkipEmptyParts)) {
             if (statement.trimmed().isEmpty())
                 continue;
@@ -446,7 +450,8 @@ bool LocalStore::storeRecords(const QList<Record>& records)
 
 bool LocalStore::clearConfirmed()
 {
-    beginWrite();
+    if (!beginWrite())
+        return false;
     if (!run(QStringLiteral("DELETE FROM records")) || !setLastSeq(0)) {
         m_db.rollback();
         return false;
@@ -586,11 +591,14 @@ bool LocalStore::hasFailure(const QString& module, const QString& recordId)
 QString LocalStore::permissionRefusal(const QString& module, const QString& recordId)
 {
     QString reason;
-    // The codes of isPermissionRefusal().
+    const QStringList& codes = permissionRefusalCodes();
+    QVariantList binds{module, recordId};
+    for (const auto& code : codes)
+        binds.append(code);
     select(QStringLiteral("SELECT message FROM failed WHERE module = ? AND record_id = ? AND code "
-                          "IN ('forbidden', 'forbidden_field', 'not_found') ORDER BY failed_at "
-                          "DESC LIMIT 1"),
-           {module, recordId}, [&](const QSqlQuery& query) {
+                          "IN (%1) ORDER BY failed_at DESC LIMIT 1")
+               .arg(QStringList(codes.size(), QStringLiteral("?")).join(u',')),
+           binds, [&](const QSqlQuery& query) {
                reason = query.value(0).toString();
                return false;
            });
@@ -637,7 +645,9 @@ bool LocalStore::rebase(const QString& module, const QString& recordId, qint64 v
 
 bool LocalStore::fail(qint64 mutationId, const QString& code, const QString& message)
 {
-    beginWrite();
+    // Without the transaction the entry would leave the outbox even if the insert failed.
+    if (!beginWrite())
+        return false;
     const auto entry = takeFromOutbox(mutationId);
     if (!entry ||
         !run(QStringLiteral("INSERT INTO failed (%1, code, message, failed_at) VALUES (?, ?, ?, "
@@ -653,7 +663,9 @@ bool LocalStore::fail(qint64 mutationId, const QString& code, const QString& mes
 
 bool LocalStore::conflict(qint64 mutationId, const QString& kind, const QJsonObject& detail)
 {
-    beginWrite();
+    // Without the transaction the entry would leave the outbox even if the insert failed.
+    if (!beginWrite())
+        return false;
     const auto entry = takeFromOutbox(mutationId);
     if (!entry ||
         !run(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES (?, ?, ?, ?, ?, "

@@ -102,7 +102,14 @@ public:
     QString permissionRefusal(const QString& module, const QString& recordId);
     static bool isPermissionRefusal(const QString& code)
     {
-        return code == u"forbidden" || code == u"forbidden_field" || code == u"not_found";
+        return permissionRefusalCodes().contains(code);
+    }
+    static const QStringList& permissionRefusalCodes()
+    {
+        static const QStringList codes{QStringLiteral("forbidden"),
+                                       QStringLiteral("forbidden_field"),
+                                       QStringLiteral("not_found")};
+        return codes;
     }
     // Counts for the sync badge.
     int outboxCount();

@@ -55,11 +55,10 @@ qint64 UserPictureCache::versionOf(const QString& userId) const
 
 void UserPictureCache::setOwnPicture(const QByteArray& bytes, Done done)
 {
+    // Our own avatar then follows like everyone's: user:picture reaches this profile's socket too.
     m_rest.put(QStringLiteral("/api/me/picture"),
                QJsonObject{{QStringLiteral("data"), QString::fromLatin1(bytes.toBase64())}},
-               [this, done = std::move(done)](const RestReply& reply) {
-                   if (reply.ok())
-                       m_directory.refresh(); // our own avatar follows like everyone's
+               [done = std::move(done)](const RestReply& reply) {
                    if (done)
                        done(reply.error);
                });
@@ -68,9 +67,7 @@ void UserPictureCache::setOwnPicture(const QByteArray& bytes, Done done)
 void UserPictureCache::removeOwnPicture(Done done)
 {
     m_rest.remove(QStringLiteral("/api/me/picture"),
-                  [this, done = std::move(done)](const RestReply& reply) {
-                      if (reply.ok())
-                          m_directory.refresh();
+                  [done = std::move(done)](const RestReply& reply) {
                       if (done)
                           done(reply.error);
                   });
@@ -146,7 +143,7 @@ void UserPictureCache::keep(const QString& userId, const Entry& entry)
                             {QStringLiteral("data"), QString::fromLatin1(entry.bytes.toBase64())}};
     if (!m_store.setMetaValue(metaKey(userId), QString::fromUtf8(QJsonDocument(saved).toJson(
                                                    QJsonDocument::Compact))))
-        qCWarning(lcSyncEngine) << "cannot keep the picture of" << userId << "in the profile";
+        qCWarning(lcLocalStore) << "cannot keep the picture of" << userId << "in the profile";
     emit pictureChanged(userId);
 }
 

@@ -24,8 +24,8 @@ std::optional<QByteArray> AvatarPicture::fromImage(const QImage& image, QString*
         *error = tr("The picture is empty");
         return std::nullopt;
     }
-    const int side = std::min(image.width(), image.height());
-    QImage square = image.copy((image.width() - side) / 2, (image.height() - side) / 2, side, side);
+    QImage square = centreSquare(image);
+    const int side = square.width();
     if (side > kSide)
         square = square.scaled(kSide, kSide, Qt::IgnoreAspectRatio, Qt::SmoothTransformation);
     // JPEG is a tenth of PNG's size for a photo; only transparency needs PNG.
@@ -45,6 +45,12 @@ std::optional<QByteArray> AvatarPicture::fromImage(const QImage& image, QString*
     }
     *error = tr("The picture is too large even when made small");
     return std::nullopt;
+}
+
+QImage AvatarPicture::centreSquare(const QImage& image)
+{
+    const int side = std::min(image.width(), image.height());
+    return image.copy((image.width() - side) / 2, (image.height() - side) / 2, side, side);
 }
 
 } // namespace crm

@@ -22,6 +22,8 @@ public:
 
     static std::optional<QByteArray> fromFile(const QString& path, QString* error);
     static std::optional<QByteArray> fromImage(const QImage& image, QString* error);
+    // The largest square in the middle of `image` (what a round avatar shows of it).
+    static QImage centreSquare(const QImage& image);
 };
 
 } // namespace crm

@@ -1,6 +1,7 @@
 #include "ui/avatarstrip.h"
 
 #include "models/presencestore.h"
+#include "ui/avatarpicture.h"
 
 #include <QHelpEvent>
 #include <QPainter>
@@ -142,11 +143,8 @@ QPixmap AvatarStrip::pictureFor(const QModelIndex& index, const QSize& size) con
     const QImage image = QImage::fromData(bytes);
     if (image.isNull())
         return {};
-    const int side = std::min(image.width(), image.height());
-    const QImage square =
-        image.copy((image.width() - side) / 2, (image.height() - side) / 2, side, side);
-    QPixmap pixmap = QPixmap::fromImage(
-        square.scaled(size * dpr, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+    QPixmap pixmap = QPixmap::fromImage(AvatarPicture::centreSquare(image).scaled(
+        size * dpr, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
     pixmap.setDevicePixelRatio(dpr);
     m_pictures.insert(userId, {bytes, pixmap});
     return pixmap;

@@ -62,7 +62,7 @@ void applyTheme(const QString& theme)
 QIcon applicationIcon()
 {
     QIcon icon(QStringLiteral(":/icons/crm-desktop.svg"));
-    if (icon.availableSizes().isEmpty() && icon.pixmap(32).isNull())
+    if (icon.pixmap(32).isNull()) // QIcon draws lazily: only drawing tells
         qCWarning(lcUi) << "the app icon cannot be drawn: is Qt's SVG icon engine (libqt6svg6) "
                            "installed?";
     return icon;

@@ -285,8 +285,8 @@ TEST_CASE("WAL checkpointer: the log is copied into the database off the writer'
         const qint64 before = fileSize(path);
         CHECK(fileSize(path + QStringLiteral("-wal")) > 400'000); // the rows are in the log
 
-        WalCheckpointer checkpointer(path, 50);
-        for (int i = 0; i < 100; ++i) // a burst of commits asks a hundred times
+        WalCheckpointer checkpointer(path, 500); // long enough that the burst below is one
+        for (int i = 0; i < 100; ++i)            // a burst of commits asks a hundred times
             checkpointer.request();
         REQUIRE(waitFor([&] { return checkpointer.completed() >= 1; }));
         QThread::msleep(150);

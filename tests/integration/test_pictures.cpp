@@ -157,6 +157,8 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
         CHECK_FALSE(answer->isError());
         REQUIRE(waitUntil([&] { return !pictures.pictureOf(s.ben.userId).isEmpty(); }));
         CHECK(pictures.pictureOf(s.ben.userId) == green);
+        // Ben's own avatar follows the same way (user:picture reaches his socket too).
+        REQUIRE(waitUntil([&] { return benPictures.pictureOf(s.ben.userId) == green; }));
         CHECK(changed.count() >= 1);
         QByteArray inPresence;
         for (int row = 0; row < presence.rowCount(); ++row) {
