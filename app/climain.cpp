@@ -145,8 +145,10 @@ int main(int argc, char* argv[])
            "                 --result JSON]   report on an agent task from a shell script\n"
            "The token comes from --token, else $CRM_TOKEN, else the profile's sign-in.\n"
            "Edits are written to the profile's outbox first (exit 0 once durable), then sent.\n\n"
-           "Exit status: 0 ok, 1 usage, 2 credentials refused, 3 unreachable or timed out, "
-           "4 conflicts or failures remain, 5 local storage error."));
+           "Exit status: 0 ok (an edit applied, or queued when the server is out of reach),\n"
+           "1 usage, 2 credentials refused, 3 unreachable or timed out, 4 this edit met a\n"
+           "conflict (sync: conflicts or failures remain), 5 local storage error, 6 the\n"
+           "server refused this edit."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("What to do."));

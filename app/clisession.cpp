@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QScopeGuard>
 
 namespace crm {
 
@@ -34,11 +35,17 @@ bool CliSession::open(QString* error)
     return true;
 }
 
-CliSession::SyncResult CliSession::sync(int timeoutSec, QString* why)
+CliSession::SyncResult CliSession::sync(int timeoutSec, QString* why,
+                                        const std::function<void()>& onceCaughtUp)
 {
     bool caughtUp = false;
-    QObject::connect(m_engine.get(), &SyncEngine::caughtUp, m_engine.get(),
-                     [&caughtUp] { caughtUp = true; });
+    const auto connection = QObject::connect(m_engine.get(), &SyncEngine::caughtUp, m_engine.get(),
+                                             [&caughtUp, &onceCaughtUp] {
+                                                 if (!caughtUp && onceCaughtUp)
+                                                     onceCaughtUp();
+                                                 caughtUp = true;
+                                             });
+    const auto disconnect = qScopeGuard([&] { QObject::disconnect(connection); });
     m_connection->start();
     QElapsedTimer timer;
     timer.start();

@@ -5,6 +5,7 @@
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
+#include <functional>
 #include <memory>
 #include <QObject>
 
@@ -32,7 +33,9 @@ public:
         AuthRefused
     };
     // Connects, catches up, sends the outbox and waits for its answers, at most `timeoutSec`.
-    SyncResult sync(int timeoutSec, QString* why);
+    // `onceCaughtUp` runs when the copy has caught up (a command's edit is made on the newest
+    // version there is, not on what the profile had before it connected).
+    SyncResult sync(int timeoutSec, QString* why, const std::function<void()>& onceCaughtUp = {});
 
 private:
     QUrl m_server;

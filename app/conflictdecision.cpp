@@ -18,6 +18,8 @@ bool applyConflictDecision(ConflictResolver& resolver, qint64 conflictId,
                                       : resolver.merge(conflictId, mergedValues).has_value();
     case Decision::Restore:
         return resolver.restoreWithMine(conflictId).has_value();
+    case Decision::DeleteAnyway:
+        return resolver.deleteAnyway(conflictId).has_value();
     case Decision::None:
         break;
     }

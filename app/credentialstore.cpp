@@ -30,15 +30,20 @@ QString partKey(const QString& key, int index)
 
 QString describe(const QKeychain::Job* job)
 {
+    // Plain words first, with what to do; the library's own text (often a D-Bus launcher's
+    // complaint) only goes to the log, where it helps whoever debugs the desktop session.
+    qCInfo(lcCredentials) << "keychain error" << job->error() << job->errorString();
     switch (job->error()) {
     case QKeychain::NoBackendAvailable:
     case QKeychain::OtherError:
-        return tr("No keychain service answered (%1)").arg(job->errorString());
+        return tr("This computer has no keychain that answers (no secret service is running in "
+                  "this desktop session), so the sign-in cannot be kept safely.");
     case QKeychain::AccessDenied:
     case QKeychain::AccessDeniedByUser:
-        return tr("The keychain refused access (%1)").arg(job->errorString());
+        return tr("The keychain refused to keep the sign-in. Unlock the keychain, or allow "
+                  "crm-desktop to use it, and try again.");
     default:
-        return job->errorString();
+        return tr("The keychain could not keep the sign-in (%1).").arg(job->errorString());
     }
 }
 
@@ -211,13 +216,22 @@ QString writeFile(const QString& path, const QJsonObject& entries)
     return {};
 }
 
+// "This session only" secrets belong to the process, not to one store object: the sign-in
+// dialog's account and the window's account of the same profile must see the same sign-in, or
+// the window asks again at once (and again, forever).
+QHash<QString, QString>& processSecrets()
+{
+    static QHash<QString, QString> secrets;
+    return secrets;
+}
+
 } // namespace
 
 void CredentialStore::readEntry(const QString& key, ReadDone done)
 {
     if (m_backend == Backend::Memory) {
-        const auto it = m_memory.constFind(key);
-        return done(it != m_memory.cend() ? std::optional<QString>(*it) : std::nullopt, {});
+        const auto it = processSecrets().constFind(key);
+        return done(it != processSecrets().cend() ? std::optional<QString>(*it) : std::nullopt, {});
     }
     if (m_backend == Backend::File) {
         QString error;
@@ -245,7 +259,7 @@ void CredentialStore::readEntry(const QString& key, ReadDone done)
 void CredentialStore::writeEntry(const QString& key, const QString& value, Done done)
 {
     if (m_backend == Backend::Memory) {
-        m_memory.insert(key, value);
+        processSecrets().insert(key, value);
         return done({});
     }
     if (m_backend == Backend::File) {
@@ -276,7 +290,7 @@ void CredentialStore::writeEntry(const QString& key, const QString& value, Done 
 void CredentialStore::removeEntry(const QString& key, Done done)
 {
     if (m_backend == Backend::Memory) {
-        m_memory.remove(key);
+        processSecrets().remove(key);
         return done({});
     }
     if (m_backend == Backend::File) {

@@ -62,7 +62,6 @@ private:
     QString m_service;
     QString m_fileDir;
     std::deque<Step> m_queue;
-    QHash<QString, QString> m_memory;
     bool m_busy = false;
 };
 

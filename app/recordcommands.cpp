@@ -6,6 +6,7 @@
 #include "models/schema/recordschema.h"
 
 #include <cstdio>
+#include <functional>
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -86,6 +87,83 @@ QJsonObject recordJson(const LocalStore::Record& r)
     return json;
 }
 
+// A record line with the agent's queued edits beside the confirmed copy, never merged into it:
+// {"module", "id", "version", "fields", "pending": [{"mutationId", "op", "fields"}]}.
+QJsonObject withPending(QJsonObject line, const QList<OutboxEntry>& queued)
+{
+    if (queued.isEmpty())
+        return line;
+    QJsonArray pending;
+    for (const auto& entry : queued)
+        pending.append(QJsonObject{{QStringLiteral("mutationId"), entry.mutationId},
+                                   {QStringLiteral("op"), entry.op},
+                                   {QStringLiteral("fields"), entry.fields}});
+    line.insert(QStringLiteral("pending"), pending);
+    return line;
+}
+
+// The lines of `module`: confirmed records with their queued edits, then records that exist
+// only in the outbox (created here, not sent yet, at version 0).
+QList<QJsonObject> recordLines(LocalStore& store, const QString& module)
+{
+    QHash<QString, QList<OutboxEntry>> queued;
+    QStringList queuedOrder;
+    for (const auto& entry : store.outbox()) {
+        if (entry.module != module)
+            continue;
+        if (!queued.contains(entry.recordId))
+            queuedOrder.append(entry.recordId);
+        queued[entry.recordId].append(entry);
+    }
+    QList<QJsonObject> lines;
+    for (const auto& record : store.records(module)) {
+        lines.append(withPending(recordJson(record), queued.take(record.id)));
+    }
+    for (const auto& id : queuedOrder) {
+        if (queued.contains(id))
+            lines.append(withPending({{QStringLiteral("module"), module},
+                                      {QStringLiteral("id"), id},
+                                      {QStringLiteral("version"), 0},
+                                      {QStringLiteral("fields"), QJsonObject()}},
+                                     queued.value(id)));
+    }
+    return lines;
+}
+
+// What happened to one edit of this command after a sync: 0 applied or still queued (it is
+// durable; it goes at the next sync), 4 it met someone else's change, 6 the server refused it.
+// The details go to stderr, so a script learns about its own edit, not about others'.
+int fateOf(LocalStore& store, qint64 mutationId)
+{
+    for (const auto& conflict : store.conflicts()) {
+        if (conflict.entry.mutationId == mutationId) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(tr("crm-cli: conflict %1: someone else changed this record; "
+                                       "see `crm-cli conflicts`, then `crm-cli resolve %1`")
+                                        .arg(conflict.id)));
+            return 4;
+        }
+    }
+    for (const auto& failed : store.failures()) {
+        if (failed.entry.mutationId == mutationId) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(tr("crm-cli: refused (%1): %2; `crm-cli retry %3 f=v ...` "
+                                       "or `crm-cli discard %3`")
+                                        .arg(failed.code, failed.message)
+                                        .arg(mutationId)));
+            return 6;
+        }
+    }
+    for (const auto& entry : store.outbox()) {
+        if (entry.mutationId == mutationId) {
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(tr("crm-cli: queued: not sent yet; it goes at the next sync")));
+            return 0;
+        }
+    }
+    return 0;
+}
+
 } // namespace
 
 int runRecordCommand(const QStringList& args, const CliOptions& options)
@@ -96,13 +174,13 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
     if (!session.open(&error))
         return fail(5, error);
 
-    auto syncNow = [&](bool quiet) {
+    auto syncNow = [&](bool quiet, const std::function<void()>& onceCaughtUp = {}) {
         QString token;
         if (const int status = options.obtainToken(&token); status != 0)
             return status;
         session.setToken(token);
         QString why;
-        const auto result = session.sync(options.timeoutSec, &why);
+        const auto result = session.sync(options.timeoutSec, &why, onceCaughtUp);
         const QJsonObject summary{{QStringLiteral("seq"), session.store().lastSeq()},
                                   {QStringLiteral("pending"), session.store().outboxCount()},
                                   {QStringLiteral("failed"), session.store().failureCount()},
@@ -157,6 +235,7 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         const qint64 id = args.value(1).toLongLong(&ok);
         if (!ok)
             return fail(1, tr("%1 needs an id (see `conflicts` / `sync`)").arg(command));
+        qint64 sent = 0; // the mutation this command queued, if any
         FailureModel failures(session.store(), session.engine());
         if (command == QStringLiteral("discard")) {
             if (!failures.discard(id))
@@ -179,6 +258,9 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             // Sent again as a new mutation on the current version, with the corrections.
             if (!failures.retry(id, corrections))
                 return fail(5, tr("cannot write the change to the local store"));
+            const auto queued = session.store().outbox();
+            if (!queued.isEmpty())
+                sent = queued.constLast().mutationId;
         } else {
             ConflictResolver resolver(session.store(), session.engine());
             std::optional<ConflictEntry> conflict;
@@ -194,22 +276,27 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             if (!conflictSpec || !parseAssignments(*conflictSpec, args.mid(2), &chosen, &error))
                 return fail(1, error);
             bool done = false;
+            std::optional<OutboxEntry> resent;
             if (options.theirs)
                 done = resolver.takeTheirs(id);
-            else if (conflict->kind == QStringLiteral("deleted"))
-                done = options.mine && resolver.restoreWithMine(id).has_value();
-            else if (options.mine)
-                done = resolver.keepMine(id).has_value();
-            else if (!chosen.isEmpty())
-                done = resolver.merge(id, chosen).has_value();
-            if (!done)
+            else if (conflict->kind == QStringLiteral("deleted") && options.mine)
+                resent = resolver.restoreWithMine(id);
+            else if (conflict->kind == QStringLiteral("changed") && options.mine)
+                resent = resolver.deleteAnyway(id);
+            else if (conflict->kind == QStringLiteral("fields") && options.mine)
+                resent = resolver.keepMine(id);
+            else if (conflict->kind == QStringLiteral("fields") && !chosen.isEmpty())
+                resent = resolver.merge(id, chosen);
+            if (resent)
+                sent = resent->mutationId;
+            if (!done && !resent)
                 return fail(1,
                             tr("say --mine, --theirs or field=value ... for conflict %1").arg(id));
         }
-        if (options.offline)
+        if (options.offline || sent == 0)
             return 0;
         const int status = syncNow(true);
-        return status == 3 ? 0 : status;
+        return status == 2 || status == 5 ? status : fateOf(session.store(), sent);
     }
 
     const ModuleSpec* spec = RecordSchema::instance().module(args.value(1));
@@ -217,8 +304,8 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         for (const auto& module : RecordSchema::instance().modules()) {
             if (!args.value(1).isEmpty() && module.name != args.value(1))
                 continue;
-            for (const auto& record : session.store().records(module.name))
-                out(canonical(recordJson(record)));
+            for (const auto& line : recordLines(session.store(), module.name))
+                out(canonical(line));
         }
         return 0;
     }
@@ -233,13 +320,17 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         }
         const QString whereField = options.where.section(u'=', 0, 0);
         const QString whereValue = options.where.section(u'=', 1);
-        for (const auto& record : session.store().records(spec->name)) {
-            if (command == QStringLiteral("get") && record.id != args.value(2))
+        for (const auto& line : recordLines(session.store(), spec->name)) {
+            if (command == QStringLiteral("get") &&
+                line.value(QStringLiteral("id")).toString() != args.value(2))
                 continue;
-            if (!whereField.isEmpty() &&
-                record.fields.value(whereField).toVariant().toString() != whereValue)
+            if (!whereField.isEmpty() && line.value(QStringLiteral("fields"))
+                                                 .toObject()
+                                                 .value(whereField)
+                                                 .toVariant()
+                                                 .toString() != whereValue)
                 continue;
-            out(canonical(recordJson(record)));
+            out(canonical(line));
             if (command == QStringLiteral("get"))
                 return 0;
         }
@@ -279,15 +370,30 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         if (!session.store().record(spec->name, id))
             return fail(1, tr("no %1 with id %2").arg(spec->singular, id));
     }
-    if (!session.engine().edit(spec->name, id, op, fields))
+    // Online, the edit is made once the copy has caught up: "set price=5" means the price
+    // should be 5 now, so it is based on the newest version, not on what the profile last saw.
+    // Offline (or when the server cannot be reached) it is made on the local copy and queued.
+    std::optional<OutboxEntry> queued;
+    bool storeFailed = false;
+    auto makeEdit = [&] {
+        queued = session.engine().edit(spec->name, id, op, fields);
+        storeFailed = !queued;
+    };
+    int status = 0;
+    if (!options.offline)
+        status = syncNow(true, makeEdit);
+    if (!queued && !storeFailed)
+        makeEdit();
+    if (!queued)
         return fail(5, tr("cannot write the change to the local store"));
     if (op == QStringLiteral("create"))
         out(id);
     // Durable locally from here on: a failure to reach the server only means "later".
     if (options.offline)
         return 0;
-    const int status = syncNow(true);
-    return status == 3 ? 0 : status;
+    if (status == 0 && session.store().outboxCount() > 0)
+        status = syncNow(true); // made too late in that connection to be answered in it
+    return status == 2 || status == 5 ? status : fateOf(session.store(), queued->mutationId);
 }
 
 } // namespace crm

@@ -4,6 +4,7 @@
 #include "realtime/connectionmanager.h"
 
 #include <QDateTime>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLoggingCategory>
 
@@ -29,18 +30,36 @@ SessionRenewer::SessionRenewer(AccountSession& session, ConnectionManager& conne
                 if (data.value(QStringLiteral("code")).toString() == QStringLiteral("auth_expired"))
                     renew(true);
             });
+    // The connection stops by itself (AuthRequired); no refresh could bring this session back.
+    connect(&connection, &ConnectionManager::eventReceived, this,
+            [this](const QString& event, const QJsonArray& args) {
+                if (event == QStringLiteral("auth:revoked"))
+                    end(args.first().toObject().value(QStringLiteral("message")).toString());
+            });
     schedule();
+}
+
+void SessionRenewer::end(const QString& reason)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    m_timer.stop();
+    qCWarning(lcRenewer) << "session ended:" << reason;
+    emit sessionEnded(reason);
 }
 
 void SessionRenewer::schedule()
 {
+    if (m_ended)
+        return;
     const qint64 left = m_session.accessExpiresAt() - QDateTime::currentSecsSinceEpoch();
     m_timer.start(std::chrono::seconds(std::max<qint64>(1, left - kAheadSec)));
 }
 
 void SessionRenewer::renew(bool reconnectAfter)
 {
-    if (m_renewing)
+    if (m_renewing || m_ended)
         return;
     m_renewing = true;
     m_session.refresh([this, reconnectAfter](const AccountSession::Outcome& outcome) {
@@ -58,8 +77,7 @@ void SessionRenewer::renew(bool reconnectAfter)
             m_timer.start(std::chrono::seconds(kRetrySec));
             return;
         }
-        qCWarning(lcRenewer) << "session ended:" << outcome.error;
-        emit sessionEnded(outcome.error);
+        end(outcome.error);
     });
 }
 

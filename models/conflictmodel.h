@@ -23,8 +23,9 @@ public:
         ConflictIdRole = Qt::UserRole + 1,
         ModuleRole,
         RecordIdRole,
-        KindRole,   // fields, deleted
+        KindRole,   // fields, deleted, changed (my delete met a later change)
         FieldsRole, // QVariantList of {"field", "label", "base", "mine", "theirs"}
+        ByRole,     // the name of whoever made the change mine met, or empty when unknown
     };
     Q_ENUM(Role)
 

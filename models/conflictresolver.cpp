@@ -25,28 +25,46 @@ ConflictResolver::ConflictResolver(LocalStore& store, SyncEngine& engine)
     : m_store(store), m_engine(engine)
 {}
 
+void ConflictResolver::adoptCurrent(const ConflictEntry& conflict)
+{
+    const QJsonObject current = conflict.detail.value(QStringLiteral("record")).toObject();
+    if (current.isEmpty())
+        return;
+    const auto existing = m_store.record(conflict.entry.module, conflict.entry.recordId);
+    const qint64 version = current.value(QStringLiteral("version")).toInteger();
+    if (existing && existing->version >= version)
+        return;
+    LocalStore::Record record = existing.value_or(LocalStore::Record{});
+    record.module = conflict.entry.module;
+    record.id = conflict.entry.recordId;
+    record.fields = current.value(QStringLiteral("fields")).toObject();
+    record.version = version;
+    m_store.storeRecord(record);
+}
+
 std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJsonObject& values)
 {
     const auto conflict = findConflict(m_store, conflictId);
     if (!conflict || conflict->kind != QStringLiteral("fields"))
         return std::nullopt;
-    // The conflict carried the record as it is now: make it the confirmed copy (if it is newer)
-    // so the new edit is based on the current version.
-    const QJsonObject current = conflict->detail.value(QStringLiteral("record")).toObject();
-    if (!current.isEmpty()) {
-        const auto existing = m_store.record(conflict->entry.module, conflict->entry.recordId);
-        const qint64 version = current.value(QStringLiteral("version")).toInteger();
-        if (!existing || existing->version < version) {
-            LocalStore::Record record = existing.value_or(LocalStore::Record{});
-            record.module = conflict->entry.module;
-            record.id = conflict->entry.recordId;
-            record.fields = current.value(QStringLiteral("fields")).toObject();
-            record.version = version;
-            m_store.storeRecord(record);
-        }
-    }
+    adoptCurrent(*conflict);
     auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
                                QStringLiteral("update"), values);
+    if (entry) {
+        m_store.resolveConflict(conflictId);
+        m_engine.announce(conflict->entry.module, conflict->entry.recordId);
+    }
+    return entry;
+}
+
+std::optional<OutboxEntry> ConflictResolver::deleteAnyway(qint64 conflictId)
+{
+    const auto conflict = findConflict(m_store, conflictId);
+    if (!conflict || conflict->kind != QStringLiteral("changed"))
+        return std::nullopt;
+    adoptCurrent(*conflict);
+    auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
+                               QStringLiteral("delete"), {});
     if (entry) {
         m_store.resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);

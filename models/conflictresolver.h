@@ -27,9 +27,15 @@ public:
     // The record was deleted by someone else: bring it back as a new record with its last known
     // values and my changes.
     std::optional<OutboxEntry> restoreWithMine(qint64 conflictId);
+    // My delete met someone else's later change ("changed"): delete the record as it is now.
+    // Keeping it is takeTheirs().
+    std::optional<OutboxEntry> deleteAnyway(qint64 conflictId);
 
 private:
     std::optional<OutboxEntry> resend(qint64 conflictId, const QJsonObject& values);
+    // The conflict carried the record as it is now: it becomes the confirmed copy (when newer),
+    // so the resolution is made on the current version.
+    void adoptCurrent(const ConflictEntry& conflict);
 
     LocalStore& m_store;
     SyncEngine& m_engine;

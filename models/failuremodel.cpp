@@ -96,12 +96,16 @@ bool FailureModel::retry(qint64 mutationId, const QJsonObject& corrections)
 
 bool FailureModel::discard(qint64 mutationId)
 {
-    for (const auto& failed : m_failures) {
+    for (const auto& failed : std::as_const(m_failures)) {
         if (failed.entry.mutationId != mutationId)
             continue;
+        // Copies: the announcement refreshes this model, which removes (frees) that very row
+        // while the signal's receivers still read its module and id.
+        const QString module = failed.entry.module;
+        const QString recordId = failed.entry.recordId;
         if (!m_store.discardFailure(mutationId))
             return false;
-        m_engine.announce(failed.entry.module, failed.entry.recordId);
+        m_engine.announce(module, recordId);
         return true;
     }
     // Not shown here (another process may have added it): still honour the request.

@@ -533,11 +533,12 @@ std::optional<OutboxEntry> LocalStore::enqueue(const QString& module, const QStr
     return entry;
 }
 
-QList<OutboxEntry> LocalStore::outbox()
+QList<OutboxEntry> LocalStore::outbox(int limit)
 {
     QList<OutboxEntry> entries;
-    select(QStringLiteral("SELECT %1 FROM outbox ORDER BY mutation_id").arg(kEntryColumns), {},
-           [&](const QSqlQuery& query) {
+    // SQLite reads LIMIT -1 as no limit.
+    select(QStringLiteral("SELECT %1 FROM outbox ORDER BY mutation_id LIMIT ?").arg(kEntryColumns),
+           {limit > 0 ? limit : -1}, [&](const QSqlQuery& query) {
                entries.append(entryFrom(query));
                return true;
            });
@@ -634,13 +635,6 @@ std::optional<OutboxEntry> LocalStore::takeFromOutbox(qint64 mutationId)
 bool LocalStore::complete(qint64 mutationId)
 {
     return run(QStringLiteral("DELETE FROM outbox WHERE mutation_id = ?"), {mutationId});
-}
-
-bool LocalStore::rebase(const QString& module, const QString& recordId, qint64 version)
-{
-    return run(QStringLiteral("UPDATE outbox SET base_version = ? WHERE module = ? AND "
-                              "record_id = ? AND op != 'create'"),
-               {version, module, recordId});
 }
 
 bool LocalStore::fail(qint64 mutationId, const QString& code, const QString& message)

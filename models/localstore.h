@@ -93,7 +93,8 @@ public:
     std::optional<OutboxEntry> enqueue(const QString& module, const QString& recordId,
                                        const QString& op, std::optional<qint64> baseVersion,
                                        const QJsonObject& fields);
-    QList<OutboxEntry> outbox();
+    // The queued edits in mutation-id order; the first `limit` only when it is positive.
+    QList<OutboxEntry> outbox(int limit = -1);
     // The queued edits of one record, oldest first (uses the (module, record) index).
     QList<OutboxEntry> outboxOf(const QString& module, const QString& recordId);
     bool hasFailure(const QString& module, const QString& recordId);
@@ -119,9 +120,6 @@ public:
     bool noteAttempt(qint64 mutationId);
     // The server applied it (or said duplicate): it leaves the outbox.
     bool complete(qint64 mutationId);
-    // Later queued edits of the same record were made on top of this one: move their base to
-    // the version the server gave it, so the client's own edits never conflict with each other.
-    bool rebase(const QString& module, const QString& recordId, qint64 version);
     bool fail(qint64 mutationId, const QString& code, const QString& message);
     bool conflict(qint64 mutationId, const QString& kind, const QJsonObject& detail);
     QList<FailedEntry> failures();

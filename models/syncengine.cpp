@@ -3,6 +3,8 @@
 #include "models/modelslogging.h"
 #include "models/schema/recordschema.h"
 #include "realtime/connectionmanager.h"
+#include "realtime/jsontext.h"
+#include "realtime/mutationbatch.h"
 #include "realtime/restclient.h"
 
 #include <QJsonArray>
@@ -10,11 +12,6 @@
 namespace crm {
 
 namespace {
-
-QString key(const QString& module, const QString& id)
-{
-    return module + u'/' + id;
-}
 
 LocalStore::Record recordFromJson(const QJsonObject& json)
 {
@@ -44,6 +41,9 @@ SyncEngine::SyncEngine(LocalStore& store, ConnectionManager& connection, RestCli
     connect(&m_connection, &ConnectionManager::stateChanged, this, &SyncEngine::onStateChanged);
     m_retryTimer.setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &SyncEngine::flush);
+    m_liveTimer.setSingleShot(true);
+    m_liveTimer.setInterval(0);
+    connect(&m_liveTimer, &QTimer::timeout, this, &SyncEngine::applyLiveChanges);
 }
 
 void SyncEngine::scheduleRetry()
@@ -66,8 +66,9 @@ QJsonObject SyncEngine::authPayload(const QString& accessToken) const
 std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString& recordId,
                                             const QString& op, const QJsonObject& fields)
 {
-    // The base is the version this edit was made on: the confirmed one. Edits queued on top of
-    // our own earlier edits are rebased when those are answered.
+    // The base is the version this edit was made on: the confirmed one (0 for a record whose
+    // create is still queued here). It never moves: the server tells this client's own changes
+    // since then from everybody else's.
     std::optional<qint64> base;
     if (op != QStringLiteral("create")) {
         const auto confirmed = m_store.record(module, recordId);
@@ -76,7 +77,7 @@ std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString
     auto entry = m_store.enqueue(module, recordId, op, base, fields);
     if (entry) {
         emit localStateChanged(module, recordId);
-        sendNext(module, recordId);
+        flush();
     }
     return entry;
 }
@@ -92,6 +93,10 @@ void SyncEngine::onStateChanged()
 void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
+    const bool liveChange = event.contains(u':') && payload.contains(QStringLiteral("seq")) &&
+                            payload.contains(QStringLiteral("kind"));
+    if (!liveChange)
+        applyLiveChanges(); // whatever comes next is about a stream applied up to here
     if (event == QStringLiteral("sync:changes")) {
         QList<QJsonObject> changes;
         for (const auto& change : payload.value(QStringLiteral("changes")).toArray())
@@ -113,15 +118,25 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
         flush();
     } else if (event == QStringLiteral("sync:rebootstrap")) {
         rebuildCopy(tr("The server cannot bring this copy up to date: reloading it"));
-    } else if (event.contains(u':') && payload.contains(QStringLiteral("seq")) &&
-               payload.contains(QStringLiteral("kind"))) {
+    } else if (liveChange) {
         applyChange(payload);
     }
 }
 
 void SyncEngine::applyChange(const QJsonObject& change)
 {
-    applyChanges({change});
+    // Live events that arrive together (one network read carries many) are applied together,
+    // in one transaction, once this turn of the event loop is done with them.
+    m_liveChanges.append(change);
+    if (!m_liveTimer.isActive())
+        m_liveTimer.start();
+}
+
+void SyncEngine::applyLiveChanges()
+{
+    m_liveTimer.stop();
+    if (!m_liveChanges.isEmpty())
+        applyChanges(std::exchange(m_liveChanges, {}));
 }
 
 void SyncEngine::applyChanges(const QList<QJsonObject>& changes)
@@ -278,44 +293,61 @@ bool SyncEngine::canSend() const
 
 void SyncEngine::flush()
 {
-    if (!canSend())
+    if (!canSend() || !m_onTheWire.isEmpty())
         return;
-    for (const auto& entry : m_store.outbox()) {
-        // One mutation per record on the wire: the next one must be rebased on its answer.
-        if (!m_inFlight.contains(key(entry.module, entry.recordId)))
-            send(entry);
+    // In mutation-id order, so a record's edits apply in the order they were made; the server
+    // applies a batch in order, in one transaction.
+    QJsonArray mutations;
+    qsizetype bytes = 0;
+    for (const auto& entry : m_store.outbox(mutationbatch::kMaxMutations)) {
+        const QJsonObject mutation = entry.toMutation();
+        bytes += json::write(mutation).size();
+        if (!m_onTheWire.isEmpty() && bytes > mutationbatch::kMaxBytes)
+            break;
+        m_onTheWire.append(entry);
+        mutations.append(mutation);
     }
-}
-
-void SyncEngine::sendNext(const QString& module, const QString& recordId)
-{
-    if (!canSend() || m_inFlight.contains(key(module, recordId)))
+    if (m_onTheWire.isEmpty())
         return;
-    const auto queued = m_store.outboxOf(module, recordId);
-    if (!queued.isEmpty())
-        send(queued.first());
+    for (const auto& entry : std::as_const(m_onTheWire))
+        m_store.noteAttempt(entry.mutationId);
+    m_connection.emitWithAck(QStringLiteral("mutate:batch"),
+                             {QJsonObject{{QStringLiteral("mutations"), mutations}}},
+                             [this](const AckOutcome& outcome) { onBatchAnswer(outcome); });
 }
 
-void SyncEngine::send(const OutboxEntry& entry)
+void SyncEngine::onBatchAnswer(const AckOutcome& outcome)
 {
-    m_inFlight.insert(key(entry.module, entry.recordId));
-    m_store.noteAttempt(entry.mutationId);
-    m_connection.emitWithAck(
-        QStringLiteral("mutate"), {entry.toMutation()},
-        [this, entry](const AckOutcome& outcome) { onAnswer(entry, outcome); });
-}
-
-void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
-{
-    m_inFlight.remove(key(entry.module, entry.recordId));
-    if (!outcome.ok()) {
-        // Not answered (link dropped, timeout): still queued; resent with the same id after the
-        // next catch-up, where the server tells a duplicate apart.
-        qCDebug(lcSyncEngine) << "mutation" << entry.mutationId << "unanswered:" << outcome.error;
+    // Still counted as on the wire while its results are handled (inFlightCount()); cleared
+    // before anything can send the next batch.
+    const QList<OutboxEntry> sent = m_onTheWire;
+    const QJsonArray results =
+        outcome.ok() ? outcome.args.first().toObject().value(QStringLiteral("results")).toArray()
+                     : QJsonArray();
+    if (!outcome.ok() || results.size() != sent.size()) {
+        // Not answered (link dropped, timeout) or not understood: all of it stays queued and is
+        // resent with the same ids after the next catch-up, where the server tells duplicates.
+        qCDebug(lcSyncEngine) << "batch of" << sent.size() << "unanswered:"
+                              << (outcome.ok() ? QStringLiteral("malformed answer")
+                                               : outcome.error);
+        m_onTheWire.clear();
         scheduleRetry();
         return;
     }
-    QJsonObject result = outcome.args.first().toObject();
+    bool stored = true;
+    for (qsizetype i = 0; i < sent.size(); ++i)
+        stored = handleResult(sent.at(i), results.at(i).toObject()) && stored;
+    m_onTheWire.clear();
+    if (!stored) {
+        scheduleRetry();
+        return;
+    }
+    m_retryAttempt = 0;
+    flush();
+}
+
+bool SyncEngine::handleResult(const OutboxEntry& entry, QJsonObject result)
+{
     QString status = result.value(QStringLiteral("status")).toString();
     if (status == QStringLiteral("duplicate") && result.contains(QStringLiteral("original"))) {
         result = result.value(QStringLiteral("original")).toObject();
@@ -332,9 +364,6 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
             }
         }
         m_store.complete(entry.mutationId);
-        if (result.contains(QStringLiteral("version")))
-            m_store.rebase(entry.module, entry.recordId,
-                           result.value(QStringLiteral("version")).toInteger());
     } else if (status == QStringLiteral("conflict")) {
         const QString kind = result.value(QStringLiteral("kind")).toString();
         if (m_store.conflict(entry.mutationId, kind, result))
@@ -346,14 +375,12 @@ void SyncEngine::onAnswer(const OutboxEntry& entry, const AckOutcome& outcome)
         if (m_store.fail(entry.mutationId, code, message))
             emit editRefused(entry, code, message);
     } else {
-        // "error": the server could not store it; keep it and try again on the next flush.
+        // "error": the server could not store it; it stays queued for the next try.
         qCInfo(lcSyncEngine) << "server could not store mutation" << entry.mutationId;
-        scheduleRetry();
-        return;
+        return false;
     }
-    m_retryAttempt = 0;
     emit localStateChanged(entry.module, entry.recordId);
-    sendNext(entry.module, entry.recordId);
+    return true;
 }
 
 } // namespace crm

@@ -19,8 +19,10 @@ struct RestReply;
 //  - incoming: the server's replay (sync:changes) and live change events are applied to the
 //    confirmed copy by version; a fresh profile bootstraps over REST, and so does one the server
 //    tells to re-bootstrap (the outbox is kept);
-//  - outgoing: after catch-up, the outbox is sent in mutation-id order, one mutation in flight
-//    per record (different records pipeline), each answer handled as docs/protocol.md 5.3 says.
+//  - outgoing: after catch-up, the outbox is sent in mutation-id order in `mutate:batch`
+//    requests (up to mutationbatch::kMaxMutations each, one batch on the wire at a time), each
+//    result handled as docs/protocol.md 5.3 says. Every edit keeps the version the agent made it
+//    on: the server never counts this client's own changes as a conflict.
 // Nothing is lost on a crash: every edit is in the outbox before it is sent, a resend reuses its
 // mutation id, and the server answers a resend "duplicate".
 class SyncEngine : public QObject
@@ -36,14 +38,15 @@ public:
     // A local edit: durable in the outbox when this returns, sent when online.
     std::optional<OutboxEntry> edit(const QString& module, const QString& recordId,
                                     const QString& op, const QJsonObject& fields);
-    // Sends the first queued edit of every record not on the wire (after catch-up, on retry).
+    // Sends the head of the outbox unless a batch is on the wire already (after catch-up, after
+    // each answer, on retry, after an edit).
     void flush();
     // Tells the models that something outside the engine (the resolver) changed a record's
     // local state.
     void announce(const QString& module, const QString& recordId);
 
     bool isCaughtUp() const { return m_caughtUp; }
-    int inFlightCount() const { return static_cast<int>(m_inFlight.size()); }
+    int inFlightCount() const { return static_cast<int>(m_onTheWire.size()); }
 
 signals:
     // Every change event from the server (replay or live), with the values the changed fields
@@ -72,6 +75,7 @@ private:
     void onEvent(const QString& event, const QJsonArray& args);
     void onStateChanged();
     void applyChange(const QJsonObject& change);
+    void applyLiveChanges();
     void applyChanges(const QList<QJsonObject>& changes);
     void bootstrap();
     void rebuildCopy(const QString& reason);
@@ -85,11 +89,9 @@ private:
     // Stores reconciled copies and tells the models.
     void storeFetched(const QList<LocalStore::Record>& fetched);
     void fetchRecord(const QString& module, const QString& id);
-    void onAnswer(const OutboxEntry& entry, const AckOutcome& outcome);
-    // Sends the record's next queued edit if it has one and none is on the wire: after an
-    // answer only that record can have become sendable, so nothing else is read.
-    void sendNext(const QString& module, const QString& recordId);
-    void send(const OutboxEntry& entry);
+    void onBatchAnswer(const AckOutcome& outcome);
+    // One mutation's result (5.3); false when the server could not store it (send it later).
+    bool handleResult(const OutboxEntry& entry, QJsonObject result);
     bool canSend() const;
 
     LocalStore& m_store;
@@ -98,11 +100,13 @@ private:
     bool m_caughtUp = false;
     bool m_bootstrapping = false;
     quint64 m_bootstrapGeneration = 0;
-    QSet<QString> m_inFlight; // "module/id" of records with a mutation on the wire
+    QList<OutboxEntry> m_onTheWire; // the batch waiting for its answer
     // Unanswered or "error" mutations are retried with backoff, never dropped.
     BackoffPolicy m_retryBackoff;
     int m_retryAttempt = 0;
     QTimer m_retryTimer;
+    QList<QJsonObject> m_liveChanges; // live events not applied yet (see applyChange)
+    QTimer m_liveTimer;
     void scheduleRetry();
 };
 

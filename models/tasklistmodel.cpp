@@ -112,6 +112,8 @@ QVariant TaskListModel::data(const QModelIndex& index, int role) const
     case CanRetryRole:
         return (status == u"failed" || status == u"cancelled") &&
                !task.value(QStringLiteral("external")).toBool();
+    case CanDownloadRole:
+        return !task.value(QStringLiteral("restricted")).toBool();
     default:
         return {};
     }
@@ -141,7 +143,8 @@ QHash<int, QByteArray> TaskListModel::roleNames() const
                   {FinishedAtRole, "finishedAt"},
                   {ActiveRole, "active"},
                   {CanCancelRole, "canCancel"},
-                  {CanRetryRole, "canRetry"}});
+                  {CanRetryRole, "canRetry"},
+                  {CanDownloadRole, "canDownload"}});
     return names;
 }
 
@@ -216,7 +219,8 @@ void TaskListModel::upsert(const QJsonObject& incoming)
                 incoming.value(QStringLiteral("cancelRequested"));
         if (stateChanged)
             roles << StatusRole << ErrorRole << ResultRole << CancelRequestedRole << AttemptRole
-                  << StartedAtRole << FinishedAtRole << ActiveRole << CanCancelRole << CanRetryRole;
+                  << StartedAtRole << FinishedAtRole << ActiveRole << CanCancelRole << CanRetryRole
+                  << CanDownloadRole;
         emit dataChanged(index(row), index(row), roles);
         if (stateChanged && isActiveStatus(str(current, "status")) &&
             !isActiveStatus(str(incoming, "status")))

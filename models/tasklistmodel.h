@@ -44,6 +44,9 @@ public:
         ActiveRole,     // queued or running
         CanCancelRole,
         CanRetryRole,
+        // Whether this reader may download the task's files: a shared task's teammates get its
+        // progress only ("restricted", docs/protocol.md 5.6).
+        CanDownloadRole,
     };
     Q_ENUM(Role)
 

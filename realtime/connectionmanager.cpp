@@ -281,8 +281,15 @@ void ConnectionManager::emitWithAck(const QString& event, const QJsonArray& args
                              .arg(m_handshake.maxPayload));
     m_acks.add(
         [this, callback = std::move(callback)](const AckOutcome& outcome) {
-            if (outcome.ok())
+            if (outcome.ok()) {
                 emit latencyMeasured(outcome.roundTrip.count());
+                // An answer proves the link both ways: the next drop (a server restart, a rate
+                // limit) starts from the base delay instead of where the last outage left off.
+                if (m_attempt != 0)
+                    qCDebug(lcConnection) << "link proven by an answer: retry counter reset";
+                m_attempt = 0;
+                m_stableTimer.stop();
+            }
             if (callback)
                 callback(outcome);
         },
@@ -397,11 +404,24 @@ void ConnectionManager::onSocketIoPacket(const socketio::Packet& packet)
         }
         break;
     }
-    case socketio::PacketType::Event:
-        emit eventReceived(packet.eventName(), packet.eventArgs(),
+    case socketio::PacketType::Event: {
+        const QString event = packet.eventName();
+        if (event == QStringLiteral("auth:revoked")) {
+            // The account was disabled or this session signed out: the same credentials can
+            // never get back in, so stop like a refused CONNECT instead of retrying. Before the
+            // event goes up, so whoever hears it (and signs the user out) finds us stopped.
+            const QString message =
+                packet.eventArgs().first().toObject().value(QStringLiteral("message")).toString();
+            dropLink(message, false);
+            setState(ConnectionState::AuthRequired,
+                     tr("Signed out by the server: %1")
+                         .arg(message.isEmpty() ? tr("no reason given") : message));
+        }
+        emit eventReceived(event, packet.eventArgs(),
                            packet.hasId() ? AckResponder(this, packet.id, m_linkGeneration)
                                           : AckResponder());
         break;
+    }
     case socketio::PacketType::Ack:
         m_acks.resolve(packet.id, packet.data.toArray());
         break;

@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# The README's second command: installs what is missing, builds, runs the whole suite.
-# Ends with ctest's summary line; exits non-zero when anything failed.
+# The README's second command: installs what is missing, builds, runs the whole suite twice:
+# first in the normal build (build/), then in a second build folder (build-asan/) compiled with
+# AddressSanitizer and UndefinedBehaviorSanitizer, where a use after free, undefined behaviour or
+# a leak fails the test that caused it. Ends with ctest's summary line (of the sanitizer run);
+# exits non-zero when anything failed in either run.
+# CRM_SANITIZERS=0 skips the second run (a quicker local loop).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${CRM_BUILD_DIR:-$root/build}"
+asan_build="${CRM_ASAN_BUILD_DIR:-$root/build-asan}"
 "$root/scripts/install-deps.sh"
 "$root/scripts/build.sh"
-cd "$build"
+
 # GUI tests run offscreen; --no-tests=error makes an empty suite a failure, not a pass.
 # pg_virtualenv starts a throwaway PostgreSQL cluster for the storage tests (PG* variables) and
 # drops it afterwards; CRM_REQUIRE_POSTGRES makes its absence a failure instead of a warning.
@@ -17,8 +22,33 @@ export QT_QPA_PLATFORM=offscreen CRM_REQUIRE_POSTGRES=1
 status_file=$(mktemp)
 trap 'rm -f "$status_file"' EXIT
 export CRM_CTEST_STATUS="$status_file"
-pg_virtualenv bash -c 'ctest --output-on-failure --parallel 2 --no-tests=error "$@"; echo $? > "$CRM_CTEST_STATUS"' \
-    ctest "$@" | grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) '
-# No status at all means pg_virtualenv never ran ctest: that is a failure too.
-status=$(cat "$status_file" 2>/dev/null)
-exit "${status:-1}"
+run_suite() { # build folder, then ctest's own arguments
+    local dir=$1
+    shift
+    : > "$status_file"
+    (cd "$dir" && pg_virtualenv bash -c \
+        'ctest --output-on-failure --parallel 2 --no-tests=error "$@"; echo $? > "$CRM_CTEST_STATUS"' \
+        ctest "$@") | grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) '
+    # No status at all means pg_virtualenv never ran ctest: that is a failure too.
+    local status
+    status=$(cat "$status_file" 2>/dev/null)
+    return "${status:-1}"
+}
+
+normal=0
+run_suite "$build" "$@" || normal=$?
+if [ "${CRM_SANITIZERS:-1}" = "0" ]; then
+    exit "$normal"
+fi
+
+echo "run-tests: the suite again under AddressSanitizer and UndefinedBehaviorSanitizer" \
+     "($( [ "$normal" = 0 ] && echo "normal run passed" || echo "normal run FAILED: $normal" ))"
+CRM_BUILD_DIR="$asan_build" "$root/scripts/build.sh" --sanitize
+# Leaks are reported at exit and fail the test; third-party libraries' own leaks (fontconfig,
+# GLib, D-Bus) are suppressed by name. UBSan stops at the first report.
+export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0"
+export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+sanitized=0
+run_suite "$asan_build" "$@" || sanitized=$?
+exit $(( normal != 0 ? normal : sanitized ))

@@ -2,8 +2,11 @@
 
 #include "server/api/picturerestapi.h"
 #include "server/api/restapi.h"
+#include "server/api/resthelpers.h"
 #include "server/api/taskrestapi.h"
+#include "server/http/guardedtcpserver.h"
 #include "server/socketio/socketioserver.h"
+#include "server/storage/accesslog.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
 #include "server/storage/mutationservice.h"
@@ -18,8 +21,28 @@
 #include <QHttpServer>
 #include <QSslCertificate>
 #include <QSslKey>
+#include <QSslServer>
 
 namespace crm {
+
+namespace {
+
+// An import's file travels in the task request: TaskRestApi takes bodies up to this.
+constexpr qint64 kMaxTaskBody = 33 * 1024 * 1024;
+
+// What HttpRequestGuard lets through to QtHttpServer, by the request's head.
+std::shared_ptr<const HttpRequestGuard::Limits> requestLimits()
+{
+    auto limits = std::make_shared<HttpRequestGuard::Limits>();
+    limits->maxBody = [](const QByteArray& method, const QString& path) -> qint64 {
+        if (method == "POST" && (path == u"/api/tasks" || path == u"/api/tasks/"))
+            return kMaxTaskBody;
+        return rest::kMaxBody;
+    };
+    return limits;
+}
+
+} // namespace
 
 CrmServer::CrmServer(QObject* parent) : QObject(parent) {}
 
@@ -55,6 +78,7 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
     if (secret.size() < 32)
         return false;
     m_users = std::make_unique<UserDirectory>(*m_db);
+    m_accessLog = std::make_unique<AccessLog>(*m_db);
     m_tokens = std::make_unique<TokenService>(*m_db, secret, options.lifetimes);
     m_records = std::make_unique<RecordStore>(*m_db);
     m_log = std::make_unique<ChangeLog>(*m_db);
@@ -82,8 +106,12 @@ bool CrmServer::listen(QString* error)
             [hub = m_hub.get()](const ChangeEntry& change) { hub->broadcast(change); }},
         m_options.tasks);
     m_hub->setTaskRunner(m_tasks.get());
+    m_hub->watchAccess(*m_accessLog);
     m_taskApi = std::make_unique<TaskRestApi>(*m_http,
                                               TaskRestApi::Services{*m_tasks, *m_tokens, *m_users});
+    // Our own TCP server rather than QHttpServer::listen(): its sockets get the request guard
+    // (size limits by the head) before QtHttpServer reads anything from them.
+    std::unique_ptr<QTcpServer> tcp;
     if (!m_options.tlsCertificate.isEmpty() || !m_options.tlsKey.isEmpty()) {
         QFile certFile(m_options.tlsCertificate);
         QFile keyFile(m_options.tlsKey);
@@ -97,15 +125,26 @@ bool CrmServer::listen(QString* error)
             *error = QStringLiteral("the TLS certificate or key is not valid PEM (RSA key)");
             return false;
         }
-        m_http->sslSetup(certificate, key);
+        // What QAbstractHttpServer::sslSetup() would have configured.
+        QSslConfiguration tls;
+        tls.setLocalCertificate(certificate);
+        tls.setPrivateKey(key);
+        tls.setProtocol(QSsl::SecureProtocols);
+        auto server = std::make_unique<GuardedTcpServer<QSslServer>>(requestLimits());
+        server->setSslConfiguration(tls);
+        tcp = std::move(server);
+    } else {
+        tcp = std::make_unique<GuardedTcpServer<QTcpServer>>(requestLimits());
     }
-    m_port = m_http->listen(m_options.host, m_options.port);
-    if (m_port == 0) {
-        *error = QStringLiteral("cannot listen on %1:%2")
+    if (!tcp->listen(m_options.host, m_options.port)) {
+        *error = QStringLiteral("cannot listen on %1:%2: %3")
                      .arg(m_options.host.toString())
-                     .arg(m_options.port);
+                     .arg(m_options.port)
+                     .arg(tcp->errorString());
         return false;
     }
+    m_port = tcp->serverPort();
+    m_http->bind(tcp.release()); // the HTTP server owns it from here
     m_tasks->recover();
     return true;
 }

@@ -15,6 +15,7 @@ class QHttpServer;
 
 namespace crm {
 
+class AccessLog;
 class ChangeLog;
 class Database;
 class MutationService;
@@ -63,6 +64,8 @@ public:
     TokenService& tokens() { return *m_tokens; }
     MutationService& mutations() { return *m_mutations; }
     ChangeLog& changeLog() { return *m_log; }
+    RecordStore& records() { return *m_records; }
+    const ServerMetrics& metrics() const { return m_metrics; }
     SocketIoServer& endpoint() { return *m_endpoint; }
     TaskRunner& tasks() { return *m_tasks; }
     TaskStore& taskStore() { return *m_taskStore; }
@@ -71,6 +74,7 @@ private:
     CrmServerOptions m_options;
     std::unique_ptr<Database> m_db;
     std::unique_ptr<UserDirectory> m_users;
+    std::unique_ptr<AccessLog> m_accessLog;
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<RecordStore> m_records;
     std::unique_ptr<ChangeLog> m_log;

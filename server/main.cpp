@@ -49,13 +49,15 @@ int userCommand(CrmServer& server, const QStringList& args, const QCommandLinePa
     if (email.isEmpty())
         return fail(tr("user %1 needs an email address").arg(verb));
     if (verb == QStringLiteral("disable") || verb == QStringLiteral("enable")) {
+        // A running server (another process on the same database) reads the access log this
+        // writes: within about a second the user's sockets are cut and their tokens refused.
         if (!users.setDisabled(email, verb == QStringLiteral("disable")))
             return fail(tr("no user %1").arg(email));
         return 0;
     }
     if (verb == QStringLiteral("set")) {
-        // Takes effect at the user's next connect (a running server learns it then; use
-        // PATCH /api/users/<id> to move someone at once).
+        // A running server learns it from the access log within about a second: the user's
+        // sockets hear auth:access-changed and reconnect with the new scope.
         const auto user = users.findByEmail(email);
         if (!user)
             return fail(tr("no user %1").arg(email));

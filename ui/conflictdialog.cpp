@@ -56,6 +56,7 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
     const QModelIndex index = conflicts.index(row);
     m_conflictId = index.data(ConflictModel::ConflictIdRole).toLongLong();
     m_deleted = index.data(ConflictModel::KindRole).toString() == QStringLiteral("deleted");
+    m_changed = index.data(ConflictModel::KindRole).toString() == QStringLiteral("changed");
     m_fields = index.data(ConflictModel::FieldsRole).toList();
     const ModuleSpec* spec =
         RecordSchema::instance().module(index.data(ConflictModel::ModuleRole).toString());
@@ -68,17 +69,20 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
     bold.setBold(true);
     heading->setFont(bold);
     layout->addWidget(heading);
-    auto* explain = new QLabel(m_deleted ? tr("Your changes are below. Bring the record back "
-                                              "with them, or let it go.")
-                                         : tr("Choose, for each field, whose value to keep, or "
-                                              "type the value it should have."),
-                               this);
+    auto* explain = new QLabel(
+        m_changed   ? tr("You deleted it, but these fields changed since you last saw them. "
+                           "Delete it anyway, or keep it?")
+        : m_deleted ? tr("Your changes are below. Bring the record back with them, or let it go.")
+                    : tr("Choose, for each field, whose value to keep, or type the value it "
+                         "should have."),
+        this);
     explain->setWordWrap(true);
     layout->addWidget(explain);
 
-    const QStringList headers = m_deleted ? QStringList{tr("Field"), tr("Base"), tr("Mine")}
-                                          : QStringList{tr("Field"),  tr("Base"), tr("Mine"),
-                                                        tr("Theirs"), tr("Keep"), tr("Value")};
+    const QStringList headers = m_changed   ? QStringList{tr("Field"), tr("Now")}
+                                : m_deleted ? QStringList{tr("Field"), tr("Base"), tr("Mine")}
+                                            : QStringList{tr("Field"),  tr("Base"), tr("Mine"),
+                                                          tr("Theirs"), tr("Keep"), tr("Value")};
     m_table->setColumnCount(static_cast<int>(headers.size()));
     m_table->setHorizontalHeaderLabels(headers);
     m_table->setRowCount(static_cast<int>(m_fields.size()));
@@ -95,6 +99,12 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
             spec ? spec->field(field.value(QStringLiteral("field")).toString()) : nullptr;
         m_table->setItem(i, FieldColumn,
                          new QTableWidgetItem(field.value(QStringLiteral("label")).toString()));
+        if (m_changed) { // one column: the value a delete anyway would throw away
+            m_table->setItem(
+                i, BaseColumn,
+                new QTableWidgetItem(shown(fieldSpec, field.value(QStringLiteral("theirs")))));
+            continue;
+        }
         m_table->setItem(i, BaseColumn, new QTableWidgetItem(shown(fieldSpec, base)));
         auto* mine = new QTableWidgetItem(shown(fieldSpec, field.value(QStringLiteral("mine"))));
         m_table->setItem(i, MineColumn, mine);
@@ -129,7 +139,12 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
     layout->addWidget(m_table, 1);
 
     auto* buttons = new QDialogButtonBox(this);
-    if (m_deleted) {
+    if (m_changed) {
+        connect(buttons->addButton(tr("Keep it"), QDialogButtonBox::AcceptRole),
+                &QPushButton::clicked, this, [this] { decide(Decision::Discard); });
+        connect(buttons->addButton(tr("Delete anyway"), QDialogButtonBox::DestructiveRole),
+                &QPushButton::clicked, this, [this] { decide(Decision::DeleteAnyway); });
+    } else if (m_deleted) {
         connect(buttons->addButton(tr("Restore with my changes"), QDialogButtonBox::AcceptRole),
                 &QPushButton::clicked, this, [this] { decide(Decision::Restore); });
         connect(buttons->addButton(tr("Discard my changes"), QDialogButtonBox::DestructiveRole),

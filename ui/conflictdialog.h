@@ -15,7 +15,8 @@ class ConflictModel;
 
 // One conflict, field by field: base, mine and theirs side by side with what differs from the
 // base highlighted, and per field "mine", "theirs" or a typed value; or, for a record someone
-// deleted, "restore with my changes" / "discard my changes". It only collects the choice: the
+// deleted, "restore with my changes" / "discard my changes"; for my delete of a record someone
+// changed since I saw it, "delete anyway" / "keep it". It only collects the choice: the
 // app hands it to the ConflictResolver.
 class ConflictDialog : public QDialog
 {
@@ -23,12 +24,13 @@ class ConflictDialog : public QDialog
 public:
     enum class Decision
     {
-        None,       // closed without choosing: the conflict stays open
-        KeepMine,   // all my values
-        TakeTheirs, // all theirs: my edit is dropped
-        Merge,      // per field: mergedValues()
-        Restore,    // deleted by someone else: bring it back with my changes
-        Discard,    // deleted by someone else: let it go
+        None,         // closed without choosing: the conflict stays open
+        KeepMine,     // all my values
+        TakeTheirs,   // all theirs: my edit is dropped
+        Merge,        // per field: mergedValues()
+        Restore,      // deleted by someone else: bring it back with my changes
+        Discard,      // deleted by someone else: let it go; changed after my delete: keep it
+        DeleteAnyway, // my delete met someone else's later change: delete it as it is now
     };
     Q_ENUM(Decision)
 
@@ -56,6 +58,7 @@ private:
 
     qint64 m_conflictId = 0;
     bool m_deleted = false;
+    bool m_changed = false; // my delete met a later change
     QVariantList m_fields;
     QTableWidget* m_table;
     QList<QComboBox*> m_choices;

@@ -101,8 +101,10 @@ void TaskHistoryPanel::updateButtons()
     const QString status = current.data(TaskListModel::StatusRole).toString();
     m_cancel->setEnabled(current.data(TaskListModel::CanCancelRole).toBool());
     m_retry->setEnabled(current.data(TaskListModel::CanRetryRole).toBool());
-    m_saveOutput->setEnabled(kind == u"csv_export" && status == u"completed");
-    m_saveReport->setEnabled((kind == u"csv_import" || kind == u"lead_dedupe") &&
+    // A teammate's shared task shows its progress; its files are its owner's.
+    const bool mayDownload = current.data(TaskListModel::CanDownloadRole).toBool();
+    m_saveOutput->setEnabled(mayDownload && kind == u"csv_export" && status == u"completed");
+    m_saveReport->setEnabled(mayDownload && (kind == u"csv_import" || kind == u"lead_dedupe") &&
                              !current.data(TaskListModel::ActiveRole).toBool() &&
                              current.isValid());
 }

@@ -166,9 +166,12 @@ QHttpServerResponse RestApi::refresh(const QHttpServerRequest& request)
     QString code;
     const auto tokens = m_s.tokens.refresh(body->value(QStringLiteral("refreshToken")).toString(),
                                            m_s.users, &identity, &code);
-    if (!tokens)
+    if (!tokens) {
+        // A reused rotated token ends every session of its user: their sockets go now.
+        m_s.hub.refreshAccess();
         return errorResponse(Status::Unauthorized, code,
                              QStringLiteral("The refresh token is not valid any more; sign in"));
+    }
     return tokensJson(*tokens, identity);
 }
 
@@ -178,7 +181,10 @@ QHttpServerResponse RestApi::logout(const QHttpServerRequest& request)
     const auto body = jsonBody(request, failure);
     if (!body)
         return std::move(*failure);
-    m_s.tokens.revoke(body->value(QStringLiteral("refreshToken")).toString());
+    // The session ends everywhere at once: its access token is refused from now on (REST and
+    // CONNECT check the session), and its sockets hear auth:revoked.
+    if (m_s.tokens.revoke(body->value(QStringLiteral("refreshToken")).toString()))
+        m_s.hub.refreshAccess();
     return QHttpServerResponse(Status::NoContent);
 }
 
@@ -238,7 +244,8 @@ QHttpServerResponse RestApi::updateUser(const QString& id, const QHttpServerRequ
         return errorResponse(refusal->code == u"storage" ? Status::ServiceUnavailable
                                                          : Status::UnprocessableEntity,
                              refusal->code, refusal->message);
-    m_s.hub.accessChanged(id);
+    // changeAccess wrote an access-log row with the change: the user's sockets are told now.
+    m_s.hub.refreshAccess();
     QJsonObject person = m_s.users.findById(id)->identity.toJson();
     person.remove(QStringLiteral("brokerageId"));
     return person;

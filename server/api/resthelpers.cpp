@@ -62,13 +62,17 @@ std::optional<Identity> authenticate(const QHttpServerRequest& request, TokenSer
     }
     const auto user =
         verdict == TokenService::Verdict::Valid ? users.findById(identity.userId) : std::nullopt;
-    if (!user || user->disabled) {
+    // A disabled user's or a signed-out session's token stops working at once, not when it
+    // expires: both are indexed reads of the current state.
+    if (!user || user->disabled || !tokens.isSessionLive(identity.sessionId)) {
         failure = errorResponse(Status::Unauthorized, QStringLiteral("auth_invalid"),
-                                QStringLiteral("The access token is not valid"));
+                                QStringLiteral("The access token is not valid (signed out, or "
+                                               "the account is disabled)"));
         return std::nullopt;
     }
     Identity current = user->identity;
     current.agentName = identity.agentName;
+    current.sessionId = identity.sessionId;
     return current;
 }
 

@@ -31,8 +31,8 @@ std::optional<QJsonObject> jsonBody(const QHttpServerRequest& request,
                                     std::optional<QHttpServerResponse>& failure,
                                     qsizetype maxBytes = kMaxBody);
 
-// The caller's current identity (team and role from the directory, the acting agent from the
-// token), or a 401 in `failure`.
+// The caller's current identity (team and role from the directory, the acting agent and the
+// session from the token), or a 401 in `failure` (also for a disabled user or an ended session).
 std::optional<Identity> authenticate(const QHttpServerRequest& request, TokenService& tokens,
                                      UserDirectory& users,
                                      std::optional<QHttpServerResponse>& failure);

@@ -17,10 +17,11 @@ using Status = QHttpServerResponder::StatusCode;
 using Method = QHttpServerRequest::Method;
 using rest::errorResponse;
 
-QHttpServerResponse replyResponse(const TaskRunner::Reply& reply, Status success = Status::Ok)
+QHttpServerResponse replyResponse(const TaskRunner::Reply& reply, const Identity& who,
+                                  Status success = Status::Ok)
 {
     if (reply.task)
-        return QHttpServerResponse(reply.task->toJson(), success);
+        return QHttpServerResponse(reply.task->toJsonFor(who), success);
     const QString& code = reply.code;
     const Status status =
         code == QStringLiteral("not_found")   ? Status::NotFound
@@ -65,7 +66,7 @@ QHttpServerResponse TaskRestApi::list(const QHttpServerRequest& request)
         return std::move(*failure);
     QJsonArray tasks;
     for (const auto& task : m_s.tasks.visibleTo(*who))
-        tasks.append(task.toJson());
+        tasks.append(task.toJsonFor(*who));
     return QJsonObject{{QStringLiteral("tasks"), tasks}};
 }
 
@@ -93,7 +94,7 @@ QHttpServerResponse TaskRestApi::start(const QHttpServerRequest& request)
     start.params = params.toObject();
     start.input = input.toString();
     start.shared = body->value(QStringLiteral("shared")).toBool();
-    return replyResponse(m_s.tasks.start(*who, start, QString()), Status::Created);
+    return replyResponse(m_s.tasks.start(*who, start, QString()), *who, Status::Created);
 }
 
 QHttpServerResponse TaskRestApi::get(const QString& id, const QHttpServerRequest& request)
@@ -102,7 +103,7 @@ QHttpServerResponse TaskRestApi::get(const QString& id, const QHttpServerRequest
     const auto who = rest::authenticate(request, m_s.tokens, m_s.users, failure);
     if (!who)
         return std::move(*failure);
-    return replyResponse(m_s.tasks.find(*who, id));
+    return replyResponse(m_s.tasks.find(*who, id), *who);
 }
 
 QHttpServerResponse TaskRestApi::action(const QString& id, const QString& verb,
@@ -115,7 +116,14 @@ QHttpServerResponse TaskRestApi::action(const QString& id, const QString& verb,
     // GET .../output and .../report download files; POST .../report is an agent's report.
     if (request.method() == Method::Get &&
         (verb == QStringLiteral("output") || verb == QStringLiteral("report"))) {
-        const auto content = m_s.tasks.file(*who, id, verb);
+        // Files hold what the owner may see (rows, ids, commissions): sharing a task shares
+        // its progress, not them.
+        const auto task = m_s.tasks.find(*who, id).task;
+        if (task && !task->showsAllTo(*who))
+            return errorResponse(Status::Forbidden, QStringLiteral("forbidden"),
+                                 QStringLiteral("Only the task's owner (or a broker admin) can "
+                                                "download its files"));
+        const auto content = task ? m_s.tasks.file(*who, id, verb) : std::nullopt;
         if (!content)
             return errorResponse(Status::NotFound, QStringLiteral("not_found"),
                                  QStringLiteral("This task has no %1 file (yet)").arg(verb));
@@ -130,14 +138,14 @@ QHttpServerResponse TaskRestApi::action(const QString& id, const QString& verb,
     if (request.method() != Method::Post)
         return rest::methodNotAllowed();
     if (verb == QStringLiteral("cancel"))
-        return replyResponse(m_s.tasks.cancel(*who, id));
+        return replyResponse(m_s.tasks.cancel(*who, id), *who);
     if (verb == QStringLiteral("retry"))
-        return replyResponse(m_s.tasks.retry(*who, id));
+        return replyResponse(m_s.tasks.retry(*who, id), *who);
     if (verb == QStringLiteral("report")) {
         const auto body = rest::jsonBody(request, failure);
         if (!body)
             return std::move(*failure);
-        return replyResponse(m_s.tasks.report(*who, id, *body));
+        return replyResponse(m_s.tasks.report(*who, id, *body), *who);
     }
     return errorResponse(Status::NotFound, QStringLiteral("not_found"),
                          QStringLiteral("Tasks have cancel, retry, report, output"));

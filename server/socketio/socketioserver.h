@@ -22,9 +22,10 @@ public:
     struct AuthDecision
     {
         bool accepted = false;
-        QJsonObject identity;  // kept on the session when accepted
-        QString message;       // CONNECT_ERROR message when refused
-        QJsonObject errorData; // CONNECT_ERROR data, e.g. {"code": "auth_invalid"}
+        QJsonObject identity;    // kept on the session when accepted
+        QString message;         // CONNECT_ERROR message when refused
+        QJsonObject errorData;   // CONNECT_ERROR data, e.g. {"code": "auth_invalid"}
+        bool endSession = false; // refused, and the session ends (the client abuses it)
     };
     using Authenticator =
         std::function<AuthDecision(SocketIoServerSession* session, const QJsonObject& auth)>;

@@ -16,6 +16,10 @@ struct SocketIoServerOptions
     qint64 maxPayload = 1000000;
     // A client must complete the Socket.IO CONNECT within this time or it is closed.
     Millis connectTimeout{45000};
+    // After a goodbye (DISCONNECT) the server keeps reading until the client closes the
+    // WebSocket, as Socket.IO clients do at once, for at most this long; then it closes itself
+    // (WebSocketCloser says why it does not close at once).
+    Millis closeLinger{2000};
 };
 
 } // namespace crm

@@ -3,6 +3,7 @@
 #include "realtime/engineiocodec.h"
 #include "realtime/socketiocodec.h"
 #include "server/socketio/serverlogging.h"
+#include "server/socketio/websocketcloser.h"
 
 #include <QUuid>
 #include <QWebSocket>
@@ -104,21 +105,25 @@ void SocketIoServerSession::acceptConnect(const QJsonObject& identity)
                                 QJsonObject{{QStringLiteral("sid"), m_sid}}}));
 }
 
-void SocketIoServerSession::refuseConnect(const QString& message, const QJsonObject& data)
+void SocketIoServerSession::refuseConnect(const QString& message, const QJsonObject& data,
+                                          const QString& nsp)
 {
     QJsonObject payload{{QStringLiteral("message"), message}};
     if (!data.isEmpty())
         payload.insert(QStringLiteral("data"), data);
-    send(socketio::encodeFrame({socketio::PacketType::ConnectError, m_options.nsp, -1, payload}));
+    send(socketio::encodeFrame(
+        {socketio::PacketType::ConnectError, nsp.isEmpty() ? m_options.nsp : nsp, -1, payload}));
 }
 
 void SocketIoServerSession::disconnectClient(const QString& reason)
 {
     if (m_closed)
         return;
-    send(socketio::encodeFrame({socketio::PacketType::Disconnect, m_options.nsp}));
-    m_socket->flush();
-    close(reason);
+    // DISCONNECT means something only on a connected namespace (a client would report a
+    // disconnect it never had a connect for).
+    if (m_connected)
+        send(socketio::encodeFrame({socketio::PacketType::Disconnect, m_options.nsp}));
+    close(reason, true);
 }
 
 void SocketIoServerSession::abort()
@@ -138,7 +143,7 @@ void SocketIoServerSession::sendPing()
         m_pongTimer.start(m_options.pingTimeout);
 }
 
-void SocketIoServerSession::close(const QString& reason)
+void SocketIoServerSession::close(const QString& reason, bool awaitPeer)
 {
     if (m_closed)
         return;
@@ -150,7 +155,11 @@ void SocketIoServerSession::close(const QString& reason)
     qCDebug(lcServerSocket) << "session" << m_sid << "closed:" << reason;
     m_acks.failAll(AckOutcome::Status::Disconnected, reason);
     m_socket->disconnect(this);
-    m_socket->close(QWebSocketProtocol::CloseCodeNormal, reason);
+    // The session ends now (the hub forgets it at once); its socket lives on until the goodbye
+    // has reached the client.
+    WebSocketCloser::close(std::move(m_socket), QWebSocketProtocol::CloseCodeNormal, reason,
+                           awaitPeer ? m_options.closeLinger : std::chrono::milliseconds::zero(),
+                           parent());
     emit closed(reason);
 }
 
@@ -170,7 +179,7 @@ void SocketIoServerSession::onTextMessage(const QString& frame)
         m_pongTimer.stop();
         break;
     case engineio::PacketType::Close:
-        close(QStringLiteral("client close"));
+        close(QStringLiteral("client close"), true);
         break;
     case engineio::PacketType::Message: {
         const auto sio = socketio::decode(packet.data);
@@ -193,16 +202,26 @@ void SocketIoServerSession::onTextMessage(const QString& frame)
 void SocketIoServerSession::onPacket(const socketio::Packet& packet)
 {
     if (packet.nsp != m_options.nsp) {
-        refuseConnect(QStringLiteral("Invalid namespace"), {});
+        // Answered on the namespace asked for: a client waits for that one (the stock client
+        // would wait forever for an answer on "/"). Nothing else there is ours to act on.
+        if (packet.type == socketio::PacketType::Connect)
+            refuseConnect(QStringLiteral("Invalid namespace"), {}, packet.nsp);
         return;
     }
     switch (packet.type) {
     case socketio::PacketType::Connect:
+        if (m_connected) {
+            // Each repeat would authenticate again, refill the rate-limit bucket, add an event
+            // handler and replay the log; the reference server closes such a client too.
+            qCInfo(lcServerSocket) << "session" << m_sid << "sent CONNECT while connected";
+            close(QStringLiteral("protocol error: CONNECT on a connected namespace"));
+            return;
+        }
         m_auth = packet.data.toObject();
         emit connectRequested(m_auth);
         break;
     case socketio::PacketType::Disconnect:
-        close(QStringLiteral("client namespace disconnect"));
+        close(QStringLiteral("client namespace disconnect"), true);
         break;
     case socketio::PacketType::Event:
         if (m_connected)

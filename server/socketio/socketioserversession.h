@@ -39,9 +39,12 @@ public:
 
     // Called by the server once the authenticator decided.
     void acceptConnect(const QJsonObject& identity);
-    void refuseConnect(const QString& message, const QJsonObject& data);
+    // CONNECT_ERROR on `nsp` (empty: the one served).
+    void refuseConnect(const QString& message, const QJsonObject& data, const QString& nsp = {});
 
-    // Socket.IO DISCONNECT, then a clean close.
+    // The goodbye: Socket.IO DISCONNECT (when connected) after everything already sent, then
+    // the WebSocket closing handshake (WebSocketCloser). Nothing the client sends after this
+    // is acted on.
     void disconnectClient(const QString& reason);
     // Drops the TCP connection without any goodbye, as a crashed server would.
     void abort();
@@ -61,7 +64,9 @@ private:
     void onTextMessage(const QString& frame);
     void onPacket(const socketio::Packet& packet);
     void sendPing();
-    void close(const QString& reason);
+    // `awaitPeer`: the client was told to go (or said it goes) and closes the WebSocket itself;
+    // otherwise the close frame goes out now.
+    void close(const QString& reason, bool awaitPeer = false);
     void send(const QString& frame);
 
     std::unique_ptr<QWebSocket> m_socket;

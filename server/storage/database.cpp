@@ -73,6 +73,17 @@ CREATE TABLE user_pictures (
   user_id TEXT PRIMARY KEY REFERENCES users(id), content_type TEXT NOT NULL,
   content TEXT NOT NULL, version BIGINT NOT NULL, updated_at TEXT NOT NULL);
 )"),
+        // 4: sessions end at once. A login's refresh tokens share a session id (older rows
+        // become sessions of their own), which access tokens carry; access_changes tells every
+        // server process sharing the database (the CLI writes it too) whose access changed.
+        QStringLiteral(R"(
+ALTER TABLE refresh_tokens ADD COLUMN session_id TEXT;
+UPDATE refresh_tokens SET session_id = id;
+CREATE INDEX refresh_tokens_by_session ON refresh_tokens (session_id, revoked_at);
+CREATE TABLE access_changes (
+  seq BIGINT PRIMARY KEY, user_id TEXT NOT NULL, session_id TEXT, kind TEXT NOT NULL,
+  at TEXT NOT NULL);
+)"),
     };
     return steps;
 }

@@ -23,6 +23,9 @@ struct Identity
     // Set when an AI agent acts for this user with an agent key: its name ("Escrow assistant").
     // The agent has the user's rights; what it does is attributed to "<user> (AI)".
     QString agentName;
+    // The sign-in session the access token belongs to (the family of refresh tokens one login
+    // started, claim `sid`): signing out ends it at once. Empty for an agent key's tokens.
+    QString sessionId;
 
     bool isBrokerAdmin() const { return role == Role::BrokerAdmin; }
     // Agents and team leads see their team's records; broker admins see the whole brokerage.

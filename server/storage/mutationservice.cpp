@@ -64,6 +64,47 @@ QJsonObject deletedConflict(const StoredRecord& record, const Mutation& m)
             {QStringLiteral("mine"), m.fields}};
 }
 
+// Whether a logged change came from anyone but the client of this mutation. One-off REST calls
+// (no clientId) have no "own" changes.
+bool isOthers(const ChangeEntry& entry, const Mutation& m)
+{
+    return m.clientId.isEmpty() || entry.clientId != m.clientId;
+}
+
+// The newest change in `history` (changes after the mutation's base, oldest first) that
+// someone else made to `field` (any field when empty) after this client's own last change of
+// it: the one this mutation would silently overwrite. This client changing a field after
+// someone else did means it had seen their value (its edit would have conflicted otherwise).
+std::optional<ChangeEntry> lastOtherChange(const QList<ChangeEntry>& history, const Mutation& m,
+                                           const QString& field)
+{
+    std::optional<ChangeEntry> other;
+    for (const auto& entry : history) {
+        if (!field.isEmpty() && !entry.fields.contains(field))
+            continue;
+        if (isOthers(entry, m))
+            other = entry;
+        else
+            other.reset();
+    }
+    return other;
+}
+
+// The field's value at the mutation's base: the old value of the first change after it.
+QJsonValue valueAtBase(const QList<ChangeEntry>& history, const QString& field)
+{
+    for (const auto& entry : history) {
+        if (entry.fields.contains(field))
+            return entry.fields.value(field).toObject().value(QStringLiteral("old"));
+    }
+    return QJsonValue::Null;
+}
+
+QJsonObject author(const ChangeEntry& entry)
+{
+    return {{QStringLiteral("id"), entry.userId}, {QStringLiteral("name"), entry.userName}};
+}
+
 } // namespace
 
 MutationService::MutationService(Database& db, RecordStore& records, ChangeLog& log)
@@ -126,7 +167,7 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
         else if (m.op == Mutation::Op::Update)
             result = update(who, m, *spec, *record, change);
         else
-            result = remove(who, m, *record, change);
+            result = remove(who, m, *spec, *record, change);
     }
     if (isStorageError(result))
         return {result, std::nullopt};
@@ -143,6 +184,30 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
     qCDebug(lcMutations) << Mutation::opName(m.op) << m.module << m.id << "by" << who.userId << "->"
                          << result.value(QStringLiteral("status")).toString();
     return {result, change};
+}
+
+QList<MutationService::Outcome> MutationService::applyAll(const Identity& who,
+                                                          const QList<Mutation>& mutations)
+{
+    if (mutations.size() == 1)
+        return {apply(who, mutations.first())}; // its own transaction is the whole batch
+    QList<Outcome> outcomes;
+    outcomes.reserve(mutations.size());
+    Transaction transaction(m_db);
+    bool stored = transaction.isOpen();
+    for (const auto& mutation : mutations) {
+        if (!stored) {
+            outcomes.append({storageError(), std::nullopt});
+            continue;
+        }
+        outcomes.append(apply(who, mutation));
+        stored = !isStorageError(outcomes.constLast().result);
+    }
+    if (stored && transaction.commit())
+        return outcomes;
+    for (auto& outcome : outcomes)
+        outcome = {storageError(), std::nullopt};
+    return outcomes;
 }
 
 bool MutationService::recordResult(const Identity& who, const Mutation& m,
@@ -164,6 +229,18 @@ bool MutationService::recordResult(const Identity& who, const Mutation& m,
                      {m.clientId, m.mutationId,
                       QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)),
                       now()});
+}
+
+bool MutationService::isValidBase(qint64 base, const StoredRecord& record, const Mutation& m)
+{
+    if (base >= 1)
+        return base <= record.version;
+    // 0: made on top of this client's own create, still queued when the edit was made.
+    if (base < 0 || m.clientId.isEmpty())
+        return false;
+    const auto history = m_log.recordHistoryAfter(record.module, record.id, 0);
+    return !history.isEmpty() && history.first().kind == QStringLiteral("created") &&
+           history.first().clientId == m.clientId;
 }
 
 ChangeEntry MutationService::newChange(const Identity& who, const Mutation& m,
@@ -191,9 +268,11 @@ QJsonObject MutationService::create(const Identity& who, const Mutation& m, cons
 {
     if (QUuid::fromString(m.id).isNull())
         return rejected(QStringLiteral("bad_id"), QStringLiteral("New records need a UUID id"));
+    // The same answer whoever the record belongs to, deleted or not: a taken id says nothing of
+    // its record (ids are UUIDs the client makes; only someone who knew one can try it).
     if (m_records.find(m.module, m.id))
         return rejected(QStringLiteral("exists"),
-                        QStringLiteral("A record with id %1 exists already").arg(m.id));
+                        QStringLiteral("This id is taken; new records need a fresh UUID"));
     if (who.teamId.isEmpty())
         return rejected(QStringLiteral("no_team"),
                         QStringLiteral("Users without a team cannot create records"));
@@ -229,8 +308,14 @@ QJsonObject MutationService::create(const Identity& who, const Mutation& m, cons
 QJsonObject MutationService::update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
                                     StoredRecord record, std::optional<ChangeEntry>& change)
 {
-    if (record.deleted)
-        return deletedConflict(record, m);
+    if (record.deleted) {
+        // Who deleted it: the newest entry of the record's log is the deletion.
+        QJsonObject result = deletedConflict(record, m);
+        const auto last = m_log.recordHistoryAfter(record.module, record.id, record.version - 1);
+        if (!last.isEmpty())
+            result.insert(QStringLiteral("by"), author(last.constLast()));
+        return result;
+    }
     if (auto problem = RecordSchema::instance().validate(spec, m.fields, false))
         return rejected(problem->code, problem->message, problem->field);
     if (!who.seesSensitiveOf(record.ownerId)) {
@@ -246,11 +331,13 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
         return rejected(QStringLiteral("base_version_required"),
                         QStringLiteral("An update must say which version it was made on"));
     const qint64 base = *m.baseVersion;
-    if (base < 1 || base > record.version)
+    if (!isValidBase(base, record, m))
         return rejected(QStringLiteral("bad_base_version"),
                         QStringLiteral("Version %1 of this record never existed").arg(base));
 
-    // Someone else changed the field after our base, to something other than what we want.
+    // Someone other than this client changed the field after our base, to something other than
+    // what we want. This client's own changes since the base are not conflicts: its queued edits
+    // all carry the version the agent saw, however many of its own edits applied meanwhile.
     QJsonArray conflicts;
     std::optional<QList<ChangeEntry>> history;
     for (auto it = m.fields.begin(); it != m.fields.end(); ++it) {
@@ -262,17 +349,14 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
             continue;
         if (!history)
             history = m_log.recordHistoryAfter(record.module, record.id, base);
-        QJsonValue baseValue = QJsonValue::Null;
-        for (const auto& entry : *history) {
-            if (entry.fields.contains(it.key())) {
-                baseValue = entry.fields.value(it.key()).toObject().value(QStringLiteral("old"));
-                break;
-            }
-        }
+        const auto other = lastOtherChange(*history, m, it.key());
+        if (!other)
+            continue;
         conflicts.append(QJsonObject{{QStringLiteral("field"), it.key()},
-                                     {QStringLiteral("base"), baseValue},
+                                     {QStringLiteral("base"), valueAtBase(*history, it.key())},
                                      {QStringLiteral("mine"), it.value()},
-                                     {QStringLiteral("theirs"), theirsOrNull}});
+                                     {QStringLiteral("theirs"), theirsOrNull},
+                                     {QStringLiteral("by"), author(*other)}});
     }
     if (!conflicts.isEmpty())
         return {{QStringLiteral("status"), QStringLiteral("conflict")},
@@ -313,11 +397,45 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
     return applied(record, entry.seq, who, spec);
 }
 
-QJsonObject MutationService::remove(const Identity& who, const Mutation& m, StoredRecord record,
-                                    std::optional<ChangeEntry>& change)
+QJsonObject MutationService::remove(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                                    StoredRecord record, std::optional<ChangeEntry>& change)
 {
-    if (record.deleted)
-        return deletedConflict(record, m);
+    if (record.deleted) // gone already, as this delete wanted: nothing to apply, nothing to ask
+        return {{QStringLiteral("status"), QStringLiteral("applied")},
+                {QStringLiteral("module"), record.module},
+                {QStringLiteral("id"), record.id},
+                {QStringLiteral("version"), record.version},
+                {QStringLiteral("seq"), QJsonValue::Null},
+                {QStringLiteral("deleted"), true}};
+    if (m.baseVersion) {
+        const qint64 base = *m.baseVersion;
+        if (!isValidBase(base, record, m))
+            return rejected(QStringLiteral("bad_base_version"),
+                            QStringLiteral("Version %1 of this record never existed").arg(base));
+        // A delete made on an old copy must not discard what someone else did since.
+        if (base < record.version) {
+            const auto history = m_log.recordHistoryAfter(record.module, record.id, base);
+            if (const auto other = lastOtherChange(history, m, {})) {
+                QJsonArray changedFields;
+                for (const auto& entry : history) {
+                    if (isOthers(entry, m)) {
+                        for (auto f = entry.fields.begin(); f != entry.fields.end(); ++f) {
+                            if (!changedFields.contains(f.key()))
+                                changedFields.append(f.key());
+                        }
+                    }
+                }
+                return {{QStringLiteral("status"), QStringLiteral("conflict")},
+                        {QStringLiteral("kind"), QStringLiteral("changed")},
+                        {QStringLiteral("module"), record.module},
+                        {QStringLiteral("id"), record.id},
+                        {QStringLiteral("version"), record.version},
+                        {QStringLiteral("by"), author(*other)},
+                        {QStringLiteral("changedFields"), changedFields},
+                        {QStringLiteral("record"), record.toJson(who, spec)}};
+            }
+        }
+    }
     record.deleted = true;
     record.version += 1;
     record.updatedAt = now();

@@ -20,8 +20,11 @@ struct StoredRecord;
 //    resend is answered "duplicate" with the original result and never applied twice, even when
 //    a client pipelines edits of different records and their ids arrive out of order;
 //  - permanent errors and conflicts are stored as results too: no client is stuck behind one;
-//  - fields nobody touched since baseVersion merge; a field changed by someone else in between
-//    is a conflict (base / mine / theirs) and nothing of that mutation is applied.
+//  - fields nobody else touched since baseVersion merge; a field changed by another client in
+//    between is a conflict (base / mine / theirs / by) and nothing of that mutation is applied.
+//    The client's own changes since its base never conflict, so its queued edits keep the base
+//    the agent saw;
+//  - a delete made on an old copy that someone else changed since is a conflict ("changed").
 // Result "status": applied | duplicate | conflict | rejected | error (storage trouble: retry).
 class MutationService
 {
@@ -35,6 +38,11 @@ public:
     MutationService(Database& db, RecordStore& records, ChangeLog& log);
 
     Outcome apply(const Identity& who, const Mutation& mutation);
+    // Several mutations of one client, in order, in one transaction: one commit (one fsync) for
+    // a whole batch of an outbox. outcomes[i] answers mutations[i]. After a storage error the
+    // rest is not tried (answered "error" too), so a later edit of a record never applies
+    // before an earlier one that failed; a batch whose commit fails is "error" throughout.
+    QList<Outcome> applyAll(const Identity& who, const QList<Mutation>& mutations);
 
 private:
     // Each returns the result; a committed change is left in `change`.
@@ -42,11 +50,14 @@ private:
                        std::optional<ChangeEntry>& change);
     QJsonObject update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
                        StoredRecord record, std::optional<ChangeEntry>& change);
-    QJsonObject remove(const Identity& who, const Mutation& m, StoredRecord record,
-                       std::optional<ChangeEntry>& change);
+    QJsonObject remove(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                       StoredRecord record, std::optional<ChangeEntry>& change);
     std::optional<QJsonObject> previousResult(const Identity& who, const Mutation& m,
                                               qint64* lastMutationId);
     bool recordResult(const Identity& who, const Mutation& m, const QJsonObject& result);
+    // A version the record had (>= 1), or 0 when this client created it: an edit made while
+    // its own create was still queued.
+    bool isValidBase(qint64 base, const StoredRecord& record, const Mutation& m);
     ChangeEntry newChange(const Identity& who, const Mutation& m, const StoredRecord& record,
                           const QString& kind);
 

@@ -1,5 +1,6 @@
 #include "server/storage/tokenservice.h"
 
+#include "server/storage/accesslog.h"
 #include "server/storage/database.h"
 #include "server/storage/storagelogging.h"
 #include "server/storage/userdirectory.h"
@@ -96,6 +97,8 @@ QString TokenService::signAccessToken(const Identity& identity, qint64 expiresAt
     jwt_add_grant(jwt.get(), "name", identity.displayName.toUtf8().constData());
     if (identity.isAgent())
         jwt_add_grant(jwt.get(), "agt", identity.agentName.toUtf8().constData());
+    if (!identity.sessionId.isEmpty())
+        jwt_add_grant(jwt.get(), "sid", identity.sessionId.toUtf8().constData());
     jwt_add_grant_int(jwt.get(), "iat", static_cast<long>(nowSeconds()));
     jwt_add_grant_int(jwt.get(), "exp", static_cast<long>(expiresAt));
     jwt_set_alg(jwt.get(), JWT_ALG_HS256,
@@ -134,6 +137,7 @@ TokenService::Verdict TokenService::verify(const QString& accessToken, Identity*
     identity->teamId = grant("team");
     identity->displayName = grant("name");
     identity->agentName = grant("agt");
+    identity->sessionId = grant("sid");
     if (identity->userId.isEmpty() || !Identity::roleFromName(grant("role"), &identity->role))
         return Verdict::Invalid;
     if (expiresAt)
@@ -141,16 +145,16 @@ TokenService::Verdict TokenService::verify(const QString& accessToken, Identity*
     return exp <= nowSeconds() ? Verdict::Expired : Verdict::Valid;
 }
 
-QString TokenService::storeRefreshToken(const QString& userId)
+QString TokenService::storeRefreshToken(const QString& userId, const QString& sessionId)
 {
     const QString token = randomToken();
     auto query = m_db.query();
     m_db.exec(query,
               QStringLiteral("INSERT INTO refresh_tokens (id, user_id, token_hash, expires_at, "
-                             "created_at) VALUES (?, ?, ?, ?, ?)"),
+                             "created_at, session_id) VALUES (?, ?, ?, ?, ?, ?)"),
               {QUuid::createUuid().toString(QUuid::WithoutBraces), userId, tokenHash(token),
                isoFromSeconds(nowSeconds() + m_lifetimes.refresh.count()),
-               isoFromSeconds(nowSeconds())});
+               isoFromSeconds(nowSeconds()), sessionId});
     return token;
 }
 
@@ -164,10 +168,16 @@ TokenService::Tokens TokenService::issueAccessOnly(const Identity& identity)
 
 TokenService::Tokens TokenService::issue(const Identity& identity)
 {
+    return issueInSession(identity, QUuid::createUuid().toString(QUuid::WithoutBraces));
+}
+
+TokenService::Tokens TokenService::issueInSession(Identity identity, const QString& sessionId)
+{
+    identity.sessionId = sessionId;
     Tokens tokens;
     tokens.accessExpiresAt = nowSeconds() + m_lifetimes.access.count();
     tokens.accessToken = signAccessToken(identity, tokens.accessExpiresAt);
-    tokens.refreshToken = storeRefreshToken(identity.userId);
+    tokens.refreshToken = storeRefreshToken(identity.userId, sessionId);
     return tokens;
 }
 
@@ -178,25 +188,32 @@ std::optional<TokenService::Tokens> TokenService::refresh(const QString& refresh
     *errorCode = QStringLiteral("auth_invalid");
     auto query = m_db.query();
     if (!m_db.exec(query,
-                   QStringLiteral("SELECT id, user_id, expires_at, revoked_at, replaced_by FROM "
-                                  "refresh_tokens WHERE token_hash = ?"),
+                   QStringLiteral("SELECT id, user_id, expires_at, revoked_at, replaced_by, "
+                                  "COALESCE(session_id, id) FROM refresh_tokens WHERE "
+                                  "token_hash = ?"),
                    {tokenHash(refreshToken)}) ||
         !query.next())
         return std::nullopt;
     const QString id = query.value(0).toString();
     const QString userId = query.value(1).toString();
     const QString expires = query.value(2).toString();
+    const QString sessionId = query.value(5).toString();
     if (!query.value(3).isNull() && query.value(4).isNull())
         return std::nullopt; // signed out
     if (!query.value(3).isNull()) {
         // A rotated token came back: someone kept a copy. End every session of that user.
         qCWarning(lcAuth) << "rotated refresh token reused for user" << userId
                           << ": revoking all of their sessions";
-        auto revokeAll = m_db.query();
-        m_db.exec(revokeAll,
-                  QStringLiteral("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND "
-                                 "revoked_at IS NULL"),
-                  {isoFromSeconds(nowSeconds()), userId});
+        // Their access tokens and sockets too: the access log tells every server at once.
+        Transaction revokeAll(m_db);
+        auto update = m_db.query();
+        if (!m_db.exec(update,
+                       QStringLiteral("UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? "
+                                      "AND revoked_at IS NULL"),
+                       {isoFromSeconds(nowSeconds()), userId}) ||
+            !AccessLog(m_db).record(userId, AccessLog::Kind::SessionsRevoked) ||
+            !revokeAll.commit())
+            qCWarning(lcAuth) << "could not revoke the sessions of user" << userId;
         return std::nullopt;
     }
     if (QDateTime::fromString(expires, Qt::ISODate) <= QDateTime::currentDateTimeUtc()) {
@@ -208,7 +225,7 @@ std::optional<TokenService::Tokens> TokenService::refresh(const QString& refresh
         return std::nullopt;
 
     Transaction transaction(m_db);
-    Tokens tokens = issue(user->identity);
+    Tokens tokens = issueInSession(user->identity, sessionId);
     auto rotate = m_db.query();
     m_db.exec(
         rotate,
@@ -217,18 +234,45 @@ std::optional<TokenService::Tokens> TokenService::refresh(const QString& refresh
     if (!transaction.commit())
         return std::nullopt;
     *identity = user->identity;
+    identity->sessionId = sessionId;
     errorCode->clear();
     return tokens;
 }
 
 bool TokenService::revoke(const QString& refreshToken)
 {
+    auto find = m_db.query();
+    if (!m_db.exec(find,
+                   QStringLiteral("SELECT user_id, COALESCE(session_id, id) FROM refresh_tokens "
+                                  "WHERE token_hash = ? AND revoked_at IS NULL"),
+                   {tokenHash(refreshToken)}) ||
+        !find.next())
+        return false;
+    const QString userId = find.value(0).toString();
+    const QString sessionId = find.value(1).toString();
+    Transaction transaction(m_db);
     auto query = m_db.query();
     return m_db.exec(query,
                      QStringLiteral("UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? "
                                     "AND revoked_at IS NULL"),
                      {isoFromSeconds(nowSeconds()), tokenHash(refreshToken)}) &&
-           query.numRowsAffected() == 1;
+           query.numRowsAffected() == 1 &&
+           AccessLog(m_db).record(userId, AccessLog::Kind::SignedOut, sessionId) &&
+           transaction.commit();
+}
+
+bool TokenService::isSessionLive(const QString& sessionId)
+{
+    if (sessionId.isEmpty())
+        return true;
+    // A live session has exactly one token that is neither rotated nor revoked: rotation swaps
+    // them in one transaction, signing out revokes the last one.
+    auto query = m_db.query();
+    return m_db.exec(query,
+                     QStringLiteral("SELECT 1 FROM refresh_tokens WHERE session_id = ? AND "
+                                    "revoked_at IS NULL LIMIT 1"),
+                     {sessionId}) &&
+           query.next();
 }
 
 QString TokenService::createAgentKey(const QString& userId, const QString& agentName)

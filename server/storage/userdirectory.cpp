@@ -1,5 +1,6 @@
 #include "server/storage/userdirectory.h"
 
+#include "server/storage/accesslog.h"
 #include "server/storage/database.h"
 #include "server/storage/storagelogging.h"
 
@@ -99,10 +100,19 @@ std::optional<QString> UserDirectory::addUser(const QString& brokerageId, const 
 
 bool UserDirectory::setDisabled(const QString& email, bool disabled)
 {
+    const auto user = findByEmail(email);
+    if (!user)
+        return false;
+    // With its access-log row, so every running server (this process or not) cuts the user's
+    // sessions at once (AccessLog).
+    Transaction transaction(m_db);
     auto query = m_db.query();
-    return m_db.exec(query, QStringLiteral("UPDATE users SET disabled = ? WHERE email = ?"),
-                     {disabled ? 1 : 0, email.toLower()}) &&
-           query.numRowsAffected() == 1;
+    return m_db.exec(query, QStringLiteral("UPDATE users SET disabled = ? WHERE id = ?"),
+                     {disabled ? 1 : 0, user->identity.userId}) &&
+           query.numRowsAffected() == 1 &&
+           AccessLog(m_db).record(user->identity.userId, disabled ? AccessLog::Kind::Disabled
+                                                                  : AccessLog::Kind::Enabled) &&
+           transaction.commit();
 }
 
 std::optional<UserDirectory::Refusal>
@@ -120,10 +130,13 @@ UserDirectory::changeAccess(const User& user, const std::optional<QString>& team
     if (roleName && !Identity::roleFromName(*roleName, &role))
         return Refusal{QStringLiteral("bad_role"),
                        QStringLiteral("role must be agent, team-lead or broker-admin")};
+    Transaction transaction(m_db);
     auto query = m_db.query();
     if (!m_db.exec(query, QStringLiteral("UPDATE users SET team_id = ?, role = ? WHERE id = ?"),
                    {teamId, Identity::roleName(role), user.identity.userId}) ||
-        query.numRowsAffected() != 1)
+        query.numRowsAffected() != 1 ||
+        !AccessLog(m_db).record(user.identity.userId, AccessLog::Kind::Access) ||
+        !transaction.commit())
         return Refusal{QStringLiteral("storage"),
                        QStringLiteral("Could not store the change; try again")};
     return std::nullopt;

@@ -29,6 +29,7 @@ public:
     std::optional<QString> addUser(const QString& brokerageId, const QString& teamId,
                                    const QString& email, const QString& displayName,
                                    Identity::Role role, const QString& password, QString* error);
+    // Running servers learn of it through the access log and cut the user's sessions at once.
     bool setDisabled(const QString& email, bool disabled);
     // Why a change of access was not made: unknown_team, bad_role or storage.
     struct Refusal
@@ -37,7 +38,8 @@ public:
         QString message;
     };
     // Moves a user to another team of their brokerage (by its name) and/or gives them another
-    // role (by its name); nullopt keeps what they have. Nullopt when stored.
+    // role (by its name); nullopt keeps what they have. Nullopt when stored (with an access-log
+    // row: the user's sockets are told and reconnect with their new scope).
     std::optional<Refusal> changeAccess(const User& user, const std::optional<QString>& teamName,
                                         const std::optional<QString>& roleName);
 

@@ -19,6 +19,8 @@ public:
     void fanOut(double seconds);
 
     QString render(qint64 connections) const;
+    // Mutations answered "duplicate": a client resent what the server had (a lost ack).
+    std::uint64_t duplicates() const { return m_duplicates; }
 
 private:
     std::uint64_t m_eventsIn = 0;

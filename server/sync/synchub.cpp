@@ -1,16 +1,19 @@
 #include "server/sync/synchub.h"
 
 #include "models/schema/recordschema.h"
+#include "realtime/mutationbatch.h"
 #include "realtime/socketiocodec.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
+#include "server/sync/accesswatcher.h"
 #include "server/sync/synclogging.h"
 #include "server/tasks/taskrunner.h"
 
 #include <climits>
+#include <cmath>
 #include <QDateTime>
 #include <QElapsedTimer>
 
@@ -46,6 +49,20 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
     connect(&m_presenceTimer, &QTimer::timeout, this, &SyncHub::flushPresence);
 
     m_s.endpoint.setAuthenticator([this](SocketIoServerSession* session, const QJsonObject& auth) {
+        // CONNECT counts against the socket's bucket like any packet: refused ones too, or a
+        // client could try credentials (and cost a verification each) without end.
+        auto bucket = m_connectBuckets.find(session);
+        if (bucket == m_connectBuckets.end())
+            bucket = m_connectBuckets.insert(
+                session, TokenBucket(m_options.rateBurst, m_options.ratePerSecond));
+        if (!bucket->take()) {
+            qCInfo(lcSync) << "CONNECT flood from" << session->sid() << "; closing it";
+            m_s.metrics.rateLimited();
+            AuthDecision flood = refused(QStringLiteral("Too many messages; reconnect later"),
+                                         QStringLiteral("rate_limited"));
+            flood.endSession = true;
+            return flood;
+        }
         const QString token = auth.value(QStringLiteral("token")).toString();
         Identity identity;
         qint64 expiresAt = 0;
@@ -60,6 +77,9 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
             refusal = refused(QStringLiteral("token expired"), QStringLiteral("auth_expired"));
         else if (!user || user->disabled)
             refusal = refused(QStringLiteral("invalid token"), QStringLiteral("auth_invalid"));
+        else if (!m_s.tokens.isSessionLive(identity.sessionId))
+            refusal = refused(QStringLiteral("this session was signed out"),
+                              QStringLiteral("auth_invalid"));
         else
             refusal = refuseIfOverCap(user->identity);
         if (refusal) {
@@ -79,12 +99,16 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
             session->disconnectClient(QStringLiteral("token expired"));
         });
         expiry->start(std::chrono::milliseconds(std::min<qint64>(msLeft, INT_MAX)));
-        // The directory has the current team and role; the token adds the acting agent.
+        // The directory has the current team and role; the token adds the acting agent and the
+        // session (a sign-out cuts this socket, see reconcileAccess).
         Identity current = user->identity;
         current.agentName = identity.agentName;
+        current.sessionId = identity.sessionId;
         m_sessions.insert(
             session, Session{current, auth.value(QStringLiteral("clientId")).toString().left(64),
-                             TokenBucket(m_options.rateBurst, m_options.ratePerSecond)});
+                             m_connectBuckets.take(session),
+                             new MutationGate(m_options.mutationBurst,
+                                              m_options.mutationsPerSecond, session)});
         return AuthDecision{true, current.toJson(), {}, {}};
     });
     connect(&m_s.endpoint, &SocketIoServer::sessionConnected, this, &SyncHub::onConnected);
@@ -116,8 +140,7 @@ void SyncHub::onConnected(SocketIoServerSession* session)
                 onEvent(session, event, args, ackId);
             });
     const Identity identity = it->identity;
-    const auto since = session->auth().value(QStringLiteral("since"));
-    replay(session, identity, since.isDouble() ? since.toInteger(-1) : -1);
+    replay(session, identity, session->auth().value(QStringLiteral("since")));
     sendTaskList(session, identity);
     // An AI agent works for a user but is not that user at a desk: it never shows as present.
     if (identity.isAgent())
@@ -130,6 +153,7 @@ void SyncHub::onConnected(SocketIoServerSession* session)
 
 void SyncHub::onClosed(SocketIoServerSession* session)
 {
+    m_connectBuckets.remove(session);
     const auto it = m_sessions.constFind(session);
     if (it == m_sessions.constEnd())
         return;
@@ -140,19 +164,30 @@ void SyncHub::onClosed(SocketIoServerSession* session)
     presenceChanged(identity, true);
 }
 
-void SyncHub::replay(SocketIoServerSession* session, const Identity& identity, qint64 since)
+void SyncHub::replay(SocketIoServerSession* session, const Identity& identity,
+                     const QJsonValue& since)
 {
     const qint64 last = m_s.log.lastSeq(identity.brokerageId);
-    if (since > last) {
-        // The client knows a future this server never had (restored backup, other server):
-        // its copy cannot be patched, only rebuilt.
-        session->emitEvent(QStringLiteral("sync:rebootstrap"),
-                           {QJsonObject{{QStringLiteral("seq"), last},
-                                        {QStringLiteral("reason"), QStringLiteral("ahead")}}});
+    // Without a `since` the client has nothing to catch up on: it only learns the current seq.
+    qint64 cursor = last;
+    QString unusable;
+    if (!since.isUndefined() && !since.isNull()) {
+        // Compared as a double: 1e300 or 2^53 + 1 must not wrap or saturate into a valid seq.
+        const double seq = since.toDouble(-1);
+        if (!since.isDouble() || seq < 0 || seq != std::floor(seq))
+            unusable = QStringLiteral("invalid_since"); // no seq at all: the copy is suspect
+        else if (seq > static_cast<double>(last))
+            unusable = QStringLiteral("ahead"); // a future this log never had (restored backup)
+        else
+            cursor = static_cast<qint64>(seq);
+    }
+    if (!unusable.isEmpty()) {
+        // Such a copy cannot be patched, only rebuilt over REST.
+        session->emitEvent(
+            QStringLiteral("sync:rebootstrap"),
+            {QJsonObject{{QStringLiteral("seq"), last}, {QStringLiteral("reason"), unusable}}});
         return;
     }
-    // Without a `since` the client has nothing to catch up on: it only learns the current seq.
-    qint64 cursor = since >= 0 ? since : last;
     qint64 delivered = 0;
     while (cursor < last) {
         const auto batch = m_s.log.since(identity.brokerageId, cursor, kReplayBatch);
@@ -196,17 +231,11 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
         return;
     m_s.metrics.eventIn();
     if (!it->bucket.take()) {
-        // One abusive socket must not cost anyone else: it hears why, then it is closed.
-        qCInfo(lcSync) << "rate limit exceeded by" << it->identity.userId << "; disconnecting";
-        m_s.metrics.rateLimited();
-        session->emitEvent(QStringLiteral("rate:limited"),
-                           {QJsonObject{{QStringLiteral("message"),
-                                         QStringLiteral("Too many messages; reconnect later")}}});
-        session->disconnectClient(QStringLiteral("rate limited"));
+        cutFlooder(session, it->identity.userId);
         return;
     }
-    if (event == QStringLiteral("mutate")) {
-        handleMutate(session, args, ackId);
+    if (event == QStringLiteral("mutate") || event == QStringLiteral("mutate:batch")) {
+        handleMutate(session, event, args, ackId);
     } else if (event.startsWith(QStringLiteral("task:"))) {
         handleTask(session, event, args, ackId);
     } else if ((event.startsWith(QStringLiteral("presence:")) ||
@@ -221,15 +250,27 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
     }
 }
 
-void SyncHub::handleMutate(SocketIoServerSession* session, const QJsonArray& args, qint64 ackId)
+void SyncHub::cutFlooder(SocketIoServerSession* session, const QString& userId)
+{
+    // One abusive socket must not cost anyone else: it hears why, then it is closed.
+    qCInfo(lcSync) << "rate limit exceeded by" << userId << "; disconnecting";
+    m_s.metrics.rateLimited();
+    session->emitEvent(QStringLiteral("rate:limited"),
+                       {QJsonObject{{QStringLiteral("message"),
+                                     QStringLiteral("Too many messages; reconnect later")}}});
+    session->disconnectClient(QStringLiteral("rate limited"));
+}
+
+void SyncHub::handleMutate(SocketIoServerSession* session, const QString& event,
+                           const QJsonArray& args, qint64 ackId)
 {
     const auto it = m_sessions.constFind(session);
     if (ackId < 0) {
         // Without an ack the client could never learn the outcome: refuse to guess.
-        session->emitEvent(
-            QStringLiteral("protocol:error"),
-            {rejectedResult(QStringLiteral("ack_required"),
-                            QStringLiteral("mutate must ask for an acknowledgement"))});
+        session->emitEvent(QStringLiteral("protocol:error"),
+                           {rejectedResult(QStringLiteral("ack_required"),
+                                           QStringLiteral("%1 must ask for an acknowledgement")
+                                               .arg(event))});
         return;
     }
     if (it->clientId.isEmpty()) {
@@ -240,22 +281,86 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QJsonArray& arg
     }
     if (args.size() != 1 || !args.first().isObject()) {
         session->sendAck(ackId, {rejectedResult(QStringLiteral("bad_request"),
-                                                QStringLiteral("mutate takes one object"))});
+                                                QStringLiteral("%1 takes one object").arg(event))});
         return;
     }
-    QString error;
-    QString code;
-    const auto mutation = Mutation::fromJson(args.first().toObject(), it->clientId, &error, &code);
-    if (!mutation) {
-        session->sendAck(ackId, {rejectedResult(code, error)});
-        return;
+    const bool batch = event == QStringLiteral("mutate:batch");
+    QJsonArray payloads;
+    if (batch) {
+        const QJsonValue list = args.first().toObject().value(QStringLiteral("mutations"));
+        payloads = list.toArray();
+        if (!list.isArray() || payloads.isEmpty() ||
+            payloads.size() > mutationbatch::kMaxMutations) {
+            session->sendAck(
+                ackId, {rejectedResult(QStringLiteral("bad_request"),
+                                       QStringLiteral("mutations must be a list of 1 to %1")
+                                           .arg(mutationbatch::kMaxMutations))});
+            return;
+        }
+    } else {
+        payloads.append(args.first());
     }
+    // Mutations apply in the order the socket sent them, whether they run now or wait.
+    QPointer<SocketIoServerSession> alive(session);
+    const auto admission =
+        it->gate->submit(static_cast<double>(payloads.size()), [this, alive, payloads, batch,
+                                                                 ackId] {
+            if (alive)
+                applyMutations(alive, payloads, batch, ackId);
+        });
+    if (admission == MutationGate::Admission::Flooding)
+        cutFlooder(session, it->identity.userId);
+}
+
+void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& payloads,
+                             bool batch, qint64 ackId)
+{
+    // A user disabled or signed out before this ran is cut here, and nothing is written for
+    // them: the client keeps the mutation and its pending ack fails with the link.
+    if (!stillAdmitted(session))
+        return;
+    const auto it = m_sessions.constFind(session);
+    if (it == m_sessions.constEnd())
+        return; // closed while it waited: the client resends after reconnecting
     const Identity identity = it->identity;
-    const auto outcome = m_s.mutations.apply(identity, *mutation);
-    m_s.metrics.mutation(outcome.result.value(QStringLiteral("status")).toString());
-    session->sendAck(ackId, {outcome.result});
-    if (outcome.change)
-        broadcast(*outcome.change);
+    // Shape errors are answered in place; the rest applies in one transaction.
+    QList<QJsonObject> results(payloads.size());
+    QList<Mutation> mutations;
+    QList<qsizetype> positions;
+    for (qsizetype i = 0; i < payloads.size(); ++i) {
+        QString error;
+        QString code;
+        const auto mutation = payloads.at(i).isObject()
+                                  ? Mutation::fromJson(payloads.at(i).toObject(), it->clientId,
+                                                       &error, &code)
+                                  : std::nullopt;
+        if (!mutation) {
+            results[i] = rejectedResult(code.isEmpty() ? QStringLiteral("bad_request") : code,
+                                        error.isEmpty() ? QStringLiteral("a mutation is an object")
+                                                        : error);
+            continue;
+        }
+        mutations.append(*mutation);
+        positions.append(i);
+    }
+    const auto outcomes = m_s.mutations.applyAll(identity, mutations);
+    for (qsizetype k = 0; k < outcomes.size(); ++k) {
+        results[positions.at(k)] = outcomes.at(k).result;
+        m_s.metrics.mutation(outcomes.at(k).result.value(QStringLiteral("status")).toString());
+    }
+    if (batch) {
+        QJsonArray list;
+        for (const auto& result : results)
+            list.append(result);
+        session->sendAck(ackId, {QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
+                                             {QStringLiteral("results"), list}}});
+    } else {
+        session->sendAck(ackId, {results.first()});
+    }
+    for (const auto& outcome : outcomes) {
+        if (outcome.change)
+            broadcast(*outcome.change);
+    }
 }
 
 void SyncHub::handlePresence(SocketIoServerSession* session, const QString& event,
@@ -308,15 +413,43 @@ void SyncHub::handlePresence(SocketIoServerSession* session, const QString& even
     presenceChanged(identity);
 }
 
-void SyncHub::accessChanged(const QString& userId)
+void SyncHub::watchAccess(AccessLog& log)
 {
+    m_access = new AccessWatcher(log, m_s.users, m_s.tokens, m_options.accessPoll, this);
+    connect(m_access, &AccessWatcher::changed, this, &SyncHub::reconcileAccess);
+}
+
+void SyncHub::refreshAccess()
+{
+    if (m_access)
+        m_access->catchUp();
+}
+
+bool SyncHub::stillAdmitted(SocketIoServerSession* session)
+{
+    refreshAccess();
+    return m_sessions.contains(session);
+}
+
+void SyncHub::reconcileAccess(const QStringList& userIds)
+{
+    // The log says whose access changed, not how: each socket of theirs is judged against the
+    // current state, so reading a row twice (or one this process acted on already) is harmless.
+    // Collected first: a closing session leaves m_sessions at once (onClosed), and that is also
+    // what drops the user from presence right away.
+    QList<QPair<SocketIoServerSession*, AccessWatcher::Verdict>> cuts;
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it->identity.userId != userId)
+        if (!userIds.contains(it->identity.userId))
             continue;
-        it.key()->emitEvent(QStringLiteral("auth:access-changed"),
-                            {QJsonObject{{QStringLiteral("message"),
-                                          QStringLiteral("Your team or role changed")}}});
-        it.key()->disconnectClient(QStringLiteral("access changed"));
+        if (auto verdict = m_access->judge(it->identity))
+            cuts.append({it.key(), *verdict});
+    }
+    for (const auto& [session, verdict] : std::as_const(cuts)) {
+        qCInfo(lcSync) << verdict.event << "to a socket of"
+                       << m_sessions.value(session).identity.userId << ":" << verdict.message;
+        session->emitEvent(verdict.event,
+                           {QJsonObject{{QStringLiteral("message"), verdict.message}}});
+        session->disconnectClient(verdict.event);
     }
 }
 
@@ -343,7 +476,7 @@ void SyncHub::sendTaskList(SocketIoServerSession* session, const Identity& ident
         return;
     QJsonArray tasks;
     for (const auto& task : m_tasks->visibleTo(identity))
-        tasks.append(task.toJson());
+        tasks.append(task.toJsonFor(identity));
     session->emitEvent(QStringLiteral("ai:task:list"),
                        {QJsonObject{{QStringLiteral("tasks"), tasks}}});
 }
@@ -351,6 +484,9 @@ void SyncHub::sendTaskList(SocketIoServerSession* session, const Identity& ident
 void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
                          const QJsonArray& args, qint64 ackId)
 {
+    // Tasks write too (a job acts as its owner, an agent reports): not for a revoked user.
+    if (!stillAdmitted(session))
+        return;
     const Session& state = m_sessions.value(session);
     const QJsonObject payload = args.first().toObject();
     const QString id = payload.value(QStringLiteral("id")).toString();
@@ -361,7 +497,7 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
     } else if (event == QStringLiteral("task:list")) {
         QJsonArray tasks;
         for (const auto& task : m_tasks->visibleTo(state.identity))
-            tasks.append(task.toJson());
+            tasks.append(task.toJsonFor(state.identity));
         answer = {{QStringLiteral("status"), QStringLiteral("ok")},
                   {QStringLiteral("tasks"), tasks}};
     } else if (event == QStringLiteral("task:start")) {
@@ -371,13 +507,13 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
         request.params = payload.value(QStringLiteral("params")).toObject();
         request.input = payload.value(QStringLiteral("input")).toString();
         request.shared = payload.value(QStringLiteral("shared")).toBool();
-        answer = m_tasks->start(state.identity, request, state.clientId).toJson();
+        answer = m_tasks->start(state.identity, request, state.clientId).toJson(state.identity);
     } else if (event == QStringLiteral("task:cancel")) {
-        answer = m_tasks->cancel(state.identity, id).toJson();
+        answer = m_tasks->cancel(state.identity, id).toJson(state.identity);
     } else if (event == QStringLiteral("task:retry")) {
-        answer = m_tasks->retry(state.identity, id).toJson();
+        answer = m_tasks->retry(state.identity, id).toJson(state.identity);
     } else if (event == QStringLiteral("task:report")) {
-        answer = m_tasks->report(state.identity, id, payload).toJson();
+        answer = m_tasks->report(state.identity, id, payload).toJson(state.identity);
     } else {
         answer = rejectedResult(QStringLiteral("unknown_event"),
                                 QStringLiteral("No such event: %1").arg(event));
@@ -390,12 +526,15 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
 
 void SyncHub::sendTaskEvent(const AgentTask& task, const QString& event)
 {
-    QString frame;
+    // Shaped per recipient (the whole task or its summary), so encoded at most twice.
+    QString frames[2];
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         if (!it.key()->isConnected() || !task.isVisibleTo(it->identity))
             continue;
+        QString& frame = frames[task.showsAllTo(it->identity) ? 1 : 0];
         if (frame.isEmpty())
-            frame = socketio::encodeFrame(socketio::Packet::event(event, {task.toJson()}));
+            frame = socketio::encodeFrame(
+                socketio::Packet::event(event, {task.toJsonFor(it->identity)}));
         it.key()->sendRawFrame(frame);
     }
 }

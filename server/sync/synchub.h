@@ -3,6 +3,7 @@
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changeentry.h"
 #include "server/storage/identity.h"
+#include "server/sync/mutationgate.h"
 #include "server/sync/presenceregistry.h"
 #include "server/sync/servermetrics.h"
 #include "server/sync/tokenbucket.h"
@@ -13,10 +14,13 @@
 #include <QObject>
 #include <QPointer>
 #include <QSet>
+#include <QStringList>
 #include <QTimer>
 
 namespace crm {
 
+class AccessLog;
+class AccessWatcher;
 class ChangeLog;
 class MutationService;
 class RecordStore;
@@ -44,6 +48,14 @@ public:
         double ratePerSecond = 50;
         // Presence changes of one user are coalesced and sent at most this often.
         std::chrono::milliseconds presenceThrottle{100};
+        // Mutation work per socket (a batch costs one event above and one unit per mutation
+        // here): bursts of `mutationBurst`, `mutationsPerSecond` sustained; beyond it a socket's
+        // requests wait their turn instead of being refused (MutationGate).
+        double mutationBurst = 5000;
+        double mutationsPerSecond = 2000;
+        // How often the access log is read for changes made by other processes (the CLI,
+        // other nodes); a mutation also reads it first (AccessWatcher).
+        std::chrono::milliseconds accessPoll{1000};
     };
     struct Services
     {
@@ -61,9 +73,13 @@ public:
 
     // Sends a committed change to every session allowed to see it (REST mutations come here too).
     void broadcast(const ChangeEntry& change);
-    // A user's team or role changed: their sockets hear why and are closed; at the next connect
-    // the scope in sync:caught-up tells their clients to reload what they may see.
-    void accessChanged(const QString& userId);
+    // Acts on the access log (docs/protocol.md 3): a disabled user's sockets and a signed-out
+    // session's hear auth:revoked and are closed, leaving presence at once; sockets whose team or
+    // role changed hear auth:access-changed, and the scope in their next sync:caught-up tells
+    // their clients to reload what they may see. Reads it every Options::accessPoll and on demand.
+    void watchAccess(AccessLog& log);
+    // Reads the access log now (after this process recorded a change: a sign-out, a move).
+    void refreshAccess();
     // A person's picture changed (version 0: removed): user:picture to their whole brokerage.
     void pictureChanged(const QString& brokerageId, const QString& userId, qint64 version);
     // Task events and requests (docs/protocol.md 5.6) go through the runner.
@@ -77,13 +93,22 @@ private:
         Identity identity;
         QString clientId;
         TokenBucket bucket;
+        MutationGate* gate = nullptr; // owned by the session object
     };
 
     void onConnected(SocketIoServerSession* session);
     void onEvent(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
                  qint64 ackId);
-    void replay(SocketIoServerSession* session, const Identity& identity, qint64 since);
-    void handleMutate(SocketIoServerSession* session, const QJsonArray& args, qint64 ackId);
+    // `since` as the client sent it in CONNECT (docs/protocol.md 5.2 says what each value gets).
+    void replay(SocketIoServerSession* session, const Identity& identity, const QJsonValue& since);
+    // `mutate` (one payload, answered with its result) and `mutate:batch` (a list, answered
+    // with the list of results) share everything but the shape of the answer.
+    void handleMutate(SocketIoServerSession* session, const QString& event,
+                      const QJsonArray& args, qint64 ackId);
+    void applyMutations(SocketIoServerSession* session, const QJsonArray& payloads, bool batch,
+                        qint64 ackId);
+    // The socket emptied a bucket: it hears why, then it is closed.
+    void cutFlooder(SocketIoServerSession* session, const QString& userId);
     void handlePresence(SocketIoServerSession* session, const QString& event,
                         const QJsonArray& args, qint64 ackId);
     void onClosed(SocketIoServerSession* session);
@@ -96,14 +121,23 @@ private:
     void presenceChanged(const Identity& who, bool now = false);
     void flushPresence();
     std::optional<SocketIoServer::AuthDecision> refuseIfOverCap(const Identity& identity);
+    // Re-checks the sockets of these users against the directory and their sessions.
+    void reconcileAccess(const QStringList& userIds);
+    // Nothing about this socket's user or session changed since its CONNECT (reads the access
+    // log first, so a change committed before its request is acted on before it).
+    bool stillAdmitted(SocketIoServerSession* session);
 
     Services m_s;
     Options m_options;
     QHash<SocketIoServerSession*, Session> m_sessions;
+    // Buckets of sockets whose CONNECT is not accepted (yet): every CONNECT takes a token, and
+    // the bucket moves into the Session when one is accepted.
+    QHash<SocketIoServerSession*, TokenBucket> m_connectBuckets;
     PresenceRegistry m_presence;
     QHash<QString, QString> m_pendingPresence; // user id -> brokerage id
     QTimer m_presenceTimer;
     TaskRunner* m_tasks = nullptr;
+    AccessWatcher* m_access = nullptr; // a child of the hub, once watchAccess() ran
 };
 
 } // namespace crm

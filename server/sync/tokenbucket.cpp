@@ -1,6 +1,8 @@
 #include "server/sync/tokenbucket.h"
 
 #include <algorithm>
+#include <cmath>
+#include <QtGlobal>
 
 namespace crm {
 
@@ -20,11 +22,25 @@ void TokenBucket::refill(Clock::time_point now)
 
 bool TokenBucket::take(Clock::time_point now)
 {
+    return take(1.0, now);
+}
+
+bool TokenBucket::take(double cost, Clock::time_point now)
+{
     refill(now);
-    if (m_tokens < 1.0)
+    if (m_tokens < cost)
         return false;
-    m_tokens -= 1.0;
+    m_tokens -= cost;
     return true;
+}
+
+std::chrono::milliseconds TokenBucket::timeUntil(double cost, Clock::time_point now)
+{
+    refill(now);
+    if (m_tokens >= cost || m_perSecond <= 0)
+        return std::chrono::milliseconds(0);
+    return std::chrono::milliseconds(
+        static_cast<qint64>(std::ceil((cost - m_tokens) / m_perSecond * 1000.0)));
 }
 
 double TokenBucket::available(Clock::time_point now)

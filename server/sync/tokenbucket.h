@@ -15,6 +15,11 @@ public:
 
     // Takes one token; false when none is left.
     bool take(Clock::time_point now = Clock::now());
+    // Takes `cost` tokens at once, or none (false) when fewer are left.
+    bool take(double cost, Clock::time_point now);
+    // How long until `cost` tokens are there (zero when they are now).
+    std::chrono::milliseconds timeUntil(double cost, Clock::time_point now = Clock::now());
+    double capacity() const { return m_capacity; }
     double available(Clock::time_point now = Clock::now());
 
 private:

@@ -57,8 +57,16 @@ struct AgentTask
     bool isVisibleTo(const Identity& viewer) const;
     // Cancel and retry: the owner, a broker admin, a team lead of the team for shared tasks.
     bool isControllableBy(const Identity& viewer) const;
+    // Sharing a task shares its progress, not its data: the owner and the brokerage's broker
+    // admins read all of it and download its files; every other reader gets the summary.
+    bool showsAllTo(const Identity& viewer) const;
 
+    // The whole task, as stored: only for readers showsAllTo() lets see it.
     QJsonObject toJson() const;
+    // What `viewer` may read (docs/protocol.md 5.6, "Who sees a task"): the whole task with
+    // "restricted": false, or the summary with "restricted": true, in which `result` keeps only
+    // its top-level numbers (counts) and `params` only what names no record.
+    QJsonObject toJsonFor(const Identity& viewer) const;
     static QString statusName(Status status);
     static std::optional<Status> statusFromName(const QString& name);
     // "ai:task:started" for Running, "ai:task:completed", ...; progress has its own event.

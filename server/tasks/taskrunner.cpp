@@ -108,11 +108,11 @@ private:
     Identity m_actor;
 };
 
-QJsonObject TaskRunner::Reply::toJson() const
+QJsonObject TaskRunner::Reply::toJson(const Identity& viewer) const
 {
     if (task)
         return {{QStringLiteral("status"), QStringLiteral("ok")},
-                {QStringLiteral("task"), task->toJson()}};
+                {QStringLiteral("task"), task->toJsonFor(viewer)}};
     return {{QStringLiteral("status"), QStringLiteral("rejected")},
             {QStringLiteral("error"),
              QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
@@ -228,7 +228,8 @@ QList<AgentTask> TaskRunner::visibleTo(const Identity& who)
 
 std::optional<QString> TaskRunner::file(const Identity& who, const QString& id, const QString& role)
 {
-    if (!visibleTask(who, id).task || role == QStringLiteral("input"))
+    const auto task = visibleTask(who, id).task;
+    if (!task || !task->showsAllTo(who) || role == QStringLiteral("input"))
         return std::nullopt;
     return m_s.store.file(id, role);
 }
@@ -455,6 +456,17 @@ void TaskRunner::tick()
     for (const auto& run : runs) {
         if (!m_running.contains(run->current.id))
             continue; // cancelled by something an earlier slice triggered
+        // The job writes as its owner, with the rights the owner had when it started: once the
+        // owner is disabled or moved (this process or the CLI), it writes nothing more.
+        const auto owner = m_s.users.findById(run->current.ownerId);
+        if (!owner || owner->disabled || owner->identity.teamId != run->actor().teamId ||
+            owner->identity.role != run->actor().role) {
+            finishRun(*run, AgentTask::Status::Failed,
+                      !owner || owner->disabled
+                          ? QStringLiteral("The owner's account was disabled")
+                          : QStringLiteral("The owner's team or role changed; retry the task"));
+            continue;
+        }
         run->budgetMs = budget;
         run->slice.start();
         // One transaction per slice: each row is a savepoint inside it, and the disk sees one

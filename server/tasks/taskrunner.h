@@ -67,7 +67,8 @@ public:
         std::optional<AgentTask> task;
         QString code;
         QString message;
-        QJsonObject toJson() const;
+        // The answer for `viewer`: the task as they may read it (AgentTask::toJsonFor).
+        QJsonObject toJson(const Identity& viewer) const;
     };
 
     TaskRunner(Services services, Options options, QObject* parent = nullptr);
@@ -81,7 +82,8 @@ public:
     Reply report(const Identity& who, const QString& id, const QJsonObject& report);
     Reply find(const Identity& who, const QString& id);
     QList<AgentTask> visibleTo(const Identity& who);
-    // A finished task's file ("output" of an export, "report" of an import or de-duplication).
+    // A finished task's file ("output" of an export, "report" of an import or de-duplication),
+    // for its owner or a broker admin only (AgentTask::showsAllTo).
     std::optional<QString> file(const Identity& who, const QString& id, const QString& role);
 
     // Resumes or fails what a previous run left "running"; starts the queue.

@@ -3,6 +3,7 @@
 #include "support/serverprocess.h"
 
 #include <catch2/catch.hpp>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -199,9 +200,16 @@ TEST_CASE("crm-cli record commands: outbox first, then the server, exit codes te
     CHECK(summary.value(QStringLiteral("pending")).toInt() == 0);
     CHECK(summary.value(QStringLiteral("seq")).toInt() == 3);
 
-    // A value the server refuses: the edit is kept as a failure and the exit status says so.
-    CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("status=bogus")})
-              .exitCode == 4);
+    // A value the server refuses: the edit is kept as a failure and the exit status says so
+    // (6: this edit was refused; the reason is on stderr).
+    const auto bogus =
+        cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("status=bogus")});
+    CHECK(bogus.exitCode == 6);
+    CHECK(bogus.err.contains("not_in_enum"));
+    // That refusal belongs to that edit only: the next good edit exits 0 although a refused one
+    // still waits in the profile.
+    CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("score=78")})
+              .exitCode == 0);
     CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("noSuchField=1")})
               .exitCode == 1);
 
@@ -221,7 +229,7 @@ TEST_CASE("crm-cli record commands: outbox first, then the server, exit codes te
               .toObject()
               .value(QStringLiteral("status")) == QStringLiteral("qualified"));
     CHECK(cli({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("status=nope")})
-              .exitCode == 4);
+              .exitCode == 6);
     const auto second =
         QJsonDocument::fromJson(
             cli({QStringLiteral("pending"), QStringLiteral("--offline")}).out.trimmed())
@@ -324,4 +332,125 @@ TEST_CASE("crm-cli set on a record the profile never saw fetches it first", "[cl
     CHECK(cli(QStringLiteral("b"), {QStringLiteral("set"), QStringLiteral("tasks"),
                                     QStringLiteral("no-such-id"), QStringLiteral("status=done")})
               .exitCode == 1);
+}
+
+TEST_CASE("crm-cli: the exit status is about this command's own edit, and dump and get show "
+          "queued edits apart from the confirmed copy",
+          "[cli][records][conflicts]")
+{
+    ServerProcess server;
+    const auto teammateToken = server.server.addUserWithToken(QStringLiteral("sam@harbor.test"));
+    REQUIRE(teammateToken);
+    QTemporaryDir alexProfile;
+    QTemporaryDir samProfile;
+    auto as = [&](const QString& token, const QTemporaryDir& profile, QStringList args) {
+        args << QStringLiteral("--server") << server.url << QStringLiteral("--token") << token
+             << QStringLiteral("--profile") << profile.path();
+        return run(QStringLiteral(CRM_CLI_PATH), args);
+    };
+    auto alex = [&](QStringList args) { return as(server.token, alexProfile, args); };
+    auto sam = [&](QStringList args) { return as(*teammateToken, samProfile, args); };
+
+    const auto created = alex({QStringLiteral("create"), QStringLiteral("leads"),
+                               QStringLiteral("name=Jo"), QStringLiteral("budgetMax=500000")});
+    REQUIRE(created.exitCode == 0);
+    const QString id = QString::fromUtf8(created.out.trimmed());
+    const QString other = QString::fromUtf8(
+        alex({QStringLiteral("create"), QStringLiteral("leads"), QStringLiteral("name=Kim")})
+            .out.trimmed());
+    REQUIRE(sam({QStringLiteral("get"), QStringLiteral("leads"), id}).exitCode == 0);
+
+    // Alex, offline, queues two edits of the lead; dump and get show them beside version 1.
+    REQUIRE(alex({QStringLiteral("set"), QStringLiteral("leads"), id,
+                  QStringLiteral("budgetMax=650000"), QStringLiteral("--offline")})
+                .exitCode == 0);
+    REQUIRE(alex({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("name=Joanna"),
+                  QStringLiteral("--offline")})
+                .exitCode == 0);
+    const auto offlineCopy =
+        QJsonDocument::fromJson(
+            alex({QStringLiteral("get"), QStringLiteral("leads"), id, QStringLiteral("--offline")})
+                .out)
+            .object();
+    CHECK(offlineCopy.value(QStringLiteral("version")).toInt() == 1);
+    CHECK(offlineCopy.value(QStringLiteral("fields")).toObject().value(QStringLiteral("name")) ==
+          QStringLiteral("Jo"));
+    const auto pending = offlineCopy.value(QStringLiteral("pending")).toArray();
+    REQUIRE(pending.size() == 2);
+    CHECK(pending[1]
+              .toObject()
+              .value(QStringLiteral("fields"))
+              .toObject()
+              .value(QStringLiteral("name")) == QStringLiteral("Joanna"));
+    REQUIRE(alex({QStringLiteral("create"), QStringLiteral("leads"), QStringLiteral("name=Queued"),
+                  QStringLiteral("--offline")})
+                .exitCode == 0);
+    const auto dumped =
+        alex({QStringLiteral("dump"), QStringLiteral("leads"), QStringLiteral("--offline")}).out;
+    CHECK(dumped.count('\n') == 3); // two confirmed, one that exists only in the outbox
+    CHECK(dumped.contains("\"version\":0"));
+
+    // Sam renames it meanwhile. Alex's sync applies the budget and holds the name back.
+    REQUIRE(
+        sam({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("name=Jo Park")})
+            .exitCode == 0);
+    const auto synced = alex({QStringLiteral("sync")});
+    CHECK(synced.exitCode == 4); // `sync` speaks of everything that waits
+    const auto after =
+        QJsonDocument::fromJson(alex({QStringLiteral("get"), QStringLiteral("leads"), id}).out)
+            .object();
+    CHECK(after.value(QStringLiteral("fields")).toObject().value(QStringLiteral("name")) ==
+          QStringLiteral("Jo Park"));
+    CHECK(after.value(QStringLiteral("fields")).toObject().value(QStringLiteral("budgetMax")) ==
+          650000);
+    CHECK_FALSE(after.contains(QStringLiteral("pending")));
+
+    // An edit of another record exits 0 although that conflict is still open; an edit that
+    // conflicts itself exits 4 and names its conflict.
+    CHECK(alex({QStringLiteral("set"), QStringLiteral("leads"), other, QStringLiteral("score=5")})
+              .exitCode == 0);
+    REQUIRE(sam({QStringLiteral("set"), QStringLiteral("leads"), other, QStringLiteral("score=9")})
+                .exitCode == 0);
+    REQUIRE(alex({QStringLiteral("set"), QStringLiteral("leads"), other, QStringLiteral("score=6"),
+                  QStringLiteral("--offline")})
+                .exitCode == 0);
+    // (made on the copy Alex had, before Sam's 9 reached it)
+    const auto mine = alex({QStringLiteral("sync")});
+    CHECK(mine.exitCode == 4);
+    const auto conflicts = alex({QStringLiteral("conflicts")}).out;
+    CHECK(conflicts.count('\n') == 2);
+
+    // Online, `set` and `delete` act on the newest version (the copy catches up first): Sam's
+    // edit of a record Alex changed since Sam last looked applies.
+    CHECK(sam({QStringLiteral("set"), QStringLiteral("leads"), other, QStringLiteral("score=10")})
+              .exitCode == 0);
+
+    // A stale delete: made offline on Alex's copy, then Sam changes the lead. It comes back as a
+    // "changed" conflict naming Sam; resolve --theirs keeps the lead.
+    REQUIRE(
+        alex({QStringLiteral("delete"), QStringLiteral("leads"), id, QStringLiteral("--offline")})
+            .exitCode == 0);
+    REQUIRE(sam({QStringLiteral("set"), QStringLiteral("leads"), id, QStringLiteral("score=50")})
+                .exitCode == 0);
+    const auto staleDelete = alex({QStringLiteral("sync")});
+    CHECK(staleDelete.exitCode == 4);
+    qint64 changedId = 0;
+    for (const auto& line : alex({QStringLiteral("conflicts")}).out.split('\n')) {
+        const auto conflict = QJsonDocument::fromJson(line).object();
+        if (conflict.value(QStringLiteral("kind")) == QStringLiteral("changed")) {
+            changedId = conflict.value(QStringLiteral("conflictId")).toInteger();
+            CHECK(conflict.value(QStringLiteral("detail"))
+                      .toObject()
+                      .value(QStringLiteral("by"))
+                      .toObject()
+                      .value(QStringLiteral("name")) == QStringLiteral("sam@harbor.test"));
+        }
+    }
+    REQUIRE(changedId > 0);
+    CHECK(alex({QStringLiteral("resolve"), QString::number(changedId), QStringLiteral("--theirs")})
+              .exitCode == 0);
+    const auto kept =
+        QJsonDocument::fromJson(alex({QStringLiteral("get"), QStringLiteral("leads"), id}).out)
+            .object();
+    CHECK(kept.value(QStringLiteral("fields")).toObject().value(QStringLiteral("score")) == 50);
 }

@@ -302,7 +302,7 @@ TEST_CASE("Reconnect now cuts a long wait short", "[connection][reconnect]")
     REQUIRE(client.waitFor(ConnectionState::Online, 5s));
 }
 
-TEST_CASE("The retry counter resets only after the link stayed up a while",
+TEST_CASE("Without an answer the retry counter resets only after the link stayed up a while",
           "[connection][reconnect]")
 {
     TestSocketIoServer server;
@@ -323,6 +323,33 @@ TEST_CASE("The retry counter resets only after the link stayed up a while",
     // Then a link that stays up past stableAfter: the next drop starts from attempt 1 again.
     REQUIRE(client.waitFor(ConnectionState::Online));
     test::spin(800ms);
+    server.lastSession()->abort();
+    REQUIRE(waitUntil([&] { return scheduled.count() == 4; }));
+    CHECK(scheduled.last().at(0).toInt() == 1);
+}
+
+TEST_CASE("An answered request proves the link: the next drop starts from the base delay",
+          "[connection][reconnect]")
+{
+    TestSocketIoServer server;
+    REQUIRE(server.listen());
+    auto config = test::fastConnectionConfig(server.url());
+    config.stableAfter = 60s; // never reached here: only the answer can reset the counter
+    Client client(server.url(), config);
+    QSignalSpy scheduled(&client.manager, &ConnectionManager::reconnectScheduled);
+    client.manager.start();
+    for (int drop = 1; drop <= 3; ++drop) {
+        REQUIRE(client.waitFor(ConnectionState::Online));
+        server.lastSession()->abort();
+        REQUIRE(waitUntil([&] { return scheduled.count() == drop; }));
+    }
+    REQUIRE(client.waitFor(ConnectionState::Online));
+    std::optional<AckOutcome> answer;
+    client.manager.emitWithAck(QStringLiteral("echo"), {1},
+                               [&](const AckOutcome& outcome) { answer = outcome; });
+    REQUIRE(waitUntil([&] { return answer.has_value(); }));
+    REQUIRE(answer->ok());
+    CHECK(client.manager.attempt() == 0);
     server.lastSession()->abort();
     REQUIRE(waitUntil([&] { return scheduled.count() == 4; }));
     CHECK(scheduled.last().at(0).toInt() == 1);

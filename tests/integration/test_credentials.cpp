@@ -201,6 +201,37 @@ TEST_CASE("AccountSession signs in, reuses its token, rotates on refresh, signs 
           AccountSession::Failure::NotSignedIn);
 }
 
+TEST_CASE("A sign-in for this session only lasts as long as the process, whichever object "
+          "asks",
+          "[keychain][session]")
+{
+    test::Server server;
+    QTemporaryDir profile;
+    const QString dir = profile.filePath(QStringLiteral("p"));
+    {
+        // The sign-in dialog's account object goes away once the agent is in.
+        AccountSession dialogs(server.url(), dir);
+        REQUIRE(dialogs
+                    .wait([&](auto done) {
+                        dialogs.signIn(QStringLiteral("ana@harbor.test"), password(),
+                                       AccountSession::Keep::Memory, done);
+                    })
+                    .ok());
+    }
+    // The window's own account object of the same profile is signed in: no second prompt
+    // (crm-desktop asked again at once, forever, when this failed).
+    AccountSession windows(server.url(), dir);
+    CHECK(windows.email() == QStringLiteral("ana@harbor.test"));
+    REQUIRE(windows.wait([&](auto done) { windows.ensureAccessToken(done); }).ok());
+    CHECK_FALSE(windows.currentAccessToken().isEmpty());
+    // Nothing was written anywhere that outlives the process.
+    CHECK_FALSE(QFile::exists(dir + QStringLiteral("/credentials.json")));
+    REQUIRE(windows.wait([&](auto done) { windows.signOut(done); }).ok());
+    AccountSession afterSignOut(server.url(), dir);
+    CHECK(afterSignOut.wait([&](auto done) { afterSignOut.ensureAccessToken(done); }).failure ==
+          AccountSession::Failure::NotSignedIn);
+}
+
 TEST_CASE("AccountSession refreshes a token about to expire and tells a dead server apart",
           "[keychain][session]")
 {
@@ -319,6 +350,40 @@ TEST_CASE("SessionRenewer keeps a live connection's token fresh and reports a re
     REQUIRE(server.server.users().setDisabled(QStringLiteral("ana@harbor.test"), true));
     REQUIRE(test::waitUntil([&] { return !ended.isEmpty(); }));
     test::spin(1500ms);
+    CHECK(ended.count() == 1);
+}
+
+TEST_CASE("A revoked session stops the connection and ends the session once, in the server's "
+          "words",
+          "[keychain][session]")
+{
+    test::Server server; // tokens live 15 minutes: no refresh happens during this test
+    QTemporaryDir profile;
+    AccountSession session(server.url(), profile.path());
+    REQUIRE(session
+                .wait([&](auto done) {
+                    session.signIn(QStringLiteral("cleo@harbor.test"), password(),
+                                   AccountSession::Keep::Keychain, done);
+                })
+                .ok());
+    ConnectionManager connection(test::fastConnectionConfig(server.url()));
+    connection.setAuthProvider([&] {
+        return QJsonObject{{QStringLiteral("token"), session.currentAccessToken()}};
+    });
+    SessionRenewer renewer(session, connection);
+    QSignalSpy ended(&renewer, &SessionRenewer::sessionEnded);
+    connection.start();
+    REQUIRE(test::waitUntil([&] { return connection.state() == ConnectionState::Online; }));
+
+    // The broker disables Cleo: auth:revoked arrives, the connection gives up instead of
+    // retrying, and the session ends with the server's reason (no refresh attempt first).
+    REQUIRE(server.server.users().setDisabled(QStringLiteral("cleo@harbor.test"), true));
+    REQUIRE(test::waitUntil([&] { return !ended.isEmpty(); }));
+    CHECK(ended.first().first().toString().contains(QStringLiteral("disabled")));
+    CHECK(connection.state() == ConnectionState::AuthRequired);
+    CHECK(connection.msUntilReconnect() < 0);
+    CHECK(connection.reason().contains(QStringLiteral("disabled")));
+    test::spin(500ms);
     CHECK(ended.count() == 1);
 }
 

@@ -370,6 +370,62 @@ TEST_CASE("Conflict dialog: a same-field edit, field by field choices, the resol
     }));
 }
 
+TEST_CASE("Conflict dialog: a delete made on an old copy names who changed it since, delete "
+          "anyway or keep it",
+          "[ui][conflict]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-D"), 400000);
+    RecordTableModel* anaTable = ana.session.table(QStringLiteral("escrows"));
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil(
+        [&] { return benTable->rowOf(id) >= 0 && ana.session.store().outboxCount() == 0; }));
+    ana.session.goOffline();
+    REQUIRE(anaTable->deleteRecord(anaTable->rowOf(id)));
+    REQUIRE(
+        benTable->updateRecord(benTable->rowOf(id), {{QStringLiteral("purchasePrice"), 455000}}));
+    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    ana.session.goOnline(server.token(server.ana));
+    REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 1; }));
+
+    ConflictDialog dialog(ana.session.conflicts(), 0);
+    CHECK(dialog.findChild<QLabel*>()->text() ==
+          QStringLiteral("ben changed this escrow after you last saw it"));
+    REQUIRE(dialog.fieldCount() == 1);
+    CHECK(dialog.findChild<QTableWidget*>()->item(0, 1)->text().contains(QStringLiteral("455")));
+    QPushButton* deleteAnyway = nullptr;
+    QPushButton* keep = nullptr;
+    for (auto* button : dialog.findChild<QDialogButtonBox*>()->buttons()) {
+        if (button->text() == QStringLiteral("Delete anyway"))
+            deleteAnyway = qobject_cast<QPushButton*>(button);
+        if (button->text() == QStringLiteral("Keep it"))
+            keep = qobject_cast<QPushButton*>(button);
+    }
+    REQUIRE(deleteAnyway);
+    REQUIRE(keep);
+    SECTION("keep it")
+    {
+        keep->click();
+        REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(),
+                                      dialog.decision(), {}));
+        CHECK(ana.session.conflicts().rowCount() == 0);
+        CHECK(anaTable->rowOf(id) >= 0);
+        CHECK(anaTable->recordValues(anaTable->rowOf(id)).value(QStringLiteral("purchasePrice")) ==
+              455000);
+    }
+    SECTION("delete anyway")
+    {
+        deleteAnyway->click();
+        CHECK(dialog.decision() == ConflictDialog::Decision::DeleteAnyway);
+        REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(),
+                                      dialog.decision(), {}));
+        REQUIRE(waitUntil([&] { return benTable->rowOf(id) < 0; }));
+        CHECK(anaTable->rowOf(id) < 0);
+    }
+}
+
 // Renders the pictures in docs/screenshots when CRM_SCREENSHOT_DIR is set
 // (scripts/screenshots.sh); otherwise checks that every one of them renders.
 TEST_CASE("Screenshots: conflict dialog and notification center on live data", "[ui][screenshots]")

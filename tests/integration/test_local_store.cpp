@@ -131,7 +131,7 @@ TEST_CASE("Local store: changes apply by version, repeats are harmless, seq adva
     CHECK(store->outbox().size() == 1);
 }
 
-TEST_CASE("Local store: rebase, failures and conflicts leave the outbox and are kept",
+TEST_CASE("Local store: edits keep their base, failures and conflicts leave the outbox",
           "[localstore]")
 {
     QTemporaryDir dir;
@@ -148,14 +148,18 @@ TEST_CASE("Local store: rebase, failures and conflicts leave the outbox and are 
     const auto other = store->enqueue(QStringLiteral("escrows"), QStringLiteral("e9"),
                                       QStringLiteral("update"), 7, {});
 
-    // The first edit came back as version 2: later edits of e1 build on it, e9 is untouched.
+    // The first edit came back as version 2: later edits of e1 keep the version the agent saw
+    // (the server tells this client's own changes from others'), and the head of the outbox
+    // can be read alone.
     CHECK(store->complete(edit1->mutationId));
-    CHECK(store->rebase(QStringLiteral("escrows"), QStringLiteral("e1"), 2));
     const auto pending = store->outbox();
     REQUIRE(pending.size() == 3);
-    CHECK_FALSE(pending[0].baseVersion.has_value()); // the create keeps none
-    CHECK(pending[1].baseVersion == 2);
+    CHECK_FALSE(pending[0].baseVersion.has_value()); // the create has none
+    CHECK(pending[1].baseVersion == 1);
     CHECK(pending[2].baseVersion == 7);
+    const auto head = store->outbox(2);
+    REQUIRE(head.size() == 2);
+    CHECK(head[1].mutationId == edit2->mutationId);
 
     CHECK(store->fail(edit2->mutationId, QStringLiteral("out_of_range"),
                       QStringLiteral("too cheap")));

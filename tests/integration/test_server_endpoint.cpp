@@ -128,14 +128,33 @@ TEST_CASE("Endpoint: a client that never sends CONNECT is closed", "[server]")
     REQUIRE(waitUntil([&] { return peer.closed; }, 5s));
 }
 
-TEST_CASE("Endpoint: CONNECT to an unknown namespace gets CONNECT_ERROR", "[server]")
+TEST_CASE("Endpoint: CONNECT to an unknown namespace gets CONNECT_ERROR on that namespace",
+          "[server]")
 {
     TestSocketIoServer server;
     REQUIRE(server.listen());
     RawPeer peer(socketUrl(server));
     REQUIRE(peer.waitForFrame(QStringLiteral("0{")));
     peer.socket.sendTextMessage(QStringLiteral("40/admin,{\"token\":\"good-token\"}"));
-    REQUIRE(peer.waitForFrame(QStringLiteral("44{\"message\":\"Invalid namespace\"")));
+    // On "/" a client waiting for /admin would never hear it (the stock client waits forever).
+    REQUIRE(peer.waitForFrame(QStringLiteral("44/admin,{\"message\":\"Invalid namespace\"")));
+    CHECK(server.connectsAccepted() == 0);
+    // Nothing else is connected or closed by it: "/" still connects on the same session.
+    peer.socket.sendTextMessage(QStringLiteral("40{\"token\":\"good-token\"}"));
+    REQUIRE(peer.waitForFrame(QStringLiteral("40{\"sid\"")));
+}
+
+TEST_CASE("Endpoint: a second CONNECT on a connected namespace ends the session", "[server]")
+{
+    TestSocketIoServer server;
+    REQUIRE(server.listen());
+    RawPeer peer(socketUrl(server));
+    REQUIRE(peer.waitForFrame(QStringLiteral("0{")));
+    peer.socket.sendTextMessage(QStringLiteral("40{\"token\":\"good-token\"}"));
+    REQUIRE(peer.waitForFrame(QStringLiteral("40{\"sid\"")));
+    peer.socket.sendTextMessage(QStringLiteral("40{\"token\":\"good-token\"}"));
+    REQUIRE(waitUntil([&] { return peer.closed; }, 5s));
+    CHECK(server.connectsAccepted() == 1);
 }
 
 TEST_CASE("Endpoint: events before CONNECT are not delivered", "[server]")

@@ -6,6 +6,7 @@
 #include "server/storage/recordstore.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
+#include "support/storagebrokerage.h"
 #include "support/testdatabases.h"
 
 #include <catch2/catch.hpp>
@@ -18,104 +19,13 @@
 #include <QUuid>
 
 using namespace crm;
+using crm::test::Brokerage;
+using crm::test::errorCode;
+using crm::test::newId;
+using crm::test::status;
 using namespace std::chrono_literals;
 
 namespace {
-
-// A brokerage with two teams: Ana and Ben in "North", Cleo in "South", Dee the broker admin.
-struct Brokerage
-{
-    explicit Brokerage(const QString& backend)
-    {
-        REQUIRE(dir.isValid());
-        QString error;
-        const QString target = test::databaseTarget(backend, dir.path(), &error);
-        if (target.isEmpty()) {
-            if (test::postgresRequired())
-                FAIL(error.toStdString());
-            WARN(error.toStdString());
-            return;
-        }
-        db = Database::open(target, &error);
-        INFO(error.toStdString());
-        REQUIRE(db);
-        users = std::make_unique<UserDirectory>(*db);
-        brokerage = users->addBrokerage(QStringLiteral("Harbor Realty"));
-        north = users->addTeam(brokerage, QStringLiteral("North"));
-        south = users->addTeam(brokerage, QStringLiteral("South"));
-        ana = add(QStringLiteral("ana@harbor.test"), QStringLiteral("Ana"), north,
-                  Identity::Role::Agent);
-        ben = add(QStringLiteral("ben@harbor.test"), QStringLiteral("Ben"), north,
-                  Identity::Role::Agent);
-        cleo = add(QStringLiteral("cleo@harbor.test"), QStringLiteral("Cleo"), south,
-                   Identity::Role::Agent);
-        dee = add(QStringLiteral("dee@harbor.test"), QStringLiteral("Dee"), north,
-                  Identity::Role::BrokerAdmin);
-        records = std::make_unique<RecordStore>(*db);
-        log = std::make_unique<ChangeLog>(*db);
-        mutations = std::make_unique<MutationService>(*db, *records, *log);
-    }
-
-    Identity add(const QString& email, const QString& name, const QString& team,
-                 Identity::Role role)
-    {
-        QString error;
-        const auto id = users->addUser(brokerage, team, email, name, role,
-                                       QStringLiteral("correct horse battery"), &error);
-        INFO(error.toStdString());
-        REQUIRE(id);
-        return users->findById(*id)->identity;
-    }
-
-    QJsonObject mutate(const Identity& who, const QString& clientId, qint64 mutationId,
-                       const QString& op, const QString& id, const QJsonObject& fields,
-                       std::optional<qint64> base = std::nullopt,
-                       const QString& module = QStringLiteral("escrows"))
-    {
-        QJsonObject json{{QStringLiteral("module"), module},
-                         {QStringLiteral("op"), op},
-                         {QStringLiteral("id"), id},
-                         {QStringLiteral("mutationId"), mutationId},
-                         {QStringLiteral("fields"), fields}};
-        if (base)
-            json.insert(QStringLiteral("baseVersion"), *base);
-        QString error;
-        const auto mutation = Mutation::fromJson(json, clientId, &error);
-        INFO(error.toStdString());
-        REQUIRE(mutation);
-        auto outcome = mutations->apply(who, *mutation);
-        lastChange = outcome.change;
-        return outcome.result;
-    }
-
-    QTemporaryDir dir;
-    std::unique_ptr<Database> db;
-    std::unique_ptr<UserDirectory> users;
-    std::unique_ptr<RecordStore> records;
-    std::unique_ptr<ChangeLog> log;
-    std::unique_ptr<MutationService> mutations;
-    std::optional<ChangeEntry> lastChange;
-    QString brokerage, north, south;
-    Identity ana, ben, cleo, dee;
-};
-
-QString newId()
-{
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-QString status(const QJsonObject& result)
-{
-    return result.value(QStringLiteral("status")).toString();
-}
-
-QString errorCode(const QJsonObject& result)
-{
-    return result.value(QStringLiteral("error"))
-        .toObject()
-        .value(QStringLiteral("code"))
-        .toString();
-}
 
 const QJsonObject kEscrow{{QStringLiteral("number"), QStringLiteral("ESC-1001")},
                           {QStringLiteral("purchasePrice"), 525000},
@@ -132,12 +42,12 @@ TEST_CASE("Storage: migrations run once and survive a reopen", "[server][storage
     {
         auto db = Database::open(path, &error);
         REQUIRE(db);
-        CHECK(db->schemaVersion() == 3);
+        CHECK(db->schemaVersion() == 4);
         UserDirectory(*db).addBrokerage(QStringLiteral("Kept"));
     }
     auto db = Database::open(path, &error);
     REQUIRE(db);
-    CHECK(db->schemaVersion() == 3);
+    CHECK(db->schemaVersion() == 4);
     CHECK_FALSE(UserDirectory(*db).firstBrokerageId().isEmpty());
     CHECK_FALSE(Database::open(dir.filePath(QStringLiteral("no/such/dir/x.db")), &error));
     CHECK_FALSE(error.isEmpty());
@@ -493,7 +403,7 @@ TEST_CASE("Mutations: concurrent edits merge by field, conflict on the same fiel
                               {{QStringLiteral("purchasePrice"), 530000}}, 1)) ==
               QStringLiteral("applied"));
     }
-    SECTION("editing or deleting a deleted record is a conflict of its own kind")
+    SECTION("editing a deleted record is a conflict of its own kind; deleting it again is not")
     {
         REQUIRE(status(b.mutate(b.ana, QStringLiteral("c-ana"), 3, QStringLiteral("delete"), id, {},
                                 2)) == QStringLiteral("applied"));
@@ -501,8 +411,14 @@ TEST_CASE("Mutations: concurrent edits merge by field, conflict on the same fiel
                                    {{QStringLiteral("status"), QStringLiteral("closed")}}, 1);
         CHECK(status(edit) == QStringLiteral("conflict"));
         CHECK(edit.value(QStringLiteral("kind")) == QStringLiteral("deleted"));
-        CHECK(b.mutate(b.ben, QStringLiteral("c-ben"), 2, QStringLiteral("delete"), id, {}, 1)
-                  .value(QStringLiteral("kind")) == QStringLiteral("deleted"));
+        CHECK(edit.value(QStringLiteral("by")).toObject().value(QStringLiteral("name")) ==
+              QStringLiteral("Ana"));
+        // Gone already, as the delete wanted: applied, with no new version and no seq.
+        const auto again =
+            b.mutate(b.ben, QStringLiteral("c-ben"), 2, QStringLiteral("delete"), id, {}, 3);
+        CHECK(status(again) == QStringLiteral("applied"));
+        CHECK(again.value(QStringLiteral("seq")).isNull());
+        CHECK(again.value(QStringLiteral("version")).toInt() == 3);
     }
 }
 

@@ -284,7 +284,8 @@ TEST_CASE("Sync: tokens are checked at CONNECT and an expiring session is told a
 TEST_CASE("REST: login, records with masking, mutations with Idempotency-Key and If-Match",
           "[server][rest]")
 {
-    Server s;
+    // A login hashes a password on the server's thread: Ben's socket must not time out meanwhile.
+    Server s(std::chrono::seconds(900), {}, QStringLiteral("sqlite"), {}, 2s);
     Agent ben(s, s.ben, QStringLiteral("ben-1"));
     ben.connect();
     RestClient rest;
@@ -346,7 +347,10 @@ TEST_CASE("REST: login, records with masking, mutations with Idempotency-Key and
     });
     CHECK(reply.httpStatus == 200);
     CHECK(reply.etag == QStringLiteral("\"2\""));
-    patch.idempotencyKey = QStringLiteral("ana-rest:3");
+    // The same If-Match from another client (Ana's phone): the status changed since version 1
+    // by someone other than this client, so it conflicts. (From "ana-rest" itself it would not:
+    // a client's own changes since its base never conflict.)
+    patch.idempotencyKey = QStringLiteral("ana-phone:1");
     reply = call([&](auto cb) {
         rest.patch(QStringLiteral("/api/records/escrows/") + id,
                    QJsonObject{{QStringLiteral("fields"),

@@ -82,7 +82,16 @@ TEST_CASE("The example agent opens an escrow, its listing and clients from one s
     CHECK(task.value(QStringLiteral("title")) == QStringLiteral("Open escrow ESC-2031"));
     CHECK(task.value(QStringLiteral("agent")) == QStringLiteral("Escrow bot"));
     CHECK(task.value(QStringLiteral("progress")).toInt() == 100);
-    const QJsonObject result = task.value(QStringLiteral("result")).toObject();
+    // Sharing shares progress, not data: Ben's copy has no ids; Ana's (the owner's) has them.
+    CHECK(task.value(QStringLiteral("restricted")) == true);
+    CHECK_FALSE(
+        task.value(QStringLiteral("result")).toObject().contains(QStringLiteral("escrowId")));
+    const QJsonObject result =
+        restCall(s.url(), s.token(s.ana), "GET",
+                 QStringLiteral("/api/tasks/%1").arg(task.value(QStringLiteral("id")).toString()))
+            .body.toObject()
+            .value(QStringLiteral("result"))
+            .toObject();
     REQUIRE(result.value(QStringLiteral("escrowId")).isString());
     REQUIRE(waitUntil([&] { return ben.has(QStringLiteral("escrow:created")); }));
     const QJsonObject escrow = ben.last(QStringLiteral("escrow:created"));

@@ -25,9 +25,13 @@ inline QString newId()
 
 struct Server
 {
+    // `heartbeat` is the ping interval and timeout: short, so that tests see silent sockets go
+    // quickly; tests whose server works in long stretches (a login's password hash, a batch of
+    // mutations on a loaded machine) give it more, or their clients drop the link meanwhile.
     explicit Server(std::chrono::seconds accessLifetime = std::chrono::seconds(900),
                     SyncHub::Options sync = {}, const QString& backend = QStringLiteral("sqlite"),
-                    TaskRunner::Options tasks = {})
+                    TaskRunner::Options tasks = {},
+                    std::chrono::milliseconds heartbeat = std::chrono::milliseconds(200))
     {
         REQUIRE(dir.isValid());
         CrmServerOptions options;
@@ -42,8 +46,8 @@ struct Server
             return;
         }
         options.port = 0;
-        options.socket.pingInterval = 200ms;
-        options.socket.pingTimeout = 200ms;
+        options.socket.pingInterval = heartbeat;
+        options.socket.pingTimeout = heartbeat;
         options.lifetimes.access = accessLifetime;
         options.sync = sync;
         options.tasks = tasks;

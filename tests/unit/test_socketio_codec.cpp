@@ -175,6 +175,38 @@ TEST_CASE("Socket.IO rejects every malformed packet with a typed error", "[codec
     CHECK(errorOf(u"4[\"x\"]") == CodecError::WrongPayloadType);
 }
 
+TEST_CASE("Socket.IO refuses payloads that are not strict RFC 8259 JSON", "[codec][socketio]")
+{
+    // Issue 12 item 10: this fuzz frame decoded, and its re-encoding decoded to something else.
+    const QString frame = QString::fromUtf8(QByteArray::fromHex(
+        "34325b22222c7b22f48787875c5c223a312c22f4875d223a352c22f4875c5d223a307d5d"));
+    REQUIRE(frame.front() == u'4'); // the Engine.IO message digit; the rest is Socket.IO
+    CHECK(errorOf(QStringView(frame).mid(1)) == CodecError::BadJson);
+
+    CHECK(errorOf(u"2[\"x\",\"\\]\"]") == CodecError::BadJson);           // invalid escape
+    CHECK(errorOf(u"2[\"x\",\"\\ud800\"]") == CodecError::BadJson);       // unpaired surrogate
+    CHECK(errorOf(u"2[\"x\",\"a\u0001\"]") == CodecError::BadJson);       // raw control char
+    CHECK(errorOf(u"2[\"x\",{\"a\":1,\"a\":2}]") == CodecError::BadJson); // duplicate key
+    CHECK(errorOf(u"2[\"x\",1e400]") == CodecError::BadJson);             // beyond a double
+    CHECK(errorOf(u"2[\"x\",1.]") == CodecError::BadJson);
+    CHECK(errorOf(u"2[\"x\",NaN]") == CodecError::BadJson);
+    CHECK(errorOf(u"0{\"token\":\"t\",}") == CodecError::BadJson); // trailing comma
+    CHECK(errorOf(QStringLiteral("2") + QString(65, u'[') + QString(65, u']')) ==
+          CodecError::BadJson);
+
+    // What is accepted re-encodes to text that decodes to the same packet.
+    for (const auto text :
+         {u"2[\"x\",\"\\\"\\\\\\n\\u0001\"]", u"212[\"x\",{\"a\":[1,2.5,-3e-7,null]}]",
+          u"2[\"x\",\"\\ud83c\\udfe0 é\"]"}) {
+        const auto r = decode(text);
+        INFO(QStringView(text).toString().toStdString());
+        REQUIRE(r.ok());
+        const auto again = decode(encode(r.value()));
+        REQUIRE(again.ok());
+        CHECK(again.value() == r.value());
+    }
+}
+
 TEST_CASE("Reserved event names are exactly Socket.IO's own", "[codec][socketio]")
 {
     for (const auto name : {u"connect", u"connect_error", u"disconnect", u"disconnecting",

@@ -1,0 +1,3 @@
+#include "server/http/httplogging.h"
+
+Q_LOGGING_CATEGORY(lcHttp, "crm.server.http", QtInfoMsg)
