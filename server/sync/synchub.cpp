@@ -9,11 +9,11 @@
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
 #include "server/sync/accesswatcher.h"
+#include "server/sync/changereplay.h"
 #include "server/sync/synclogging.h"
 #include "server/tasks/taskrunner.h"
 
 #include <climits>
-#include <cmath>
 #include <QDateTime>
 #include <QElapsedTimer>
 
@@ -107,8 +107,8 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
         m_sessions.insert(
             session, Session{current, auth.value(QStringLiteral("clientId")).toString().left(64),
                              m_connectBuckets.take(session),
-                             new MutationGate(m_options.mutationBurst,
-                                              m_options.mutationsPerSecond, session)});
+                             new MutationGate(m_options.mutationBurst, m_options.mutationsPerSecond,
+                                              session)});
         return AuthDecision{true, current.toJson(), {}, {}};
     });
     connect(&m_s.endpoint, &SocketIoServer::sessionConnected, this, &SyncHub::onConnected);
@@ -140,7 +140,8 @@ void SyncHub::onConnected(SocketIoServerSession* session)
                 onEvent(session, event, args, ackId);
             });
     const Identity identity = it->identity;
-    replay(session, identity, session->auth().value(QStringLiteral("since")));
+    ChangeReplay(m_s.log).catchUp(session, identity,
+                                  session->auth().value(QStringLiteral("since")));
     sendTaskList(session, identity);
     // An AI agent works for a user but is not that user at a desk: it never shows as present.
     if (identity.isAgent())
@@ -162,65 +163,6 @@ void SyncHub::onClosed(SocketIoServerSession* session)
     m_sessions.remove(session);
     // A dropped socket leaves at once; a silent one is closed by the ping timeout first.
     presenceChanged(identity, true);
-}
-
-void SyncHub::replay(SocketIoServerSession* session, const Identity& identity,
-                     const QJsonValue& since)
-{
-    const qint64 last = m_s.log.lastSeq(identity.brokerageId);
-    // Without a `since` the client has nothing to catch up on: it only learns the current seq.
-    qint64 cursor = last;
-    QString unusable;
-    if (!since.isUndefined() && !since.isNull()) {
-        // Compared as a double: 1e300 or 2^53 + 1 must not wrap or saturate into a valid seq.
-        const double seq = since.toDouble(-1);
-        if (!since.isDouble() || seq < 0 || seq != std::floor(seq))
-            unusable = QStringLiteral("invalid_since"); // no seq at all: the copy is suspect
-        else if (seq > static_cast<double>(last))
-            unusable = QStringLiteral("ahead"); // a future this log never had (restored backup)
-        else
-            cursor = static_cast<qint64>(seq);
-    }
-    if (!unusable.isEmpty()) {
-        // Such a copy cannot be patched, only rebuilt over REST.
-        session->emitEvent(
-            QStringLiteral("sync:rebootstrap"),
-            {QJsonObject{{QStringLiteral("seq"), last}, {QStringLiteral("reason"), unusable}}});
-        return;
-    }
-    qint64 delivered = 0;
-    while (cursor < last) {
-        const auto batch = m_s.log.since(identity.brokerageId, cursor, kReplayBatch);
-        if (batch.isEmpty())
-            break;
-        QJsonArray changes;
-        for (const auto& change : batch) {
-            const ModuleSpec* spec = RecordSchema::instance().module(change.module);
-            if (!spec || !change.isVisibleTo(identity))
-                continue;
-            QJsonObject event = change.toEvent(identity, *spec);
-            event.insert(QStringLiteral("event"), change.eventName(*spec));
-            changes.append(event);
-        }
-        const qint64 from = cursor;
-        cursor = batch.constLast().seq;
-        delivered += changes.size();
-        if (!changes.isEmpty())
-            session->emitEvent(QStringLiteral("sync:changes"),
-                               {QJsonObject{{QStringLiteral("fromSeq"), from},
-                                            {QStringLiteral("toSeq"), cursor},
-                                            {QStringLiteral("changes"), changes}}});
-    }
-    qCDebug(lcSync) << "replayed" << delivered << "changes after" << since << "to"
-                    << identity.userId;
-    // The scope the stream was filtered for: a client whose copy was built for another team
-    // or role reloads it (docs/protocol.md 5.2).
-    session->emitEvent(
-        QStringLiteral("sync:caught-up"),
-        {QJsonObject{{QStringLiteral("seq"), last},
-                     {QStringLiteral("scope"),
-                      QJsonObject{{QStringLiteral("teamId"), identity.teamId},
-                                  {QStringLiteral("role"), Identity::roleName(identity.role)}}}}});
 }
 
 void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
@@ -267,10 +209,10 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QString& event,
     const auto it = m_sessions.constFind(session);
     if (ackId < 0) {
         // Without an ack the client could never learn the outcome: refuse to guess.
-        session->emitEvent(QStringLiteral("protocol:error"),
-                           {rejectedResult(QStringLiteral("ack_required"),
-                                           QStringLiteral("%1 must ask for an acknowledgement")
-                                               .arg(event))});
+        session->emitEvent(
+            QStringLiteral("protocol:error"),
+            {rejectedResult(QStringLiteral("ack_required"),
+                            QStringLiteral("%1 must ask for an acknowledgement").arg(event))});
         return;
     }
     if (it->clientId.isEmpty()) {
@@ -291,10 +233,10 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QString& event,
         payloads = list.toArray();
         if (!list.isArray() || payloads.isEmpty() ||
             payloads.size() > mutationbatch::kMaxMutations) {
-            session->sendAck(
-                ackId, {rejectedResult(QStringLiteral("bad_request"),
-                                       QStringLiteral("mutations must be a list of 1 to %1")
-                                           .arg(mutationbatch::kMaxMutations))});
+            session->sendAck(ackId,
+                             {rejectedResult(QStringLiteral("bad_request"),
+                                             QStringLiteral("mutations must be a list of 1 to %1")
+                                                 .arg(mutationbatch::kMaxMutations))});
             return;
         }
     } else {
@@ -302,18 +244,17 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QString& event,
     }
     // Mutations apply in the order the socket sent them, whether they run now or wait.
     QPointer<SocketIoServerSession> alive(session);
-    const auto admission =
-        it->gate->submit(static_cast<double>(payloads.size()), [this, alive, payloads, batch,
-                                                                 ackId] {
-            if (alive)
-                applyMutations(alive, payloads, batch, ackId);
-        });
+    const auto admission = it->gate->submit(static_cast<double>(payloads.size()),
+                                            [this, alive, payloads, batch, ackId] {
+                                                if (alive)
+                                                    applyMutations(alive, payloads, batch, ackId);
+                                            });
     if (admission == MutationGate::Admission::Flooding)
         cutFlooder(session, it->identity.userId);
 }
 
-void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& payloads,
-                             bool batch, qint64 ackId)
+void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& payloads, bool batch,
+                             qint64 ackId)
 {
     // A user disabled or signed out before this ran is cut here, and nothing is written for
     // them: the client keeps the mutation and its pending ack fails with the link.
@@ -330,14 +271,14 @@ void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& p
     for (qsizetype i = 0; i < payloads.size(); ++i) {
         QString error;
         QString code;
-        const auto mutation = payloads.at(i).isObject()
-                                  ? Mutation::fromJson(payloads.at(i).toObject(), it->clientId,
-                                                       &error, &code)
-                                  : std::nullopt;
+        const auto mutation =
+            payloads.at(i).isObject()
+                ? Mutation::fromJson(payloads.at(i).toObject(), it->clientId, &error, &code)
+                : std::nullopt;
         if (!mutation) {
-            results[i] = rejectedResult(code.isEmpty() ? QStringLiteral("bad_request") : code,
-                                        error.isEmpty() ? QStringLiteral("a mutation is an object")
-                                                        : error);
+            results[i] =
+                rejectedResult(code.isEmpty() ? QStringLiteral("bad_request") : code,
+                               error.isEmpty() ? QStringLiteral("a mutation is an object") : error);
             continue;
         }
         mutations.append(*mutation);

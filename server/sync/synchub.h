@@ -84,8 +84,6 @@ public:
     void pictureChanged(const QString& brokerageId, const QString& userId, qint64 version);
     // Task events and requests (docs/protocol.md 5.6) go through the runner.
     void setTaskRunner(TaskRunner* runner);
-    // Changes per replay batch.
-    static constexpr int kReplayBatch = 200;
 
 private:
     struct Session
@@ -100,11 +98,10 @@ private:
     void onEvent(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
                  qint64 ackId);
     // `since` as the client sent it in CONNECT (docs/protocol.md 5.2 says what each value gets).
-    void replay(SocketIoServerSession* session, const Identity& identity, const QJsonValue& since);
     // `mutate` (one payload, answered with its result) and `mutate:batch` (a list, answered
     // with the list of results) share everything but the shape of the answer.
-    void handleMutate(SocketIoServerSession* session, const QString& event,
-                      const QJsonArray& args, qint64 ackId);
+    void handleMutate(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
+                      qint64 ackId);
     void applyMutations(SocketIoServerSession* session, const QJsonArray& payloads, bool batch,
                         qint64 ackId);
     // The socket emptied a bucket: it hears why, then it is closed.
