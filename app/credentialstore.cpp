@@ -133,7 +133,10 @@ void CredentialStore::write(const QString& key, const QString& value, Done done)
         }
         // Parts first, then the header that points at them, then leftovers of a longer value.
         const int count = static_cast<int>((value.size() + kChunkChars - 1) / kChunkChars);
+        // The step holds itself only weakly (a strong self-reference would never be freed);
+        // the keychain job's callback holds it strongly until the next part is written.
         auto writePart = std::make_shared<std::function<void(int)>>();
+        const std::weak_ptr<std::function<void(int)>> step = writePart;
         *writePart = [=, this](int index) {
             if (index > count) {
                 writeEntry(
@@ -145,10 +148,10 @@ void CredentialStore::write(const QString& key, const QString& value, Done done)
                 return;
             }
             writeEntry(partKey(key, index), value.mid((index - 1) * kChunkChars, kChunkChars),
-                       [=](const QString& error) {
+                       [=, self = step.lock()](const QString& error) {
                            if (!error.isEmpty())
                                return finish(error);
-                           (*writePart)(index + 1);
+                           (*self)(index + 1);
                        });
         };
         (*writePart)(1);

@@ -38,10 +38,12 @@ bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
         account = std::make_unique<AccountSession>(*server,
                                                    DesktopSession::profileDirFor(*server, *email));
         dialog.setBusy(true);
+        // Held weakly by itself (a strong self-reference is never freed), strongly by the
+        // sign-in's callback while an answer is awaited.
         auto attempt = std::make_shared<std::function<void(AccountSession::Keep)>>();
-        *attempt = [&, attempt](AccountSession::Keep keep) {
+        *attempt = [&, step = std::weak_ptr(attempt)](AccountSession::Keep keep) {
             account->signIn(*email, dialog.password(), keep,
-                            [&, attempt, keep](const AccountSession::Outcome& outcome) {
+                            [&, again = step.lock(), keep](const AccountSession::Outcome& outcome) {
                                 dialog.setBusy(false);
                                 if (outcome.ok()) {
                                     done = true;
@@ -55,7 +57,7 @@ bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
                                            "be asked again at the next start.")
                                             .arg(outcome.error)) == QMessageBox::Yes) {
                                     dialog.setBusy(true);
-                                    return (*attempt)(AccountSession::Keep::Memory);
+                                    return (*again)(AccountSession::Keep::Memory);
                                 }
                                 dialog.setError(outcome.error);
                             });
@@ -67,6 +69,25 @@ bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
     return done;
 }
 
+// `crm-desktop --help` or `--version` on a machine without a display (a server, an SSH
+// session) must print and exit, not abort because the window system cannot be opened: those
+// two never show a window, so they get the offscreen platform.
+void allowHelpWithoutDisplay(int argc, char* argv[])
+{
+    if (!qEnvironmentVariableIsEmpty("DISPLAY") ||
+        !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
+        !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return;
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray arg(argv[i]);
+        if (arg == "-h" || arg == "--help" || arg == "--help-all" || arg == "-v" ||
+            arg == "--version" || arg == "-?") {
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+            return;
+        }
+    }
+}
+
 // app.exec()'s result when the agent switches account (not a process exit code).
 constexpr int kSwitchAccount = 1000;
 
@@ -74,6 +95,7 @@ constexpr int kSwitchAccount = 1000;
 
 int main(int argc, char* argv[])
 {
+    allowHelpWithoutDisplay(argc, argv);
     QApplication app(argc, argv);
     installTranslations();
     QApplication::setOrganizationName(QStringLiteral("crm-desktop"));

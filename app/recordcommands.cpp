@@ -379,9 +379,7 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         queued = session.engine().edit(spec->name, id, op, fields);
         storeFailed = !queued;
     };
-    int status = 0;
-    if (!options.offline)
-        status = syncNow(true, makeEdit);
+    const int status = options.offline ? 0 : syncNow(true, makeEdit);
     if (!queued && !storeFailed)
         makeEdit();
     if (!queued)
@@ -391,8 +389,6 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
     // Durable locally from here on: a failure to reach the server only means "later".
     if (options.offline)
         return 0;
-    if (status == 0 && session.store().outboxCount() > 0)
-        status = syncNow(true); // made too late in that connection to be answered in it
     return status == 2 || status == 5 ? status : fateOf(session.store(), queued->mutationId);
 }
 

@@ -84,6 +84,9 @@ std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString
 
 void SyncEngine::onStateChanged()
 {
+    // Each new link may be to a newer server: try mutate:batch again.
+    if (m_connection.state() == ConnectionState::Connecting)
+        m_oneAtATime = false;
     // Acks of the old link fail as Disconnected on their own; what is in flight is resent (same
     // ids) after the next catch-up.
     if (m_connection.state() != ConnectionState::Online)
@@ -296,12 +299,27 @@ void SyncEngine::flush()
     if (!canSend() || !m_onTheWire.isEmpty())
         return;
     // In mutation-id order, so a record's edits apply in the order they were made; the server
-    // applies a batch in order, in one transaction.
+    // applies a batch in order, in one transaction. A server without mutate:batch gets them
+    // one `mutate` at a time.
+    const int most = m_oneAtATime ? 1 : mutationbatch::kMaxMutations;
+    // What one frame may carry, less room for the event name, the ack id and the list.
+    const qint64 frameRoom = m_connection.handshake().maxPayload - 1024;
     QJsonArray mutations;
     qsizetype bytes = 0;
-    for (const auto& entry : m_store.outbox(mutationbatch::kMaxMutations)) {
+    for (const auto& entry : m_store.outbox(most)) {
         const QJsonObject mutation = entry.toMutation();
-        bytes += json::write(mutation).size();
+        const qsizetype size = json::write(mutation).size();
+        if (size > frameRoom) {
+            // It could never be sent: refused here, so it does not hold back everything after it.
+            const QString why =
+                tr("This change is larger than the server accepts (%1 bytes)").arg(size);
+            if (m_store.fail(entry.mutationId, QStringLiteral("too_large"), why)) {
+                emit editRefused(entry, QStringLiteral("too_large"), why);
+                emit localStateChanged(entry.module, entry.recordId);
+            }
+            continue;
+        }
+        bytes += size;
         if (!m_onTheWire.isEmpty() && bytes > mutationbatch::kMaxBytes)
             break;
         m_onTheWire.append(entry);
@@ -311,9 +329,12 @@ void SyncEngine::flush()
         return;
     for (const auto& entry : std::as_const(m_onTheWire))
         m_store.noteAttempt(entry.mutationId);
-    m_connection.emitWithAck(QStringLiteral("mutate:batch"),
-                             {QJsonObject{{QStringLiteral("mutations"), mutations}}},
-                             [this](const AckOutcome& outcome) { onBatchAnswer(outcome); });
+    auto answer = [this](const AckOutcome& outcome) { onBatchAnswer(outcome); };
+    if (m_oneAtATime)
+        m_connection.emitWithAck(QStringLiteral("mutate"), {mutations.first()}, answer);
+    else
+        m_connection.emitWithAck(QStringLiteral("mutate:batch"),
+                                 {QJsonObject{{QStringLiteral("mutations"), mutations}}}, answer);
 }
 
 void SyncEngine::onBatchAnswer(const AckOutcome& outcome)
@@ -321,9 +342,28 @@ void SyncEngine::onBatchAnswer(const AckOutcome& outcome)
     // Still counted as on the wire while its results are handled (inFlightCount()); cleared
     // before anything can send the next batch.
     const QList<OutboxEntry> sent = m_onTheWire;
+    const QJsonObject answer = outcome.ok() ? outcome.args.first().toObject() : QJsonObject();
     const QJsonArray results =
-        outcome.ok() ? outcome.args.first().toObject().value(QStringLiteral("results")).toArray()
-                     : QJsonArray();
+        m_oneAtATime ? QJsonArray{answer} : answer.value(QStringLiteral("results")).toArray();
+    if (outcome.ok() && !m_oneAtATime && !answer.contains(QStringLiteral("results")) &&
+        answer.value(QStringLiteral("status")) == QStringLiteral("rejected")) {
+        // The request as a whole was refused. An older server that does not know mutate:batch
+        // gets the same mutations one at a time; anything else is logged and tried later.
+        m_onTheWire.clear();
+        const QString code = answer.value(QStringLiteral("error"))
+                                 .toObject()
+                                 .value(QStringLiteral("code"))
+                                 .toString();
+        if (code == QStringLiteral("unknown_event")) {
+            qCInfo(lcSyncEngine) << "the server has no mutate:batch: sending one at a time";
+            m_oneAtATime = true;
+            flush();
+            return;
+        }
+        qCWarning(lcSyncEngine) << "the server refused a batch of" << sent.size() << ":" << answer;
+        scheduleRetry();
+        return;
+    }
     if (!outcome.ok() || results.size() != sent.size()) {
         // Not answered (link dropped, timeout) or not understood: all of it stays queued and is
         // resent with the same ids after the next catch-up, where the server tells duplicates.
@@ -339,6 +379,8 @@ void SyncEngine::onBatchAnswer(const AckOutcome& outcome)
         stored = handleResult(sent.at(i), results.at(i).toObject()) && stored;
     m_onTheWire.clear();
     if (!stored) {
+        // The server could not store something, or this profile could not record an answer:
+        // try again after a pause, never in a tight loop.
         scheduleRetry();
         return;
     }
@@ -363,17 +405,20 @@ bool SyncEngine::handleResult(const OutboxEntry& entry, QJsonObject result)
                 emit recordChanged(confirmed, confirmed.fields.keys(), false);
             }
         }
-        m_store.complete(entry.mutationId);
+        if (!m_store.complete(entry.mutationId))
+            return false; // still queued: the resend is answered "duplicate"
     } else if (status == QStringLiteral("conflict")) {
         const QString kind = result.value(QStringLiteral("kind")).toString();
-        if (m_store.conflict(entry.mutationId, kind, result))
-            emit editConflicted(entry, kind);
+        if (!m_store.conflict(entry.mutationId, kind, result))
+            return false;
+        emit editConflicted(entry, kind);
     } else if (status == QStringLiteral("rejected")) {
         const auto error = result.value(QStringLiteral("error")).toObject();
         const QString code = error.value(QStringLiteral("code")).toString();
         const QString message = error.value(QStringLiteral("message")).toString();
-        if (m_store.fail(entry.mutationId, code, message))
-            emit editRefused(entry, code, message);
+        if (!m_store.fail(entry.mutationId, code, message))
+            return false;
+        emit editRefused(entry, code, message);
     } else {
         // "error": the server could not store it; it stays queued for the next try.
         qCInfo(lcSyncEngine) << "server could not store mutation" << entry.mutationId;

@@ -101,6 +101,7 @@ private:
     bool m_bootstrapping = false;
     quint64 m_bootstrapGeneration = 0;
     QList<OutboxEntry> m_onTheWire; // the batch waiting for its answer
+    bool m_oneAtATime = false;      // this link's server has no mutate:batch
     // Unanswered or "error" mutations are retried with backoff, never dropped.
     BackoffPolicy m_retryBackoff;
     int m_retryAttempt = 0;

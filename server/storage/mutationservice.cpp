@@ -72,15 +72,15 @@ bool isOthers(const ChangeEntry& entry, const Mutation& m)
 }
 
 // The newest change in `history` (changes after the mutation's base, oldest first) that
-// someone else made to `field` (any field when empty) after this client's own last change of
-// it: the one this mutation would silently overwrite. This client changing a field after
-// someone else did means it had seen their value (its edit would have conflicted otherwise).
+// someone else made to `field` after this client's own last change of it: the one this
+// mutation would silently overwrite. This client changing that field after someone else did
+// means it had seen their value (its edit would have conflicted otherwise).
 std::optional<ChangeEntry> lastOtherChange(const QList<ChangeEntry>& history, const Mutation& m,
                                            const QString& field)
 {
     std::optional<ChangeEntry> other;
     for (const auto& entry : history) {
-        if (!field.isEmpty() && !entry.fields.contains(field))
+        if (!entry.fields.contains(field))
             continue;
         if (isOthers(entry, m))
             other = entry;
@@ -414,17 +414,24 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
                             QStringLiteral("Version %1 of this record never existed").arg(base));
         // A delete made on an old copy must not discard what someone else did since.
         if (base < record.version) {
+            // Field by field, as for an update: this client's own later change of one field
+            // says nothing about another field someone else changed.
             const auto history = m_log.recordHistoryAfter(record.module, record.id, base);
-            if (const auto other = lastOtherChange(history, m, {})) {
-                QJsonArray changedFields;
-                for (const auto& entry : history) {
-                    if (isOthers(entry, m)) {
-                        for (auto f = entry.fields.begin(); f != entry.fields.end(); ++f) {
-                            if (!changedFields.contains(f.key()))
-                                changedFields.append(f.key());
-                        }
-                    }
+            QJsonArray changedFields;
+            std::optional<ChangeEntry> other;
+            for (const auto& entry : history) {
+                for (auto f = entry.fields.begin(); f != entry.fields.end(); ++f) {
+                    if (changedFields.contains(f.key()))
+                        continue;
+                    const auto theirs = lastOtherChange(history, m, f.key());
+                    if (!theirs)
+                        continue;
+                    changedFields.append(f.key());
+                    if (!other || theirs->version > other->version)
+                        other = theirs;
                 }
+            }
+            if (other) {
                 return {{QStringLiteral("status"), QStringLiteral("conflict")},
                         {QStringLiteral("kind"), QStringLiteral("changed")},
                         {QStringLiteral("module"), record.module},

@@ -176,7 +176,8 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
         cutFlooder(session, it->identity.userId);
         return;
     }
-    if (event == QStringLiteral("mutate") || event == QStringLiteral("mutate:batch")) {
+    if (event == QStringLiteral("mutate") ||
+        (event == QStringLiteral("mutate:batch") && m_options.acceptBatches)) {
         handleMutate(session, event, args, ackId);
     } else if (event.startsWith(QStringLiteral("task:"))) {
         handleTask(session, event, args, ackId);

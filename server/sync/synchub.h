@@ -53,6 +53,9 @@ public:
         // requests wait their turn instead of being refused (MutationGate).
         double mutationBurst = 5000;
         double mutationsPerSecond = 2000;
+        // Off: answers mutate:batch as unknown, as servers before it did (clients must fall back
+        // to one mutate at a time; the compatibility test turns it off).
+        bool acceptBatches = true;
         // How often the access log is read for changes made by other processes (the CLI,
         // other nodes); a mutation also reads it first (AccessWatcher).
         std::chrono::milliseconds accessPoll{1000};

@@ -454,3 +454,22 @@ TEST_CASE("crm-cli: the exit status is about this command's own edit, and dump a
             .object();
     CHECK(kept.value(QStringLiteral("fields")).toObject().value(QStringLiteral("score")) == 50);
 }
+
+TEST_CASE("crm-desktop --help and --version answer without a display", "[cli][desktop]")
+{
+    for (const char* option : {"--help", "--version"}) {
+        QProcess process;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("DISPLAY"));
+        env.remove(QStringLiteral("WAYLAND_DISPLAY"));
+        env.remove(QStringLiteral("QT_QPA_PLATFORM"));
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(CRM_DESKTOP_PATH), {QString::fromLatin1(option)});
+        REQUIRE(process.waitForStarted());
+        REQUIRE(crm::test::waitUntil([&] { return process.state() == QProcess::NotRunning; }, 30s));
+        INFO(option << ": " << process.readAllStandardError().toStdString());
+        CHECK(process.exitStatus() == QProcess::NormalExit);
+        CHECK(process.exitCode() == 0);
+        CHECK_FALSE(process.readAllStandardOutput().isEmpty());
+    }
+}

@@ -59,7 +59,7 @@ QList<QJsonObject> wholeLog(RestClient& rest)
     return changes;
 }
 
-// The newest change of `field` (of anything when empty) in versions (base, before) of one
+// The newest change of `field` in versions (base, before) of one
 // record's history by anyone but `clientId`, after that client's own last change of it: what an
 // applied mutation made on `base` would have overwritten without a word.
 std::optional<QJsonObject> overwritten(const std::map<qint64, QJsonObject>& history, qint64 base,
@@ -68,7 +68,7 @@ std::optional<QJsonObject> overwritten(const std::map<qint64, QJsonObject>& hist
     std::optional<QJsonObject> other;
     for (auto it = history.upper_bound(base); it != history.end() && it->first < before; ++it) {
         const auto& change = it->second;
-        if (!field.isEmpty() && !change.value(QStringLiteral("fields")).toObject().contains(field))
+        if (!change.value(QStringLiteral("fields")).toObject().contains(field))
             continue;
         if (change.value(QStringLiteral("clientId")).toString() != clientId)
             other = change;
@@ -250,9 +250,19 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
             (*owner)->entries.at(c.value(QStringLiteral("mutationId")).toInteger());
         const auto& history = histories[c.value(QStringLiteral("id")).toString()];
         const qint64 version = c.value(QStringLiteral("version")).toInteger();
-        const QStringList fields = kind == QStringLiteral("deleted")
-                                       ? QStringList{QString()}
-                                       : c.value(QStringLiteral("fields")).toObject().keys();
+        // A delete must not discard anyone's change of any field; an update, of its fields.
+        QStringList fields = c.value(QStringLiteral("fields")).toObject().keys();
+        if (kind == QStringLiteral("deleted")) {
+            fields.clear();
+            for (const auto& [v, earlier] : history) {
+                if (v <= sent.baseVersion.value_or(0) || v >= version)
+                    continue;
+                for (const auto& name : earlier.value(QStringLiteral("fields")).toObject().keys()) {
+                    if (!fields.contains(name))
+                        fields.append(name);
+                }
+            }
+        }
         for (const auto& field : fields) {
             ++checkedOverlaps;
             const auto other =

@@ -146,6 +146,22 @@ TEST_CASE("Conflicts: a delete made on an old copy never discards a teammate's n
               QStringLiteral("applied"));
         CHECK(b.records->find(kLeads, id)->deleted);
     }
+    SECTION("the client's own later edit of another field does not hide the teammate's change")
+    {
+        // Alex, offline, queued a budget edit and then the delete, both on version 1; Sam
+        // renamed the lead meanwhile.
+        REQUIRE(status(b.mutate(b.ben, kSam, 1, QStringLiteral("update"), id,
+                                {{QStringLiteral("name"), QStringLiteral("Jo Park")}}, 1,
+                                kLeads)) == QStringLiteral("applied"));
+        REQUIRE(status(b.mutate(b.ana, kAlex, 2, QStringLiteral("update"), id,
+                                {{QStringLiteral("budgetMax"), 2}}, 1, kLeads)) ==
+                QStringLiteral("applied"));
+        const auto stale = b.mutate(b.ana, kAlex, 3, QStringLiteral("delete"), id, {}, 1, kLeads);
+        REQUIRE(status(stale) == QStringLiteral("conflict"));
+        CHECK(stale.value(QStringLiteral("changedFields")).toArray() ==
+              QJsonArray{QStringLiteral("name")});
+        CHECK_FALSE(b.records->find(kLeads, id)->deleted);
+    }
     SECTION("only the client's own changes since: the delete applies")
     {
         REQUIRE(status(b.mutate(b.ana, kAlex, 2, QStringLiteral("update"), id,

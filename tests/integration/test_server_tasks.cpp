@@ -103,11 +103,13 @@ QJsonObject startTask(Server& s, const Identity& who, const QString& kind,
 QJsonObject waitCompleted(Server& s, const Identity& who, const QString& id)
 {
     QJsonObject task;
-    REQUIRE(waitUntil([&] {
-        task = restCall(s.url(), s.token(who), "GET", QStringLiteral("/api/tasks/%1").arg(id))
-                   .body.toObject();
-        return task.value(QStringLiteral("status")) == QStringLiteral("completed");
-    }));
+    REQUIRE(waitUntil(
+        [&] {
+            task = restCall(s.url(), s.token(who), "GET", QStringLiteral("/api/tasks/%1").arg(id))
+                       .body.toObject();
+            return task.value(QStringLiteral("status")) == QStringLiteral("completed");
+        },
+        60s)); // several imports in a row, under the sanitizers too: a bound, not a target
     return task;
 }
 

@@ -256,6 +256,46 @@ TEST_CASE("SyncEngine: a backlog over the server's mutation budget is slowed, ne
         CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 801200 + i);
 }
 
+TEST_CASE("SyncEngine: a server without mutate:batch gets the outbox one mutate at a time",
+          "[syncengine][batch]")
+{
+    SyncHub::Options older;
+    older.acceptBatches = false;
+    Server s(std::chrono::seconds(900), older);
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    const QString id = newId();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    for (int i = 1; i <= 5; ++i)
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+                                 {{QStringLiteral("purchasePrice"), 700000 + i}}));
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    CHECK(ana.store->failures().isEmpty());
+    CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 6);
+    CHECK(ana.field(id, QStringLiteral("purchasePrice")).toInt() == 700005);
+}
+
+TEST_CASE("SyncEngine: an edit too large for any frame is refused here, not retried forever",
+          "[syncengine][batch]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    const QString big = newId();
+    const QString small = newId();
+    // Far over the server's 1,000,000-byte frames (the server would refuse it as too_large
+    // anyway; here it cannot even be sent), queued before an ordinary edit.
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), big, QStringLiteral("create"),
+                             {{QStringLiteral("number"), QString(1200000, u'x')}}));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), small, QStringLiteral("create"), kEscrow));
+    ana.goOnline();
+    REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
+    const auto failures = ana.store->failures();
+    REQUIRE(failures.size() == 1);
+    CHECK(failures[0].code == QStringLiteral("too_large"));
+    CHECK(failures[0].entry.recordId == big);
+    CHECK(ana.field(small, QStringLiteral("number")) == QStringLiteral("ESC-7"));
+}
+
 TEST_CASE("SyncEngine: a refused edit is kept as a failure with the server's reason",
           "[syncengine]")
 {
