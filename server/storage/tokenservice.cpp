@@ -226,12 +226,14 @@ std::optional<TokenService::Tokens> TokenService::refresh(const QString& refresh
 
     Transaction transaction(m_db);
     Tokens tokens = issueInSession(user->identity, sessionId);
+    // Only a token still live is rotated: a sign-out (another process, another node) that
+    // revoked it since it was read above wins, and no new token outlives it.
     auto rotate = m_db.query();
-    m_db.exec(
-        rotate,
-        QStringLiteral("UPDATE refresh_tokens SET revoked_at = ?, replaced_by = ? WHERE id = ?"),
-        {isoFromSeconds(nowSeconds()), tokenHash(tokens.refreshToken), id});
-    if (!transaction.commit())
+    if (!m_db.exec(rotate,
+                   QStringLiteral("UPDATE refresh_tokens SET revoked_at = ?, replaced_by = ? "
+                                  "WHERE id = ? AND revoked_at IS NULL"),
+                   {isoFromSeconds(nowSeconds()), tokenHash(tokens.refreshToken), id}) ||
+        rotate.numRowsAffected() != 1 || !transaction.commit())
         return std::nullopt;
     *identity = user->identity;
     identity->sessionId = sessionId;
@@ -252,11 +254,13 @@ bool TokenService::revoke(const QString& refreshToken)
     const QString sessionId = find.value(1).toString();
     Transaction transaction(m_db);
     auto query = m_db.query();
+    // The whole session ends: a rotation that slipped in since the read above left a newer
+    // token of the same session, and it must not keep the session alive.
     return m_db.exec(query,
-                     QStringLiteral("UPDATE refresh_tokens SET revoked_at = ? WHERE token_hash = ? "
-                                    "AND revoked_at IS NULL"),
-                     {isoFromSeconds(nowSeconds()), tokenHash(refreshToken)}) &&
-           query.numRowsAffected() == 1 &&
+                     QStringLiteral("UPDATE refresh_tokens SET revoked_at = ? WHERE "
+                                    "COALESCE(session_id, id) = ? AND revoked_at IS NULL"),
+                     {isoFromSeconds(nowSeconds()), sessionId}) &&
+           query.numRowsAffected() >= 1 &&
            AccessLog(m_db).record(userId, AccessLog::Kind::SignedOut, sessionId) &&
            transaction.commit();
 }
