@@ -39,9 +39,9 @@ public:
 
     Outcome apply(const Identity& who, const Mutation& mutation);
     // Several mutations of one client, in order, in one transaction: one commit (one fsync) for
-    // a whole batch of an outbox. outcomes[i] answers mutations[i]. After a storage error the
-    // rest is not tried (answered "error" too), so a later edit of a record never applies
-    // before an earlier one that failed; a batch whose commit fails is "error" throughout.
+    // a whole batch of an outbox. outcomes[i] answers mutations[i]. A storage error anywhere
+    // (or a failed commit) rolls the whole batch back and answers "error" throughout, so a
+    // later edit of a record never applies before an earlier one that failed.
     QList<Outcome> applyAll(const Identity& who, const QList<Mutation>& mutations);
 
 private:
