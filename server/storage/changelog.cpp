@@ -53,12 +53,12 @@ qint64 ChangeLog::lastSeq(const QString& brokerageId)
     return 0;
 }
 
-QList<ChangeEntry> ChangeLog::select(const QString& where, const QVariantList& binds)
+std::optional<QList<ChangeEntry>> ChangeLog::select(const QString& where, const QVariantList& binds)
 {
     QList<ChangeEntry> entries;
     auto query = m_db.query();
     if (!m_db.exec(query, kSelect + where, binds))
-        return entries;
+        return std::nullopt;
     while (query.next()) {
         ChangeEntry e;
         e.brokerageId = query.value(0).toString();
@@ -86,11 +86,12 @@ QList<ChangeEntry> ChangeLog::select(const QString& where, const QVariantList& b
 QList<ChangeEntry> ChangeLog::since(const QString& brokerageId, qint64 seq, int limit)
 {
     return select(QStringLiteral("WHERE c.brokerage_id = ? AND c.seq > ? ORDER BY c.seq LIMIT ?"),
-                  {brokerageId, seq, limit});
+                  {brokerageId, seq, limit})
+        .value_or(QList<ChangeEntry>());
 }
 
-QList<ChangeEntry> ChangeLog::recordHistoryAfter(const QString& module, const QString& recordId,
-                                                 qint64 version)
+std::optional<QList<ChangeEntry>>
+ChangeLog::recordHistoryAfter(const QString& module, const QString& recordId, qint64 version)
 {
     return select(
         QStringLiteral("WHERE c.module = ? AND c.record_id = ? AND c.version > ? ORDER BY c.seq"),

@@ -2,6 +2,7 @@
 
 #include "server/storage/changeentry.h"
 
+#include <optional>
 #include <QList>
 
 namespace crm {
@@ -19,12 +20,14 @@ public:
     qint64 lastSeq(const QString& brokerageId);
     // Changes after `seq`, oldest first, at most `limit` (all of the brokerage: callers filter).
     QList<ChangeEntry> since(const QString& brokerageId, qint64 seq, int limit);
-    // The changes of one record after `version`, oldest first (for a conflict's base values).
-    QList<ChangeEntry> recordHistoryAfter(const QString& module, const QString& recordId,
-                                          qint64 version);
+    // The changes of one record after `version`, oldest first: who changed what since a
+    // mutation's base. Nullopt when the read failed: a conflict check must never take a failed
+    // read for "nobody else changed it".
+    std::optional<QList<ChangeEntry>> recordHistoryAfter(const QString& module,
+                                                         const QString& recordId, qint64 version);
 
 private:
-    QList<ChangeEntry> select(const QString& where, const QVariantList& binds);
+    std::optional<QList<ChangeEntry>> select(const QString& where, const QVariantList& binds);
 
     Database& m_db;
 };

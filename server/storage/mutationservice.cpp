@@ -231,7 +231,8 @@ bool MutationService::recordResult(const Identity& who, const Mutation& m,
                       now()});
 }
 
-bool MutationService::isValidBase(qint64 base, const StoredRecord& record, const Mutation& m)
+std::optional<bool> MutationService::isValidBase(qint64 base, const StoredRecord& record,
+                                                 const Mutation& m)
 {
     if (base >= 1)
         return base <= record.version;
@@ -239,8 +240,16 @@ bool MutationService::isValidBase(qint64 base, const StoredRecord& record, const
     if (base < 0 || m.clientId.isEmpty())
         return false;
     const auto history = m_log.recordHistoryAfter(record.module, record.id, 0);
-    return !history.isEmpty() && history.first().kind == QStringLiteral("created") &&
-           history.first().clientId == m.clientId;
+    if (!history)
+        return std::nullopt; // a failed read is no verdict (it would be stored as one)
+    return !history->isEmpty() && history->first().kind == QStringLiteral("created") &&
+           history->first().clientId == m.clientId;
+}
+
+QJsonObject MutationService::badBase(qint64 base)
+{
+    return rejected(QStringLiteral("bad_base_version"),
+                    QStringLiteral("Version %1 of this record never existed").arg(base));
 }
 
 ChangeEntry MutationService::newChange(const Identity& who, const Mutation& m,
@@ -312,8 +321,8 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
         // Who deleted it: the newest entry of the record's log is the deletion.
         QJsonObject result = deletedConflict(record, m);
         const auto last = m_log.recordHistoryAfter(record.module, record.id, record.version - 1);
-        if (!last.isEmpty())
-            result.insert(QStringLiteral("by"), author(last.constLast()));
+        if (last && !last->isEmpty())
+            result.insert(QStringLiteral("by"), author(last->constLast()));
         return result;
     }
     if (auto problem = RecordSchema::instance().validate(spec, m.fields, false))
@@ -331,9 +340,11 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
         return rejected(QStringLiteral("base_version_required"),
                         QStringLiteral("An update must say which version it was made on"));
     const qint64 base = *m.baseVersion;
-    if (!isValidBase(base, record, m))
-        return rejected(QStringLiteral("bad_base_version"),
-                        QStringLiteral("Version %1 of this record never existed").arg(base));
+    const auto validBase = isValidBase(base, record, m);
+    if (!validBase)
+        return storageError();
+    if (!*validBase)
+        return badBase(base);
 
     // Someone other than this client changed the field after our base, to something other than
     // what we want. This client's own changes since the base are not conflicts: its queued edits
@@ -347,8 +358,11 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
             theirs.isUndefined() ? QJsonValue(QJsonValue::Null) : theirs;
         if (fieldVersion <= base || theirsOrNull == it.value())
             continue;
-        if (!history)
+        if (!history) {
             history = m_log.recordHistoryAfter(record.module, record.id, base);
+            if (!history)
+                return storageError(); // never "nobody else changed it" on a failed read
+        }
         const auto other = lastOtherChange(*history, m, it.key());
         if (!other)
             continue;
@@ -409,21 +423,25 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
                 {QStringLiteral("deleted"), true}};
     if (m.baseVersion) {
         const qint64 base = *m.baseVersion;
-        if (!isValidBase(base, record, m))
-            return rejected(QStringLiteral("bad_base_version"),
-                            QStringLiteral("Version %1 of this record never existed").arg(base));
+        const auto validBase = isValidBase(base, record, m);
+        if (!validBase)
+            return storageError();
+        if (!*validBase)
+            return badBase(base);
         // A delete made on an old copy must not discard what someone else did since.
         if (base < record.version) {
             // Field by field, as for an update: this client's own later change of one field
             // says nothing about another field someone else changed.
             const auto history = m_log.recordHistoryAfter(record.module, record.id, base);
+            if (!history)
+                return storageError();
             QJsonArray changedFields;
             std::optional<ChangeEntry> other;
-            for (const auto& entry : history) {
+            for (const auto& entry : *history) {
                 for (auto f = entry.fields.begin(); f != entry.fields.end(); ++f) {
                     if (changedFields.contains(f.key()))
                         continue;
-                    const auto theirs = lastOtherChange(history, m, f.key());
+                    const auto theirs = lastOtherChange(*history, m, f.key());
                     if (!theirs)
                         continue;
                     changedFields.append(f.key());

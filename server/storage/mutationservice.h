@@ -57,7 +57,9 @@ private:
     bool recordResult(const Identity& who, const Mutation& m, const QJsonObject& result);
     // A version the record had (>= 1), or 0 when this client created it: an edit made while
     // its own create was still queued.
-    bool isValidBase(qint64 base, const StoredRecord& record, const Mutation& m);
+    // Nullopt when it cannot be told (a failed read).
+    std::optional<bool> isValidBase(qint64 base, const StoredRecord& record, const Mutation& m);
+    static QJsonObject badBase(qint64 base);
     ChangeEntry newChange(const Identity& who, const Mutation& m, const StoredRecord& record,
                           const QString& kind);
 

@@ -279,3 +279,36 @@ TEST_CASE("Conflicts: a taken id answers the same whoever holds it", "[server][c
                     .toString()
                     .contains(theirs));
 }
+
+TEST_CASE("Conflicts: a change log that cannot be read is a storage error, never a verdict",
+          "[server][conflicts]")
+{
+    Brokerage b(QStringLiteral("sqlite"));
+    const QString id = newId();
+    REQUIRE(status(b.mutate(b.ana, kAlex, 1, QStringLiteral("create"), id,
+                            lead(QStringLiteral("Jo")), std::nullopt, kLeads)) ==
+            QStringLiteral("applied"));
+    REQUIRE(status(b.mutate(b.ben, kSam, 1, QStringLiteral("update"), id,
+                            {{QStringLiteral("name"), QStringLiteral("Jo Park")}}, 1, kLeads)) ==
+            QStringLiteral("applied"));
+    auto query = b.db->query();
+    REQUIRE(b.db->exec(query, QStringLiteral("ALTER TABLE changes RENAME TO changes_away")));
+    // Neither "nobody else changed it" (applied over Sam) nor a stored refusal: an error to
+    // retry, with nothing applied and nothing remembered.
+    const auto stale = b.mutate(b.ana, kAlex, 2, QStringLiteral("update"), id,
+                                {{QStringLiteral("name"), QStringLiteral("Alex's")}}, 1, kLeads);
+    CHECK(status(stale) == QStringLiteral("error"));
+    const auto onOwnCreate = b.mutate(b.ana, kAlex, 3, QStringLiteral("update"), id,
+                                      {{QStringLiteral("budgetMax"), 3}}, 0, kLeads);
+    CHECK(status(onOwnCreate) == QStringLiteral("error"));
+    CHECK(status(b.mutate(b.ana, kAlex, 4, QStringLiteral("delete"), id, {}, 1, kLeads)) ==
+          QStringLiteral("error"));
+    REQUIRE(b.db->exec(query, QStringLiteral("ALTER TABLE changes_away RENAME TO changes")));
+    // Resent once the log is back: judged for real, not answered from a stored mistake.
+    CHECK(status(b.mutate(b.ana, kAlex, 2, QStringLiteral("update"), id,
+                          {{QStringLiteral("name"), QStringLiteral("Alex's")}}, 1, kLeads)) ==
+          QStringLiteral("conflict"));
+    CHECK(status(b.mutate(b.ana, kAlex, 3, QStringLiteral("update"), id,
+                          {{QStringLiteral("budgetMax"), 3}}, 0, kLeads)) ==
+          QStringLiteral("applied"));
+}

@@ -506,8 +506,9 @@ TEST_CASE("Lead de-duplication finds likely duplicates and merges them through m
     CHECK(records.find(QStringLiteral("leads"), miaAgain)->deleted);
     CHECK_FALSE(records.find(QStringLiteral("leads"), otherJoe)->deleted);
     // The history says who merged what: the deleted duplicates' values are in the change log.
-    const auto history =
-        s.server.changeLog().recordHistoryAfter(QStringLiteral("leads"), miaAgain, 0);
+    const auto read = s.server.changeLog().recordHistoryAfter(QStringLiteral("leads"), miaAgain, 0);
+    REQUIRE(read);
+    const auto& history = *read;
     REQUIRE(history.size() == 2);
     CHECK(history.last().kind == QStringLiteral("deleted"));
     CHECK(history.first()
