@@ -26,44 +26,12 @@ namespace {
 
 const QString kPassword = QStringLiteral("long enough password");
 
-// One client connection by URL and token (the fixture's Agent needs an in-process server).
-struct Peer
+// One client connection to a server process, by URL and token: the fixture's Agent with a
+// fresh client id, and what these tests ask of it.
+struct Peer : test::Agent
 {
-    Peer(const QUrl& url, const QString& accessToken)
-        : token(accessToken), manager(test::fastConnectionConfig(url))
-    {
-        manager.setAuthProvider([this] {
-            return QJsonObject{{QStringLiteral("token"), token},
-                               {QStringLiteral("clientId"), clientId}};
-        });
-        QObject::connect(&manager, &ConnectionManager::eventReceived, &manager,
-                         [this](const QString& event, const QJsonArray& args, const AckResponder&) {
-                             events.append({event, args.first().toObject()});
-                         });
-        QObject::connect(&manager, &ConnectionManager::connectErrorReceived, &manager,
-                         [this](const QString&, const QJsonObject& data) {
-                             refusals.append(data.value(QStringLiteral("code")).toString());
-                         });
-    }
-    void connect()
-    {
-        manager.start();
-        REQUIRE(waitUntil([&] { return has(QStringLiteral("sync:caught-up")); }));
-        REQUIRE(manager.state() == ConnectionState::Online);
-    }
-    bool has(const QString& event) const { return count(event) > 0; }
-    int count(const QString& event) const
-    {
-        return static_cast<int>(std::count_if(events.begin(), events.end(),
-                                              [&](const auto& e) { return e.first == event; }));
-    }
-    QJsonObject last(const QString& event) const
-    {
-        for (auto it = events.rbegin(); it != events.rend(); ++it)
-            if (it->first == event)
-                return it->second;
-        return {};
-    }
+    Peer(const QUrl& url, const QString& accessToken) : Agent(url, accessToken, newId()) {}
+
     // The last presence this peer heard about `userId`: an update, or the snapshot at connect.
     QString presenceOf(const QString& userId) const
     {
@@ -95,12 +63,6 @@ struct Peer
         return has(QStringLiteral("auth:revoked")) &&
                manager.state() == ConnectionState::AuthRequired && manager.msUntilReconnect() < 0;
     }
-
-    QString token;
-    QString clientId = newId();
-    ConnectionManager manager;
-    QList<QPair<QString, QJsonObject>> events;
-    QStringList refusals;
 };
 
 struct Session

@@ -23,6 +23,19 @@ const QJsonObject kEscrow{{QStringLiteral("number"), QStringLiteral("ESC-7")},
                           {QStringLiteral("purchasePrice"), 700000},
                           {QStringLiteral("status"), QStringLiteral("open")}};
 
+// Both online; `creator` makes an escrow and both have it confirmed. Its id.
+QString sharedEscrow(Profile& creator, Profile& other)
+{
+    creator.goOnline();
+    other.goOnline();
+    const QString id = newId();
+    REQUIRE(creator.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(waitUntil([&] {
+        return other.field(id, QStringLiteral("number")).isString() && creator.outboxEmpty();
+    }));
+    return id;
+}
+
 } // namespace
 
 TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the stream",
@@ -85,12 +98,7 @@ TEST_CASE("SyncEngine: overlapping offline edits become a conflict, never a sile
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    ana.goOnline();
-    ben.goOnline();
-    const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(waitUntil(
-        [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
+    const QString id = sharedEscrow(ana, ben);
 
     ana.connection.stop();
     ben.connection.stop();
@@ -119,12 +127,7 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    ana.goOnline();
-    ben.goOnline();
-    const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(waitUntil(
-        [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
+    const QString id = sharedEscrow(ana, ben);
 
     // Ana, offline, edits the price and then the status, both on version 1; Ben changes the
     // status meanwhile.
@@ -169,12 +172,7 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    ana.goOnline();
-    ben.goOnline();
-    const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(waitUntil(
-        [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
+    const QString id = sharedEscrow(ana, ben);
     ana.connection.stop();
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
     REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),

@@ -89,7 +89,11 @@ struct Server
 struct Agent
 {
     Agent(Server& server, const Identity& who, const QString& id)
-        : token(server.token(who)), clientId(id), manager(test::fastConnectionConfig(server.url()))
+        : Agent(server.url(), server.token(who), id)
+    {}
+    // Any server, by URL: an in-process one or a crm-server process.
+    Agent(const QUrl& url, const QString& accessToken, const QString& id)
+        : token(accessToken), clientId(id), manager(test::fastConnectionConfig(url))
     {
         manager.setAuthProvider([this] {
             QJsonObject auth{{QStringLiteral("token"), token},
@@ -114,6 +118,10 @@ struct Agent
                     since = std::max(since, payload.value(QStringLiteral("seq")).toInteger());
                 }
             });
+        QObject::connect(&manager, &ConnectionManager::connectErrorReceived, &manager,
+                         [this](const QString&, const QJsonObject& data) {
+                             refusals.append(data.value(QStringLiteral("code")).toString());
+                         });
     }
 
     void connect()
@@ -168,6 +176,7 @@ struct Agent
     qint64 mutationId = 0;
     ConnectionManager manager;
     QList<QPair<QString, QJsonObject>> events;
+    QStringList refusals; // data.code of every CONNECT_ERROR
 };
 
 } // namespace crm::test
