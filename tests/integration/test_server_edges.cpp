@@ -104,6 +104,9 @@ TEST_CASE("Edges: a second CONNECT on a connected session is a protocol error",
     REQUIRE(peer.waitForFrame(QStringLiteral("42[\"sync:caught-up\"")));
     peer.socket.sendTextMessage(QStringLiteral("425[\"echo\",\"once\"]"));
     REQUIRE(peer.waitForFrame(QStringLiteral("435[\"once\"]")));
+    // Something in the log, so that a replay from `since: 0` would have something to send.
+    witness.create(test::newId(), {{QStringLiteral("number"), QStringLiteral("ESC-EDGE")}});
+    REQUIRE(peer.waitForFrame(QStringLiteral("42[\"escrow:created\"")));
 
     // The repeat would re-authenticate, refill the bucket, add a second event handler and
     // replay again; it ends the session instead.
