@@ -13,6 +13,7 @@
 #include "models/tasklistmodel.h"
 #include "server/demodata.h"
 #include "server/storage/recordstore.h"
+#include "support/desktopfixture.h"
 #include "support/leadcsv.h"
 #include "support/serverfixture.h"
 #include "ui/activitydelegate.h"
@@ -54,65 +55,9 @@ using namespace crm;
 using namespace std::chrono_literals;
 using test::waitUntil;
 
-namespace {
-
-// One agent's desktop: session (store, engine, models) and main window, signed in with a token.
-struct Desktop
-{
-    Desktop(test::Server& server, const Identity& who, const QString& dir)
-        : session(server.url(), dir)
-    {
-        QString error;
-        REQUIRE(session.open(&error));
-        const Workspace workspace = workspaceOf(session, server.url().authority());
-        window = std::make_unique<MainWindow>(workspace);
-        QObject::connect(&session, &DesktopSession::userKnown, window.get(),
-                         [this](const QJsonObject& user) {
-                             window->setOwnUser(user.value(QStringLiteral("id")).toString(),
-                                                user.value(QStringLiteral("name")).toString());
-                         });
-        window->show();
-        session.goOnline(server.token(who));
-        REQUIRE(waitUntil([&] { return session.engine().isCaughtUp(); }));
-    }
-
-    RecordTablePane* escrows() const { return window->pane(0); }
-
-    DesktopSession session;
-    std::unique_ptr<MainWindow> window;
-};
-
-QString createEscrow(Desktop& desk, const QString& number, double price)
-{
-    QString error;
-    const QString id = desk.session.table(QStringLiteral("escrows"))
-                           ->createRecord({{QStringLiteral("number"), number},
-                                           {QStringLiteral("purchasePrice"), price},
-                                           {QStringLiteral("status"), QStringLiteral("open")}},
-                                          &error);
-    INFO(error.toStdString());
-    REQUIRE_FALSE(id.isEmpty());
-    return id;
-}
-
-// `mine` edits offline while `theirs` changes the same fields; back online, `mine` has one
-// open conflict on `id`.
-void makeConflict(test::Server& server, const Identity& mineWho, Desktop& mine, Desktop& theirs,
-                  const QString& id, const QJsonObject& mineFields, const QJsonObject& theirFields)
-{
-    RecordTableModel* mineTable = mine.session.table(QStringLiteral("escrows"));
-    RecordTableModel* theirTable = theirs.session.table(QStringLiteral("escrows"));
-    REQUIRE(waitUntil(
-        [&] { return theirTable->rowOf(id) >= 0 && mine.session.store().outboxCount() == 0; }));
-    mine.session.goOffline();
-    REQUIRE(mineTable->updateRecord(mineTable->rowOf(id), mineFields));
-    REQUIRE(theirTable->updateRecord(theirTable->rowOf(id), theirFields));
-    REQUIRE(waitUntil([&] { return theirs.session.store().outboxCount() == 0; }));
-    mine.session.goOnline(server.token(mineWho));
-    REQUIRE(waitUntil([&] { return mine.session.conflicts().rowCount() == 1; }));
-}
-
-} // namespace
+using test::createEscrow;
+using test::Desktop;
+using test::makeConflict;
 
 TEST_CASE("Two desktops: an edit in one appears in the other's table and editor", "[ui][e2e]")
 {
