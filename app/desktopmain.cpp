@@ -180,6 +180,9 @@ int main(int argc, char* argv[])
         }
         const Workspace workspace = workspaceOf(session, server.authority());
         MainWindow window(workspace);
+        // As the agent left it; a screenshot run shows (and keeps) the defaults.
+        if (!parser.isSet(screenshotOption))
+            window.restoreLayout();
         if (parser.isSet(positionOption)) {
             const QStringList parts =
                 parser.value(positionOption).split(QRegularExpression(QStringLiteral("[x+]")));
@@ -253,6 +256,7 @@ int main(int argc, char* argv[])
                 [](const AccountSession::Outcome&) { QApplication::exit(kSwitchAccount); });
         });
         const int result = app.exec();
+        window.saveLayout(); // also when switching account, which closes no window
         if (result != kSwitchAccount)
             return result;
         // The window and session are gone with this scope; the next account starts clean.

@@ -62,6 +62,7 @@ bool DesktopSession::open(QString* error)
     m_resolver = std::make_unique<ConflictResolver>(*m_store, *m_engine);
     m_failures = std::make_unique<FailureModel>(*m_store, *m_engine);
     m_users = std::make_unique<UserDirectoryModel>(*m_store, *m_engine, *m_rest);
+    m_notifications->setUserDirectory(m_users.get()); // "assigned agent: you → ben"
     m_pictures = std::make_unique<UserPictureCache>(*m_store, *m_rest, *m_users, *m_connection);
     m_presence->setPictures(m_pictures.get());
     m_tasks = std::make_unique<TaskListModel>(*m_connection, *m_rest, m_store.get());

@@ -1,5 +1,6 @@
 #include "models/conflictmodel.h"
 
+#include "models/fieldformat.h"
 #include "models/localstore.h"
 #include "models/schema/recordschema.h"
 #include "models/syncengine.h"
@@ -32,6 +33,73 @@ QString otherPerson(const ConflictEntry& c)
 
 } // namespace
 
+QString ConflictModel::recordTitle(const ConflictEntry& c) const
+{
+    // "Escrow ESC-26867": the kind, then the record's own name as the agent knows it.
+    const ModuleSpec* spec = RecordSchema::instance().module(c.entry.module);
+    QString kind = spec ? spec->singular : c.entry.module;
+    if (!kind.isEmpty())
+        kind[0] = kind[0].toUpper();
+    if (!spec)
+        return kind;
+    QString name = c.entry.fields.value(spec->titleField).toVariant().toString();
+    if (name.isEmpty())
+        name = c.detail.value(QStringLiteral("record"))
+                   .toObject()
+                   .value(QStringLiteral("fields"))
+                   .toObject()
+                   .value(spec->titleField)
+                   .toVariant()
+                   .toString();
+    if (name.isEmpty()) {
+        if (const auto record = m_store.record(c.entry.module, c.entry.recordId))
+            name = record->fields.value(spec->titleField).toVariant().toString();
+    }
+    return name.isEmpty() ? kind : tr("%1 %2").arg(kind, name);
+}
+
+QString ConflictModel::summary(const ConflictEntry& c, const QVariantList& fields) const
+{
+    QString who = otherPerson(c);
+    if (who.isEmpty())
+        who = tr("Someone else");
+    QStringList theirs; // the fields they changed, as words inside a sentence
+    for (const QVariant& field : fields) {
+        const QVariantMap map = field.toMap();
+        if (c.kind != QStringLiteral("fields") ||
+            map.value(QStringLiteral("theirs")) != map.value(QStringLiteral("base"))) {
+            theirs.append(FieldFormat::inSentence(map.value(QStringLiteral("label")).toString()));
+        }
+    }
+    const QString what =
+        theirs.isEmpty() ? tr("this record")
+        : theirs.size() == 1
+            ? tr("the %1").arg(theirs.first())
+            : tr("the %1 and %2")
+                  .arg(theirs.mid(0, theirs.size() - 1).join(QStringLiteral(", ")), theirs.last());
+    if (c.kind == QStringLiteral("deleted"))
+        return tr("%1 deleted this record while your changes waited to be sent. Resolve to "
+                  "bring it back with them, or let it go.")
+            .arg(who);
+    if (c.kind == QStringLiteral("changed"))
+        return tr("%1 changed %2 after you deleted it here. Resolve to delete it anyway, or "
+                  "keep it.")
+            .arg(who, what);
+    return tr("%1 changed %2 while your edit waited to be sent. Nothing is overwritten until "
+              "you choose.")
+        .arg(who, what);
+}
+
+int ConflictModel::rowOfRecord(const QString& module, const QString& recordId) const
+{
+    for (qsizetype row = 0; row < m_conflicts.size(); ++row) {
+        const OutboxEntry& entry = m_conflicts.at(row).entry;
+        if (entry.module == module && entry.recordId == recordId)
+            return static_cast<int>(row);
+    }
+    return -1;
+}
+
 ConflictModel::ConflictModel(LocalStore& store, SyncEngine& engine, QObject* parent)
     : StoreListModel(parent), m_store(store)
 {
@@ -52,17 +120,21 @@ QVariant ConflictModel::data(const QModelIndex& index, int role) const
     const ModuleSpec* spec = RecordSchema::instance().module(c.entry.module);
     switch (role) {
     case Qt::DisplayRole: {
-        const QString what = spec ? spec->singular : c.entry.module;
+        const QString what = recordTitle(c);
         const QString who = otherPerson(c);
         if (c.kind == QStringLiteral("deleted"))
-            return who.isEmpty() ? tr("The %1 you edited was deleted by someone else").arg(what)
-                                 : tr("%1 deleted the %2 you edited").arg(who, what);
+            return who.isEmpty() ? tr("%1, which you edited, was deleted by someone else").arg(what)
+                                 : tr("%1 deleted %2, which you edited").arg(who, what);
         if (c.kind == QStringLiteral("changed"))
-            return who.isEmpty() ? tr("Someone changed this %1 after you last saw it").arg(what)
-                                 : tr("%1 changed this %2 after you last saw it").arg(who, what);
-        return who.isEmpty() ? tr("Someone else changed this %1 at the same time").arg(what)
-                             : tr("%1 changed this %2 at the same time").arg(who, what);
+            return who.isEmpty() ? tr("Someone changed %1 after you last saw it").arg(what)
+                                 : tr("%1 changed %2 after you last saw it").arg(who, what);
+        return who.isEmpty() ? tr("Someone else changed %1 at the same time as you").arg(what)
+                             : tr("%1 changed %2 at the same time as you").arg(who, what);
     }
+    case RecordTitleRole:
+        return recordTitle(c);
+    case SummaryRole:
+        return summary(c, data(index, FieldsRole).toList());
     case ByRole:
         return otherPerson(c);
     case ConflictIdRole:
@@ -127,6 +199,8 @@ QHash<int, QByteArray> ConflictModel::roleNames() const
     names.insert(KindRole, "kind");
     names.insert(FieldsRole, "fields");
     names.insert(ByRole, "by");
+    names.insert(RecordTitleRole, "recordTitle");
+    names.insert(SummaryRole, "summary");
     return names;
 }
 

@@ -23,9 +23,11 @@ public:
         ConflictIdRole = Qt::UserRole + 1,
         ModuleRole,
         RecordIdRole,
-        KindRole,   // fields, deleted, changed (my delete met a later change)
-        FieldsRole, // QVariantList of {"field", "label", "base", "mine", "theirs"}
-        ByRole,     // the name of whoever made the change mine met, or empty when unknown
+        KindRole,        // fields, deleted, changed (my delete met a later change)
+        FieldsRole,      // QVariantList of {"field", "label", "base", "mine", "theirs"}
+        ByRole,          // the name of whoever made the change mine met, or empty when unknown
+        RecordTitleRole, // "Escrow ESC-26867"
+        SummaryRole,     // who changed what, for the record's own view: "ben changed the price..."
     };
     Q_ENUM(Role)
 
@@ -36,8 +38,13 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     void refresh();
+    // The first open conflict on this record, or -1.
+    int rowOfRecord(const QString& module, const QString& recordId) const;
 
 private:
+    QString recordTitle(const ConflictEntry& conflict) const;
+    QString summary(const ConflictEntry& conflict, const QVariantList& fields) const;
+
     LocalStore& m_store;
     QList<ConflictEntry> m_conflicts;
 };

@@ -1,8 +1,12 @@
 #include "models/notificationmodel.h"
 
+#include "models/fieldformat.h"
 #include "models/localstore.h"
 #include "models/schema/recordschema.h"
 #include "models/syncengine.h"
+#include "models/userdirectorymodel.h"
+
+#include <QJsonArray>
 
 namespace crm {
 
@@ -45,6 +49,8 @@ QVariant NotificationModel::data(const QModelIndex& index, int role) const
         return entry.at;
     case ReadRole:
         return entry.read;
+    case IdRole:
+        return entry.id;
     default:
         return {};
     }
@@ -61,19 +67,109 @@ QHash<int, QByteArray> NotificationModel::roleNames() const
     names.insert(ActorRole, "actor");
     names.insert(AtRole, "at");
     names.insert(ReadRole, "read");
+    names.insert(IdRole, "notificationId");
     return names;
 }
 
-QString NotificationModel::recordName(const QString& module, const QString& id) const
+int NotificationModel::rowOfId(qint64 id) const
+{
+    for (qsizetype row = 0; row < m_entries.size(); ++row) {
+        if (m_entries.at(row).id == id)
+            return static_cast<int>(row);
+    }
+    return -1;
+}
+
+QString NotificationModel::recordName(const QString& module, const QString& id,
+                                      const QJsonObject& known) const
 {
     const ModuleSpec* spec = RecordSchema::instance().module(module);
     if (!spec)
         return id;
-    const auto record = m_store.record(module, id);
-    const QString title = record && !spec->titleField.isEmpty()
-                              ? record->fields.value(spec->titleField).toVariant().toString()
-                              : QString();
+    QString title;
+    if (!spec->titleField.isEmpty()) {
+        title = known.value(spec->titleField).toVariant().toString();
+        if (title.isEmpty()) {
+            const auto record = m_store.record(module, id);
+            if (record)
+                title = record->fields.value(spec->titleField).toVariant().toString();
+        }
+    }
     return title.isEmpty() ? spec->singular : tr("%1 “%2”").arg(spec->singular, title);
+}
+
+QString NotificationModel::valueText(const FieldSpec& field, const QJsonValue& value) const
+{
+    if (value.isNull() || value.isUndefined() || value.toVariant().toString().isEmpty())
+        return tr("empty");
+    if (field.type == FieldSpec::Type::User) {
+        const QString userId = value.toString();
+        if (userId == m_userId)
+            return tr("you");
+        const QString name = m_users ? m_users->nameOf(userId) : QString();
+        return name.isEmpty() ? userId : name;
+    }
+    if (field.type == FieldSpec::Type::Ref) {
+        // A buyer or a listing by its name, as the editor's picker shows it.
+        const ModuleSpec* target = RecordSchema::instance().module(field.ref);
+        const auto record = target ? m_store.record(field.ref, value.toString()) : std::nullopt;
+        const QString title =
+            record ? record->fields.value(target->titleField).toVariant().toString() : QString();
+        return title.isEmpty() ? value.toString() : title;
+    }
+    return FieldFormat::display(field, value.toVariant());
+}
+
+void NotificationModel::describeChange(Entry& entry, const ModuleSpec& spec,
+                                       const QJsonObject& event, const QJsonObject& previous) const
+{
+    const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
+    const QJsonArray masked = event.value(QStringLiteral("masked")).toArray();
+    QJsonObject known = previous;
+    for (auto it = fields.begin(); it != fields.end(); ++it)
+        known.insert(it.key(), it.value());
+    const QString name = recordName(entry.module, entry.recordId, known);
+    QStringList lines;
+    QString label;
+    QString before;
+    QString after;
+    bool hidden = false;
+    bool wasEmpty = false;
+    bool nowEmpty = false;
+    const auto empty = [](const QJsonValue& value) {
+        return value.isNull() || value.isUndefined() || value.toVariant().toString().isEmpty();
+    };
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        const FieldSpec* field = spec.field(it.key());
+        label = field ? field->label : it.key();
+        // A value masked for this agent (commission) is said to have changed, never shown.
+        hidden = !field || masked.contains(it.key());
+        before = hidden ? QString() : valueText(*field, previous.value(it.key()));
+        after = hidden ? QString() : valueText(*field, it.value());
+        wasEmpty = empty(previous.value(it.key()));
+        nowEmpty = empty(it.value());
+        lines.append(hidden ? label : tr("%1: %2 → %3").arg(label, before, after));
+    }
+    entry.kind = Kind::Changed;
+    if (lines.size() == 1) {
+        // One field: the whole story fits the sentence.
+        const QString what = FieldFormat::inSentence(label);
+        if (hidden)
+            entry.title = tr("%1 changed the %2 of your %3").arg(entry.actor, what, name);
+        else if (wasEmpty && !nowEmpty)
+            entry.title = tr("%1 set the %2 of your %3 to %4").arg(entry.actor, what, name, after);
+        else if (nowEmpty && !wasEmpty)
+            entry.title =
+                tr("%1 cleared the %2 of your %3 (was %4)").arg(entry.actor, what, name, before);
+        else
+            entry.title = tr("%1 changed the %2 of your %3: %4 → %5")
+                              .arg(entry.actor, what, name, before, after);
+        entry.detail.clear();
+        return;
+    }
+    entry.title =
+        tr("%1 changed %2 fields of your %3").arg(entry.actor, QString::number(lines.size()), name);
+    entry.detail = lines.join(QChar(u'\n'));
 }
 
 void NotificationModel::onChange(const QJsonObject& event, const QJsonObject& previous)
@@ -116,19 +212,13 @@ void NotificationModel::onChange(const QJsonObject& event, const QJsonObject& pr
         return;
     if (kind == QStringLiteral("deleted")) {
         entry.kind = Kind::Deleted;
-        entry.title = tr("%1 deleted your %2").arg(entry.actor, spec->singular);
+        // Gone from the store: named by the values it had here.
+        entry.title = tr("%1 deleted your %2").arg(entry.actor, recordName(module, id, previous));
         return add(entry);
     }
     if (kind != QStringLiteral("updated") || fields.isEmpty())
         return;
-    QStringList labels;
-    for (auto it = fields.begin(); it != fields.end(); ++it) {
-        const FieldSpec* field = spec->field(it.key());
-        labels.append(field ? field->label : it.key());
-    }
-    entry.kind = Kind::Changed;
-    entry.title = tr("%1 changed your %2").arg(entry.actor, recordName(module, id));
-    entry.detail = labels.join(tr(", "));
+    describeChange(entry, *spec, event, previous);
     add(entry);
 }
 
@@ -173,6 +263,7 @@ void NotificationModel::onAccessChanged(const QString& reason)
 
 void NotificationModel::add(Entry entry)
 {
+    entry.id = m_nextId++;
     beginInsertRows({}, 0, 0);
     m_entries.prepend(entry);
     endInsertRows();
@@ -186,7 +277,7 @@ void NotificationModel::add(Entry entry)
         endRemoveRows();
     }
     setUnread(unread);
-    emit notified(entry.kind, entry.title, entry.module, entry.recordId);
+    emit notified(entry.id);
 }
 
 void NotificationModel::markRead(int row)

@@ -1,8 +1,10 @@
 #include "models/presencestore.h"
 
+#include "models/modelslogging.h"
 #include "models/userpicturecache.h"
 #include "realtime/connectionmanager.h"
 
+#include <algorithm>
 #include <QCryptographicHash>
 #include <QSet>
 
@@ -13,6 +15,8 @@ PresenceStore::PresenceStore(ConnectionManager& connection, QObject* parent)
 {
     connect(&m_connection, &ConnectionManager::eventReceived, this,
             [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
+    connect(&m_connection, &ConnectionManager::stateChanged, this,
+            [this](ConnectionState state) { onLinkState(state == ConnectionState::Online); });
 }
 
 int PresenceStore::rowCount(const QModelIndex& parent) const
@@ -47,8 +51,8 @@ QVariant PresenceStore::data(const QModelIndex& index, int role) const
         return p.status;
     case InitialsRole:
         return initialsOf(p.name);
-    case HueRole:
-        return hueOf(p.userId);
+    case ColorSlotRole:
+        return p.colorSlot;
     case ViewingRole:
         return list(p.viewing, false);
     case EditingRole:
@@ -57,6 +61,10 @@ QVariant PresenceStore::data(const QModelIndex& index, int role) const
         return p.sessions;
     case PictureRole:
         return m_pictures ? m_pictures->pictureOf(p.userId) : QByteArray();
+    case StaleRole:
+        return !m_live;
+    case LastSeenRole:
+        return p.lastSeen;
     default:
         return {};
     }
@@ -69,12 +77,47 @@ QHash<int, QByteArray> PresenceStore::roleNames() const
     names.insert(NameRole, "name");
     names.insert(StatusRole, "status");
     names.insert(InitialsRole, "initials");
-    names.insert(HueRole, "hue");
+    names.insert(ColorSlotRole, "colorSlot");
     names.insert(ViewingRole, "viewing");
     names.insert(EditingRole, "editing");
     names.insert(SessionsRole, "sessions");
     names.insert(PictureRole, "picture");
+    names.insert(StaleRole, "stale");
+    names.insert(LastSeenRole, "lastSeen");
     return names;
+}
+
+QVariant PresenceStore::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (section == 0 && orientation == Qt::Horizontal && role == StaleRole)
+        return !m_live;
+    return QAbstractListModel::headerData(section, orientation, role);
+}
+
+void PresenceStore::onLinkState(bool online)
+{
+    // Back online the rows stay stale until the snapshot replaces them: between CONNECT and the
+    // snapshot they would still be the old, possibly wrong, picture.
+    if (online || !m_live)
+        return;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (auto& p : m_users)
+        p.lastSeen = now; // true up to the moment the link went: the server would have said
+    setLive(false);
+}
+
+void PresenceStore::setLive(bool live)
+{
+    if (live == m_live)
+        return;
+    m_live = live;
+    qCInfo(lcPresence) << (live ? "live again" : "link down: showing last known") << m_users.size()
+                       << "present";
+    if (!m_users.isEmpty())
+        emit dataChanged(index(0), index(static_cast<int>(m_users.size()) - 1),
+                         {StaleRole, LastSeenRole});
+    emit headerDataChanged(Qt::Horizontal, 0, 0);
+    emit liveChanged(live);
 }
 
 void PresenceStore::setPictures(const UserPictureCache* pictures)
@@ -100,22 +143,38 @@ QString PresenceStore::initialsOf(const QString& name)
     return initials.isEmpty() ? QStringLiteral("?") : initials;
 }
 
-int PresenceStore::hueOf(const QString& userId)
+int PresenceStore::preferredColorSlot(const QString& userId)
 {
-    // Stable across runs and machines: the same person has the same colour for everyone.
     const QByteArray hash = QCryptographicHash::hash(userId.toUtf8(), QCryptographicHash::Md5);
     return (static_cast<unsigned char>(hash.at(0)) << 8 | static_cast<unsigned char>(hash.at(1))) %
-           360;
+           kColorSlots;
+}
+
+int PresenceStore::freeColorSlot(const QString& userId) const
+{
+    // A hash alone gives two of twelve people the same colour more often than not (the birthday
+    // problem); taking the next free slot keeps everyone present apart, up to kColorSlots people.
+    const int preferred = preferredColorSlot(userId);
+    for (int step = 0; step < kColorSlots; ++step) {
+        const int slot = (preferred + step) % kColorSlots;
+        const bool taken = std::any_of(m_users.cbegin(), m_users.cend(),
+                                       [slot](const Presence& p) { return p.colorSlot == slot; });
+        if (!taken)
+            return slot;
+    }
+    return preferred;
 }
 
 PresenceStore::Presence PresenceStore::fromJson(const QJsonObject& json)
 {
-    return {json.value(QStringLiteral("userId")).toString(),
-            json.value(QStringLiteral("name")).toString(),
-            json.value(QStringLiteral("status")).toString(),
-            json.value(QStringLiteral("sessions")).toInt(),
-            json.value(QStringLiteral("viewing")).toArray(),
-            json.value(QStringLiteral("editing")).toArray()};
+    Presence presence;
+    presence.userId = json.value(QStringLiteral("userId")).toString();
+    presence.name = json.value(QStringLiteral("name")).toString();
+    presence.status = json.value(QStringLiteral("status")).toString();
+    presence.sessions = json.value(QStringLiteral("sessions")).toInt();
+    presence.viewing = json.value(QStringLiteral("viewing")).toArray();
+    presence.editing = json.value(QStringLiteral("editing")).toArray();
+    return presence;
 }
 
 void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
@@ -128,13 +187,12 @@ void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
         else
             upsert(presence);
     } else if (event == QStringLiteral("presence:snapshot")) {
-        // After a reconnect the snapshot is the truth: patch rows in place, drop who left.
+        // After a reconnect the snapshot is the truth: patch rows in place, drop who left (first,
+        // so that newcomers can have the colours they freed).
+        const QJsonArray users = payload.value(QStringLiteral("users")).toArray();
         QSet<QString> present;
-        for (const auto& user : payload.value(QStringLiteral("users")).toArray()) {
-            const Presence presence = fromJson(user.toObject());
-            present.insert(presence.userId);
-            upsert(presence);
-        }
+        for (const auto& user : users)
+            present.insert(user.toObject().value(QStringLiteral("userId")).toString());
         QStringList gone;
         for (const auto& p : m_users) {
             if (!present.contains(p.userId))
@@ -142,6 +200,9 @@ void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
         }
         for (const auto& userId : gone)
             remove(userId);
+        for (const auto& user : users)
+            upsert(fromJson(user.toObject()));
+        setLive(true);
     }
 }
 
@@ -154,16 +215,19 @@ int PresenceStore::rowOf(const QString& userId) const
     return -1;
 }
 
-void PresenceStore::upsert(const Presence& presence)
+void PresenceStore::upsert(Presence presence)
 {
+    presence.lastSeen = QDateTime::currentDateTimeUtc();
     const int row = rowOf(presence.userId);
     if (row < 0) {
+        presence.colorSlot = freeColorSlot(presence.userId);
         const int at = static_cast<int>(m_users.size());
         beginInsertRows({}, at, at);
         m_users.append(presence);
         endInsertRows();
         emit onlineCountChanged(onlineCount());
     } else {
+        presence.colorSlot = m_users.at(row).colorSlot; // kept while present, whoever comes or goes
         m_users[row] = presence;
         emit dataChanged(index(row), index(row));
     }

@@ -98,25 +98,45 @@ QString SyncStatus::stateName() const
 
 QString SyncStatus::label() const
 {
+    QString state;
     switch (m_state) {
     case ConnectionState::Online:
-        return tr("Live");
+        state = tr("Live");
+        break;
     case ConnectionState::Connecting:
-        return tr("Connecting");
+        state = tr("Connecting");
+        break;
     case ConnectionState::Authenticating:
-        return tr("Signing in");
+        state = tr("Signing in");
+        break;
     case ConnectionState::Reconnecting: {
         const int seconds = secondsUntilRetry();
-        return seconds > 0 ? tr("Reconnecting in %1 s (attempt %2)").arg(seconds).arg(attempt())
-                           : tr("Reconnecting (attempt %1)").arg(attempt());
+        state = seconds > 0 ? tr("Reconnecting in %1 s").arg(seconds) : tr("Reconnecting");
+        break;
     }
     case ConnectionState::Offline:
-        return m_pending > 0 ? tr("Offline: %n change(s) waiting", nullptr, m_pending)
-                             : tr("Offline");
+        state = tr("Offline");
+        break;
     case ConnectionState::AuthRequired:
-        return tr("Session expired");
+        state = tr("Session expired");
+        break;
     }
-    return {};
+    if (m_pending == 0)
+        return state;
+    // In every state, so that an agent never has to guess whether their work has left the
+    // machine: "sending" while live, "waiting" otherwise.
+    const QString queue = m_state == ConnectionState::Online
+                              ? tr("%n change(s) sending", nullptr, m_pending)
+                              : tr("%n change(s) waiting", nullptr, m_pending);
+    return tr("%1 - %2", "connection state - queued changes").arg(state, queue);
+}
+
+QString SyncStatus::detail() const
+{
+    // The attempt number is for whoever looks closer; the label stays short.
+    if (m_state == ConnectionState::Reconnecting && attempt() > 0)
+        return tr("%1 (attempt %2)").arg(m_detail).arg(attempt());
+    return m_detail;
 }
 
 void SyncStatus::reconnectNow()

@@ -12,8 +12,9 @@ class ConnectionManager;
 class LocalStore;
 class SyncEngine;
 
-// What the connection badge shows, in words a user reads: "Live", "Reconnecting in 4 s
-// (attempt 3)", "Offline", "Session expired". Widgets bind to this, never to the manager.
+// What the connection badge shows, in words a user reads: "Live", "Reconnecting in 4 s",
+// "Offline", "Session expired", each followed by the changes not yet sent ("Offline - 2 changes
+// waiting", "Live - 3 changes sending"). Widgets bind to this, never to the manager.
 // Counts of waiting and failed changes join it with the outbox.
 class SyncStatus : public QObject
 {
@@ -43,11 +44,13 @@ public:
 
     ConnectionState state() const { return m_state; }
     Level level() const;
-    // Short text for the badge, with a live countdown while a retry waits.
+    // Short text for the badge, with a live countdown while a retry waits and the number of
+    // changes not yet sent in every state.
     QString label() const;
     // The same without the countdown, for logs and history that must not go stale.
     QString stateName() const;
-    QString detail() const { return m_detail; }
+    // Why the link is in this state (and the attempt number while reconnecting).
+    QString detail() const;
     int attempt() const;
     int secondsUntilRetry() const;
     qint64 latencyMs() const { return m_latencyMs; }

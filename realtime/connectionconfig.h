@@ -39,6 +39,10 @@ struct ConnectionConfig
     // stopped): a tick every interval, a gap of two intervals or more counts as a resume.
     bool detectResume = true;
     Millis resumeCheckInterval{5000};
+    // While a retry waits, a plain TCP connect to the server's host and port every interval
+    // (jittered by half either way; zero turns it off). When it succeeds after it had failed,
+    // the server is back and the full attempt goes out at once instead of after the backoff.
+    Millis probeInterval{1000};
 
     // TLS settings for wss:// (e.g. a brokerage's own CA); unset: the system's defaults.
     std::optional<QSslConfiguration> tls;

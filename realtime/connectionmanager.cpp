@@ -5,6 +5,8 @@
 
 #include <QDateTime>
 #include <QNetworkInformation>
+#include <QRandomGenerator>
+#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QWebSocket>
 
@@ -46,9 +48,11 @@ ConnectionManager::ConnectionManager(ConnectionConfig config, QObject* parent)
     qRegisterMetaType<crm::ConnectionState>();
     qRegisterMetaType<crm::AckResponder>();
 
-    for (QTimer* timer : {&m_retryTimer, &m_connectTimer, &m_heartbeatTimer, &m_stableTimer})
+    for (QTimer* timer :
+         {&m_retryTimer, &m_connectTimer, &m_heartbeatTimer, &m_stableTimer, &m_probeTimer})
         timer->setSingleShot(true);
     connect(&m_retryTimer, &QTimer::timeout, this, &ConnectionManager::openLink);
+    connect(&m_probeTimer, &QTimer::timeout, this, &ConnectionManager::probeServer);
     connect(&m_connectTimer, &QTimer::timeout, this, [this] {
         dropLink(tr("No answer from the server within %1 s")
                      .arg(m_config.connectTimeout.count() / 1000.0));
@@ -80,6 +84,7 @@ ConnectionManager::~ConnectionManager()
 {
     // Silence: owners being destroyed do not want callbacks into half-dead objects.
     m_acks.failAll(AckOutcome::Status::Disconnected, tr("Connection manager destroyed"));
+    stopProbing();
     closeSocket();
 }
 
@@ -118,6 +123,7 @@ void ConnectionManager::stop()
         return;
     m_sleepCheckTimer.stop();
     m_retryTimer.stop();
+    stopProbing();
     if (m_state == ConnectionState::Online && linkAlive()) {
         // Say goodbye so the server drops our presence at once instead of after a ping timeout.
         sendFrame(socketio::encodeFrame({socketio::PacketType::Disconnect, m_config.nsp}));
@@ -145,6 +151,7 @@ void ConnectionManager::reconnectNow()
 
 void ConnectionManager::openLink()
 {
+    stopProbing();
     closeSocket();
     ++m_linkGeneration;
     m_sessionId.clear();
@@ -206,6 +213,84 @@ void ConnectionManager::scheduleReconnect()
     // The reason stays the cause; attempt and countdown are separate so a UI can tick them.
     setState(ConnectionState::Reconnecting, m_lastError);
     emit reconnectScheduled(m_attempt, delay.count());
+    startProbing();
+}
+
+void ConnectionManager::startProbing()
+{
+    stopProbing();
+    if (m_config.probeInterval <= Millis(0))
+        return;
+    // Why a plain TCP connect rather than the Engine.IO handshake: it costs the server one accept
+    // and one close (no HTTP, no WebSocket upgrade, no session), so every waiting client can do
+    // it every second. It only says that the port answers again; the full attempt it triggers
+    // is what proves the server. It triggers one only on a change from unreachable to reachable:
+    // a server that accepts TCP but refuses or fails the handshake (busy, a proxy answering 502)
+    // keeps the backoff and never sees more full handshakes than the backoff allows.
+    m_probeSawDown = false;
+    // The first probe goes out at once, so that a server that was down when the attempt failed
+    // is seen down even if it comes back before the next interval.
+    probeServer();
+}
+
+void ConnectionManager::stopProbing()
+{
+    m_probeTimer.stop();
+    closeProbe();
+}
+
+void ConnectionManager::closeProbe()
+{
+    if (!m_probe)
+        return;
+    QTcpSocket* probe = m_probe;
+    m_probe.clear();
+    probe->disconnect(this);
+    probe->abort();
+    probe->deleteLater();
+}
+
+void ConnectionManager::probeServer()
+{
+    if (m_probe) {
+        // No answer within a whole interval (a host that drops packets) counts as down.
+        closeProbe();
+        m_probeSawDown = true;
+        emit probed(false);
+    }
+    if (m_state != ConnectionState::Reconnecting)
+        return;
+    // Jittered by half an interval either way, so clients that lost the same server do not
+    // probe, and then reconnect, in lockstep.
+    const qint64 interval = m_config.probeInterval.count();
+    m_probeTimer.start(Millis(interval / 2 + QRandomGenerator::global()->bounded(interval + 1)));
+    auto* probe = new QTcpSocket(this);
+    m_probe = probe;
+    connect(probe, &QTcpSocket::connected, this, &ConnectionManager::onProbeConnected);
+    connect(probe, &QAbstractSocket::errorOccurred, this, &ConnectionManager::onProbeFailed);
+    const QUrl& url = m_config.serverUrl;
+    const bool secure =
+        url.scheme() == QStringLiteral("https") || url.scheme() == QStringLiteral("wss");
+    probe->connectToHost(url.host(), static_cast<quint16>(url.port(secure ? 443 : 80)));
+}
+
+void ConnectionManager::onProbeConnected()
+{
+    closeProbe(); // at once: the probe never sends a byte
+    emit probed(true);
+    if (!m_probeSawDown || m_state != ConnectionState::Reconnecting)
+        return;
+    qCInfo(lcConnection) << "server reachable again: retrying now instead of in"
+                         << m_retryTimer.remainingTime() << "ms";
+    m_retryTimer.stop();
+    openLink();
+}
+
+void ConnectionManager::onProbeFailed()
+{
+    closeProbe();
+    m_probeSawDown = true;
+    emit probed(false);
 }
 
 void ConnectionManager::setState(ConnectionState state, const QString& reason)

@@ -17,6 +17,7 @@
 #include <QPointer>
 #include <QTimer>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace crm {
@@ -28,8 +29,9 @@ struct Packet;
 // The one place that owns a socket and schedules retries. It speaks Socket.IO v4 over a
 // WebSocket, keeps the link alive by Engine.IO v4's rules (the server pings, we answer, silence
 // longer than pingInterval + pingTimeout means the link is dead), and reconnects with jittered
-// exponential backoff. It never resends anything on its own: when a link drops, every pending
-// ack fails with Disconnected and the layer above (the outbox) decides.
+// exponential backoff, probing cheaply while it waits so a server that comes back is used at
+// once (see startProbing()). It never resends anything on its own: when a link drops, every
+// pending ack fails with Disconnected and the layer above (the outbox) decides.
 class ConnectionManager : public QObject
 {
     Q_OBJECT
@@ -87,6 +89,8 @@ signals:
     // refresh its token before calling reconnectNow().
     void connectErrorReceived(const QString& message, const QJsonObject& data);
     void ephemeralDropped(qint64 totalDropped);
+    // One reachability probe ended while a retry waited: could a TCP connection be opened?
+    void probed(bool reachable);
 
 private:
     friend class AckResponder;
@@ -96,6 +100,12 @@ private:
     void dropLink(const QString& why, bool retry = true);
     void closeSocket();
     void scheduleReconnect();
+    void startProbing();
+    void stopProbing();
+    void closeProbe();
+    void probeServer();
+    void onProbeConnected();
+    void onProbeFailed();
     void setState(ConnectionState state, const QString& reason);
 
     void onTextMessage(const QString& frame);
@@ -123,6 +133,9 @@ private:
     engineio::Handshake m_handshake;
 
     QPointer<QWebSocket> m_socket;
+    QPointer<QTcpSocket> m_probe;
+    // A probe failed since the last attempt: the next successful one means "back again".
+    bool m_probeSawDown = false;
     quint64 m_linkGeneration = 0;
     ConnectionState m_state = ConnectionState::Offline;
     QString m_reason;
@@ -135,6 +148,7 @@ private:
     QTimer m_heartbeatTimer;
     QTimer m_stableTimer;
     QTimer m_sleepCheckTimer;
+    QTimer m_probeTimer;
     QElapsedTimer m_connectStarted;
     qint64 m_lastSleepCheckWallMs = 0;
 };

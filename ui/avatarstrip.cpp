@@ -1,9 +1,12 @@
 #include "ui/avatarstrip.h"
 
 #include "models/presencestore.h"
+#include "ui/avatarpalette.h"
 #include "ui/avatarpicture.h"
 
+#include <cmath>
 #include <QHelpEvent>
+#include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
 #include <QToolTip>
@@ -12,14 +15,45 @@ namespace crm {
 
 namespace {
 
-constexpr int kOverlap = 6; // avatars overlap a little, as a group
+// Avatars overlap a little, as a group; in proportion, so that the next one never covers the
+// initials of a small one (a fixed 6 px hid a quarter of a 22 px avatar).
+int overlapFor(int diameter)
+{
+    return std::max(3, diameter / 7);
+}
+
+// Smaller than this, initials are a blur.
+constexpr int kMinInitialsPixels = 7;
 
 QString whereText(const QStringList& viewing)
 {
     if (viewing.isEmpty())
         return {};
     const QString first = viewing.first();
-    return QObject::tr("viewing %1").arg(first.section(u'/', 0, 0));
+    return AvatarStrip::tr("viewing %1").arg(first.section(u'/', 0, 0));
+}
+
+QString statusText(const QString& status)
+{
+    if (status == QStringLiteral("away"))
+        return AvatarStrip::tr("away");
+    if (status == QStringLiteral("busy"))
+        return AvatarStrip::tr("busy");
+    if (status == QStringLiteral("online"))
+        return AvatarStrip::tr("online");
+    return status;
+}
+
+// The dot and its ring scale with the avatar, so that the ring stays two pixels or more wide:
+// thinner, antialiasing blends it into the avatar and a green dot on a green avatar is lost.
+int dotDiameter(int diameter)
+{
+    return std::max(6, static_cast<int>(std::lround(diameter * 0.26)));
+}
+
+int ringWidth(int diameter)
+{
+    return std::max(2, static_cast<int>(std::lround(diameter / 14.0)));
 }
 
 } // namespace
@@ -39,7 +73,9 @@ AvatarStrip::AvatarStrip(QAbstractItemModel* presence, QWidget* parent)
     connect(presence, &QAbstractItemModel::modelReset, this, repaint);
     connect(presence, &QAbstractItemModel::layoutChanged, this, repaint);
     connect(presence, &QAbstractItemModel::dataChanged, this, repaint);
+    connect(presence, &QAbstractItemModel::headerDataChanged, this, repaint);
     setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Fixed);
+    setAccessibleDescription(countText());
 }
 
 void AvatarStrip::setMaxVisible(int count)
@@ -80,6 +116,12 @@ QList<int> AvatarStrip::shownRows() const
     return rows;
 }
 
+bool AvatarStrip::stale() const
+{
+    // The model's header says it for the whole list, so that an empty one can tell as well.
+    return m_model->headerData(0, Qt::Horizontal, PresenceStore::StaleRole).toBool();
+}
+
 int AvatarStrip::visibleAvatars() const
 {
     return std::min<int>(static_cast<int>(shownRows().size()), m_maxVisible);
@@ -92,21 +134,37 @@ int AvatarStrip::overflow() const
 
 QString AvatarStrip::countText() const
 {
-    return tr("%n online", nullptr, static_cast<int>(shownRows().size()));
+    const int count = static_cast<int>(shownRows().size());
+    if (!stale())
+        return tr("%n online", nullptr, count);
+    // Nobody known and no link: say nothing rather than "0 online", which is not known either.
+    return count > 0 ? tr("last known: %n online", nullptr, count) : QString();
 }
 
 QRect AvatarStrip::avatarRect(int slot) const
 {
     const int top = (height() - m_diameter) / 2;
-    return QRect(slot * (m_diameter - kOverlap), top, m_diameter, m_diameter);
+    return QRect(slot * (m_diameter - overlapFor(m_diameter)), top, m_diameter, m_diameter);
+}
+
+QRect AvatarStrip::statusDotRect(int slot) const
+{
+    if (stale() || slot < 0 || slot >= visibleAvatars())
+        return {};
+    // In the avatar's bottom-right corner, inside its square: never clipped by the widget.
+    const int outer = dotDiameter(m_diameter) + 2 * ringWidth(m_diameter);
+    const QRect circle = avatarRect(slot);
+    return QRect(circle.right() + 1 - outer, circle.bottom() + 1 - outer, outer, outer);
 }
 
 QSize AvatarStrip::sizeHint() const
 {
     const int circles = visibleAvatars() + (overflow() > 0 ? 1 : 0);
-    int width = circles > 0 ? circles * (m_diameter - kOverlap) + kOverlap : 0;
-    if (m_showCount)
-        width += 8 + fontMetrics().horizontalAdvance(countText());
+    const int overlap = overlapFor(m_diameter);
+    int width = circles > 0 ? circles * (m_diameter - overlap) + overlap : 0;
+    const QString text = countText();
+    if (m_showCount && !text.isEmpty())
+        width += 8 + fontMetrics().horizontalAdvance(text);
     return QSize(std::max(width, 1), m_diameter + 4);
 }
 
@@ -119,13 +177,72 @@ QColor AvatarStrip::statusColor(const QString& status)
     return QColor(0x16, 0xa3, 0x4a);
 }
 
-QColor AvatarStrip::avatarColor(int hue)
+QFont AvatarStrip::initialsFont(const QFont& base, int diameter, const QString& initials)
 {
-    // Saturation and lightness chosen so white initials stay readable on every hue.
-    return QColor::fromHsl(hue, 150, 105);
+    QFont font = base;
+    font.setBold(true);
+    // Two fifths of the diameter reads well; wide pairs ("WM") step down until their ink fits
+    // within 64% of the circle's width, which keeps it clear of the own ring on the left and of
+    // the next avatar on the right at every size.
+    int pixels = std::max(kMinInitialsPixels, diameter * 2 / 5);
+    const qreal room = diameter * 0.64;
+    for (; pixels > kMinInitialsPixels; --pixels) {
+        font.setPixelSize(pixels);
+        if (QFontMetricsF(font).tightBoundingRect(initials).width() <= room)
+            break;
+    }
+    font.setPixelSize(pixels);
+    return font;
 }
 
-QPixmap AvatarStrip::pictureFor(const QModelIndex& index, const QSize& size) const
+QString AvatarStrip::fittedInitials(const QFont& base, int diameter, const QString& initials)
+{
+    // A pair that does not fit even at the smallest legible size shows its first letter alone.
+    const QFont font = initialsFont(base, diameter, initials);
+    if (initials.size() < 2 ||
+        QFontMetricsF(font).tightBoundingRect(initials).width() <= diameter * 0.64)
+        return initials;
+    return initials.left(1);
+}
+
+QString AvatarStrip::lastSeenText(const QDateTime& when, const QDateTime& now)
+{
+    const qint64 seconds = when.secsTo(now);
+    if (seconds < 60)
+        return tr("just now");
+    if (seconds < 3600)
+        return tr("%n min ago", nullptr, static_cast<int>(seconds / 60));
+    if (seconds < 24 * 3600)
+        return tr("%n h ago", nullptr, static_cast<int>(seconds / 3600));
+    return tr("on %1").arg(QLocale().toString(when.toLocalTime().date(), QLocale::ShortFormat));
+}
+
+QList<QColor> AvatarStrip::resolvedColors(const QList<int>& rows, int shown) const
+{
+    // The model keeps everyone present apart; this only acts when more people are present than
+    // there are colours, so that the few shown together still differ.
+    QList<int> used;
+    QList<QColor> colours;
+    const bool grey = stale();
+    for (int slot = 0; slot < shown; ++slot) {
+        int colourSlot =
+            m_model->index(rows.at(slot), 0).data(PresenceStore::ColorSlotRole).toInt();
+        for (int step = 0; step < AvatarPalette::size() && used.contains(colourSlot); ++step)
+            colourSlot = (colourSlot + 1) % AvatarPalette::size();
+        used.append(colourSlot);
+        const QColor colour = AvatarPalette::color(colourSlot);
+        colours.append(grey ? AvatarPalette::greyed(colour) : colour);
+    }
+    return colours;
+}
+
+QList<QColor> AvatarStrip::shownColors() const
+{
+    const QList<int> rows = shownRows();
+    return resolvedColors(rows, std::min<int>(static_cast<int>(rows.size()), m_maxVisible));
+}
+
+QPixmap AvatarStrip::pictureFor(const QModelIndex& index, const QSize& size, bool grey) const
 {
     const QByteArray bytes = index.data(PresenceStore::PictureRole).toByteArray();
     const QString userId = index.data(PresenceStore::UserIdRole).toString();
@@ -134,20 +251,42 @@ QPixmap AvatarStrip::pictureFor(const QModelIndex& index, const QSize& size) con
         return {};
     }
     const qreal dpr = devicePixelRatioF();
-    auto cached = m_pictures.constFind(userId);
-    if (cached != m_pictures.constEnd() && cached->bytes == bytes &&
-        cached->pixmap.size() == size * dpr)
+    auto cached = m_pictures.find(userId);
+    if (cached == m_pictures.end() || cached->bytes != bytes ||
+        cached->pixmap.size() != size * dpr) {
+        // Decoded and scaled once per picture and size, never per paint. A file that does not
+        // decode shows the initials instead.
+        const QImage image = QImage::fromData(bytes);
+        if (image.isNull())
+            return {};
+        QPixmap pixmap = QPixmap::fromImage(AvatarPicture::centreSquare(image).scaled(
+            size * dpr, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
+        pixmap.setDevicePixelRatio(dpr);
+        cached = m_pictures.insert(userId, {bytes, pixmap, {}});
+    }
+    if (!grey)
         return cached->pixmap;
-    // Decoded and scaled once per picture and size, never per paint. A file that does not
-    // decode shows the initials instead.
-    const QImage image = QImage::fromData(bytes);
-    if (image.isNull())
-        return {};
-    QPixmap pixmap = QPixmap::fromImage(AvatarPicture::centreSquare(image).scaled(
-        size * dpr, Qt::IgnoreAspectRatio, Qt::SmoothTransformation));
-    pixmap.setDevicePixelRatio(dpr);
-    m_pictures.insert(userId, {bytes, pixmap});
-    return pixmap;
+    if (cached->grey.isNull()) {
+        cached->grey =
+            QPixmap::fromImage(cached->pixmap.toImage().convertToFormat(QImage::Format_Grayscale8));
+        cached->grey.setDevicePixelRatio(dpr);
+    }
+    return cached->grey;
+}
+
+void AvatarStrip::paintStatusDot(QPainter& painter, int slot, const QColor& colour) const
+{
+    const QRect outer = statusDotRect(slot);
+    if (outer.isEmpty())
+        return;
+    // A filled disc of the background under the dot rather than a pen around it: a pen is
+    // centred on the edge and half of it blends into the avatar.
+    const int ring = ringWidth(m_diameter);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(palette().color(QPalette::Window));
+    painter.drawEllipse(QRectF(outer));
+    painter.setBrush(colour);
+    painter.drawEllipse(QRectF(outer).adjusted(ring, ring, -ring, -ring));
 }
 
 void AvatarStrip::paintEvent(QPaintEvent*)
@@ -156,15 +295,14 @@ void AvatarStrip::paintEvent(QPaintEvent*)
     painter.setRenderHint(QPainter::Antialiasing);
     const QList<int> rows = shownRows();
     const int shown = std::min<int>(static_cast<int>(rows.size()), m_maxVisible);
-    QFont initialsFont = font();
-    initialsFont.setBold(true);
-    initialsFont.setPixelSize(m_diameter * 2 / 5);
+    const bool grey = stale();
+    const QList<QColor> colours = resolvedColors(rows, shown);
     const QColor ring = palette().color(QPalette::Window);
     for (int slot = 0; slot < shown; ++slot) {
         const QModelIndex index = m_model->index(rows.at(slot), 0);
         const QRect circle = avatarRect(slot);
         const QRect inner = circle.adjusted(1, 1, -1, -1);
-        const QPixmap picture = pictureFor(index, inner.size());
+        const QPixmap picture = pictureFor(index, inner.size(), grey);
         if (!picture.isNull()) {
             QPainterPath round;
             round.addEllipse(QRectF(inner));
@@ -176,36 +314,60 @@ void AvatarStrip::paintEvent(QPaintEvent*)
             painter.setBrush(Qt::NoBrush);
             painter.drawEllipse(inner);
         } else {
+            const QString initials = fittedInitials(
+                font(), m_diameter, index.data(PresenceStore::InitialsRole).toString());
             painter.setPen(QPen(ring, 2));
-            painter.setBrush(avatarColor(index.data(PresenceStore::HueRole).toInt()));
+            painter.setBrush(colours.at(slot));
             painter.drawEllipse(inner);
             painter.setPen(Qt::white);
-            painter.setFont(initialsFont);
-            painter.drawText(circle, Qt::AlignCenter,
-                             index.data(PresenceStore::InitialsRole).toString());
+            painter.setFont(initialsFont(font(), m_diameter, initials));
+            painter.drawText(circle, Qt::AlignCenter, initials);
         }
-        const int dot = std::max(8, m_diameter / 3);
-        const QRect dotRect(circle.right() - dot + 2, circle.bottom() - dot + 2, dot, dot);
-        painter.setPen(QPen(ring, 2));
-        painter.setBrush(statusColor(index.data(PresenceStore::StatusRole).toString()));
-        painter.drawEllipse(dotRect);
     }
+    // Dots after all the avatars, so that the next avatar, overlapping, never covers one. Stale:
+    // no dot at all, whether they are online, away or busy is not known now.
+    for (int slot = 0; slot < shown && !grey; ++slot)
+        paintStatusDot(
+            painter, slot,
+            statusColor(
+                m_model->index(rows.at(slot), 0).data(PresenceStore::StatusRole).toString()));
     int x = shown > 0 ? avatarRect(shown - 1).right() + 1 : 0;
     if (overflow() > 0) {
         const QRect circle = avatarRect(shown);
+        const QString more = tr("+%1").arg(overflow());
         painter.setPen(QPen(ring, 2));
         painter.setBrush(palette().color(QPalette::Mid));
         painter.drawEllipse(circle.adjusted(1, 1, -1, -1));
         painter.setPen(palette().color(QPalette::BrightText));
-        painter.setFont(initialsFont);
-        painter.drawText(circle, Qt::AlignCenter, tr("+%1").arg(overflow()));
+        painter.setFont(initialsFont(font(), m_diameter, more));
+        painter.drawText(circle, Qt::AlignCenter, more);
         x = circle.right() + 1;
     }
     if (m_showCount) {
         painter.setFont(font());
-        painter.setPen(palette().color(QPalette::WindowText));
+        // Dimmed while stale: a number the client cannot confirm.
+        painter.setPen(palette().color(grey ? QPalette::PlaceholderText : QPalette::WindowText));
         painter.drawText(QRect(x + 8, 0, width() - x - 8, height()), Qt::AlignVCenter, countText());
     }
+}
+
+QString AvatarStrip::avatarToolTip(int slot) const
+{
+    const QList<int> rows = shownRows();
+    if (slot < 0 || slot >= std::min<int>(static_cast<int>(rows.size()), m_maxVisible))
+        return {};
+    const QModelIndex index = m_model->index(rows.at(slot), 0);
+    const QString name = index.data(PresenceStore::NameRole).toString();
+    if (stale()) {
+        const QDateTime seen = index.data(PresenceStore::LastSeenRole).toDateTime();
+        return seen.isValid() ? tr("%1 - last seen %2 (you are offline)")
+                                    .arg(name, lastSeenText(seen, QDateTime::currentDateTimeUtc()))
+                              : tr("%1 - not known while you are offline").arg(name);
+    }
+    const QString status = statusText(index.data(PresenceStore::StatusRole).toString());
+    const QString where = whereText(index.data(PresenceStore::ViewingRole).toStringList());
+    return where.isEmpty() ? tr("%1 - %2").arg(name, status)
+                           : tr("%1 - %2, %3").arg(name, status, where);
 }
 
 bool AvatarStrip::event(QEvent* event)
@@ -219,16 +381,7 @@ bool AvatarStrip::event(QEvent* event)
     for (int slot = shown - 1; slot >= 0; --slot) {
         if (!avatarRect(slot).contains(help->pos()))
             continue;
-        const QModelIndex index = m_model->index(rows.at(slot), 0);
-        const QString where = whereText(index.data(PresenceStore::ViewingRole).toStringList());
-        QToolTip::showText(help->globalPos(),
-                           where.isEmpty()
-                               ? tr("%1 — %2").arg(index.data(PresenceStore::NameRole).toString(),
-                                                   index.data(PresenceStore::StatusRole).toString())
-                               : tr("%1 — %2, %3")
-                                     .arg(index.data(PresenceStore::NameRole).toString(),
-                                          index.data(PresenceStore::StatusRole).toString(), where),
-                           this);
+        QToolTip::showText(help->globalPos(), avatarToolTip(slot), this);
         return true;
     }
     if (overflow() > 0 && avatarRect(shown).contains(help->pos())) {

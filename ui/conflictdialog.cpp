@@ -1,14 +1,15 @@
 #include "ui/conflictdialog.h"
 
 #include "models/conflictmodel.h"
+#include "models/recordtablemodel.h"
 #include "models/schema/recordschema.h"
+#include "ui/fieldinput.h"
 #include "ui/recorddelegate.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -35,22 +36,10 @@ QString shown(const FieldSpec* field, const QVariant& value)
     return field ? RecordDelegate::format(*field, value, QLocale()) : value.toString();
 }
 
-// What the agent typed, as the same JSON type the field had.
-QJsonValue typedValue(const QString& text, const QVariant& example)
-{
-    if (text.trimmed().isEmpty())
-        return QJsonValue(QJsonValue::Null);
-    bool isNumber = false;
-    const double number = text.toDouble(&isNumber);
-    const bool numeric = example.typeId() == QMetaType::Double ||
-                         example.typeId() == QMetaType::LongLong ||
-                         example.typeId() == QMetaType::Int;
-    return numeric && isNumber ? QJsonValue(number) : QJsonValue(text.trimmed());
-}
-
 } // namespace
 
-ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget* parent)
+ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget* parent,
+                               const QList<RecordTableModel*>& tables, UserDirectoryModel* users)
     : QDialog(parent), m_table(new QTableWidget(this))
 {
     const QModelIndex index = conflicts.index(row);
@@ -60,7 +49,8 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
     m_fields = index.data(ConflictModel::FieldsRole).toList();
     const ModuleSpec* spec =
         RecordSchema::instance().module(index.data(ConflictModel::ModuleRole).toString());
-    setWindowTitle(tr("Resolve a conflict"));
+    setWindowTitle(
+        tr("Resolve a conflict - %1").arg(index.data(ConflictModel::RecordTitleRole).toString()));
     setAccessibleName(tr("Conflict resolution"));
 
     auto* layout = new QVBoxLayout(this);
@@ -69,6 +59,7 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
     bold.setBold(true);
     heading->setFont(bold);
     layout->addWidget(heading);
+    m_problem = new QLabel(this); // after the heading: the heading is the dialog's first label
     auto* explain = new QLabel(
         m_changed   ? tr("You deleted it, but these fields changed since you last saw them. "
                            "Delete it anyway, or keep it?")
@@ -121,14 +112,28 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
         keep->addItems({tr("Mine"), tr("Theirs"), tr("Type a value")});
         keep->setAccessibleName(
             tr("Keep for %1").arg(field.value(QStringLiteral("label")).toString()));
-        auto* typed = new QLineEdit(m_table);
-        typed->setEnabled(false);
-        typed->setAccessibleName(
+        RecordTableModel* referenced = nullptr;
+        for (auto* table : tables) {
+            if (fieldSpec && table->spec().name == fieldSpec->ref)
+                referenced = table;
+        }
+        FieldSpec typedSpec;
+        if (fieldSpec)
+            typedSpec = *fieldSpec;
+        else
+            typedSpec.name = field.value(QStringLiteral("field")).toString();
+        auto* typed = new FieldInput(typedSpec, referenced, users, m_table);
+        typed->setValue(QJsonValue::fromVariant(field.value(QStringLiteral("mine"))));
+        typed->setEditable(false);
+        typed->setProblemShown(false); // no room in a cell: said under the table
+        typed->editor()->setAccessibleName(
             tr("Value for %1").arg(field.value(QStringLiteral("label")).toString()));
-        connect(keep, &QComboBox::currentIndexChanged, typed, [keep, typed] {
-            typed->setEnabled(keep->currentIndex() == 2);
-            if (typed->isEnabled())
-                typed->setFocus();
+        connect(typed, &FieldInput::edited, this, &ConflictDialog::validate);
+        connect(keep, &QComboBox::currentIndexChanged, typed, [this, keep, typed] {
+            typed->setEditable(keep->currentIndex() == 2);
+            if (typed->isEditable())
+                typed->focusToReplace();
+            validate();
         });
         m_table->setCellWidget(i, KeepColumn, keep);
         m_table->setCellWidget(i, TypedColumn, typed);
@@ -136,7 +141,12 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
         m_typed.append(typed);
     }
     m_table->resizeColumnsToContents();
+    m_table->resizeRowsToContents();
     layout->addWidget(m_table, 1);
+    m_problem->setWordWrap(true);
+    m_problem->setStyleSheet(QStringLiteral("color: #dc2626;"));
+    m_problem->hide();
+    layout->addWidget(m_problem);
 
     auto* buttons = new QDialogButtonBox(this);
     if (m_changed) {
@@ -154,9 +164,12 @@ ConflictDialog::ConflictDialog(const ConflictModel& conflicts, int row, QWidget*
                 &QPushButton::clicked, this, [this] { decide(Decision::KeepMine); });
         connect(buttons->addButton(tr("Take all theirs"), QDialogButtonBox::ActionRole),
                 &QPushButton::clicked, this, [this] { decide(Decision::TakeTheirs); });
-        auto* apply = buttons->addButton(tr("Apply my choices"), QDialogButtonBox::AcceptRole);
-        apply->setDefault(true);
-        connect(apply, &QPushButton::clicked, this, [this] { decide(Decision::Merge); });
+        m_apply = buttons->addButton(tr("Apply my choices"), QDialogButtonBox::AcceptRole);
+        m_apply->setDefault(true);
+        connect(m_apply, &QPushButton::clicked, this, [this] {
+            if (problem().isEmpty())
+                decide(Decision::Merge);
+        });
     }
     connect(buttons->addButton(tr("Later"), QDialogButtonBox::RejectRole), &QPushButton::clicked,
             this, &QDialog::reject);
@@ -175,7 +188,30 @@ void ConflictDialog::choose(int fieldRow, Keep keep, const QString& typed)
     if (fieldRow < 0 || fieldRow >= m_choices.size())
         return;
     m_choices.at(fieldRow)->setCurrentIndex(static_cast<int>(keep));
-    m_typed.at(fieldRow)->setText(typed);
+    if (keep == Keep::Typed)
+        m_typed.at(fieldRow)->type(typed);
+    validate();
+}
+
+QString ConflictDialog::problem() const
+{
+    for (int i = 0; i < m_choices.size(); ++i) {
+        if (static_cast<Keep>(m_choices.at(i)->currentIndex()) != Keep::Typed)
+            continue;
+        if (const QString problem = m_typed.at(i)->problem(); !problem.isEmpty())
+            return tr("%1: %2").arg(
+                m_fields.at(i).toMap().value(QStringLiteral("label")).toString(), problem);
+    }
+    return {};
+}
+
+void ConflictDialog::validate()
+{
+    const QString problem = this->problem();
+    m_problem->setText(problem);
+    m_problem->setVisible(!problem.isEmpty());
+    if (m_apply)
+        m_apply->setEnabled(problem.isEmpty());
 }
 
 bool ConflictDialog::isHighlighted(int fieldRow, int column) const
@@ -197,8 +233,9 @@ QJsonObject ConflictDialog::mergedValues() const
         case Keep::Theirs:
             break; // theirs is what the record has
         case Keep::Typed:
-            values.insert(name,
-                          typedValue(m_typed.at(i)->text(), field.value(QStringLiteral("mine"))));
+            // Apply waits while a typed value is not valid, so there is always one here.
+            values.insert(name, m_typed.at(i)->value().value_or(
+                                    QJsonValue::fromVariant(field.value(QStringLiteral("mine")))));
             break;
         }
     }

@@ -6,18 +6,22 @@
 
 class QComboBox;
 class QLabel;
-class QLineEdit;
+class QPushButton;
 class QTableWidget;
 
 namespace crm {
 
 class ConflictModel;
+class FieldInput;
+class RecordTableModel;
+class UserDirectoryModel;
 
 // One conflict, field by field: base, mine and theirs side by side with what differs from the
 // base highlighted, and per field "mine", "theirs" or a typed value; or, for a record someone
 // deleted, "restore with my changes" / "discard my changes"; for my delete of a record someone
-// changed since I saw it, "delete anyway" / "keep it". It only collects the choice: the
-// app hands it to the ConflictResolver.
+// changed since I saw it, "delete anyway" / "keep it". A typed value goes through the field's
+// own FieldInput, so it is checked as in the editor and cannot be applied while it is wrong.
+// It only collects the choice: the app hands it to the ConflictResolver.
 class ConflictDialog : public QDialog
 {
     Q_OBJECT
@@ -34,7 +38,10 @@ public:
     };
     Q_ENUM(Decision)
 
-    ConflictDialog(const ConflictModel& conflicts, int row, QWidget* parent = nullptr);
+    // `tables` and `users` let a typed reference or person be chosen by name.
+    ConflictDialog(const ConflictModel& conflicts, int row, QWidget* parent = nullptr,
+                   const QList<RecordTableModel*>& tables = {},
+                   UserDirectoryModel* users = nullptr);
 
     qint64 conflictId() const { return m_conflictId; }
     Decision decision() const { return m_decision; }
@@ -52,9 +59,12 @@ public:
     int fieldCount() const { return static_cast<int>(m_fields.size()); }
     // Whether a cell of the field table is highlighted as differing from the base.
     bool isHighlighted(int fieldRow, int column) const;
+    // Why "Apply my choices" waits (a typed value that is not valid), empty when it does not.
+    QString problem() const;
 
 private:
     void decide(Decision decision);
+    void validate();
 
     qint64 m_conflictId = 0;
     bool m_deleted = false;
@@ -62,7 +72,9 @@ private:
     QVariantList m_fields;
     QTableWidget* m_table;
     QList<QComboBox*> m_choices;
-    QList<QLineEdit*> m_typed;
+    QList<FieldInput*> m_typed;
+    QLabel* m_problem = nullptr;
+    QPushButton* m_apply = nullptr;
     Decision m_decision = Decision::None;
 };
 

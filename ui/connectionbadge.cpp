@@ -27,6 +27,10 @@ ConnectionBadge::ConnectionBadge(SyncStatus* status, QWidget* parent)
     connect(m_reconnectAction, &QAction::triggered, status, &SyncStatus::reconnectNow);
     setMenu(menu);
 
+    m_retryAction = new QAction(tr("Retry now"), this);
+    m_retryAction->setToolTip(tr("Try to reconnect now instead of waiting"));
+    connect(m_retryAction, &QAction::triggered, status, &SyncStatus::reconnectNow);
+
     connect(status, &SyncStatus::changed, this, &ConnectionBadge::refresh);
     refresh();
 }
@@ -73,6 +77,7 @@ void ConnectionBadge::refresh()
     setToolTip(detail);
     setAccessibleDescription(detail);
     m_reconnectAction->setEnabled(m_status->canReconnectNow());
+    m_retryAction->setVisible(m_status->state() == ConnectionState::Reconnecting);
 }
 
 } // namespace crm

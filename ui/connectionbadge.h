@@ -8,12 +8,16 @@ namespace crm {
 class SyncStatus;
 
 // The always-visible sync badge: a coloured dot and a short label ("Live", "Reconnecting in
-// 4 s (attempt 3)"). Clicking it shows the details and "Reconnect now".
+// 25 s - 2 changes waiting"). Clicking it shows the details and "Reconnect now".
 class ConnectionBadge : public QToolButton
 {
     Q_OBJECT
 public:
     explicit ConnectionBadge(SyncStatus* status, QWidget* parent = nullptr);
+
+    // "Retry now", visible only while a retry waits: one click, next to the badge, where the
+    // agent already looks (the menu's "Reconnect now" is two clicks away).
+    QAction* retryAction() const { return m_retryAction; }
 
 private:
     void refresh();
@@ -22,6 +26,7 @@ private:
     QPointer<SyncStatus> m_status;
     QAction* m_detailAction;
     QAction* m_reconnectAction;
+    QAction* m_retryAction;
 };
 
 } // namespace crm

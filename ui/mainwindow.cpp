@@ -13,7 +13,9 @@
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
 #include "ui/connectionlog.h"
+#include "ui/desktopnotifier.h"
 #include "ui/modulenavigator.h"
+#include "ui/noticearea.h"
 #include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
 #include "ui/recordtablepane.h"
@@ -23,8 +25,10 @@
 #include "ui/taskhistorypanel.h"
 #include "ui/theme.h"
 #include "ui/toaststack.h"
+#include "ui/windowlayout.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
@@ -34,9 +38,11 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPointer>
+#include <QPushButton>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
+#include <QTableView>
 #include <QToolBar>
 
 namespace crm {
@@ -51,6 +57,9 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
     toolbar->setMovable(false);
+    // The bell and the badge open on a click like any button: no stray menu arrows beside them.
+    toolbar->setStyleSheet(
+        QStringLiteral("QToolButton::menu-indicator { image: none; width: 0; }"));
     if (workspace.presence) {
         m_status = new QComboBox(toolbar);
         m_status->setAccessibleName(tr("My status"));
@@ -76,10 +85,15 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         auto* bell = new NotificationBell(workspace.notifications, toolbar);
         toolbar->addWidget(bell);
         connect(bell, &NotificationBell::openRecord, this, &MainWindow::openRecord);
-        m_toasts = new ToastStack(workspace.notifications, this);
+        m_toasts = new ToastStack(workspace.notifications);
         connect(m_toasts, &ToastStack::openRecord, this, &MainWindow::openRecord);
+        notices()->addStack(m_toasts, 1); // above the task cards: they come and go
+        m_notifier = new DesktopNotifier(workspace.notifications, this);
+        connect(m_notifier, &DesktopNotifier::openRecord, this, &MainWindow::openRecord);
     }
-    toolbar->addWidget(new ConnectionBadge(workspace.status, toolbar));
+    auto* badge = new ConnectionBadge(workspace.status, toolbar);
+    toolbar->addWidget(badge);
+    toolbar->addAction(badge->retryAction()); // shows itself only while a retry waits
 
     auto* splitter = new QSplitter(this);
     m_navigator = new ModuleNavigator(workspace.tables, splitter);
@@ -89,30 +103,64 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         m_editor->setReferenceTables(workspace.tables);
         if (workspace.users)
             m_editor->setUserDirectory(workspace.users);
-        m_editor->setMinimumWidth(300);
+        m_editor->setMinimumWidth(kEditorMinWidth);
+        // Notices keep clear of the editor's button row (Save is its default button).
+        QList<QWidget*> keepClear;
+        for (auto* button : m_editor->findChildren<QPushButton*>(Qt::FindDirectChildrenOnly)) {
+            if (button->isDefault())
+                keepClear.append(button);
+        }
+        notices()->setAnchor(m_editor, keepClear);
+        connect(notices(), &NoticeArea::coveredChanged, m_editor, &RecordEditor::setBottomReserve);
     }
     for (auto* table : workspace.tables) {
         auto* pane = new RecordTablePane(table, m_panes);
         m_panes->addWidget(pane);
+        if (workspace.users)
+            pane->setUserDirectory(workspace.users);
         if (!m_editor)
             continue;
+        // Opening a row (double-click, Enter) brings back an editor the agent had put away.
+        connect(pane->tableView(), &QAbstractItemView::activated, this, [this] {
+            if (m_editorAction && !m_editorAction->isChecked())
+                m_editorAction->setChecked(true);
+        });
         connect(pane, &RecordTablePane::currentRecordChanged, this, [this, pane](int row) {
-            m_editor->showRecord(pane->table(), row);
+            if (!m_editor->showRecord(pane->table(), row)) {
+                // The agent chose to stay on the record they were changing.
+                pane->selectRecord(m_editor->recordId());
+                return;
+            }
             if (m_activity)
                 m_activity->setCurrentRecord(pane->table()->spec().name,
                                              row >= 0 ? pane->table()->recordId(row) : QString());
         });
-        connect(pane, &RecordTablePane::newRecordRequested, this,
-                [this, pane] { m_editor->createNew(pane->table()); });
+        connect(pane, &RecordTablePane::newRecordRequested, this, [this, pane] {
+            if (m_editorAction && !m_editorAction->isChecked())
+                m_editorAction->setChecked(true); // a new record is typed into the editor
+            m_editor->createNew(pane->table());
+        });
     }
-    if (m_editor)
+    if (m_editor) {
         connect(m_editor, &RecordEditor::created, this, [this](const QString& id) {
             if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
                 current->selectRecord(id);
         });
+        if (workspace.conflicts) {
+            m_editor->setConflicts(workspace.conflicts);
+            connect(m_editor, &RecordEditor::resolveRequested, this, &MainWindow::resolveConflict);
+        }
+    }
+    // A dragged divider stops at a pane's minimum instead of collapsing it out of sight; at
+    // half a screen the editor and the table both narrow (by their share), the modules keep
+    // their width. Sizes proportional to the window are set at the first show.
+    m_split = splitter;
+    splitter->setObjectName(QStringLiteral("mainSplitter"));
+    splitter->setChildrenCollapsible(false);
+    m_panes->setMinimumWidth(kTableMinWidth);
     splitter->setStretchFactor(1, 3);
-    splitter->setStretchFactor(2, 1);
-    splitter->setSizes({180, 760, 340});
+    if (m_editor)
+        splitter->setStretchFactor(2, 1);
     setCentralWidget(splitter);
     connect(m_navigator, &ModuleNavigator::moduleChosen, this, &MainWindow::showModule);
 
@@ -122,6 +170,19 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     addDockWidget(Qt::BottomDockWidgetArea, logDock);
     logDock->hide();
     buildMenus();
+    if (m_editor) {
+        // Put away for a wider table, never lost: the same action (or opening a row) brings it
+        // back at the width it had.
+        m_editorAction = new QAction(tr("Record &editor"), this);
+        m_editorAction->setCheckable(true);
+        m_editorAction->setChecked(true);
+        m_editorAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+        menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(m_editorAction);
+    }
+    QList<ColumnLayout*> columns;
+    for (int i = 0; i < m_panes->count(); ++i)
+        columns.append(pane(i)->columns());
+    m_layout = new WindowLayout(this, m_split, m_editorAction, columns);
     menuBar()
         ->findChild<QMenu*>(QStringLiteral("viewMenu"))
         ->addAction(logDock->toggleViewAction());
@@ -144,7 +205,8 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         m_taskDock->setWidget(m_taskHistory);
         addDockWidget(Qt::RightDockWidgetArea, m_taskDock);
         m_taskDock->hide();
-        m_taskCards = new TaskCardStack(workspace.tasks, this);
+        m_taskCards = new TaskCardStack(workspace.tasks);
+        notices()->addStack(m_taskCards, 0); // lowest: cards stay put while toasts come and go
         connect(m_taskCards, &TaskCardStack::historyRequested, m_taskDock, &QDockWidget::show);
         connect(m_taskHistory, &TaskHistoryPanel::problem, this, [this](const QString& message) {
             QMessageBox::warning(this, tr("Task"), message);
@@ -245,7 +307,8 @@ void MainWindow::buildMenus()
     file->addAction(tr("S&witch account…"), this, &MainWindow::switchAccountRequested);
     file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
     file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, qApp, &QApplication::quit);
+    // Through closeEvent, so unsaved and unsent work is said before the window goes.
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu* edit = menuBar()->addMenu(tr("&Edit"));
     edit->addAction(tr("&New record"), QKeySequence::New, this, [this] {
         if (auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget()))
@@ -348,11 +411,13 @@ void MainWindow::showModule(int module)
 {
     if (module < 0 || module >= m_panes->count())
         return;
+    const int before = m_panes->currentIndex();
     m_panes->setCurrentIndex(module);
     if (m_navigator->currentRow() != module)
         m_navigator->setCurrentRow(module);
-    if (m_editor)
-        m_editor->showRecord(pane(module)->table(), pane(module)->currentRow());
+    if (m_editor && !m_editor->showRecord(pane(module)->table(), pane(module)->currentRow()) &&
+        before != module)
+        showModule(before); // the agent chose to stay on the record they were changing
 }
 
 void MainWindow::openRecord(const QString& module, const QString& recordId)
@@ -371,16 +436,98 @@ void MainWindow::openRecord(const QString& module, const QString& recordId)
     }
 }
 
+NoticeArea* MainWindow::notices()
+{
+    if (!m_notices)
+        m_notices = new NoticeArea(this);
+    return m_notices;
+}
+
 void MainWindow::applySettings()
 {
     const SettingsDialog::Values values = SettingsDialog::load();
     if (m_toasts) {
         m_toasts->setToastsEnabled(values.toasts);
-        m_toasts->setTrayEnabled(values.tray);
         m_toasts->setSoundEnabled(values.sound);
     }
+    if (m_notifier)
+        m_notifier->setEnabled(values.tray);
     m_idle.setInterval(std::chrono::minutes(values.awayMinutes));
+    if (m_editor)
+        m_editor->setLeavePolicy(values.askBeforeLeavingEdits
+                                     ? RecordEditor::LeavePolicy::Ask
+                                     : RecordEditor::LeavePolicy::KeepDraft);
     applyTheme(values.theme);
+}
+
+bool MainWindow::resolveConflict(qint64 conflictId)
+{
+    for (int row = 0; m_workspace.conflicts && row < m_workspace.conflicts->rowCount(); ++row) {
+        if (m_workspace.conflicts->index(row).data(ConflictModel::ConflictIdRole).toLongLong() !=
+            conflictId)
+            continue;
+        ConflictDialog dialog(*m_workspace.conflicts, row, this, m_workspace.tables,
+                              m_workspace.users);
+        dialog.exec();
+        if (dialog.decision() == ConflictDialog::Decision::None)
+            return false;
+        emit conflictDecided(conflictId, dialog.decision(), dialog.mergedValues());
+        return true;
+    }
+    return false;
+}
+
+QString MainWindow::unfinishedWork() const
+{
+    QStringList parts;
+    const int unsaved = m_editor ? m_editor->unsavedCount() : 0;
+    if (unsaved > 0)
+        parts.append(
+            tr("You have unsaved changes in %n record(s). Quitting discards them.", "", unsaved));
+    const int waiting = m_workspace.status ? m_workspace.status->pendingCount() : 0;
+    if (waiting > 0)
+        parts.append(tr("%n change(s) not sent yet. They are kept on this computer and sent the "
+                        "next time you open CRM Desktop with this account.",
+                        "", waiting));
+    return parts.join(QStringLiteral("\n\n"));
+}
+
+void MainWindow::closeEvent(QCloseEvent* event)
+{
+    if (!confirmQuit()) {
+        event->ignore();
+        return;
+    }
+    saveLayout();
+    QMainWindow::closeEvent(event);
+}
+
+bool MainWindow::confirmQuit()
+{
+    const QString work = unfinishedWork();
+    if (work.isEmpty())
+        return true;
+    QMessageBox box(QMessageBox::Warning, tr("Quit CRM Desktop?"), work, QMessageBox::Cancel, this);
+    QPushButton* quit = box.addButton(tr("Quit"), QMessageBox::DestructiveRole);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.exec();
+    return box.clickedButton() == quit;
+}
+
+void MainWindow::showEvent(QShowEvent* event)
+{
+    QMainWindow::showEvent(event);
+    m_layout->shareOut(); // once, by the width the window opens at
+}
+
+void MainWindow::restoreLayout()
+{
+    m_layout->restore();
+}
+
+void MainWindow::saveLayout() const
+{
+    m_layout->save();
 }
 
 void MainWindow::resolveConflicts()
@@ -394,7 +541,8 @@ void MainWindow::resolveConflicts()
         if (seen.contains(id))
             continue;
         seen.insert(id);
-        ConflictDialog dialog(*m_workspace.conflicts, row, this);
+        ConflictDialog dialog(*m_workspace.conflicts, row, this, m_workspace.tables,
+                              m_workspace.users);
         dialog.exec();
         if (dialog.decision() == ConflictDialog::Decision::None)
             return; // "later"

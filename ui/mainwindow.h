@@ -13,6 +13,7 @@ class QAction;
 class QComboBox;
 class QDockWidget;
 class QMenu;
+class QSplitter;
 class QStackedWidget;
 
 namespace crm {
@@ -48,9 +49,29 @@ public:
     void openRecord(const QString& module, const QString& recordId);
     // Walks the open conflicts, one dialog each, until they are done or the agent says later.
     void resolveConflicts();
+    // One conflict's dialog (the editor's banner); false when the agent said later.
+    bool resolveConflict(qint64 conflictId);
+    // What quitting now would leave behind (unsaved edits, changes not sent yet), in words;
+    // empty when nothing.
+    QString unfinishedWork() const;
+    // Says it and asks; true when the agent still wants to quit.
+    bool confirmQuit();
 
     // Notifications, idle time and theme from the settings.
     void applySettings();
+
+    // The window as the agent left it (size, place, docks, divider, each module's columns),
+    // from QSettings; from then on the window keeps its layout there when it closes. A window
+    // that never restored (a test, a screenshot run) leaves the settings alone.
+    void restoreLayout();
+    void saveLayout() const;
+    // View > Record editor: hides the editor for a wider table, and brings it back.
+    QAction* editorAction() const { return m_editorAction; }
+    QSplitter* splitter() const { return m_split; }
+
+    // Narrower than this, a pane stops giving way (the divider stops, the window scrolls).
+    static constexpr int kTableMinWidth = 380;
+    static constexpr int kEditorMinWidth = 240;
 
 signals:
     // File > Switch account / Sign out: the app owns sessions, so it does the work.
@@ -62,10 +83,13 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+    void showEvent(QShowEvent* event) override;
 
 private:
     void buildMenus();
     void buildTaskMenu();
+    class NoticeArea* notices(); // made on first use
     QAction* countedAction(QMenu* menu, QAbstractItemModel* model, const QString& text,
                            const QString& textWithCount);
     void setOwnStatus(const QString& status);
@@ -79,11 +103,17 @@ private:
     QComboBox* m_status = nullptr;
     QTimer m_idle;
     class ToastStack* m_toasts = nullptr;
+    // Toasts and task cards float over the editor's column, above its buttons.
+    class NoticeArea* m_notices = nullptr;
+    class DesktopNotifier* m_notifier = nullptr;
     TaskCardStack* m_taskCards = nullptr;
     TaskHistoryPanel* m_taskHistory = nullptr;
     QDockWidget* m_taskDock = nullptr;
     ActivityPanel* m_activity = nullptr;
     bool m_awayBecauseIdle = false;
+    QSplitter* m_split = nullptr;
+    QAction* m_editorAction = nullptr;
+    class WindowLayout* m_layout = nullptr;
 };
 
 } // namespace crm

@@ -24,7 +24,9 @@ protected:
     {
         QStyledItemDelegate::initStyleOption(option, index);
         option->font.setBold(!index.data(NotificationModel::ReadRole).toBool());
-        const QString detail = index.data(NotificationModel::DetailRole).toString();
+        // Each changed field on a line of its own, as item views break lines only there.
+        QString detail = index.data(NotificationModel::DetailRole).toString();
+        detail.replace(u'\n', QChar(QChar::LineSeparator));
         const QString when = QLocale().toString(
             index.data(NotificationModel::AtRole).toDateTime().toLocalTime().time(),
             QLocale::ShortFormat);

@@ -1,10 +1,14 @@
 #include "ui/recorddelegate.h"
 
+#include "models/fieldformat.h"
 #include "models/recordtablemodel.h"
 #include "models/schema/recordschema.h"
+#include "models/userdirectorymodel.h"
 
 #include <QDate>
+#include <QHeaderView>
 #include <QPainter>
+#include <QTableView>
 
 namespace crm {
 
@@ -22,47 +26,12 @@ RecordDelegate::RecordDelegate(const ModuleSpec& spec, QObject* parent)
 
 QString RecordDelegate::enumLabel(const QString& value)
 {
-    QString words = value;
-    words.replace(u'-', u' ');
-    if (!words.isEmpty())
-        words[0] = words[0].toUpper();
-    return words;
+    return FieldFormat::enumLabel(value);
 }
 
-QString RecordDelegate::format(const FieldSpec& field, const QVariant& value,
-                               const QLocale& givenLocale)
+QString RecordDelegate::format(const FieldSpec& field, const QVariant& value, const QLocale& locale)
 {
-    if (!value.isValid() || value.isNull())
-        return {};
-    // Amounts are read at a glance: always with thousands separators.
-    QLocale locale = givenLocale;
-    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
-    using Type = FieldSpec::Type;
-    switch (field.type) {
-    case Type::Money:
-        // Whole dollars read best in a table; the editor shows cents.
-        return locale.toCurrencyString(value.toDouble(), QStringLiteral("$"),
-                                       value.toDouble() == std::floor(value.toDouble()) ? 0 : 2);
-    case Type::Number:
-        return locale.toString(value.toDouble(), 'g', 6);
-    case Type::Integer:
-        return locale.toString(value.toLongLong());
-    case Type::Date: {
-        const QDate date = QDate::fromString(value.toString(), Qt::ISODate);
-        return date.isValid() ? locale.toString(date, QLocale::ShortFormat) : value.toString();
-    }
-    case Type::DateTime: {
-        const QDateTime at = QDateTime::fromString(value.toString(), Qt::ISODateWithMs);
-        return at.isValid() ? locale.toString(at.toLocalTime(), QLocale::ShortFormat)
-                            : value.toString();
-    }
-    case Type::Enum:
-        return enumLabel(value.toString());
-    case Type::Bool:
-        return value.toBool() ? QObject::tr("Yes") : QObject::tr("No");
-    default:
-        return value.toString();
-    }
+    return FieldFormat::display(field, value, locale);
 }
 
 void RecordDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelIndex& index) const
@@ -77,6 +46,11 @@ void RecordDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelI
         return;
     }
     option->text = format(field, index.data(Qt::EditRole), option->locale);
+    if (field.type == FieldSpec::Type::User && m_users) {
+        const QString name = m_users->nameOf(option->text);
+        if (!name.isEmpty())
+            option->text = name;
+    }
     using Type = FieldSpec::Type;
     if (field.type == Type::Money || field.type == Type::Number || field.type == Type::Integer)
         option->displayAlignment = Qt::AlignRight | Qt::AlignVCenter;
@@ -93,15 +67,35 @@ void RecordDelegate::paint(QPainter* painter, const QStyleOptionViewItem& option
         painter->fillRect(option.rect, tint);
     }
     QStyledItemDelegate::paint(painter, option, index);
-    if (index.column() != 0)
+    if (index.column() != firstShownColumn(option.widget))
         return;
     const QColor edge = index.data(RecordTableModel::ConflictRole).toBool()     ? kConflict
                         : index.data(RecordTableModel::FailedRole).toBool()     ? kFailed
                         : index.data(RecordTableModel::RowPendingRole).toBool() ? kPending
                                                                                 : QColor();
-    if (edge.isValid())
-        painter->fillRect(QRect(option.rect.left(), option.rect.top(), 3, option.rect.height()),
-                          edge);
+    if (!edge.isValid())
+        return;
+    const QRect mark(option.rect.left(), option.rect.top(), 4, option.rect.height());
+    // On a selected row the highlight would swallow the mark (blue on blue): a line of the
+    // base colour beside it keeps it visible whatever the theme's highlight.
+    if (option.state & QStyle::State_Selected)
+        painter->fillRect(mark.adjusted(0, 0, 2, 0), option.palette.color(QPalette::Base));
+    painter->fillRect(mark, edge);
+}
+
+int RecordDelegate::firstShownColumn(const QWidget* widget)
+{
+    // The mark goes on the leftmost column the agent sees, whatever columns are hidden or moved.
+    const auto* view = qobject_cast<const QTableView*>(widget);
+    if (!view)
+        return 0;
+    const QHeaderView* header = view->horizontalHeader();
+    for (int visual = 0; visual < header->count(); ++visual) {
+        const int logical = header->logicalIndex(visual);
+        if (!header->isSectionHidden(logical))
+            return logical;
+    }
+    return 0;
 }
 
 } // namespace crm

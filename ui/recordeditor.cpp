@@ -1,48 +1,56 @@
 #include "ui/recordeditor.h"
 
+#include "models/conflictmodel.h"
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewersfilter.h"
 #include "models/schema/recordschema.h"
-#include "models/userdirectorymodel.h"
 #include "ui/avatarstrip.h"
+#include "ui/fieldinput.h"
+#include "ui/notebanner.h"
 #include "ui/recorddelegate.h"
+#include "ui/recorddraft.h"
 
-#include <QCheckBox>
-#include <QComboBox>
-#include <QDateEdit>
-#include <QDoubleSpinBox>
-#include <QEvent>
 #include <QFormLayout>
 #include <QLabel>
-#include <QLineEdit>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QScrollArea>
 #include <QShortcut>
-#include <QSpinBox>
+#include <QStackedWidget>
 #include <QVBoxLayout>
 
 namespace crm {
 
 namespace {
 
-using Type = FieldSpec::Type;
-
-const QDate kNoDate(1900, 1, 1); // the date editors' "empty"
-
-QJsonValue lineValue(QWidget* editor)
+enum Page
 {
-    const QString text = static_cast<QLineEdit*>(editor)->text().trimmed();
-    return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+    HintPage,
+    FormPage,
+};
+
+// "escrow" -> "Escrow": a record's kind starts its title.
+QString capitalized(QString word)
+{
+    if (!word.isEmpty())
+        word[0] = word[0].toUpper();
+    return word;
 }
 
 } // namespace
 
 RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QWidget* parent)
     : QWidget(parent), m_presence(presence), m_ownUserId(ownUserId), m_title(new QLabel(this)),
+      m_pages(new QStackedWidget(this)),
+      m_conflictBanner(new NoteBanner(NoteBanner::Tone::Warning, tr("Resolve…"),
+                                      tr("Choose, field by field, which values to keep"), this)),
+      m_draftBanner(new NoteBanner(NoteBanner::Tone::Information, tr("Discard draft"),
+                                   tr("Put back the record's saved values"), this)),
       m_viewersFilter(new RecordViewersFilter(this)), m_form(new QWidget(this)),
-      m_error(new QLabel(this)), m_readOnly(new QLabel(this)),
+      m_error(new QLabel(this)),
+      m_readOnly(new NoteBanner(NoteBanner::Tone::Warning, {}, {}, this)),
       m_save(new QPushButton(tr("Save"), this)), m_undoButton(new QPushButton(tr("Undo"), this)),
       m_delete(new QPushButton(tr("Delete"), this))
 {
@@ -65,21 +73,36 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     header->addWidget(m_title, 1);
     header->addWidget(m_viewers);
     layout->addLayout(header);
-    m_readOnly->setWordWrap(true);
     m_readOnly->setAccessibleName(tr("Read-only"));
-    m_readOnly->setStyleSheet(QStringLiteral("QLabel { background: #fef3c7; color: #78350f; "
-                                             "border-radius: 4px; padding: 6px; }"));
-    m_readOnly->hide();
     layout->addWidget(m_readOnly);
 
+    m_conflictBanner->setAccessibleName(tr("Conflict"));
+    connect(m_conflictBanner, &NoteBanner::actionClicked, this, [this] {
+        if (m_conflictId != 0)
+            emit resolveRequested(m_conflictId);
+    });
+    layout->addWidget(m_conflictBanner);
+    m_draftBanner->setAccessibleName(tr("Draft"));
+    connect(m_draftBanner, &NoteBanner::actionClicked, this, &RecordEditor::discardDraft);
+    layout->addWidget(m_draftBanner);
+
+    auto* hint = new QLabel(tr("Select a record in the table to see and edit it here.\n\n"
+                               "Ctrl+N starts a new one."),
+                            this);
+    hint->setAlignment(Qt::AlignCenter);
+    hint->setWordWrap(true);
+    hint->setAccessibleName(tr("No record selected"));
+    hint->setForegroundRole(QPalette::PlaceholderText);
     auto* scroll = new QScrollArea(this);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(m_form);
-    layout->addWidget(scroll, 1);
+    m_pages->insertWidget(HintPage, hint);
+    m_pages->insertWidget(FormPage, scroll);
+    layout->addWidget(m_pages, 1);
 
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #b91c1c;"));
+    m_error->setStyleSheet(QStringLiteral("color: #dc2626;"));
     m_error->hide();
     layout->addWidget(m_error);
     auto* buttons = new QHBoxLayout;
@@ -98,9 +121,8 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     connect(m_delete, &QPushButton::clicked, this, [this] {
         if (!m_table || m_recordId.isEmpty())
             return;
-        if (QMessageBox::question(
-                this, tr("Delete record"),
-                tr("Delete this %1? Teammates see it go at once.").arg(m_table->spec().singular)) !=
+        if (QMessageBox::question(this, tr("Delete record"),
+                                  tr("Delete %1? Teammates see it go at once.").arg(titleText())) !=
             QMessageBox::Yes)
             return;
         m_table->deleteRecord(m_table->rowOf(m_recordId));
@@ -110,34 +132,82 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     auto* undoShortcut = new QShortcut(QKeySequence::Undo, this);
     undoShortcut->setContext(Qt::WidgetWithChildrenShortcut);
     connect(undoShortcut, &QShortcut::activated, this, &RecordEditor::undoLastSave);
-    connect(presence, &PresenceStore::userChanged, this, &RecordEditor::refreshPresence);
-    connect(presence, &QAbstractItemModel::rowsRemoved, this, &RecordEditor::refreshPresence);
+    connect(presence, &PresenceStore::userChanged, this, &RecordEditor::refreshNotes);
+    connect(presence, &QAbstractItemModel::rowsRemoved, this, &RecordEditor::refreshNotes);
+    connect(presence, &PresenceStore::liveChanged, this, &RecordEditor::refreshNotes);
     showRecord(nullptr, -1);
 }
 
-void RecordEditor::showRecord(RecordTableModel* table, int row)
+QString RecordEditor::draftKey() const
 {
+    if (!m_table || (!m_creating && m_recordId.isEmpty()))
+        return {};
+    return m_table->spec().name + u'/' + (m_creating ? QString() : m_recordId);
+}
+
+bool RecordEditor::leaveRecord()
+{
+    if (!m_table || (!m_creating && m_recordId.isEmpty()))
+        return true;
+    const RecordDraft draft = RecordDraft::of(m_inputs, m_shown);
+    if (draft.isEmpty())
+        return true;
+    if (m_leavePolicy == LeavePolicy::KeepDraft) {
+        m_drafts.insert(draftKey(), draft);
+        return true;
+    }
+    QMessageBox box(QMessageBox::Question, tr("Unsaved changes"),
+                    tr("Save your changes to %1?").arg(titleText()),
+                    QMessageBox::Discard | QMessageBox::Cancel, this);
+    if (draft.hasInvalidText())
+        box.setInformativeText(tr("Some fields hold text that is not a valid value yet, so it "
+                                  "cannot be saved as it is."));
+    else
+        box.addButton(QMessageBox::Save);
+    box.setDefaultButton(draft.hasInvalidText() ? QMessageBox::Cancel : QMessageBox::Save);
+    const int answer = box.exec();
+    if (answer == QMessageBox::Cancel)
+        return false;
+    return answer == QMessageBox::Discard || save();
+}
+
+bool RecordEditor::showRecord(RecordTableModel* table, int row)
+{
+    const QString id = table && row >= 0 ? table->recordId(row) : QString();
+    if (table == m_table && !m_creating && id == m_recordId && !id.isEmpty())
+        return true; // the same record (a re-sort, the module shown again): nothing to leave
+    if (!leaveRecord())
+        return false;
     const bool sameTable = table == m_table;
     if (!sameTable && m_table)
         disconnect(m_table, nullptr, this, nullptr);
     m_table = table;
     m_creating = false;
-    m_recordId = table && row >= 0 ? table->recordId(row) : QString();
+    m_recordId = id;
     if (!sameTable && table) {
-        // A teammate's change to the open record shows at once, unless the agent is mid-edit.
+        // A teammate's change to the open record shows at once; mid-edit, on untouched fields.
         connect(table, &QAbstractItemModel::dataChanged, this,
-                [this](const QModelIndex& topLeft, const QModelIndex&, const QList<int>& roles) {
+                [this](const QModelIndex& topLeft, const QModelIndex& bottomRight,
+                       const QList<int>& roles) {
                     // Values (and permission) only: a fading "changed just now" mark must not
                     // refill the form.
                     const bool values = roles.isEmpty() || roles.contains(Qt::DisplayRole) ||
                                         roles.contains(RecordTableModel::ReadOnlyReasonRole);
-                    if (values && m_table && !m_recordId.isEmpty() &&
-                        m_table->recordId(topLeft.row()) == m_recordId && !isDirty())
-                        fill(m_table->recordValues(topLeft.row()));
+                    const int open =
+                        m_table && !m_recordId.isEmpty() ? m_table->rowOf(m_recordId) : -1;
+                    if (!values || open < topLeft.row() || open > bottomRight.row())
+                        return;
+                    if (!RecordDraft::of(m_inputs, m_shown).isEmpty())
+                        follow(m_table->recordValues(open));
+                    else
+                        fill(m_table->recordValues(open));
                 });
         connect(table, &QAbstractItemModel::rowsRemoved, this, [this] {
-            if (m_table && !m_recordId.isEmpty() && m_table->rowOf(m_recordId) < 0)
-                showRecord(m_table, -1);
+            if (!m_table || m_recordId.isEmpty() || m_table->rowOf(m_recordId) >= 0)
+                return;
+            // Gone under the agent's hands: nothing left to save it into, so no draft.
+            m_recordId.clear();
+            showRecord(m_table, -1);
         });
     }
     if (!sameTable)
@@ -145,13 +215,15 @@ void RecordEditor::showRecord(RecordTableModel* table, int row)
     m_viewersFilter->setRecord(table ? table->spec().name : QString(), m_recordId);
     m_presence->viewRecord(table ? table->spec().name : QString(), m_recordId);
     fill(table && row >= 0 ? table->recordValues(row) : QJsonObject());
+    restoreDraft();
+    return true;
 }
 
 void RecordEditor::setOwnUserId(const QString& userId)
 {
     m_ownUserId = userId;
     m_viewers->setExcludedUser(userId);
-    refreshPresence();
+    refreshNotes();
 }
 
 void RecordEditor::setReferenceTables(const QList<RecordTableModel*>& tables)
@@ -166,21 +238,19 @@ void RecordEditor::setUserDirectory(UserDirectoryModel* users)
     rebuild();
 }
 
-QComboBox* RecordEditor::modelCombo(QAbstractItemModel* model, const QString& placeholder)
+void RecordEditor::setConflicts(ConflictModel* conflicts)
 {
-    auto* combo = new QComboBox(m_form);
-    combo->setModel(model);
-    combo->setPlaceholderText(placeholder);
-    // Sized by the form, not by the longest title of a table that may hold 100,000.
-    combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    combo->setMinimumContentsLength(12);
-    connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
-    return combo;
+    m_conflicts = conflicts;
+    for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(conflicts, signal, this, &RecordEditor::refreshConflict);
+    connect(conflicts, &QAbstractItemModel::dataChanged, this, &RecordEditor::refreshConflict);
+    connect(conflicts, &QAbstractItemModel::modelReset, this, &RecordEditor::refreshConflict);
+    refreshConflict();
 }
 
 RecordTableModel* RecordEditor::referenced(const FieldSpec& field) const
 {
-    if (field.type != Type::Ref)
+    if (field.type != FieldSpec::Type::Ref)
         return nullptr;
     for (auto* table : m_references) {
         if (table->spec().name == field.ref)
@@ -189,215 +259,53 @@ RecordTableModel* RecordEditor::referenced(const FieldSpec& field) const
     return nullptr;
 }
 
-void RecordEditor::createNew(RecordTableModel* table)
+bool RecordEditor::createNew(RecordTableModel* table)
 {
-    showRecord(table, -1);
+    if (!showRecord(table, -1))
+        return false;
     m_creating = true;
     fill({});
-    if (!m_editors.isEmpty())
-        m_editors.first()->setFocus();
+    restoreDraft();
+    if (!m_inputs.isEmpty())
+        m_inputs.first()->setFocus();
+    return true;
 }
 
 void RecordEditor::rebuild()
 {
     delete m_formLayout;
     qDeleteAll(m_form->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly));
-    m_editors.clear();
+    m_inputs.clear();
     m_notes.clear();
     m_formLayout = new QFormLayout(m_form);
     m_formLayout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    applyWrap();
     if (!m_table)
         return;
     for (const auto& field : m_table->spec().fields) {
-        QWidget* editor = makeEditor(field);
-        editor->setAccessibleName(field.label);
+        auto* input = new FieldInput(field, referenced(field), m_users, m_form);
+        connect(input, &FieldInput::edited, this, &RecordEditor::validate);
+        connect(input, &FieldInput::focused, this, [this, name = field.name] {
+            // Teammates see which field is being edited.
+            if (!m_recordId.isEmpty()) {
+                m_presence->editField(name);
+                refreshNotes();
+            }
+        });
+        input->editor()->setProperty("crmField", field.name);
         auto* note = new QLabel(m_form);
         note->setStyleSheet(QStringLiteral("color: #b45309;"));
+        note->setWordWrap(true);
         note->hide();
         auto* cell = new QWidget(m_form);
         auto* cellLayout = new QVBoxLayout(cell);
         cellLayout->setContentsMargins(0, 0, 0, 0);
         cellLayout->setSpacing(1);
-        cellLayout->addWidget(editor);
+        cellLayout->addWidget(input);
         cellLayout->addWidget(note);
         m_formLayout->addRow(field.required ? tr("%1 *").arg(field.label) : field.label, cell);
-        m_editors.append(editor);
+        m_inputs.append(input);
         m_notes.append(note);
-    }
-}
-
-QWidget* RecordEditor::makeEditor(const FieldSpec& field)
-{
-    QWidget* editor = nullptr;
-    switch (field.type) {
-    case Type::Money:
-    case Type::Number: {
-        auto* spin = new QDoubleSpinBox(m_form);
-        spin->setDecimals(2);
-        spin->setRange(field.min.value_or(-1e12), field.max.value_or(1e12));
-        if (field.type == Type::Money)
-            spin->setPrefix(QStringLiteral("$ "));
-        spin->setGroupSeparatorShown(true);
-        connect(spin, &QDoubleSpinBox::valueChanged, this, &RecordEditor::validate);
-        editor = spin;
-        break;
-    }
-    case Type::Integer: {
-        auto* spin = new QSpinBox(m_form);
-        spin->setRange(static_cast<int>(field.min.value_or(-2e9)),
-                       static_cast<int>(field.max.value_or(2e9)));
-        connect(spin, &QSpinBox::valueChanged, this, &RecordEditor::validate);
-        editor = spin;
-        break;
-    }
-    case Type::Date: {
-        auto* date = new QDateEdit(m_form);
-        date->setCalendarPopup(true);
-        date->setMinimumDate(kNoDate);
-        date->setSpecialValueText(tr("No date"));
-        connect(date, &QDateEdit::dateChanged, this, &RecordEditor::validate);
-        editor = date;
-        break;
-    }
-    case Type::Ref:
-        if (RecordTableModel* target = referenced(field)) {
-            // The referenced module's live table, shown by its title column.
-            auto* combo = modelCombo(target, tr("None"));
-            const FieldSpec* title = target->spec().field(target->spec().titleField);
-            combo->setModelColumn(
-                title ? static_cast<int>(title - target->spec().fields.constData()) : 0);
-            editor = combo;
-            break;
-        }
-        [[fallthrough]];
-    case Type::User:
-        if (m_users) {
-            editor = modelCombo(m_users, tr("Nobody"));
-            break;
-        }
-        [[fallthrough]];
-    case Type::Text:
-    case Type::Email:
-    case Type::Phone:
-    case Type::DateTime: {
-        auto* line = new QLineEdit(m_form);
-        line->setMaxLength(field.maxLength);
-        connect(line, &QLineEdit::textEdited, this, &RecordEditor::validate);
-        editor = line;
-        break;
-    }
-    case Type::Enum: {
-        auto* combo = new QComboBox(m_form);
-        combo->addItem(QString(), QString());
-        for (const auto& value : field.values)
-            combo->addItem(RecordDelegate::enumLabel(value), value);
-        connect(combo, &QComboBox::currentIndexChanged, this, &RecordEditor::validate);
-        editor = combo;
-        break;
-    }
-    case Type::Bool: {
-        auto* box = new QCheckBox(m_form);
-        connect(box, &QCheckBox::toggled, this, &RecordEditor::validate);
-        editor = box;
-        break;
-    }
-    }
-    // Telling teammates which field is being edited: on focus, and off when the form is left.
-    editor->installEventFilter(this);
-    editor->setProperty("crmField", field.name);
-    return editor;
-}
-
-QJsonValue RecordEditor::valueOf(const FieldSpec& field, QWidget* editor) const
-{
-    switch (field.type) {
-    case Type::Money:
-    case Type::Number:
-        return static_cast<QDoubleSpinBox*>(editor)->value();
-    case Type::Integer:
-        return static_cast<QSpinBox*>(editor)->value();
-    case Type::Date: {
-        const QDate date = static_cast<QDateEdit*>(editor)->date();
-        return date == kNoDate ? QJsonValue(QJsonValue::Null)
-                               : QJsonValue(date.toString(Qt::ISODate));
-    }
-    case Type::Enum: {
-        const QString value = static_cast<QComboBox*>(editor)->currentData().toString();
-        return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
-    }
-    case Type::Ref:
-        if (RecordTableModel* target = referenced(field)) {
-            const int row = static_cast<QComboBox*>(editor)->currentIndex();
-            return row < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(target->recordId(row));
-        }
-        return lineValue(editor); // a module this window does not have: the id as text
-    case Type::User:
-        if (m_users) {
-            auto* combo = static_cast<QComboBox*>(editor);
-            const int row = combo->currentIndex();
-            // Someone the directory does not know (yet): keep their id, never clear it.
-            const QString unknown = combo->property("unknownUserId").toString();
-            return row >= 0
-                       ? QJsonValue(
-                             m_users->index(row).data(UserDirectoryModel::UserIdRole).toString())
-                   : unknown.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                       : QJsonValue(unknown);
-        }
-        return lineValue(editor);
-    case Type::Bool:
-        return static_cast<QCheckBox*>(editor)->isChecked();
-    default:
-        return lineValue(editor);
-    }
-}
-
-void RecordEditor::setValue(const FieldSpec& field, QWidget* editor, const QJsonValue& value)
-{
-    switch (field.type) {
-    case Type::Money:
-    case Type::Number:
-        static_cast<QDoubleSpinBox*>(editor)->setValue(value.toDouble());
-        break;
-    case Type::Integer:
-        static_cast<QSpinBox*>(editor)->setValue(value.toInt());
-        break;
-    case Type::Date: {
-        const QDate date = QDate::fromString(value.toString(), Qt::ISODate);
-        static_cast<QDateEdit*>(editor)->setDate(date.isValid() ? date : kNoDate);
-        break;
-    }
-    case Type::Enum: {
-        auto* combo = static_cast<QComboBox*>(editor);
-        combo->setCurrentIndex(std::max(0, combo->findData(value.toString())));
-        break;
-    }
-    case Type::Ref:
-        if (RecordTableModel* target = referenced(field))
-            static_cast<QComboBox*>(editor)->setCurrentIndex(target->rowOf(value.toString()));
-        else
-            static_cast<QLineEdit*>(editor)->setText(value.toString());
-        break;
-    case Type::User:
-        if (m_users) {
-            auto* combo = static_cast<QComboBox*>(editor);
-            const int row = m_users->rowOf(value.toString());
-            combo->setProperty("unknownUserId", row < 0 ? value.toString() : QString());
-            combo->setPlaceholderText(row < 0 && !value.toString().isEmpty() ? tr("Someone else")
-                                                                             : tr("Nobody"));
-            combo->setCurrentIndex(row);
-        } else {
-            static_cast<QLineEdit*>(editor)->setText(value.toString());
-        }
-        break;
-    case Type::Bool:
-        static_cast<QCheckBox*>(editor)->setChecked(value.toBool());
-        break;
-    default: {
-        auto* line = static_cast<QLineEdit*>(editor);
-        line->setText(value.toVariant().toString());
-        line->setCursorPosition(0); // long text reads from its start
-        break;
-    }
     }
 }
 
@@ -405,56 +313,145 @@ void RecordEditor::fill(const QJsonObject& values)
 {
     m_filling = true;
     m_shown = {};
+    m_changedWhileEditing.clear();
+    m_draftBanner->setText({});
     const int row = m_table && !m_recordId.isEmpty() ? m_table->rowOf(m_recordId) : -1;
     // The server refused an edit of this record for lack of permission: look, don't touch.
     const QString readOnly = row >= 0 ? m_table->readOnlyReason(row) : QString();
-    m_readOnly->setText(tr("Read-only: %1. Edit > Refused changes lets you discard the refused "
-                           "edit.")
-                            .arg(readOnly));
-    m_readOnly->setVisible(!readOnly.isEmpty());
-    const bool hasRecord = m_table && (row >= 0 || m_creating) && readOnly.isEmpty();
-    for (int i = 0; m_table && i < m_editors.size(); ++i) {
-        const FieldSpec& field = m_table->spec().fields.at(i);
-        setValue(field, m_editors.at(i), values.value(field.name));
+    m_readOnly->setText(readOnly.isEmpty()
+                            ? QString()
+                            : tr("Read-only: %1. Edit > Refused changes lets you discard the "
+                                 "refused edit.")
+                                  .arg(readOnly));
+    const bool shown = m_table && (row >= 0 || m_creating);
+    m_pages->setCurrentIndex(shown ? FormPage : HintPage);
+    for (int i = 0; m_table && i < m_inputs.size(); ++i) {
+        FieldInput* input = m_inputs.at(i);
+        input->setValue(values.value(input->field().name));
         const bool masked =
             row >= 0 && m_table->index(row, i).data(RecordTableModel::MaskedRole).toBool();
-        m_editors.at(i)->setEnabled(hasRecord && !masked);
-        m_editors.at(i)->setToolTip(masked ? tr("Hidden: only the record's owner and managers "
-                                                "see this")
-                                           : QString());
-        m_shown.insert(field.name, valueOf(field, m_editors.at(i)));
+        input->setMasked(masked);
+        input->setEditable(shown && readOnly.isEmpty() && !masked);
+        m_shown.insert(input->field().name, input->value().value_or(QJsonValue()));
     }
     m_filling = false;
-    if (!m_table)
-        m_title->setText(tr("No record selected"));
-    else if (m_creating)
-        m_title->setText(tr("New %1").arg(m_table->spec().singular));
-    else if (row < 0)
-        m_title->setText(tr("Select a record to see it here"));
-    else {
-        const QString titleField = m_table->spec().titleField;
-        const QString name = values.value(titleField).toVariant().toString();
-        m_title->setText(name.isEmpty() ? m_table->spec().singular
-                                        : tr("%1 %2").arg(m_table->spec().singular, name));
-    }
+    m_title->setText(titleText());
     m_delete->setEnabled(row >= 0 && readOnly.isEmpty());
     m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId);
     validate();
-    refreshPresence();
+    refreshNotes();
+    refreshConflict();
+}
+
+QString RecordEditor::titleText() const
+{
+    if (!m_table)
+        return tr("No record selected");
+    const QString kind = capitalized(m_table->spec().singular);
+    if (m_creating)
+        return tr("New %1").arg(m_table->spec().singular);
+    const int row = m_recordId.isEmpty() ? -1 : m_table->rowOf(m_recordId);
+    if (row < 0)
+        return tr("No %1 selected").arg(m_table->spec().singular);
+    const QString name =
+        m_table->recordValues(row).value(m_table->spec().titleField).toVariant().toString();
+    return name.isEmpty() ? kind : tr("%1 %2").arg(kind, name);
+}
+
+void RecordEditor::follow(const QJsonObject& values)
+{
+    for (FieldInput* input : std::as_const(m_inputs)) {
+        const QString name = input->field().name;
+        const QJsonValue now = values.value(name);
+        const QJsonValue before = m_shown.value(name);
+        if (now == before)
+            continue;
+        const auto current = input->value();
+        if (current && *current == before) { // untouched: follows the teammate
+            input->setValue(now);
+            m_shown.insert(name, input->value().value_or(QJsonValue()));
+        } else { // the agent is changing it: say so, never overwrite what they typed
+            m_changedWhileEditing.insert(
+                name, RecordDelegate::format(input->field(), now.toVariant(), QLocale()));
+        }
+    }
+    m_title->setText(titleText());
+    validate();
+    refreshNotes();
+}
+
+void RecordEditor::restoreDraft()
+{
+    const auto draft = m_drafts.constFind(draftKey());
+    if (draftKey().isEmpty() || draft == m_drafts.cend())
+        return;
+    const QJsonObject changedSince = draft->restoreInto(m_inputs, m_shown);
+    for (FieldInput* input : std::as_const(m_inputs)) {
+        if (changedSince.contains(input->field().name))
+            m_changedWhileEditing.insert(
+                input->field().name,
+                RecordDelegate::format(input->field(),
+                                       changedSince.value(input->field().name).toVariant(),
+                                       QLocale()));
+    }
+    m_drafts.remove(draftKey()); // it lives in the form now
+    m_draftBanner->setText(tr("Your unsaved changes to this record are back. Save sends them."));
+    validate();
+    refreshNotes();
+}
+
+void RecordEditor::discardDraft()
+{
+    m_drafts.remove(draftKey());
+    const int row = m_table && !m_recordId.isEmpty() ? m_table->rowOf(m_recordId) : -1;
+    fill(row >= 0 ? m_table->recordValues(row) : QJsonObject());
+}
+
+void RecordEditor::applyWrap()
+{
+    // Narrow, every label goes above its field (not some above, some beside); wide, beside.
+    if (m_formLayout)
+        m_formLayout->setRowWrapPolicy(width() < kWrapBelow ? QFormLayout::WrapAllRows
+                                                            : QFormLayout::DontWrapRows);
+}
+
+void RecordEditor::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    applyWrap();
+}
+
+void RecordEditor::setBottomReserve(int pixels)
+{
+    m_form->setContentsMargins(0, 0, 0, std::max(0, pixels));
+}
+
+int RecordEditor::unsavedCount() const
+{
+    return static_cast<int>(m_drafts.size()) +
+           (RecordDraft::of(m_inputs, m_shown).isEmpty() ? 0 : 1);
+}
+
+bool RecordEditor::hasDraft(const QString& module, const QString& recordId) const
+{
+    const bool open = m_table && m_table->spec().name == module && m_recordId == recordId;
+    return m_drafts.contains(module + u'/' + recordId) ||
+           (open && !RecordDraft::of(m_inputs, m_shown).isEmpty());
 }
 
 QJsonObject RecordEditor::editedValues() const
 {
-    QJsonObject changed;
-    for (int i = 0; m_table && i < m_editors.size(); ++i) {
-        const FieldSpec& field = m_table->spec().fields.at(i);
-        if (!m_editors.at(i)->isEnabled())
-            continue;
-        const QJsonValue value = valueOf(field, m_editors.at(i));
-        if (value != m_shown.value(field.name))
-            changed.insert(field.name, value);
+    return RecordDraft::of(m_inputs, m_shown).values();
+}
+
+QStringList RecordEditor::invalidFields() const
+{
+    QStringList labels;
+    for (FieldInput* input : m_inputs) {
+        if (input->isEditable() && !input->problem().isEmpty())
+            labels.append(input->field().label);
     }
-    return changed;
+    return labels;
 }
 
 bool RecordEditor::isDirty() const
@@ -464,7 +461,7 @@ bool RecordEditor::isDirty() const
 
 QString RecordEditor::readOnlyText() const
 {
-    return m_readOnly->isHidden() ? QString() : m_readOnly->text();
+    return m_readOnly->text();
 }
 
 QString RecordEditor::errorText() const
@@ -472,19 +469,37 @@ QString RecordEditor::errorText() const
     return m_error->isHidden() ? QString() : m_error->text();
 }
 
+QString RecordEditor::conflictText() const
+{
+    return m_conflictBanner->text();
+}
+
+QString RecordEditor::draftText() const
+{
+    return m_draftBanner->text();
+}
+
+bool RecordEditor::isFormShown() const
+{
+    return m_pages->currentIndex() == FormPage;
+}
+
 void RecordEditor::validate()
 {
     if (m_filling)
         return;
     QString problem;
-    if (m_table) {
-        const QJsonObject values = m_creating ? [this] {
-            QJsonObject all = editedValues();
-            for (auto it = all.begin(); it != all.end();) // a create sends only what is set
-                it = it.value().isNull() ? all.erase(it) : std::next(it);
-            return all;
-        }()
-                                              : editedValues();
+    const QStringList invalid = invalidFields();
+    if (!invalid.isEmpty()) {
+        // Each field says what is wrong with it; this says why Save waits.
+        problem =
+            tr("Not saved yet: give %1 a valid value").arg(invalid.join(QStringLiteral(", ")));
+    } else if (m_table) {
+        QJsonObject values = editedValues();
+        if (m_creating) {
+            for (auto it = values.begin(); it != values.end();) // a create sends what is set
+                it = it.value().isNull() ? values.erase(it) : std::next(it);
+        }
         if (const auto refused =
                 RecordSchema::instance().validate(m_table->spec(), values, m_creating)) {
             const FieldSpec* field = m_table->spec().field(refused->field);
@@ -498,8 +513,15 @@ void RecordEditor::validate()
 
 bool RecordEditor::save()
 {
-    if (!m_table || !m_save->isEnabled())
+    if (!m_table || !m_save->isEnabled()) {
+        for (FieldInput* input : std::as_const(m_inputs)) {
+            if (input->isEditable() && !input->problem().isEmpty()) {
+                input->setFocus(); // Ctrl+S on a wrong value: straight to it
+                break;
+            }
+        }
         return false;
+    }
     QString error;
     if (m_creating) {
         QJsonObject values = editedValues();
@@ -547,51 +569,55 @@ bool RecordEditor::undoLastSave()
 
 QWidget* RecordEditor::editorFor(const QString& field) const
 {
-    for (QWidget* editor : m_editors) {
-        if (editor->property("crmField").toString() == field)
-            return editor;
+    for (FieldInput* input : m_inputs) {
+        if (input->field().name == field)
+            return input->editor();
     }
     return nullptr;
 }
 
 QString RecordEditor::fieldNote(const QString& field) const
 {
-    for (int i = 0; i < m_editors.size(); ++i) {
-        if (m_editors.at(i)->property("crmField").toString() == field)
+    for (int i = 0; i < m_inputs.size(); ++i) {
+        if (m_inputs.at(i)->field().name == field)
             return m_notes.at(i)->isHidden() ? QString() : m_notes.at(i)->text();
     }
     return {};
 }
 
-bool RecordEditor::eventFilter(QObject* watched, QEvent* event)
+void RecordEditor::refreshNotes()
 {
-    if (event->type() == QEvent::FocusIn && !m_recordId.isEmpty()) {
-        m_presence->editField(watched->property("crmField").toString());
-        refreshPresence();
-    }
-    return QWidget::eventFilter(watched, event);
-}
-
-void RecordEditor::refreshPresence()
-{
-    for (int i = 0; m_table && i < m_editors.size(); ++i) {
-        const QString field = m_table->spec().fields.at(i).name;
+    for (int i = 0; m_table && i < m_inputs.size(); ++i) {
+        const QString field = m_inputs.at(i)->field().name;
+        QStringList lines;
+        if (m_changedWhileEditing.contains(field))
+            lines.append(tr("Changed to %1 by someone else while you were editing: saving "
+                            "replaces it")
+                             .arg(m_changedWhileEditing.value(field)));
+        // Offline, who is editing is not known: an old "is editing" would be a guess.
         const QString editorId =
-            m_recordId.isEmpty()
+            m_recordId.isEmpty() || !m_presence->isLive()
                 ? QString()
                 : m_presence->editorOf(m_table->spec().name, m_recordId, field, m_ownUserId);
-        const auto who = editorId.isEmpty() ? std::nullopt : m_presence->presenceOf(editorId);
-        QLabel* note = m_notes.at(i);
-        if (!who) {
-            note->hide();
-            continue;
-        }
-        // A soft warning when the agent is in that same field.
-        note->setText(m_editors.at(i)->hasFocus()
-                          ? tr("%1 is editing this too: your save may meet theirs").arg(who->name)
-                          : tr("%1 is editing").arg(who->name));
-        note->show();
+        if (const auto who = editorId.isEmpty() ? std::nullopt : m_presence->presenceOf(editorId))
+            // A soft warning when the agent is in that same field.
+            lines.append(
+                m_inputs.at(i)->editor()->hasFocus()
+                    ? tr("%1 is editing this too: your save may meet theirs").arg(who->name)
+                    : tr("%1 is editing").arg(who->name));
+        m_notes.at(i)->setText(lines.join(u'\n'));
+        m_notes.at(i)->setVisible(!lines.isEmpty());
     }
+}
+
+void RecordEditor::refreshConflict()
+{
+    const int row = m_conflicts && m_table && !m_recordId.isEmpty()
+                        ? m_conflicts->rowOfRecord(m_table->spec().name, m_recordId)
+                        : -1;
+    const QModelIndex conflict = row >= 0 ? m_conflicts->index(row) : QModelIndex();
+    m_conflictId = conflict.data(ConflictModel::ConflictIdRole).toLongLong();
+    m_conflictBanner->setText(conflict.data(ConflictModel::SummaryRole).toString());
 }
 
 } // namespace crm

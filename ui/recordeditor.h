@@ -1,39 +1,65 @@
 #pragma once
 
+#include "ui/recorddraft.h"
+
+#include <QHash>
 #include <QJsonObject>
 #include <QPointer>
 #include <QWidget>
 
 class QFormLayout;
-class QAbstractItemModel;
-class QComboBox;
 class QLabel;
 class QPushButton;
+class QStackedWidget;
 
 namespace crm {
 
 class AvatarStrip;
+class ConflictModel;
+class FieldInput;
+class NoteBanner;
 class PresenceStore;
 class RecordTableModel;
 class RecordViewersFilter;
 class UserDirectoryModel;
 struct FieldSpec;
 
-// The record beside the table: a typed editor per schema field (text, numbers and money in spin
-// boxes with the server's limits, dates in a calendar, enums in a list), checked as the agent
-// types. Save (Ctrl+S) queues one edit of the changed fields and shows it at once; Undo
-// (Ctrl+Z) queues the values from before the last save. Who else views the record is shown
-// with avatars, and a field someone else is editing right now says so; editing it anyway is
-// allowed, with a soft warning. Binds to the table model and the presence store only.
+// The record beside the table: a typed FieldInput per schema field, checked as the agent types;
+// text that is not a valid value is an error on that field and blocks Save, so what is saved is
+// what is shown. Save (Ctrl+S) queues one edit of the changed fields and shows it at once; Undo
+// (Ctrl+Z) queues the values from before the last save. Typed changes are never lost by moving
+// to another record: they are kept as a draft, or the agent is asked (Settings). A teammate's
+// change to a field the agent has not touched patches the form in place; to one the agent is
+// changing, it is said on that field. Who else views the record is shown with avatars, and a
+// field someone else is editing right now says so. A record in conflict carries a banner with
+// who changed what and Resolve. Binds to the table, presence and conflict models only.
 class RecordEditor : public QWidget
 {
     Q_OBJECT
 public:
+    // What happens to typed changes when the agent moves to another record.
+    enum class LeavePolicy
+    {
+        KeepDraft, // kept, and back in the form when the record is opened again
+        Ask,       // Save, Discard or stay
+    };
+
     RecordEditor(PresenceStore* presence, const QString& ownUserId, QWidget* parent = nullptr);
 
-    // Shows a record of this table (row -1: nothing); createNew() starts an empty one.
-    void showRecord(RecordTableModel* table, int row);
-    void createNew(RecordTableModel* table);
+    // Shows a record of this table (row -1: nothing); createNew() starts an empty one. False
+    // when the agent chose to stay on the record with unsaved changes (LeavePolicy::Ask).
+    bool showRecord(RecordTableModel* table, int row);
+    bool createNew(RecordTableModel* table);
+    void setLeavePolicy(LeavePolicy policy) { m_leavePolicy = policy; }
+    // Open conflicts, so the record in conflict says so with who changed what.
+    void setConflicts(ConflictModel* conflicts);
+    // Records left with typed changes (the open one included): said before quitting.
+    int unsavedCount() const;
+    bool hasDraft(const QString& module, const QString& recordId) const;
+    void discardDraft();
+    // Room left below the last field, so what floats over the editor's bottom (notices) never
+    // keeps a field out of reach: the form scrolls it into the clear.
+    void setBottomReserve(int pixels);
 
     void setOwnUserId(const QString& userId);
     // The other modules' tables, so a reference ("Buyer") is chosen by name, not typed as an id.
@@ -48,26 +74,39 @@ public:
     QString recordId() const { return m_recordId; }
     // The widget editing `field`, for tests and accessibility.
     QWidget* editorFor(const QString& field) const;
-    // The note beside a field ("Priya is editing"), empty when none.
+    // The note beside a field ("Priya is editing", "Changed to ... while you were editing"),
+    // empty when none.
     QString fieldNote(const QString& field) const;
+    // The conflict banner's text, empty when the record has no open conflict.
+    QString conflictText() const;
+    QString draftText() const;
+    QString titleText() const;
+    // Whether the form (not the "select a record" hint) is showing.
+    bool isFormShown() const;
 
 signals:
     void created(const QString& recordId);
+    void resolveRequested(qint64 conflictId);
 
 protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
+    static constexpr int kWrapBelow = 340; // editor width under which labels go above fields
+
+    bool leaveRecord();
+    void applyWrap();
     void rebuild();
     void fill(const QJsonObject& values);
+    // A teammate's change while the agent is mid-edit: untouched fields follow it.
+    void follow(const QJsonObject& values);
+    void restoreDraft();
     QJsonObject editedValues() const;
+    QStringList invalidFields() const;
     void validate();
-    void refreshPresence();
-    QWidget* makeEditor(const FieldSpec& field);
-    QJsonValue valueOf(const FieldSpec& field, QWidget* editor) const;
-    void setValue(const FieldSpec& field, QWidget* editor, const QJsonValue& value);
-    // A combo over a model (a referenced table, the user directory), checked when it changes.
-    QComboBox* modelCombo(QAbstractItemModel* model, const QString& placeholder);
+    void refreshConflict();
+    void refreshNotes();
+    QString draftKey() const;
     RecordTableModel* referenced(const FieldSpec& field) const;
 
     PresenceStore* m_presence;
@@ -75,20 +114,28 @@ private:
     QPointer<RecordTableModel> m_table;
     QList<RecordTableModel*> m_references;
     UserDirectoryModel* m_users = nullptr;
-    QString m_recordId; // empty while creating
+    ConflictModel* m_conflicts = nullptr;
+    qint64 m_conflictId = 0;
+    LeavePolicy m_leavePolicy = LeavePolicy::KeepDraft;
+    QHash<QString, RecordDraft> m_drafts;          // by "module/id"; "module/" for a new record
+    QHash<QString, QString> m_changedWhileEditing; // field -> what it became
+    QString m_recordId;                            // empty while creating
     bool m_creating = false;
     QJsonObject m_shown; // the values the form was filled with
     QJsonObject m_undo;  // values from before the last save
     QString m_undoRecordId;
     QLabel* m_title;
+    QStackedWidget* m_pages; // the hint when nothing is selected, or the form
+    NoteBanner* m_conflictBanner;
+    NoteBanner* m_draftBanner;
     AvatarStrip* m_viewers;
     RecordViewersFilter* m_viewersFilter;
     QWidget* m_form;
     QFormLayout* m_formLayout = nullptr;
-    QList<QWidget*> m_editors; // by schema field
-    QList<QLabel*> m_notes;    // by schema field
+    QList<FieldInput*> m_inputs; // by schema field
+    QList<QLabel*> m_notes;      // by schema field
     QLabel* m_error;
-    QLabel* m_readOnly; // why the record cannot be edited here, when the server said so
+    NoteBanner* m_readOnly; // why the record cannot be edited here, when the server said so
     QPushButton* m_save;
     QPushButton* m_undoButton;
     QPushButton* m_delete;

@@ -3,6 +3,8 @@
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
 #include "models/schema/recordschema.h"
+#include "models/userdirectorymodel.h"
+#include "ui/columnlayout.h"
 #include "ui/recorddelegate.h"
 
 #include <QHeaderView>
@@ -17,7 +19,8 @@ namespace crm {
 
 RecordTablePane::RecordTablePane(RecordTableModel* table, QWidget* parent)
     : QWidget(parent), m_table(table), m_view(new RecordViewModel(this)),
-      m_search(new QLineEdit(this)), m_tableView(new QTableView(this)), m_empty(new QLabel(this))
+      m_search(new QLineEdit(this)), m_tableView(new QTableView(this)), m_empty(new QLabel(this)),
+      m_delegate(new RecordDelegate(table->spec(), m_tableView))
 {
     m_view->setSourceModel(table);
     auto* layout = new QVBoxLayout(this);
@@ -33,7 +36,7 @@ RecordTablePane::RecordTablePane(RecordTableModel* table, QWidget* parent)
     layout->addLayout(top);
 
     m_tableView->setModel(m_view);
-    m_tableView->setItemDelegate(new RecordDelegate(table->spec(), m_tableView));
+    m_tableView->setItemDelegate(m_delegate);
     // Arrival order until the agent picks a column: sorting 100,000 rows costs a launch ~0.5 s.
     m_tableView->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder);
     m_tableView->setSortingEnabled(true);
@@ -47,14 +50,9 @@ RecordTablePane::RecordTablePane(RecordTableModel* table, QWidget* parent)
     m_tableView->horizontalHeader()->setHighlightSections(false);
     m_tableView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_tableView->horizontalHeader()->setDefaultSectionSize(140);
-    m_tableView->horizontalHeader()->setStretchLastSection(true);
     m_tableView->setAccessibleName(tr("%1 table").arg(table->spec().label));
-    // Reference ids mean nothing to a reader; the editor shows them.
-    for (int column = 0; column < table->spec().fields.size(); ++column) {
-        const auto type = table->spec().fields.at(column).type;
-        if (type == FieldSpec::Type::Ref || type == FieldSpec::Type::User)
-            m_tableView->hideColumn(column);
-    }
+    // What the agent scans first, from the schema, until the agent chooses otherwise.
+    m_columns = new ColumnLayout(m_tableView, table->spec());
 
     m_stack = new QStackedLayout;
     m_empty->setAlignment(Qt::AlignCenter);
@@ -87,12 +85,29 @@ void RecordTablePane::selectRecord(const QString& recordId)
     if (row < 0)
         return;
     m_view->reposition();
-    const QModelIndex index = m_view->mapFromSource(m_table->index(row, 0));
+    const int column = RecordDelegate::firstShownColumn(m_tableView);
+    QModelIndex index = m_view->mapFromSource(m_table->index(row, column));
+    if (!index.isValid() && !m_search->text().isEmpty()) {
+        // Opened from elsewhere (a notification) but hidden by the search: the record wins.
+        m_search->clear();
+        m_view->reposition();
+        index = m_view->mapFromSource(m_table->index(row, column));
+    }
     if (!index.isValid())
         return;
     m_tableView->selectionModel()->setCurrentIndex(index, QItemSelectionModel::ClearAndSelect |
                                                               QItemSelectionModel::Rows);
     m_tableView->scrollTo(index);
+}
+
+void RecordTablePane::setUserDirectory(const UserDirectoryModel* users)
+{
+    m_delegate->setUserDirectory(users);
+    m_tableView->viewport()->update();
+    // Names arrive after the first catch-up (and change): repaint, the cells have not changed.
+    if (users)
+        connect(users, &QAbstractItemModel::modelReset, m_tableView->viewport(),
+                [viewport = m_tableView->viewport()] { viewport->update(); });
 }
 
 void RecordTablePane::focusSearch()

@@ -16,7 +16,7 @@ SettingsDialog::SettingsDialog(const QString& account, QWidget* parent)
       m_tray(
           new QCheckBox(tr("Use system notifications when the window is in the background"), this)),
       m_sound(new QCheckBox(tr("Play a sound"), this)), m_away(new QSpinBox(this)),
-      m_theme(new QComboBox(this))
+      m_theme(new QComboBox(this)), m_leaving(new QComboBox(this))
 {
     setWindowTitle(tr("Settings"));
     auto* layout = new QVBoxLayout(this);
@@ -34,6 +34,9 @@ SettingsDialog::SettingsDialog(const QString& account, QWidget* parent)
     m_theme->addItem(tr("Light"), QStringLiteral("light"));
     m_theme->addItem(tr("Dark"), QStringLiteral("dark"));
     form->addRow(tr("Theme"), m_theme);
+    m_leaving->addItem(tr("Keep them as a draft"), false);
+    m_leaving->addItem(tr("Ask me"), true);
+    form->addRow(tr("Unsaved changes when I open another record"), m_leaving);
     layout->addLayout(form);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -51,6 +54,9 @@ SettingsDialog::Values SettingsDialog::load()
     v.sound = settings.value(QStringLiteral("notifications/sound"), v.sound).toBool();
     v.awayMinutes = settings.value(QStringLiteral("presence/awayMinutes"), v.awayMinutes).toInt();
     v.theme = settings.value(QStringLiteral("appearance/theme"), v.theme).toString();
+    v.askBeforeLeavingEdits =
+        settings.value(QStringLiteral("editing/askBeforeLeaving"), v.askBeforeLeavingEdits)
+            .toBool();
     return v;
 }
 
@@ -62,6 +68,7 @@ void SettingsDialog::save(const Values& v)
     settings.setValue(QStringLiteral("notifications/sound"), v.sound);
     settings.setValue(QStringLiteral("presence/awayMinutes"), v.awayMinutes);
     settings.setValue(QStringLiteral("appearance/theme"), v.theme);
+    settings.setValue(QStringLiteral("editing/askBeforeLeaving"), v.askBeforeLeavingEdits);
 }
 
 SettingsDialog::Values SettingsDialog::values() const
@@ -72,6 +79,7 @@ SettingsDialog::Values SettingsDialog::values() const
     v.sound = m_sound->isChecked();
     v.awayMinutes = m_away->value();
     v.theme = m_theme->currentData().toString();
+    v.askBeforeLeavingEdits = m_leaving->currentData().toBool();
     return v;
 }
 
@@ -82,6 +90,7 @@ void SettingsDialog::setValues(const Values& v)
     m_sound->setChecked(v.sound);
     m_away->setValue(v.awayMinutes);
     m_theme->setCurrentIndex(std::max(0, m_theme->findData(v.theme)));
+    m_leaving->setCurrentIndex(v.askBeforeLeavingEdits ? 1 : 0);
 }
 
 } // namespace crm

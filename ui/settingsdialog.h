@@ -9,7 +9,8 @@ class QSpinBox;
 namespace crm {
 
 // Preferences kept in QSettings (never a secret): notifications (toasts, system tray, sound),
-// when to turn "away", and the theme. The server and account are shown; changing them is
+// when to turn "away", the theme, and what happens to unsaved edits when the agent moves
+// to another record. The server and account are shown; changing them is
 // "Switch account".
 class SettingsDialog : public QDialog
 {
@@ -22,6 +23,7 @@ public:
         bool sound = false;
         int awayMinutes = 5;
         QString theme = QStringLiteral("system"); // system, light, dark
+        bool askBeforeLeavingEdits = false;       // else unsaved edits are kept as a draft
     };
 
     SettingsDialog(const QString& account, QWidget* parent = nullptr);
@@ -37,6 +39,7 @@ private:
     QCheckBox* m_sound;
     QSpinBox* m_away;
     QComboBox* m_theme;
+    QComboBox* m_leaving;
 };
 
 } // namespace crm

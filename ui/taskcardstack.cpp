@@ -1,9 +1,9 @@
 #include "ui/taskcardstack.h"
 
 #include "models/tasklistmodel.h"
+#include "ui/noticesurface.h"
 #include "ui/taskcard.h"
 
-#include <QEvent>
 #include <QPushButton>
 #include <QTimer>
 
@@ -11,18 +11,18 @@ namespace crm {
 
 namespace {
 
-constexpr int kWidth = 320;
-constexpr int kMargin = 12;
+constexpr int kDefaultWidth = 320;
 constexpr int kGap = 8;
 
 } // namespace
 
-TaskCardStack::TaskCardStack(TaskListModel* tasks, QWidget* window)
-    : QWidget(window), m_tasks(tasks)
+TaskCardStack::TaskCardStack(TaskListModel* tasks, QWidget* parent)
+    : NoticeStack(parent), m_tasks(tasks)
 {
     setAccessibleName(tr("Tasks"));
+    setFixedWidth(kDefaultWidth + 2 * NoticeSurface::kShadowPad);
     m_more = new QPushButton(this);
-    m_more->setFlat(true);
+    // Not flat: it floats over the editor, so it needs a face of its own to be read.
     m_more->setCursor(Qt::PointingHandCursor);
     connect(m_more, &QPushButton::clicked, this, &TaskCardStack::historyRequested);
     // Structure changes and state changes decide which cards exist; progress only repaints.
@@ -41,7 +41,6 @@ TaskCardStack::TaskCardStack(TaskListModel* tasks, QWidget* window)
                 else
                     relayout(); // a longer step line may change a card's height
             });
-    window->installEventFilter(this);
     sync();
 }
 
@@ -85,6 +84,7 @@ void TaskCardStack::sync()
 void TaskCardStack::addCard(const QString& taskId)
 {
     auto* c = new TaskCard(m_tasks, taskId, this);
+    connect(c, &TaskCard::collapsedChanged, this, &TaskCardStack::relayout);
     connect(c, &TaskCard::dismissed, this, [this](const QString& id) {
         m_dismissed.insert(id);
         removeCard(id);
@@ -98,57 +98,59 @@ void TaskCardStack::removeCard(const QString& taskId)
     if (!c)
         return;
     m_cards.removeOne(c);
+    c->hide(); // gone from the stack now, not when the event loop gets to deleting it
     c->deleteLater();
     relayout();
 }
 
 void TaskCardStack::relayout()
 {
-    QWidget* window = parentWidget();
-    if (m_cards.isEmpty() || !window) {
-        hide();
+    if (m_busy)
         return;
+    m_busy = true;
+    if (m_cards.isEmpty()) {
+        hide();
+    } else {
+        const int pad = NoticeSurface::kShadowPad;
+        const int cardWidth = width() - 2 * pad;
+        // As many as are allowed and fit the height given, with room kept for "+N more".
+        int room = heightLimit() - 2 * pad - m_more->sizeHint().height() - kGap;
+        QList<TaskCard*> visible;
+        for (TaskCard* c : std::as_const(m_cards)) {
+            c->setFixedWidth(cardWidth);
+            c->setFixedHeight(c->heightFor(cardWidth));
+            const int needed = c->height() + kGap;
+            // The newest always shows: a stack with no card would hide that work goes on.
+            const bool show =
+                visible.size() < m_maxVisible && (visible.isEmpty() || needed <= room);
+            c->setVisible(show);
+            if (!show) {
+                room = 0;
+                continue;
+            }
+            room -= needed;
+            visible.append(c);
+        }
+        int y = pad;
+        const qsizetype hidden = m_cards.size() - visible.size();
+        m_more->setVisible(hidden > 0);
+        if (hidden > 0) {
+            m_more->setText(
+                tr("+%n more task(s) – show history", nullptr, static_cast<int>(hidden)));
+            m_more->adjustSize();
+            m_more->move(pad + cardWidth - m_more->width(), y);
+            y += m_more->height() + kGap;
+        }
+        // The newest lowest, nearest the editor's buttons, like the toasts.
+        for (auto it = visible.crbegin(); it != visible.crend(); ++it) {
+            (*it)->move(pad, y);
+            y += (*it)->height() + kGap;
+        }
+        resize(width(), y - kGap + pad);
+        show();
     }
-    int y = 0;
-    int shown = 0;
-    for (TaskCard* c : std::as_const(m_cards)) {
-        const bool visible = shown < m_maxVisible;
-        c->setVisible(visible);
-        if (!visible)
-            continue;
-        ++shown;
-        c->adjustSize();
-        c->move(0, y);
-        y += c->height() + kGap;
-    }
-    const qsizetype hidden = m_cards.size() - shown;
-    m_more->setVisible(hidden > 0);
-    if (hidden > 0) {
-        m_more->setText(tr("+%n more task(s) – show history", nullptr, static_cast<int>(hidden)));
-        m_more->adjustSize();
-        m_more->move(0, y);
-        y += m_more->height();
-    }
-    resize(kWidth, y);
-    move(kMargin, window->height() - y - kMargin - 24);
-    show();
-    raise();
-}
-
-void TaskCardStack::changeEvent(QEvent* event)
-{
-    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange) {
-        for (TaskCard* c : std::as_const(m_cards))
-            c->refresh(); // re-resolves palette() in the card's style sheet
-    }
-    QWidget::changeEvent(event);
-}
-
-bool TaskCardStack::eventFilter(QObject* watched, QEvent* event)
-{
-    if (watched == parentWidget() && event->type() == QEvent::Resize)
-        relayout();
-    return QWidget::eventFilter(watched, event);
+    m_busy = false;
+    emit contentChanged();
 }
 
 } // namespace crm

@@ -1,7 +1,8 @@
 #pragma once
 
+#include "ui/noticestack.h"
+
 #include <QSet>
-#include <QWidget>
 
 class QPushButton;
 
@@ -10,17 +11,18 @@ namespace crm {
 class TaskCard;
 class TaskListModel;
 
-// Task cards in the bottom-left corner of the window (toasts have the right one): a card for
-// every task that is queued or running, or that ended while the agent could not look yet. A
-// completed task's card leaves by itself after a few seconds; a failed or cancelled one stays
-// until dismissed, with Retry. At most maxVisible cards; "+N more" opens the history.
-class TaskCardStack : public QWidget
+// Task cards: a card for every task that is queued or running, or that ended while the agent
+// could not look yet. A completed task's card leaves by itself after a few seconds; a failed or
+// cancelled one stays, folded to one line, until dismissed, with Retry. At most maxVisible
+// cards that fit the height given, the newest lowest; "+N more" above them opens the history. The
+// stack only sizes itself (cards as wide as it allows); a NoticeArea places it.
+class TaskCardStack : public NoticeStack
 {
     Q_OBJECT
 public:
     static constexpr int kDismissAfterSuccessMs = 6000;
 
-    TaskCardStack(TaskListModel* tasks, QWidget* window);
+    explicit TaskCardStack(TaskListModel* tasks, QWidget* parent = nullptr);
 
     void setMaxVisible(int count);
     void setDismissAfterSuccess(int ms) { m_dismissMs = ms; }
@@ -31,14 +33,12 @@ signals:
     void historyRequested();
 
 protected:
-    bool eventFilter(QObject* watched, QEvent* event) override;
-    void changeEvent(QEvent* event) override;
+    void relayout() override;
 
 private:
     void sync();
     void addCard(const QString& taskId);
     void removeCard(const QString& taskId);
-    void relayout();
 
     TaskListModel* m_tasks;
     QList<TaskCard*> m_cards; // newest first
@@ -46,6 +46,7 @@ private:
     QPushButton* m_more;
     int m_maxVisible = 3;
     int m_dismissMs = kDismissAfterSuccessMs;
+    bool m_busy = false;
 };
 
 } // namespace crm

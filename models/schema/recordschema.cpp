@@ -168,6 +168,12 @@ std::optional<ValidationError> checkValue(const FieldSpec& field, const QJsonVal
 
 } // namespace
 
+std::optional<ValidationError> RecordSchema::checkField(const FieldSpec& field,
+                                                        const QJsonValue& value)
+{
+    return checkValue(field, value);
+}
+
 const FieldSpec* ModuleSpec::field(QStringView fieldName) const
 {
     for (const auto& spec : fields) {
@@ -210,6 +216,12 @@ RecordSchema::RecordSchema()
         module.titleField = json.value(QStringLiteral("title")).toString();
         for (const auto& field : json.value(QStringLiteral("fields")).toArray())
             module.fields.append(parseField(field.toObject()));
+        for (const auto& column : json.value(QStringLiteral("columns")).toArray()) {
+            if (!module.field(column.toString()))
+                qFatal("records.json: %s lists unknown column %s", qPrintable(module.name),
+                       qPrintable(column.toString()));
+            module.columns.append(column.toString());
+        }
         m_modules.append(module);
     }
 }

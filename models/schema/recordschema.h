@@ -46,6 +46,9 @@ struct ModuleSpec
     QString label;
     QString titleField;
     QList<FieldSpec> fields;
+    // The fields an agent scans first, in that order: a list shows these by default and the
+    // others on request. Part of the shared schema so every client lists a module the same way.
+    QStringList columns;
 
     const FieldSpec* field(QStringView fieldName) const;
     QStringList sensitiveFields() const;
@@ -76,6 +79,9 @@ public:
     std::optional<ValidationError> validate(const ModuleSpec& module, const QJsonObject& fields,
                                             bool creating) const;
 
+    // One non-null value of one field (type, range, length, format), as validate() checks it.
+    static std::optional<ValidationError> checkField(const FieldSpec& field,
+                                                     const QJsonValue& value);
     static QString typeName(FieldSpec::Type type);
 
 private:

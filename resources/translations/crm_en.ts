@@ -6,10 +6,17 @@
 <context>
     <name>crm::SyncStatus</name>
     <message numerus="yes">
-        <source>Offline: %n change(s) waiting</source>
+        <source>%n change(s) waiting</source>
         <translation>
-            <numerusform>Offline: %n change waiting</numerusform>
-            <numerusform>Offline: %n changes waiting</numerusform>
+            <numerusform>%n change waiting</numerusform>
+            <numerusform>%n changes waiting</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) sending</source>
+        <translation>
+            <numerusform>%n change sending</numerusform>
+            <numerusform>%n changes sending</numerusform>
         </translation>
     </message>
 </context>
@@ -40,6 +47,33 @@
         <translation>
             <numerusform>%n task running</numerusform>
             <numerusform>%n tasks running</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>crm::ValueText</name>
+    <message numerus="yes">
+        <source>%n character(s) too long: at most %1</source>
+        <translation>
+            <numerusform>%n character too long: at most %1</numerusform>
+            <numerusform>%n characters too long: at most %1</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>crm::MainWindow</name>
+    <message numerus="yes">
+        <source>You have unsaved changes in %n record(s). Quitting discards them.</source>
+        <translation>
+            <numerusform>You have unsaved changes in %n record. Quitting discards them.</numerusform>
+            <numerusform>You have unsaved changes in %n records. Quitting discards them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n change(s) not sent yet. They are kept on this computer and sent the next time you open CRM Desktop with this account.</source>
+        <translation>
+            <numerusform>%n change not sent yet. It is kept on this computer and sent the next time you open CRM Desktop with this account.</numerusform>
+            <numerusform>%n changes not sent yet. They are kept on this computer and sent the next time you open CRM Desktop with this account.</numerusform>
         </translation>
     </message>
 </context>

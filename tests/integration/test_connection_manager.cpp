@@ -284,6 +284,65 @@ TEST_CASE("A server restart is survived: new session id, auth asked again",
     CHECK(client.authAsked == 2);
 }
 
+TEST_CASE("A restarted server is found by the probe long before the backoff runs out",
+          "[connection][reconnect][probe]")
+{
+    TestSocketIoServer server;
+    REQUIRE(server.listen());
+    // A backoff no test waits out: only the probe can bring the link back in time.
+    auto config = test::fastConnectionConfig(server.url());
+    config.backoffBase = 60s;
+    config.backoffCap = 60s;
+    config.backoffSeed = 3; // first draw far from zero
+    config.probeInterval = 300ms;
+    Client slow(server.url(), config);
+    QSignalSpy scheduled(&slow.manager, &ConnectionManager::reconnectScheduled);
+    QSignalSpy probes(&slow.manager, &ConnectionManager::probed);
+    slow.manager.start();
+    REQUIRE(slow.waitFor(ConnectionState::Online));
+
+    server.shutDown(); // as a killed process: every connection reset, the port closed
+    REQUIRE(slow.waitFor(ConnectionState::Reconnecting, 5s));
+    REQUIRE(slow.manager.msUntilReconnect() > 20000);
+    // The probe sees the server gone before it comes back.
+    REQUIRE(waitUntil([&] { return probes.count() >= 2; }));
+    CHECK_FALSE(probes.first().at(0).toBool());
+    REQUIRE(server.restart());
+    REQUIRE(slow.waitFor(ConnectionState::Online, 10s));
+    CHECK(probes.last().at(0).toBool());
+    // Live again on the first and only scheduled retry, whose 20 s and more never ran out.
+    CHECK(scheduled.count() == 1);
+    CHECK(slow.manager.msUntilReconnect() == -1);
+}
+
+TEST_CASE("A server that answers TCP but refuses is not hammered by the probe",
+          "[connection][reconnect][probe]")
+{
+    TestSocketIoServer server;
+    REQUIRE(server.listen());
+    auto config = test::fastConnectionConfig(server.url());
+    config.backoffBase = 60s;
+    config.backoffCap = 60s;
+    config.backoffSeed = 3;
+    config.probeInterval = 100ms;
+    Client client(server.url(), config);
+    QSignalSpy probes(&client.manager, &ConnectionManager::probed);
+    client.manager.start();
+    REQUIRE(client.waitFor(ConnectionState::Online));
+    const int opened = server.sessionsOpened();
+
+    server.setRefusal(QStringLiteral("server busy"), QStringLiteral("server_busy"));
+    server.lastSession()->abort();
+    REQUIRE(client.waitFor(ConnectionState::Reconnecting, 5s));
+    // Many successful probes: the port answers all along, so none of them means "back again".
+    REQUIRE(waitUntil([&] { return probes.count() >= 8; }));
+    for (const auto& probe : probes)
+        CHECK(probe.at(0).toBool());
+    CHECK(server.sessionsOpened() == opened);
+    CHECK(client.manager.state() == ConnectionState::Reconnecting);
+    CHECK(client.manager.attempt() == 1);
+}
+
 TEST_CASE("Reconnect now cuts a long wait short", "[connection][reconnect]")
 {
     TestSocketIoServer server;

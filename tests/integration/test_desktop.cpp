@@ -38,7 +38,6 @@
 #include <QComboBox>
 #include <QDialogButtonBox>
 #include <QDockWidget>
-#include <QDoubleSpinBox>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
@@ -79,11 +78,12 @@ TEST_CASE("Two desktops: an edit in one appears in the other's table and editor"
     REQUIRE(waitUntil([&] { return viewers->visibleAvatars() == 1; }));
 
     // Ana changes the price in her editor and saves: Ben's table cell and editor follow.
-    auto* price = qobject_cast<QDoubleSpinBox*>(
-        ana.window->editor()->editorFor(QStringLiteral("purchasePrice")));
+    auto* price =
+        qobject_cast<QLineEdit*>(ana.window->editor()->editorFor(QStringLiteral("purchasePrice")));
     REQUIRE(price);
     price->setFocus();
-    price->setValue(525000);
+    price->selectAll();
+    QTest::keyClicks(price, QStringLiteral("525000"));
     REQUIRE(ana.window->editor()->save());
     REQUIRE(waitUntil([&] {
         return benTable->recordValues(benTable->rowOf(id)).value(QStringLiteral("purchasePrice")) ==
@@ -92,15 +92,15 @@ TEST_CASE("Two desktops: an edit in one appears in the other's table and editor"
     const QModelIndex benCell =
         ben.escrows()->view()->mapFromSource(benTable->index(benTable->rowOf(id), 2));
     CHECK(benCell.data(RecordTableModel::RemoteChangedRole).toBool());
-    auto* benPrice = qobject_cast<QDoubleSpinBox*>(
-        ben.window->editor()->editorFor(QStringLiteral("purchasePrice")));
-    REQUIRE(waitUntil([&] { return benPrice->value() == 525000; }));
+    auto* benPrice =
+        qobject_cast<QLineEdit*>(ben.window->editor()->editorFor(QStringLiteral("purchasePrice")));
+    REQUIRE(waitUntil([&] { return benPrice->text() == QStringLiteral("$ 525,000.00"); }));
     // Ben's selection stayed on the record.
     CHECK(ben.escrows()->currentRow() == benTable->rowOf(id));
 
     // Undo in Ana's editor puts the old price back, for everyone.
     REQUIRE(ana.window->editor()->undoLastSave());
-    REQUIRE(waitUntil([&] { return benPrice->value() == 500000; }));
+    REQUIRE(waitUntil([&] { return benPrice->text() == QStringLiteral("$ 500,000.00"); }));
 
     // A value the schema refuses changes nothing and queues nothing.
     const int queued = ben.session.store().outboxCount();
@@ -337,7 +337,7 @@ TEST_CASE("Conflict dialog: a delete made on an old copy names who changed it si
 
     ConflictDialog dialog(ana.session.conflicts(), 0);
     CHECK(dialog.findChild<QLabel*>()->text() ==
-          QStringLiteral("ben changed this escrow after you last saw it"));
+          QStringLiteral("ben changed Escrow ESC-D after you last saw it"));
     REQUIRE(dialog.fieldCount() == 1);
     CHECK(dialog.findChild<QTableWidget*>()->item(0, 1)->text().contains(QStringLiteral("455")));
     QPushButton* deleteAnyway = nullptr;
@@ -426,7 +426,6 @@ TEST_CASE("Toasts: stacked newest first, at most three, hide by themselves, clic
     Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
     auto* toasts = ana.window->findChild<ToastStack*>();
     REQUIRE(toasts);
-    toasts->setTrayEnabled(false);
     toasts->setDurations(1500, 3000);
     const QString id = createEscrow(ana, QStringLiteral("ESC-T"), 1);
     RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
@@ -506,7 +505,7 @@ TEST_CASE("Screenshots: the connection badge in each state", "[ui][screenshots]"
     RecordTableModel* table = ana.session.table(QStringLiteral("tasks"));
     REQUIRE_FALSE(
         table->createRecord({{QStringLiteral("title"), QStringLiteral("Call back")}}).isEmpty());
-    shoot(QStringLiteral("Offline: 1 change waiting"));
+    shoot(QStringLiteral("Offline - 1 change waiting"));
     // A server that is not there: the countdown.
     ConnectionConfig config =
         test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9")));

@@ -5,6 +5,7 @@
 
 #include <catch2/catch.hpp>
 #include <QAbstractItemModelTester>
+#include <QJsonValue>
 #include <QSignalSpy>
 
 using namespace crm;
@@ -57,8 +58,9 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 1; }));
     CHECK(kind(notes, 0) == NotificationModel::Kind::Changed);
-    CHECK(title(notes, 0) == QStringLiteral("ben changed your escrow “ESC-N1”"));
-    CHECK(notes.index(0).data(NotificationModel::DetailRole) == QStringLiteral("Status"));
+    CHECK(title(notes, 0) ==
+          QStringLiteral("ben changed the status of your escrow “ESC-N1”: Open → Pending"));
+    CHECK(notes.index(0).data(NotificationModel::DetailRole).toString().isEmpty());
     CHECK(notes.index(0).data(NotificationModel::RecordIdRole) == escrow);
     CHECK(notes.unreadCount() == 1);
     CHECK(notified.count() == 1);
@@ -104,7 +106,88 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
     // Ben deletes Ana's escrow.
     REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("delete"), {}));
     REQUIRE(waitUntil([&] { return kind(notes, 0) == NotificationModel::Kind::Deleted; }));
-    CHECK(title(notes, 0) == QStringLiteral("ben deleted your escrow"));
+    CHECK(title(notes, 0) == QStringLiteral("ben deleted your escrow “ESC-N1”"));
     CHECK(notes.unreadCount() == 1);
     CHECK(notes.rowCount() == 4);
+}
+
+TEST_CASE("NotificationModel: a change names the record and says each field before and after",
+          "[models][notifications]")
+{
+    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); // as crm-desktop does
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    NotificationModel notes(*ana.store, *ana.engine);
+    notes.setUserId(s.ana.userId);
+    QAbstractItemModelTester tester(&notes, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy notified(&notes, &NotificationModel::notified);
+    ana.goOnline();
+    ben.goOnline();
+
+    // Ana's escrow, her buyer-to-be and her lead.
+    const QString escrow = newId();
+    const QString client = newId();
+    const QString lead = newId();
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("create"),
+                             {{QStringLiteral("number"), QStringLiteral("ESC-26867")},
+                              {QStringLiteral("purchasePrice"), 450000},
+                              {QStringLiteral("status"), QStringLiteral("open")}}));
+    REQUIRE(ana.engine->edit(QStringLiteral("clients"), client, QStringLiteral("create"),
+                             {{QStringLiteral("name"), QStringLiteral("Sam Okafor")}}));
+    REQUIRE(ana.engine->edit(
+        QStringLiteral("leads"), lead, QStringLiteral("create"),
+        {{QStringLiteral("name"), QStringLiteral("Priya Shah")}, {QStringLiteral("score"), 40}}));
+    REQUIRE(waitUntil([&] {
+        return ana.outboxEmpty() && ben.store->record(QStringLiteral("escrows"), escrow) &&
+               ben.store->record(QStringLiteral("clients"), client) &&
+               ben.store->record(QStringLiteral("leads"), lead);
+    }));
+
+    // One field: the sentence says which record, which field, from what to what.
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+                             {{QStringLiteral("purchasePrice"), 465000}}));
+    REQUIRE(waitUntil([&] { return notes.rowCount() == 1; }));
+    CHECK(title(notes, 0) == QStringLiteral("ben changed the purchase price of your escrow "
+                                            "“ESC-26867”: $450,000 → $465,000"));
+    const qint64 first = notes.index(0).data(NotificationModel::IdRole).toLongLong();
+    CHECK(notified.last().first().toLongLong() == first);
+
+    // A lead by its name; a number as a number.
+    REQUIRE(ben.engine->edit(QStringLiteral("leads"), lead, QStringLiteral("update"),
+                             {{QStringLiteral("score"), 85}}));
+    REQUIRE(waitUntil([&] { return notes.rowCount() == 2; }));
+    CHECK(title(notes, 0) ==
+          QStringLiteral("ben changed the score of your lead “Priya Shah”: 40 → 85"));
+
+    // A reference by the referenced record's name, set where there was none.
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+                             {{QStringLiteral("buyerClientId"), client}}));
+    REQUIRE(waitUntil([&] { return notes.rowCount() == 3; }));
+    CHECK(title(notes, 0) ==
+          QStringLiteral("ben set the buyer of your escrow “ESC-26867” to Sam Okafor"));
+
+    // Several fields: counted in the sentence, each before and after in the detail.
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+                             {{QStringLiteral("status"), QStringLiteral("pending")},
+                              {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")}}));
+    REQUIRE(waitUntil([&] { return notes.rowCount() == 4; }));
+    CHECK(title(notes, 0) == QStringLiteral("ben changed 2 fields of your escrow “ESC-26867”"));
+    const QStringList lines =
+        notes.index(0).data(NotificationModel::DetailRole).toString().split(u'\n');
+    CHECK(lines.contains(QStringLiteral("Status: Open → Pending")));
+    CHECK(lines.contains(QStringLiteral("Close date: empty → 1/22/27")));
+
+    // A renamed record is named by its new name; a cleared value says what it was.
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+                             {{QStringLiteral("buyerClientId"), QJsonValue::Null}}));
+    REQUIRE(waitUntil([&] { return notes.rowCount() == 5; }));
+    CHECK(title(notes, 0) ==
+          QStringLiteral("ben cleared the buyer of your escrow “ESC-26867” (was Sam Okafor)"));
+
+    // Ids stay with their notification while rows move.
+    CHECK(notes.rowOfId(first) == 4);
+    notes.markRead(notes.rowOfId(first));
+    CHECK(notes.index(4).data(NotificationModel::ReadRole).toBool());
+    CHECK(notes.rowOfId(-1) == -1);
 }

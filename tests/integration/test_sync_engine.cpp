@@ -163,7 +163,7 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     REQUIRE(model.rowCount() == 1);
     CHECK(model.index(0).data(ConflictModel::ByRole) == QStringLiteral("ben"));
     CHECK(model.index(0).data().toString() ==
-          QStringLiteral("ben changed this escrow at the same time"));
+          QStringLiteral("ben changed Escrow ESC-7 at the same time as you"));
 }
 
 TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete anyway or keep",
@@ -190,7 +190,7 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     REQUIRE(fields.size() == 1);
     CHECK(fields[0].toMap().value(QStringLiteral("theirs")).toInt() == 760000);
     CHECK(model.index(0).data().toString() ==
-          QStringLiteral("ben changed this escrow after you last saw it"));
+          QStringLiteral("ben changed Escrow ESC-7 after you last saw it"));
 
     ConflictResolver resolver(*ana.store, *ana.engine);
     SECTION("keep it: the delete is dropped, the record stays with Ben's change")
@@ -462,7 +462,7 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("maybe")}}));
     CHECK(status.pendingCount() == 2);
-    CHECK(status.label() == QStringLiteral("Offline: 2 changes waiting"));
+    CHECK(status.label() == QStringLiteral("Offline - 2 changes waiting"));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return status.pendingCount() == 0; }));
     CHECK(status.failedCount() == 1);

@@ -49,7 +49,7 @@ TEST_CASE("SyncStatus follows the connection in words a user reads", "[syncstatu
     server.lastSession()->abort();
     REQUIRE(waitUntil([&] { return status.level() == SyncStatus::Level::Trouble; }));
     CHECK(status.label().startsWith(QStringLiteral("Reconnecting")));
-    CHECK(status.label().contains(QStringLiteral("attempt 1")));
+    CHECK(status.detail().contains(QStringLiteral("attempt 1")));
     CHECK(status.secondsUntilRetry() >= 0);
     CHECK(status.canReconnectNow());
 

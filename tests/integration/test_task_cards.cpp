@@ -271,3 +271,66 @@ TEST_CASE("Task history: cancel and retry the selected task, save an export's fi
     // The delegate paints each row at a fixed height (smooth scrolling through history).
     CHECK(panel.view()->sizeHintForRow(0) > 0);
 }
+
+TEST_CASE("Task cards: an ended task folds to one line with its outcome, unfolds on demand, and "
+          "is dismissed, while a running one stays full",
+          "[ui][tasks]")
+{
+    Server s;
+    Desk ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    ana.online();
+    QWidget window;
+    window.resize(900, 700);
+    TaskCardStack stack(ana.tasks.get(), &window);
+    window.show();
+
+    QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
+    ana.tasks->start(QStringLiteral("csv_import"), QStringLiteral("Open house sign-ups"),
+                     {{QStringLiteral("module"), QStringLiteral("leads")}},
+                     test::makeLeadCsv(4000).text);
+    REQUIRE(waitUntil([&] { return started.count() == 1; }));
+    const QString id = started.first().first().toString();
+    TaskCard* card = nullptr;
+    REQUIRE(waitUntil([&] { return (card = stack.card(id)) != nullptr; }));
+    REQUIRE(waitUntil([&] { return card->status() == QStringLiteral("running"); }, 30s));
+    // Running: full, with its progress and no fold toggle.
+    CHECK_FALSE(card->isCollapsed());
+    auto* progress = card->findChild<QProgressBar*>();
+    CHECK(progress->isVisibleTo(card));
+    auto toggle = [&]() -> QToolButton* {
+        for (auto* b : card->findChildren<QToolButton*>()) {
+            if (b->accessibleName() == QStringLiteral("Show details") ||
+                b->accessibleName() == QStringLiteral("Hide details"))
+                return b;
+        }
+        return nullptr;
+    };
+    REQUIRE(toggle());
+    CHECK_FALSE(toggle()->isVisibleTo(card));
+    const int fullHeight = card->height();
+
+    button(card, QStringLiteral("Cancel task"))->click();
+    REQUIRE(waitUntil([&] { return card->status() == QStringLiteral("cancelled"); }));
+    // Ended: one line that says the outcome first, Retry still at hand, the rest folded away.
+    CHECK(card->isCollapsed());
+    CHECK(card->summary().startsWith(QStringLiteral("Cancelled · Open house sign-ups")));
+    CHECK_FALSE(progress->isVisibleTo(card));
+    CHECK(button(card, QStringLiteral("Retry task"))->isVisibleTo(card));
+    CHECK(toggle()->isVisibleTo(card));
+    CHECK(toggle()->accessibleName() == QStringLiteral("Show details"));
+    CHECK(card->height() < fullHeight / 2);
+    CHECK(stack.height() < fullHeight);
+
+    // Unfolded by the agent, and folded again.
+    toggle()->click();
+    CHECK_FALSE(card->isCollapsed());
+    CHECK(progress->isVisibleTo(card));
+    CHECK(card->height() > fullHeight / 2);
+    toggle()->click();
+    CHECK(card->isCollapsed());
+
+    // Dismissed: the card goes, the task stays in the history.
+    card->findChild<QToolButton*>()->click();
+    REQUIRE(waitUntil([&] { return stack.card(id) == nullptr; }));
+    CHECK(ana.tasks->rowOf(id) >= 0);
+}
