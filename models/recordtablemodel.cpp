@@ -442,12 +442,14 @@ void RecordTableModel::removeRow(const QString& id)
     const int position = m_rows.value(id, -1);
     if (position < 0)
         return;
+    m_removing = id;
     beginRemoveRows({}, position, position);
     m_data.removeAt(position);
     m_rows.remove(id);
     for (int i = position; i < m_data.size(); ++i)
         m_rows[m_data.at(i).id] = i;
     endRemoveRows();
+    m_removing.clear();
 }
 
 void RecordTableModel::emitCells(int row, const QStringList& fields, const QList<int>& roles)

@@ -79,6 +79,9 @@ public:
         return row >= 0 && row < m_data.size() ? m_data.at(row).id : QString();
     }
     int rowOf(const QString& id) const { return m_rows.value(id, -1); }
+    // True while the record's row is being removed (a delete arrived): views and editors that
+    // react to the removal must not treat the record as still there to be saved into.
+    bool isRemoving(const QString& id) const { return !id.isEmpty() && id == m_removing; }
     // Changes waiting to be applied (bursts are sliced); for tests and the status bar.
     int queuedChanges() const { return static_cast<int>(m_queue.size() - m_queueHead); }
 
@@ -131,6 +134,7 @@ private:
     };
     QList<QueuedChange> m_queue;
     qsizetype m_queueHead = 0; // applied entries at the front, dropped when the queue drains
+    QString m_removing;        // the record whose row is being removed, during the removal
     QTimer m_sliceTimer;
     QElapsedTimer m_lastApplied;
     std::chrono::milliseconds m_sliceBudget = kSliceBudget;

@@ -280,10 +280,16 @@ void ConnectionManager::onProbeConnected()
     emit probed(true);
     if (!m_probeSawDown || m_state != ConnectionState::Reconnecting)
         return;
-    qCInfo(lcConnection) << "server reachable again: retrying now instead of in"
-                         << m_retryTimer.remainingTime() << "ms";
-    m_retryTimer.stop();
-    openLink();
+    // Every client of a restarted server sees it come back within one probe interval; a
+    // random pause of up to another interval spreads their handshakes instead of landing them
+    // all at once (the stampede the backoff's jitter exists to prevent).
+    const qint64 spread =
+        QRandomGenerator::global()->bounded(std::max<qint64>(1, m_config.probeInterval.count()));
+    const qint64 remaining = m_retryTimer.remainingTime();
+    qCInfo(lcConnection) << "server reachable again: retrying in" << spread << "ms instead of"
+                         << remaining << "ms";
+    m_probeTimer.stop();
+    m_retryTimer.start(Millis(remaining >= 0 ? std::min(spread, remaining) : spread));
 }
 
 void ConnectionManager::onProbeFailed()

@@ -55,7 +55,8 @@ ColumnLayout::ColumnLayout(QTableView* view, const ModuleSpec& spec)
     m_reset = new QAction(tr("Reset columns"), this);
     connect(m_reset, &QAction::triggered, this, &ColumnLayout::reset);
     // The text column takes what the others leave, as the table or a neighbour changes width.
-    view->viewport()->installEventFilter(this);
+    m_viewport = view->viewport();
+    m_viewport->installEventFilter(this);
     connect(header, &QHeaderView::sectionResized, this, [this](int column) {
         if (column != m_stretch)
             fill();
@@ -284,7 +285,9 @@ void ColumnLayout::fill()
 
 bool ColumnLayout::eventFilter(QObject* watched, QEvent* event)
 {
-    if (watched == m_view->viewport() && event->type() == QEvent::Resize)
+    // The viewport as it was when watched: asking the view for it while the view is being
+    // destroyed (its children go last) would call into a half-destroyed object.
+    if (event->type() == QEvent::Resize && watched == m_viewport)
         fill();
     return QObject::eventFilter(watched, event);
 }

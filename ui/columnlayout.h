@@ -60,6 +60,7 @@ private:
     bool offered(const FieldSpec& field) const;
 
     QTableView* m_view;
+    QObject* m_viewport = nullptr; // compared only, never called
     const ModuleSpec& m_spec;
     QMenu* m_menu;
     QHash<int, QAction*> m_actions; // column -> its entry in the chooser

@@ -5,6 +5,7 @@
 #include <QMenu>
 #include <QPainter>
 #include <QPixmap>
+#include <QStyleOptionToolButton>
 
 namespace crm {
 
@@ -78,6 +79,12 @@ void ConnectionBadge::refresh()
     setAccessibleDescription(detail);
     m_reconnectAction->setEnabled(m_status->canReconnectNow());
     m_retryAction->setVisible(m_status->state() == ConnectionState::Reconnecting);
+}
+
+void ConnectionBadge::initStyleOption(QStyleOptionToolButton* option) const
+{
+    QToolButton::initStyleOption(option);
+    option->features &= ~QStyleOptionToolButton::HasMenu;
 }
 
 } // namespace crm

@@ -19,6 +19,10 @@ public:
     // agent already looks (the menu's "Reconnect now" is two clicks away).
     QAction* retryAction() const { return m_retryAction; }
 
+protected:
+    // Opens its menu on a click like any button: no menu arrow beside the text.
+    void initStyleOption(QStyleOptionToolButton* option) const override;
+
 private:
     void refresh();
     QColor levelColor() const;

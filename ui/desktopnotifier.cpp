@@ -105,7 +105,9 @@ void DesktopNotifier::notify(qint64 notificationId)
             QDBusMessage::createMethodCall(kService, kPath, kInterface, QStringLiteral("Notify"));
         const QVariantMap hints{
             {QStringLiteral("desktop-entry"), QStringLiteral("crm-desktop")},
-            {QStringLiteral("urgency"), QVariant::fromValue<uchar>(warning ? 2 : 1)},
+            // Normal, even for a conflict: critical would stay on screen through Do Not
+            // Disturb; the conflict waits in the window and its badge anyway.
+            {QStringLiteral("urgency"), QVariant::fromValue<uchar>(1)},
         };
         // Servers may read the body as markup: a record named "<b>" must stay text.
         call << QGuiApplication::applicationDisplayName() << uint(0)

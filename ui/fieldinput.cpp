@@ -84,9 +84,11 @@ FieldInput::FieldInput(const FieldSpec& field, RecordTableModel* referenced,
         connect(m_calendar, &QToolButton::clicked, this, &FieldInput::chooseDate);
         row->addWidget(m_calendar);
     }
-    if (m_count)
+    if (m_count && m_line)
         row->addWidget(m_count, 0, Qt::AlignBottom);
     layout->addLayout(row);
+    if (m_count && m_lines) // under a note, so the note keeps the whole width
+        layout->addWidget(m_count, 0, Qt::AlignRight);
     m_problem->setWordWrap(true);
     m_problem->setStyleSheet(QStringLiteral("color: #dc2626;"));
     m_problem->setAccessibleName(tr("Problem with %1").arg(field.label));
@@ -319,10 +321,16 @@ void FieldInput::showProblem()
         m_line->setStyleSheet(problem.isEmpty() ? QString()
                                                 : QStringLiteral("QLineEdit { border: 1px solid "
                                                                  "#dc2626; border-radius: 3px; }"));
+    if (m_lines)
+        m_lines->setStyleSheet(
+            problem.isEmpty() ? QString()
+                              : QStringLiteral("QPlainTextEdit { border: 1px solid #dc2626; }"));
     if (m_count) {
         const auto used = text().size();
         // The count shows once the limit is in sight, and always for long notes.
-        m_count->setText(tr("%1 / %2").arg(used).arg(m_field.maxLength));
+        const QLocale locale;
+        m_count->setText(
+            tr("%1 / %2").arg(locale.toString(used), locale.toString(m_field.maxLength)));
         m_count->setVisible(!m_masked && (m_lines || used * 10 >= m_field.maxLength * 8));
     }
 }

@@ -39,10 +39,12 @@
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
+#include <QSignalBlocker>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QTimer>
 #include <QToolBar>
 
 namespace crm {
@@ -57,9 +59,6 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
     toolbar->setMovable(false);
-    // The bell and the badge open on a click like any button: no stray menu arrows beside them.
-    toolbar->setStyleSheet(
-        QStringLiteral("QToolButton::menu-indicator { image: none; width: 0; }"));
     if (workspace.presence) {
         m_status = new QComboBox(toolbar);
         m_status->setAccessibleName(tr("My status"));
@@ -110,6 +109,8 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
             if (button->isDefault())
                 keepClear.append(button);
         }
+        if (auto* error = m_editor->findChild<QLabel*>(QStringLiteral("editorError")))
+            keepClear.append(error); // "Not saved yet: ..." stays readable
         notices()->setAnchor(m_editor, keepClear);
         connect(notices(), &NoticeArea::coveredChanged, m_editor, &RecordEditor::setBottomReserve);
     }
@@ -127,8 +128,12 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         });
         connect(pane, &RecordTablePane::currentRecordChanged, this, [this, pane](int row) {
             if (!m_editor->showRecord(pane->table(), row)) {
-                // The agent chose to stay on the record they were changing.
-                pane->selectRecord(m_editor->recordId());
+                // The agent chose to stay on the record they were changing. The view is still
+                // handling the click that moved it: put the selection back after it, quietly.
+                QTimer::singleShot(0, pane, [pane, stay = m_editor->recordId()] {
+                    const QSignalBlocker quiet(pane);
+                    pane->selectRecord(stay);
+                });
                 return;
             }
             if (m_activity)
@@ -304,8 +309,15 @@ void MainWindow::buildMenus()
                         [this] { m_workspace.pictures->removeOwnPicture(pictureAnswer()); });
     }
     file->addSeparator();
-    file->addAction(tr("S&witch account…"), this, &MainWindow::switchAccountRequested);
-    file->addAction(tr("Sign &out"), this, &MainWindow::signOutRequested);
+    // Leaving the account leaves its window: unsaved and unsent work is said first.
+    file->addAction(tr("S&witch account…"), this, [this] {
+        if (confirmQuit())
+            emit switchAccountRequested();
+    });
+    file->addAction(tr("Sign &out"), this, [this] {
+        if (confirmQuit())
+            emit signOutRequested();
+    });
     file->addSeparator();
     // Through closeEvent, so unsaved and unsent work is said before the window goes.
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
@@ -407,17 +419,26 @@ RecordTablePane* MainWindow::pane(int module) const
     return qobject_cast<RecordTablePane*>(m_panes->widget(module));
 }
 
-void MainWindow::showModule(int module)
+bool MainWindow::showModule(int module)
 {
     if (module < 0 || module >= m_panes->count())
-        return;
+        return false;
     const int before = m_panes->currentIndex();
     m_panes->setCurrentIndex(module);
-    if (m_navigator->currentRow() != module)
+    if (m_navigator->currentRow() != module) {
+        const QSignalBlocker quiet(m_navigator); // this is the module being shown
         m_navigator->setCurrentRow(module);
-    if (m_editor && !m_editor->showRecord(pane(module)->table(), pane(module)->currentRow()) &&
-        before != module)
-        showModule(before); // the agent chose to stay on the record they were changing
+    }
+    if (!m_editor || m_editor->showRecord(pane(module)->table(), pane(module)->currentRow()))
+        return true;
+    // The agent chose to stay on the record they were changing: back to its module, without
+    // asking again (the editor never left it) and after the list has handled the click.
+    m_panes->setCurrentIndex(before);
+    QTimer::singleShot(0, m_navigator, [this, before] {
+        const QSignalBlocker quiet(m_navigator);
+        m_navigator->setCurrentRow(before);
+    });
+    return false;
 }
 
 void MainWindow::openRecord(const QString& module, const QString& recordId)
@@ -425,7 +446,8 @@ void MainWindow::openRecord(const QString& module, const QString& recordId)
     for (int i = 0; i < m_panes->count(); ++i) {
         if (pane(i)->table()->spec().name != module)
             continue;
-        showModule(i);
+        if (!showModule(i))
+            return; // the agent stayed on unsaved changes elsewhere
         pane(i)->selectRecord(recordId);
         // A record with a conflict opens with the choice it is waiting for.
         const int row = pane(i)->table()->rowOf(recordId);

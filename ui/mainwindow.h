@@ -44,7 +44,8 @@ public:
     TaskCardStack* taskCards() const { return m_taskCards; }
     TaskHistoryPanel* taskHistory() const { return m_taskHistory; }
     ActivityPanel* activity() const { return m_activity; }
-    void showModule(int module);
+    // False when the agent chose to stay on unsaved changes (Settings: ask).
+    bool showModule(int module);
     // Opens a record (from a notification, say) without losing the agent's place elsewhere.
     void openRecord(const QString& module, const QString& recordId);
     // Walks the open conflicts, one dialog each, until they are done or the agent says later.

@@ -6,6 +6,7 @@
 #include <QMenu>
 #include <QPushButton>
 #include <QStyledItemDelegate>
+#include <QStyleOptionToolButton>
 #include <QVBoxLayout>
 #include <QWidgetAction>
 
@@ -84,6 +85,12 @@ void NotificationBell::refresh()
     setFont(bold);
     setToolTip(unread > 0 ? tr("%n unread notification(s)", nullptr, unread)
                           : tr("No unread notifications"));
+}
+
+void NotificationBell::initStyleOption(QStyleOptionToolButton* option) const
+{
+    QToolButton::initStyleOption(option);
+    option->features &= ~QStyleOptionToolButton::HasMenu;
 }
 
 } // namespace crm

@@ -21,6 +21,10 @@ public:
 signals:
     void openRecord(const QString& module, const QString& recordId);
 
+protected:
+    // Opens its menu on a click like any button: no menu arrow beside the text.
+    void initStyleOption(QStyleOptionToolButton* option) const override;
+
 private:
     void refresh();
 

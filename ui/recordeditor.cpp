@@ -101,6 +101,7 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     m_pages->insertWidget(FormPage, scroll);
     layout->addWidget(m_pages, 1);
 
+    m_error->setObjectName(QStringLiteral("editorError")); // notices keep clear of it
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #dc2626;"));
     m_error->hide();
@@ -152,6 +153,13 @@ bool RecordEditor::leaveRecord()
     const RecordDraft draft = RecordDraft::of(m_inputs, m_shown);
     if (draft.isEmpty())
         return true;
+    if (!m_creating && (m_table->isRemoving(m_recordId) || m_table->rowOf(m_recordId) < 0)) {
+        // Deleted meanwhile: nothing to save into, and never a question from a model signal.
+        m_goneNote = tr("%1 was deleted by someone else while you were changing it: your "
+                        "unsaved changes to it could not be kept.")
+                         .arg(m_title->text());
+        return true;
+    }
     if (m_leavePolicy == LeavePolicy::KeepDraft) {
         m_drafts.insert(draftKey(), draft);
         return true;
@@ -174,8 +182,15 @@ bool RecordEditor::leaveRecord()
 bool RecordEditor::showRecord(RecordTableModel* table, int row)
 {
     const QString id = table && row >= 0 ? table->recordId(row) : QString();
-    if (table == m_table && !m_creating && id == m_recordId && !id.isEmpty())
-        return true; // the same record (a re-sort, the module shown again): nothing to leave
+    // The same record (a re-sort, the module shown again, a new record's form with nothing
+    // selected): nothing to leave.
+    if (table == m_table && id == m_recordId && (m_creating ? row < 0 : !id.isEmpty()))
+        return true;
+    const bool leavingGone = m_table && !m_creating &&
+                             (m_table->isRemoving(m_recordId) ||
+                              (!m_recordId.isEmpty() && m_table->rowOf(m_recordId) < 0));
+    if (!leavingGone)
+        m_goneNote.clear(); // said until the agent moves on
     if (!leaveRecord())
         return false;
     const bool sameTable = table == m_table;
@@ -205,9 +220,7 @@ bool RecordEditor::showRecord(RecordTableModel* table, int row)
         connect(table, &QAbstractItemModel::rowsRemoved, this, [this] {
             if (!m_table || m_recordId.isEmpty() || m_table->rowOf(m_recordId) >= 0)
                 return;
-            // Gone under the agent's hands: nothing left to save it into, so no draft.
-            m_recordId.clear();
-            showRecord(m_table, -1);
+            showRecord(m_table, -1); // gone under the agent's hands
         });
     }
     if (!sameTable)
@@ -230,12 +243,21 @@ void RecordEditor::setReferenceTables(const QList<RecordTableModel*>& tables)
 {
     m_references = tables;
     rebuild();
+    refill(); // a form rebuilt under an open record shows that record, never empty fields
 }
 
 void RecordEditor::setUserDirectory(UserDirectoryModel* users)
 {
     m_users = users;
     rebuild();
+    refill();
+}
+
+void RecordEditor::refill()
+{
+    const int row = m_table && !m_recordId.isEmpty() ? m_table->rowOf(m_recordId) : -1;
+    if (m_table && (row >= 0 || m_creating))
+        fill(row >= 0 ? m_table->recordValues(row) : QJsonObject());
 }
 
 void RecordEditor::setConflicts(ConflictModel* conflicts)
@@ -261,6 +283,11 @@ RecordTableModel* RecordEditor::referenced(const FieldSpec& field) const
 
 bool RecordEditor::createNew(RecordTableModel* table)
 {
+    if (m_creating && table == m_table) { // already on a new one: keep what is typed
+        if (!m_inputs.isEmpty())
+            m_inputs.first()->setFocus();
+        return true;
+    }
     if (!showRecord(table, -1))
         return false;
     m_creating = true;
@@ -319,7 +346,7 @@ void RecordEditor::fill(const QJsonObject& values)
     // The server refused an edit of this record for lack of permission: look, don't touch.
     const QString readOnly = row >= 0 ? m_table->readOnlyReason(row) : QString();
     m_readOnly->setText(readOnly.isEmpty()
-                            ? QString()
+                            ? m_goneNote
                             : tr("Read-only: %1. Edit > Refused changes lets you discard the "
                                  "refused edit.")
                                   .arg(readOnly));
@@ -337,7 +364,6 @@ void RecordEditor::fill(const QJsonObject& values)
     m_filling = false;
     m_title->setText(titleText());
     m_delete->setEnabled(row >= 0 && readOnly.isEmpty());
-    m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId);
     validate();
     refreshNotes();
     refreshConflict();
@@ -349,7 +375,7 @@ QString RecordEditor::titleText() const
         return tr("No record selected");
     const QString kind = capitalized(m_table->spec().singular);
     if (m_creating)
-        return tr("New %1").arg(m_table->spec().singular);
+        return tr("New %1").arg(kind);
     const int row = m_recordId.isEmpty() ? -1 : m_table->rowOf(m_recordId);
     if (row < 0)
         return tr("No %1 selected").arg(m_table->spec().singular);
@@ -509,6 +535,9 @@ void RecordEditor::validate()
     m_error->setText(problem);
     m_error->setVisible(!problem.isEmpty());
     m_save->setEnabled(m_table && problem.isEmpty() && (m_creating || isDirty()));
+    // Undo puts back saved values: with unsaved typing in the form it would wipe that too.
+    m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId &&
+                             RecordDraft::of(m_inputs, m_shown).isEmpty());
 }
 
 bool RecordEditor::save()
@@ -557,7 +586,7 @@ bool RecordEditor::save()
 
 bool RecordEditor::undoLastSave()
 {
-    if (!m_table || m_undo.isEmpty() || m_undoRecordId != m_recordId)
+    if (!m_table || !m_undoButton->isEnabled())
         return false;
     const int row = m_table->rowOf(m_recordId);
     if (!m_table->updateRecord(row, m_undo))

@@ -95,6 +95,7 @@ private:
     static constexpr int kWrapBelow = 340; // editor width under which labels go above fields
 
     bool leaveRecord();
+    void refill();
     void applyWrap();
     void rebuild();
     void fill(const QJsonObject& values);
@@ -119,7 +120,8 @@ private:
     LeavePolicy m_leavePolicy = LeavePolicy::KeepDraft;
     QHash<QString, RecordDraft> m_drafts;          // by "module/id"; "module/" for a new record
     QHash<QString, QString> m_changedWhileEditing; // field -> what it became
-    QString m_recordId;                            // empty while creating
+    QString m_goneNote; // the open record was deleted with unsaved changes: said once
+    QString m_recordId; // empty while creating
     bool m_creating = false;
     QJsonObject m_shown; // the values the form was filled with
     QJsonObject m_undo;  // values from before the last save

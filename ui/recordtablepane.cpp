@@ -82,6 +82,10 @@ int RecordTablePane::currentRow() const
 void RecordTablePane::selectRecord(const QString& recordId)
 {
     const int row = m_table->rowOf(recordId);
+    if (recordId.isEmpty()) { // nothing (a new record's form is open)
+        m_tableView->selectionModel()->clear();
+        return;
+    }
     if (row < 0)
         return;
     m_view->reposition();

@@ -41,6 +41,17 @@ QString fourDigitYear(QString format)
     return format;
 }
 
+// The same format taking a two-digit year ("15/01/27" where the locale writes 15/01/2027) and
+// one-digit days and months ("15.1.27" where it writes 15.01.27).
+QString relaxed(QString format, bool twoDigitYear)
+{
+    format.replace(QStringLiteral("dd"), QStringLiteral("d"));
+    format.replace(QStringLiteral("MM"), QStringLiteral("M"));
+    if (twoDigitYear)
+        format.replace(QStringLiteral("yyyy"), QStringLiteral("yy"));
+    return format;
+}
+
 } // namespace
 
 ValueText::ValueText(QLocale locale) : m_locale(std::move(locale))
@@ -106,14 +117,18 @@ ValueText::Reading ValueText::readNumber(const FieldSpec& field, const QString& 
     }
     digits.remove(QRegularExpression(QStringLiteral("\\s")));
     bool ok = false;
-    double value = m_locale.toDouble(digits, &ok);
-    if (!ok) // "450000.50" in a locale whose decimal point is a comma
+    // No exponents: "1e5" would be saved as 100,000 while the field shows "1e5".
+    double value = digits.contains(u'e', Qt::CaseInsensitive) ? 0 : m_locale.toDouble(digits, &ok);
+    // "450000.50" where the decimal point is a comma; never where '.' groups thousands
+    // (de_DE), or "1.500" and "1.50" would mean 1500 and 1.5.
+    if (!ok && !digits.contains(u'e', Qt::CaseInsensitive) &&
+        m_locale.groupSeparator() != QStringLiteral("."))
         value = QLocale::c().toDouble(digits, &ok);
     if (!ok || !std::isfinite(value))
         return {{}, tr("\"%1\" is not a number").arg(text)};
     if (field.type == Type::Integer && value != std::floor(value))
         return {{}, tr("Must be a whole number")};
-    if (field.type == Type::Money && std::fabs(value * 100 - std::round(value * 100)) > 1e-6)
+    if (field.type == Type::Money && !RecordSchema::isWholeCents(value))
         return {{}, tr("At most two decimals (cents)")};
     if (field.min && value < *field.min)
         return {{}, tr("Must be at least %1").arg(number(*field.min))};
@@ -130,10 +145,13 @@ ValueText::Reading ValueText::readDate(const FieldSpec& field, const QString& te
     QDate date;
     if (iso.match(text).hasMatch())
         date = QDate::fromString(text, Qt::ISODate);
+    if (!date.isValid()) {
+        date = m_locale.toDate(text, relaxed(dateFormat(), false));
+        if (date.isValid() && date.year() < 1900) // "1/15/0027": a typo, not the year 27
+            date = {};
+    }
     if (!date.isValid())
-        date = m_locale.toDate(text, dateFormat());
-    if (!date.isValid())
-        date = withCentury(m_locale.toDate(text, m_locale.dateFormat(QLocale::ShortFormat)));
+        date = withCentury(m_locale.toDate(text, relaxed(dateFormat(), true)));
     if (!date.isValid())
         return {{},
                 tr("Not a date: type it as %1 or %2")

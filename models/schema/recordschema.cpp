@@ -98,8 +98,7 @@ std::optional<ValidationError> checkNumber(const FieldSpec& field, const QJsonVa
     if (field.type == FieldSpec::Type::Integer && number != std::floor(number))
         return error(QStringLiteral("wrong_type"), field,
                      QStringLiteral("%1 must be a whole number").arg(field.label));
-    if (field.type == FieldSpec::Type::Money &&
-        std::fabs(number * 100 - std::round(number * 100)) > 1e-6)
+    if (field.type == FieldSpec::Type::Money && !RecordSchema::isWholeCents(number))
         return error(QStringLiteral("wrong_type"), field,
                      QStringLiteral("%1 has more than two decimals").arg(field.label));
     if ((field.min && number < *field.min) || (field.max && number > *field.max))
@@ -167,6 +166,14 @@ std::optional<ValidationError> checkValue(const FieldSpec& field, const QJsonVal
 }
 
 } // namespace
+
+bool RecordSchema::isWholeCents(double amount)
+{
+    // A double holds cents only approximately; the error grows with the amount (134226416.48
+    // is 13422641648.000002 cents), so the tolerance does too, far below half a cent.
+    const double cents = amount * 100;
+    return std::fabs(cents - std::round(cents)) <= std::max(1e-6, std::fabs(cents) * 1e-12);
+}
 
 std::optional<ValidationError> RecordSchema::checkField(const FieldSpec& field,
                                                         const QJsonValue& value)

@@ -82,6 +82,8 @@ public:
     // One non-null value of one field (type, range, length, format), as validate() checks it.
     static std::optional<ValidationError> checkField(const FieldSpec& field,
                                                      const QJsonValue& value);
+    // Whether a money amount is a whole number of cents.
+    static bool isWholeCents(double amount);
     static QString typeName(FieldSpec::Type type);
 
 private:

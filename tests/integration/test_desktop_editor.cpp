@@ -26,6 +26,7 @@
 #include <QTimer>
 
 using namespace crm;
+using namespace std::chrono_literals;
 using test::createEscrow;
 using test::Desktop;
 using test::makeConflict;
@@ -121,6 +122,28 @@ TEST_CASE("Typed values: read whole or refused with the reason, never dropped, c
         text.read(close, QStringLiteral("13/45/27")).problem.contains(QStringLiteral("1/15/2027")));
     CHECK(text.write(close, QStringLiteral("2027-01-15")) == QStringLiteral("1/15/2027"));
 
+    // Cents at any size (a double's error grows with the amount); exponents are not numbers.
+    CHECK(text.read(price, QStringLiteral("134226416.48")).value == 134226416.48);
+    CHECK(text.read(price, QStringLiteral("999999999.99")).ok());
+    CHECK_FALSE(text.read(price, QStringLiteral("1e5")).ok());
+    // A year before 1900 is a typo, not a date to save.
+    CHECK_FALSE(text.read(close, QStringLiteral("1/15/0027")).ok());
+
+    // Other locales read their own way, never guessed: in German '.' groups thousands.
+    const ValueText german(QLocale(QLocale::German, QLocale::Germany));
+    CHECK(german.read(price, QStringLiteral("1.500")).value == 1500);
+    CHECK(german.read(price, QStringLiteral("1.500,25")).value == 1500.25);
+    CHECK(german.read(price, QStringLiteral("1,5")).value == 1.5);
+    CHECK_FALSE(german.read(price, QStringLiteral("1.50")).ok());
+    CHECK(german.read(close, QStringLiteral("15.1.27")).value ==
+          QDate(century + 27, 1, 15).toString(Qt::ISODate));
+    CHECK(german.read(close, QStringLiteral("15.01.2027")).value == QStringLiteral("2027-01-15"));
+    // A locale that writes four-digit years still takes two.
+    const ValueText british(QLocale(QLocale::English, QLocale::UnitedKingdom));
+    CHECK(british.read(close, QStringLiteral("15/01/27")).value ==
+          QDate(century + 27, 1, 15).toString(Qt::ISODate));
+    CHECK_FALSE(british.read(close, QStringLiteral("1/15/27")).ok());
+
     // Text longer than the field's limit is refused whole, never cut.
     const FieldSpec& address =
         fieldOf(QStringLiteral("escrows"), QStringLiteral("propertyAddress"));
@@ -197,6 +220,7 @@ TEST_CASE("The editor saves exactly what it shows: a wrong value is an error on 
 TEST_CASE("Long notes are several lines with their limit shown, and are saved whole",
           "[ui][editor]")
 {
+    QLocale::setDefault(kUs);
     test::Server server;
     Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
     RecordTableModel* clients = ana.session.table(QStringLiteral("clients"));
@@ -219,9 +243,10 @@ TEST_CASE("Long notes are several lines with their limit shown, and are saved wh
         if (label->accessibleName() == QStringLiteral("Characters used"))
             count = label;
     REQUIRE(count);
-    CHECK(count->text() == QStringLiteral("%1 / 4000").arg(text.size()));
+    CHECK(count->text() == QStringLiteral("%1 / 4,000").arg(text.size()));
     REQUIRE(editor->save());
     CHECK(clients->recordValues(clients->rowOf(id)).value(QStringLiteral("notes")) == text);
+    QLocale::setDefault(QLocale::system());
 }
 
 TEST_CASE("Typed changes survive moving to another record: kept as a draft, or asked",
@@ -276,10 +301,16 @@ TEST_CASE("Typed changes survive moving to another record: kept as a draft, or a
     answerNextMessageBox(QStringLiteral("Cancel"));
     ana.window->openRecord(QStringLiteral("escrows"), second);
     CHECK(editor->recordId() == first);
-    CHECK(ana.escrows()->currentRow() ==
-          ana.session.table(QStringLiteral("escrows"))->rowOf(first));
+    // The table goes back to the record the agent stayed on (after the click is handled).
+    REQUIRE(waitUntil([&] {
+        return ana.escrows()->currentRow() ==
+               ana.session.table(QStringLiteral("escrows"))->rowOf(first);
+    }));
+    CHECK(editor->recordId() == first);
     CHECK(qobject_cast<QLineEdit*>(editor->editorFor(QStringLiteral("escrowCompany")))->text() ==
           QStringLiteral("Bay Escrow"));
+    // Undo would wipe the typing: it waits until the changes are saved or discarded.
+    CHECK_FALSE(editor->undoLastSave());
     answerNextMessageBox(QStringLiteral("Save"));
     ana.window->openRecord(QStringLiteral("escrows"), second);
     CHECK(editor->recordId() == second);
@@ -423,4 +454,63 @@ TEST_CASE("A hidden value looks hidden, and quitting says what has not been sent
     answerNextMessageBox(QStringLiteral("Cancel"));
     CHECK_FALSE(ben.window->close());
     CHECK(ben.window->isVisible());
+}
+
+TEST_CASE("Asking before leaving: Cancel on another module or a new record stays put and asks "
+          "once, a teammate's delete never asks and says what was lost",
+          "[ui][editor][drafts]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-A"), 100000);
+    RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
+    REQUIRE(waitUntil([&] { return benTable->rowOf(id) >= 0; }));
+    RecordEditor* editor = ana.window->editor();
+    editor->setLeavePolicy(RecordEditor::LeavePolicy::Ask);
+    int asked = 0;
+    auto cancelEveryQuestion = [&asked] {
+        // Answers (and counts) every question the window asks until the test moves on.
+        auto* timer = new QTimer(qApp);
+        QObject::connect(timer, &QTimer::timeout, [&asked] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget())) {
+                ++asked;
+                box->button(QMessageBox::Cancel)->click();
+            }
+        });
+        timer->start(20);
+        return timer;
+    };
+
+    // A new record being typed: another module, Cancel: still on the new record, asked once.
+    emit ana.escrows()->newRecordRequested();
+    retype(editor->editorFor(QStringLiteral("number")), QStringLiteral("ESC-NEW"));
+    QTimer* answering = cancelEveryQuestion();
+    CHECK_FALSE(ana.window->showModule(2));
+    test::spin(300ms);
+    CHECK(asked == 1);
+    CHECK(ana.window->pane(0)->isVisible());
+    CHECK(editor->titleText() == QStringLiteral("New Escrow"));
+    CHECK(qobject_cast<QLineEdit*>(editor->editorFor(QStringLiteral("number")))->text() ==
+          QStringLiteral("ESC-NEW"));
+    // Clicking New again keeps what is typed.
+    emit ana.escrows()->newRecordRequested();
+    CHECK(qobject_cast<QLineEdit*>(editor->editorFor(QStringLiteral("number")))->text() ==
+          QStringLiteral("ESC-NEW"));
+    delete answering;
+    answerNextMessageBox(QStringLiteral("Discard"));
+    ana.window->openRecord(QStringLiteral("escrows"), id);
+    REQUIRE(editor->recordId() == id);
+
+    // Ben deletes the record Ana is changing: no question, no phantom draft, and it is said.
+    asked = 0;
+    answering = cancelEveryQuestion();
+    retype(editor->editorFor(QStringLiteral("escrowCompany")), QStringLiteral("Typed Co"));
+    REQUIRE(benTable->deleteRecord(benTable->rowOf(id)));
+    REQUIRE(waitUntil([&] { return editor->recordId() != id; }));
+    test::spin(200ms);
+    delete answering;
+    CHECK(asked == 0);
+    CHECK(editor->unsavedCount() == 0);
+    CHECK(editor->readOnlyText().contains(QStringLiteral("was deleted by someone else")));
 }

@@ -104,10 +104,12 @@ TEST_CASE("Storage: a long run of mutations keeps the SQLite log bounded, every 
     }
     // Each mutation writes several pages (record, change log, results): with SQLite's own
     // checkpoint at its threshold (10,000 pages) the log would reach 40 MB; the background
-    // checkpoints restart it long before.
+    // checkpoints restart it long before. How long before depends on how often the checkpoint
+    // thread gets the CPU (under the sanitizers on a busy 2-core machine: 25 MB seen), so the
+    // bound sits between that and the 40 MB of no background checkpoints at all.
     const QString wal = b.dir.filePath(QStringLiteral("crm.sqlite-wal"));
     INFO("log " << QFileInfo(wal).size() << " bytes");
-    CHECK(QFileInfo(wal).size() < 24 * 1024 * 1024);
+    CHECK(QFileInfo(wal).size() < 34 * 1024 * 1024);
     CHECK(b.log->lastSeq(b.brokerage) == total);
 }
 
