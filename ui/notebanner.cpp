@@ -1,8 +1,10 @@
 #include "ui/notebanner.h"
 
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QStyle>
 
 namespace crm {
 
@@ -23,6 +25,9 @@ NoteBanner::NoteBanner(Tone tone, const QString& action, const QString& actionTi
     m_label->setWordWrap(true);
     m_label->setAccessibleName(warning ? tr("Warning") : tr("Note"));
     layout->addWidget(m_label, 1);
+    // The button sits on the light tint too: a light button in the dark theme as well, not a
+    // dark one on a pale banner.
+    m_action->setPalette(QApplication::style()->standardPalette());
     m_action->setToolTip(actionTip);
     m_action->setVisible(!action.isEmpty()); // a note may have nothing to do about it
     layout->addWidget(m_action, 0, Qt::AlignVCenter);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <QEvent>
 #include <QMainWindow>
+#include <QPainter>
 
 namespace crm {
 
@@ -154,6 +155,14 @@ bool NoticeArea::eventFilter(QObject* watched, QEvent* event)
         break;
     }
     return QWidget::eventFilter(watched, event);
+}
+
+void NoticeArea::paintEvent(QPaintEvent*)
+{
+    QPainter painter(this);
+    QColor veil = palette().color(QPalette::Window);
+    veil.setAlpha(235);
+    painter.fillRect(rect(), veil);
 }
 
 } // namespace crm

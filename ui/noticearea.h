@@ -43,6 +43,9 @@ signals:
 
 protected:
     bool eventFilter(QObject* watched, QEvent* event) override;
+    // A veil of the window colour behind the cards: the form under them never shows through
+    // the gaps between notices as half-hidden strips of text.
+    void paintEvent(QPaintEvent* event) override;
 
 private:
     void place();

@@ -10,12 +10,11 @@
 #include "ui/notebanner.h"
 #include "ui/recorddelegate.h"
 #include "ui/recorddraft.h"
+#include "ui/recordform.h"
 
-#include <QFormLayout>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QResizeEvent>
 #include <QScrollArea>
 #include <QShortcut>
 #include <QStackedWidget>
@@ -48,7 +47,7 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
                                       tr("Choose, field by field, which values to keep"), this)),
       m_draftBanner(new NoteBanner(NoteBanner::Tone::Information, tr("Discard draft"),
                                    tr("Put back the record's saved values"), this)),
-      m_viewersFilter(new RecordViewersFilter(this)), m_form(new QWidget(this)),
+      m_viewersFilter(new RecordViewersFilter(this)), m_form(new RecordForm(this)),
       m_error(new QLabel(this)),
       m_readOnly(new NoteBanner(NoteBanner::Tone::Warning, {}, {}, this)),
       m_save(new QPushButton(tr("Save"), this)), m_undoButton(new QPushButton(tr("Undo"), this)),
@@ -97,6 +96,14 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
     scroll->setWidget(m_form);
+    connect(m_form, &RecordForm::edited, this, &RecordEditor::validate);
+    connect(m_form, &RecordForm::fieldFocused, this, [this](const QString& field) {
+        // Teammates see which field is being edited.
+        if (!m_recordId.isEmpty()) {
+            m_presence->editField(field);
+            refreshNotes();
+        }
+    });
     m_pages->insertWidget(HintPage, hint);
     m_pages->insertWidget(FormPage, scroll);
     layout->addWidget(m_pages, 1);
@@ -150,7 +157,7 @@ bool RecordEditor::leaveRecord()
 {
     if (!m_table || (!m_creating && m_recordId.isEmpty()))
         return true;
-    const RecordDraft draft = RecordDraft::of(m_inputs, m_shown);
+    const RecordDraft draft = RecordDraft::of(m_form->inputs(), m_shown);
     if (draft.isEmpty())
         return true;
     if (!m_creating && (m_table->isRemoving(m_recordId) || m_table->rowOf(m_recordId) < 0)) {
@@ -212,7 +219,7 @@ bool RecordEditor::showRecord(RecordTableModel* table, int row)
                         m_table && !m_recordId.isEmpty() ? m_table->rowOf(m_recordId) : -1;
                     if (!values || open < topLeft.row() || open > bottomRight.row())
                         return;
-                    if (!RecordDraft::of(m_inputs, m_shown).isEmpty())
+                    if (!RecordDraft::of(m_form->inputs(), m_shown).isEmpty())
                         follow(m_table->recordValues(open));
                     else
                         fill(m_table->recordValues(open));
@@ -270,22 +277,11 @@ void RecordEditor::setConflicts(ConflictModel* conflicts)
     refreshConflict();
 }
 
-RecordTableModel* RecordEditor::referenced(const FieldSpec& field) const
-{
-    if (field.type != FieldSpec::Type::Ref)
-        return nullptr;
-    for (auto* table : m_references) {
-        if (table->spec().name == field.ref)
-            return table;
-    }
-    return nullptr;
-}
-
 bool RecordEditor::createNew(RecordTableModel* table)
 {
     if (m_creating && table == m_table) { // already on a new one: keep what is typed
-        if (!m_inputs.isEmpty())
-            m_inputs.first()->setFocus();
+        if (!m_form->inputs().isEmpty())
+            m_form->inputs().first()->setFocus();
         return true;
     }
     if (!showRecord(table, -1))
@@ -293,47 +289,14 @@ bool RecordEditor::createNew(RecordTableModel* table)
     m_creating = true;
     fill({});
     restoreDraft();
-    if (!m_inputs.isEmpty())
-        m_inputs.first()->setFocus();
+    if (!m_form->inputs().isEmpty())
+        m_form->inputs().first()->setFocus();
     return true;
 }
 
 void RecordEditor::rebuild()
 {
-    delete m_formLayout;
-    qDeleteAll(m_form->findChildren<QWidget*>(QString(), Qt::FindDirectChildrenOnly));
-    m_inputs.clear();
-    m_notes.clear();
-    m_formLayout = new QFormLayout(m_form);
-    m_formLayout->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
-    applyWrap();
-    if (!m_table)
-        return;
-    for (const auto& field : m_table->spec().fields) {
-        auto* input = new FieldInput(field, referenced(field), m_users, m_form);
-        connect(input, &FieldInput::edited, this, &RecordEditor::validate);
-        connect(input, &FieldInput::focused, this, [this, name = field.name] {
-            // Teammates see which field is being edited.
-            if (!m_recordId.isEmpty()) {
-                m_presence->editField(name);
-                refreshNotes();
-            }
-        });
-        input->editor()->setProperty("crmField", field.name);
-        auto* note = new QLabel(m_form);
-        note->setStyleSheet(QStringLiteral("color: #b45309;"));
-        note->setWordWrap(true);
-        note->hide();
-        auto* cell = new QWidget(m_form);
-        auto* cellLayout = new QVBoxLayout(cell);
-        cellLayout->setContentsMargins(0, 0, 0, 0);
-        cellLayout->setSpacing(1);
-        cellLayout->addWidget(input);
-        cellLayout->addWidget(note);
-        m_formLayout->addRow(field.required ? tr("%1 *").arg(field.label) : field.label, cell);
-        m_inputs.append(input);
-        m_notes.append(note);
-    }
+    m_form->build(m_table ? &m_table->spec() : nullptr, m_references, m_users);
 }
 
 void RecordEditor::fill(const QJsonObject& values)
@@ -352,8 +315,8 @@ void RecordEditor::fill(const QJsonObject& values)
                                   .arg(readOnly));
     const bool shown = m_table && (row >= 0 || m_creating);
     m_pages->setCurrentIndex(shown ? FormPage : HintPage);
-    for (int i = 0; m_table && i < m_inputs.size(); ++i) {
-        FieldInput* input = m_inputs.at(i);
+    for (int i = 0; m_table && i < m_form->inputs().size(); ++i) {
+        FieldInput* input = m_form->inputs().at(i);
         input->setValue(values.value(input->field().name));
         const bool masked =
             row >= 0 && m_table->index(row, i).data(RecordTableModel::MaskedRole).toBool();
@@ -386,7 +349,7 @@ QString RecordEditor::titleText() const
 
 void RecordEditor::follow(const QJsonObject& values)
 {
-    for (FieldInput* input : std::as_const(m_inputs)) {
+    for (FieldInput* input : std::as_const(m_form->inputs())) {
         const QString name = input->field().name;
         const QJsonValue now = values.value(name);
         const QJsonValue before = m_shown.value(name);
@@ -411,8 +374,8 @@ void RecordEditor::restoreDraft()
     const auto draft = m_drafts.constFind(draftKey());
     if (draftKey().isEmpty() || draft == m_drafts.cend())
         return;
-    const QJsonObject changedSince = draft->restoreInto(m_inputs, m_shown);
-    for (FieldInput* input : std::as_const(m_inputs)) {
+    const QJsonObject changedSince = draft->restoreInto(m_form->inputs(), m_shown);
+    for (FieldInput* input : std::as_const(m_form->inputs())) {
         if (changedSince.contains(input->field().name))
             m_changedWhileEditing.insert(
                 input->field().name,
@@ -433,20 +396,6 @@ void RecordEditor::discardDraft()
     fill(row >= 0 ? m_table->recordValues(row) : QJsonObject());
 }
 
-void RecordEditor::applyWrap()
-{
-    // Narrow, every label goes above its field (not some above, some beside); wide, beside.
-    if (m_formLayout)
-        m_formLayout->setRowWrapPolicy(width() < kWrapBelow ? QFormLayout::WrapAllRows
-                                                            : QFormLayout::DontWrapRows);
-}
-
-void RecordEditor::resizeEvent(QResizeEvent* event)
-{
-    QWidget::resizeEvent(event);
-    applyWrap();
-}
-
 void RecordEditor::setBottomReserve(int pixels)
 {
     m_form->setContentsMargins(0, 0, 0, std::max(0, pixels));
@@ -455,25 +404,25 @@ void RecordEditor::setBottomReserve(int pixels)
 int RecordEditor::unsavedCount() const
 {
     return static_cast<int>(m_drafts.size()) +
-           (RecordDraft::of(m_inputs, m_shown).isEmpty() ? 0 : 1);
+           (RecordDraft::of(m_form->inputs(), m_shown).isEmpty() ? 0 : 1);
 }
 
 bool RecordEditor::hasDraft(const QString& module, const QString& recordId) const
 {
     const bool open = m_table && m_table->spec().name == module && m_recordId == recordId;
     return m_drafts.contains(module + u'/' + recordId) ||
-           (open && !RecordDraft::of(m_inputs, m_shown).isEmpty());
+           (open && !RecordDraft::of(m_form->inputs(), m_shown).isEmpty());
 }
 
 QJsonObject RecordEditor::editedValues() const
 {
-    return RecordDraft::of(m_inputs, m_shown).values();
+    return RecordDraft::of(m_form->inputs(), m_shown).values();
 }
 
 QStringList RecordEditor::invalidFields() const
 {
     QStringList labels;
-    for (FieldInput* input : m_inputs) {
+    for (FieldInput* input : m_form->inputs()) {
         if (input->isEditable() && !input->problem().isEmpty())
             labels.append(input->field().label);
     }
@@ -537,13 +486,13 @@ void RecordEditor::validate()
     m_save->setEnabled(m_table && problem.isEmpty() && (m_creating || isDirty()));
     // Undo puts back saved values: with unsaved typing in the form it would wipe that too.
     m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId &&
-                             RecordDraft::of(m_inputs, m_shown).isEmpty());
+                             RecordDraft::of(m_form->inputs(), m_shown).isEmpty());
 }
 
 bool RecordEditor::save()
 {
     if (!m_table || !m_save->isEnabled()) {
-        for (FieldInput* input : std::as_const(m_inputs)) {
+        for (FieldInput* input : std::as_const(m_form->inputs())) {
             if (input->isEditable() && !input->problem().isEmpty()) {
                 input->setFocus(); // Ctrl+S on a wrong value: straight to it
                 break;
@@ -598,26 +547,19 @@ bool RecordEditor::undoLastSave()
 
 QWidget* RecordEditor::editorFor(const QString& field) const
 {
-    for (FieldInput* input : m_inputs) {
-        if (input->field().name == field)
-            return input->editor();
-    }
-    return nullptr;
+    FieldInput* input = m_form->input(field);
+    return input ? input->editor() : nullptr;
 }
 
 QString RecordEditor::fieldNote(const QString& field) const
 {
-    for (int i = 0; i < m_inputs.size(); ++i) {
-        if (m_inputs.at(i)->field().name == field)
-            return m_notes.at(i)->isHidden() ? QString() : m_notes.at(i)->text();
-    }
-    return {};
+    return m_form->note(field);
 }
 
 void RecordEditor::refreshNotes()
 {
-    for (int i = 0; m_table && i < m_inputs.size(); ++i) {
-        const QString field = m_inputs.at(i)->field().name;
+    for (int i = 0; m_table && i < m_form->inputs().size(); ++i) {
+        const QString field = m_form->inputs().at(i)->field().name;
         QStringList lines;
         if (m_changedWhileEditing.contains(field))
             lines.append(tr("Changed to %1 by someone else while you were editing: saving "
@@ -631,11 +573,10 @@ void RecordEditor::refreshNotes()
         if (const auto who = editorId.isEmpty() ? std::nullopt : m_presence->presenceOf(editorId))
             // A soft warning when the agent is in that same field.
             lines.append(
-                m_inputs.at(i)->editor()->hasFocus()
+                m_form->inputs().at(i)->editor()->hasFocus()
                     ? tr("%1 is editing this too: your save may meet theirs").arg(who->name)
                     : tr("%1 is editing").arg(who->name));
-        m_notes.at(i)->setText(lines.join(u'\n'));
-        m_notes.at(i)->setVisible(!lines.isEmpty());
+        m_form->setNote(field, lines.join(u'\n'));
     }
 }
 

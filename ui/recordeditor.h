@@ -7,7 +7,6 @@
 #include <QPointer>
 #include <QWidget>
 
-class QFormLayout;
 class QLabel;
 class QPushButton;
 class QStackedWidget;
@@ -18,6 +17,7 @@ class AvatarStrip;
 class ConflictModel;
 class FieldInput;
 class NoteBanner;
+class RecordForm;
 class PresenceStore;
 class RecordTableModel;
 class RecordViewersFilter;
@@ -88,15 +88,9 @@ signals:
     void created(const QString& recordId);
     void resolveRequested(qint64 conflictId);
 
-protected:
-    void resizeEvent(QResizeEvent* event) override;
-
 private:
-    static constexpr int kWrapBelow = 340; // editor width under which labels go above fields
-
     bool leaveRecord();
     void refill();
-    void applyWrap();
     void rebuild();
     void fill(const QJsonObject& values);
     // A teammate's change while the agent is mid-edit: untouched fields follow it.
@@ -108,7 +102,6 @@ private:
     void refreshConflict();
     void refreshNotes();
     QString draftKey() const;
-    RecordTableModel* referenced(const FieldSpec& field) const;
 
     PresenceStore* m_presence;
     QString m_ownUserId;
@@ -132,10 +125,7 @@ private:
     NoteBanner* m_draftBanner;
     AvatarStrip* m_viewers;
     RecordViewersFilter* m_viewersFilter;
-    QWidget* m_form;
-    QFormLayout* m_formLayout = nullptr;
-    QList<FieldInput*> m_inputs; // by schema field
-    QList<QLabel*> m_notes;      // by schema field
+    RecordForm* m_form;
     QLabel* m_error;
     NoteBanner* m_readOnly; // why the record cannot be edited here, when the server said so
     QPushButton* m_save;

@@ -47,16 +47,18 @@ void applyTheme(const QString& theme)
     if (theme == current)
         return;
     current = theme;
-    if (theme == QStringLiteral("dark")) {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(darkPalette());
-    } else if (theme == QStringLiteral("light")) {
-        QApplication::setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
-        QApplication::setPalette(QApplication::style()->standardPalette());
-    } else {
-        QApplication::setStyle(QStyleFactory::create(systemStyle));
-        QApplication::setPalette(QApplication::style()->standardPalette());
-    }
+    QStyle* style = QStyleFactory::create(
+        theme == QStringLiteral("system") ? systemStyle : QStringLiteral("Fusion"));
+    if (!style)
+        style = QStyleFactory::create(QStringLiteral("Fusion"));
+    const QPalette palette =
+        theme == QStringLiteral("dark") ? darkPalette() : style->standardPalette();
+    // The palette before the style as well as after: setStyle() re-polishes the widgets that
+    // have a style sheet (the main toolbar), and that polish fixes their palette as it is at that
+    // moment, so later palette changes pass them by (the toolbar stayed light in the dark theme).
+    QApplication::setPalette(palette);
+    QApplication::setStyle(style);
+    QApplication::setPalette(palette);
 }
 
 QIcon applicationIcon()

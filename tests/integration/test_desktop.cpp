@@ -10,16 +10,13 @@
 #include "models/recordviewmodel.h"
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
-#include "models/tasklistmodel.h"
 #include "server/demodata.h"
 #include "server/storage/recordstore.h"
 #include "support/desktopfixture.h"
-#include "support/leadcsv.h"
 #include "support/serverfixture.h"
 #include "ui/activitydelegate.h"
 #include "ui/activitypanel.h"
 #include "ui/avatarstrip.h"
-#include "ui/connectionbadge.h"
 #include "ui/mainwindow.h"
 #include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
@@ -27,9 +24,6 @@
 #include "ui/refusedchangesdialog.h"
 #include "ui/settingsdialog.h"
 #include "ui/signindialog.h"
-#include "ui/taskcardstack.h"
-#include "ui/taskhistorypanel.h"
-#include "ui/theme.h"
 #include "ui/toaststack.h"
 
 #include <catch2/catch.hpp>
@@ -37,12 +31,10 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
-#include <QDockWidget>
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
-#include <QPainter>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -371,53 +363,6 @@ TEST_CASE("Conflict dialog: a delete made on an old copy names who changed it si
     }
 }
 
-// Renders the pictures in docs/screenshots when CRM_SCREENSHOT_DIR is set
-// (scripts/screenshots.sh); otherwise checks that every one of them renders.
-TEST_CASE("Screenshots: conflict dialog and notification center on live data", "[ui][screenshots]")
-{
-    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
-    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates)); // as crm-desktop does
-    auto save = [&](QWidget* widget, const QString& name) {
-        const QPixmap picture = widget->grab();
-        CHECK_FALSE(picture.isNull());
-        if (!folder.isEmpty())
-            CHECK(picture.save(folder + u'/' + name));
-    };
-    test::Server server;
-    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
-    Desktop ben(server, server.ben, server.dir.filePath(QStringLiteral("ben")));
-    const QString id = createEscrow(ana, QStringLiteral("ESC-27014"), 785000);
-    makeConflict(server, server.ana, ana, ben, id,
-                 {{QStringLiteral("purchasePrice"), 790000},
-                  {QStringLiteral("closeDate"), QStringLiteral("2027-01-15")}},
-                 {{QStringLiteral("purchasePrice"), 775000},
-                  {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")},
-                  {QStringLiteral("status"), QStringLiteral("pending")}});
-    REQUIRE(waitUntil([&] { return ana.session.notifications().rowCount() >= 2; }));
-
-    ConflictDialog dialog(ana.session.conflicts(), 0);
-    const bool priceFirst =
-        dialog.findChild<QTableWidget*>()->item(0, 0)->text() == QStringLiteral("Purchase price");
-    dialog.choose(priceFirst ? 0 : 1, ConflictDialog::Keep::Typed, QStringLiteral("780000"));
-    dialog.show();
-    QTest::qWait(200);
-    save(&dialog, QStringLiteral("conflict-dialog.png"));
-
-    // Selected, not opened: opening a record in conflict brings up the (modal) dialog.
-    ana.escrows()->selectRecord(id);
-    QTest::qWait(100);
-    save(ana.window.get(), QStringLiteral("main-window-toasts.png"));
-    applyTheme(QStringLiteral("dark"));
-    QTest::qWait(50);
-    save(ana.window.get(), QStringLiteral("main-window-dark.png"));
-    applyTheme(QStringLiteral("system"));
-
-    auto* bell = ana.window->findChild<NotificationBell*>();
-    QWidget* center = bell->list()->parentWidget();
-    center->resize(420, 330);
-    save(center, QStringLiteral("notification-center.png"));
-}
-
 TEST_CASE("Toasts: stacked newest first, at most three, hide by themselves, click opens",
           "[ui][toasts]")
 {
@@ -482,65 +427,6 @@ TEST_CASE("Refused changes: listed with the server's reason, sent again or disca
     REQUIRE(waitUntil([&] { return ana.session.status().failedCount() == 0; }));
     RecordTableModel* table = ana.session.table(QStringLiteral("escrows"));
     CHECK_FALSE(table->index(table->rowOf(id), 0).data(RecordTableModel::FailedRole).toBool());
-}
-
-TEST_CASE("Screenshots: the connection badge in each state", "[ui][screenshots]")
-{
-    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
-    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
-    test::Server server;
-    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
-    auto* badge = ana.window->findChild<ConnectionBadge*>();
-    REQUIRE(badge);
-    QList<QPixmap> shots;
-    auto shoot = [&](const QString& expected) {
-        INFO("badge says " << badge->text().toStdString());
-        REQUIRE(waitUntil([&] { return badge->text().startsWith(expected); }));
-        badge->adjustSize();
-        shots.append(badge->grab());
-    };
-    shoot(QStringLiteral("Live"));
-    // Offline with an edit waiting.
-    ana.session.goOffline();
-    RecordTableModel* table = ana.session.table(QStringLiteral("tasks"));
-    REQUIRE_FALSE(
-        table->createRecord({{QStringLiteral("title"), QStringLiteral("Call back")}}).isEmpty());
-    shoot(QStringLiteral("Offline - 1 change waiting"));
-    // A server that is not there: the countdown.
-    ConnectionConfig config =
-        test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9")));
-    config.backoffBase = std::chrono::seconds(8);
-    config.backoffCap = std::chrono::seconds(8);
-    ConnectionManager nowhere(config);
-    SyncStatus nowhereStatus(&nowhere);
-    ConnectionBadge reconnecting(&nowhereStatus);
-    nowhere.start();
-    REQUIRE(waitUntil(
-        [&] { return reconnecting.text().startsWith(QStringLiteral("Reconnecting in")); }));
-    reconnecting.adjustSize();
-    shots.append(reconnecting.grab());
-    // A token the server no longer accepts.
-    ana.session.goOnline(QStringLiteral("expired-or-revoked"));
-    shoot(QStringLiteral("Session expired"));
-
-    int width = 0;
-    int height = 0;
-    for (const auto& shot : shots) {
-        width = std::max(width, shot.width());
-        height += shot.height() + 8;
-    }
-    QPixmap sheet(width + 16, height + 8);
-    sheet.fill(ana.window->palette().color(QPalette::Window));
-    QPainter painter(&sheet);
-    int y = 8;
-    for (const auto& shot : shots) {
-        painter.drawPixmap(8, y, shot);
-        y += shot.height() + 8;
-    }
-    painter.end();
-    CHECK(shots.size() == 4);
-    if (!folder.isEmpty())
-        CHECK(sheet.save(folder + QStringLiteral("/badge-states.png")));
 }
 
 TEST_CASE("Settings: kept in QSettings, applied at once (theme, toasts)", "[ui][settings]")
@@ -735,88 +621,6 @@ TEST_CASE("Opening a record while the first catch-up is still being applied (the
     }
 }
 
-TEST_CASE("Screenshots: task cards mid-progress and the task history", "[ui][screenshots]")
-{
-    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
-    QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
-    test::Server server;
-    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
-    TaskListModel& tasks = ana.session.tasks();
-    createEscrow(ana, QStringLiteral("ESC-27031"), 640000);
-
-    // An AI agent working for Ana, half-way through.
-    test::Agent bot(server, server.ana, test::newId());
-    const QString key = server.server.tokens().createAgentKey(server.ana.userId,
-                                                              QStringLiteral("Escrow assistant"));
-    RestClient rest;
-    rest.setBaseUrl(server.url());
-    std::optional<RestReply> session;
-    rest.post(QStringLiteral("/api/agent/session"), QJsonObject{{QStringLiteral("key"), key}},
-              [&](const RestReply& reply) { session = reply; });
-    REQUIRE(waitUntil([&] { return session.has_value(); }));
-    bot.token = session->body.toObject().value(QStringLiteral("accessToken")).toString();
-    bot.connect();
-    auto ask = [&](const QString& event, const QJsonObject& payload) {
-        std::optional<AckOutcome> outcome;
-        bot.manager.emitWithAck(event, {payload}, [&](const AckOutcome& o) { outcome = o; });
-        REQUIRE(waitUntil([&] { return outcome.has_value(); }));
-        return outcome->args.first().toObject();
-    };
-    const QString agentTask =
-        ask(QStringLiteral("task:start"),
-            {{QStringLiteral("kind"), QStringLiteral("agent")},
-             {QStringLiteral("title"), QStringLiteral("Open escrow ESC-2040")}})
-            .value(QStringLiteral("task"))
-            .toObject()
-            .value(QStringLiteral("id"))
-            .toString();
-    ask(QStringLiteral("task:report"),
-        {{QStringLiteral("id"), agentTask},
-         {QStringLiteral("step"), QStringLiteral("Creating the listing at 88 Pier Street")},
-         {QStringLiteral("stepsDone"), 2},
-         {QStringLiteral("stepsTotal"), 4}});
-
-    // An import the agent stopped, with Retry, and a finished export in the history.
-    QSignalSpy started(&tasks, &TaskListModel::taskStarted);
-    tasks.start(QStringLiteral("csv_export"), {},
-                {{QStringLiteral("module"), QStringLiteral("escrows")}});
-    tasks.start(QStringLiteral("csv_import"), QStringLiteral("Import open-house-signups.csv"),
-                {{QStringLiteral("module"), QStringLiteral("leads")}},
-                test::makeLeadCsv(3000).text);
-    REQUIRE(waitUntil([&] { return started.count() == 2; }));
-    const QString import = started.at(1).first().toString();
-    REQUIRE(waitUntil(
-        [&] {
-            const int row = tasks.rowOf(import);
-            return row >= 0 && tasks.index(row).data(TaskListModel::ProgressRole).toInt() >= 20;
-        },
-        60s));
-    tasks.cancel(import);
-    REQUIRE(waitUntil([&] {
-        return tasks.index(tasks.rowOf(import)).data(TaskListModel::StatusRole) ==
-               QStringLiteral("cancelled");
-    }));
-    REQUIRE(waitUntil([&] {
-        return ana.window->taskCards()->card(agentTask) != nullptr &&
-               ana.window->taskCards()->card(import) != nullptr;
-    }));
-    ana.window->resize(1280, 760);
-    QTest::qWait(300);
-    const QPixmap window = ana.window->grab();
-    CHECK_FALSE(window.isNull());
-    if (!folder.isEmpty())
-        CHECK(window.save(folder + QStringLiteral("/task-cards.png")));
-
-    auto* history = ana.window->taskHistory();
-    history->parentWidget()->show();
-    history->select(import);
-    history->resize(460, 320);
-    QTest::qWait(200);
-    const QPixmap panel = history->grab();
-    if (!folder.isEmpty())
-        CHECK(panel.save(folder + QStringLiteral("/task-history.png")));
-}
-
 TEST_CASE("The editor shows a record the server refused us permission for as read-only, saying "
           "why",
           "[ui][desktop][access]")
@@ -842,7 +646,7 @@ TEST_CASE("The editor shows a record the server refused us permission for as rea
 
 TEST_CASE("Activity panel: who changed what, before and after, filtered by teammate, module and "
           "record, choosing an entry opens the record",
-          "[ui][desktop][activity][screenshots]")
+          "[ui][desktop][activity]")
 {
     QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
     test::Server server;
@@ -887,16 +691,4 @@ TEST_CASE("Activity panel: who changed what, before and after, filtered by teamm
     // Choosing Ben's change opens that escrow.
     emit view->activated(view->model()->index(0, 0));
     CHECK(ana.window->editor()->recordId() == first);
-
-    const QString folder = qEnvironmentVariable("CRM_SCREENSHOT_DIR");
-    auto* dock = qobject_cast<QDockWidget*>(panel->parentWidget());
-    REQUIRE(dock);
-    dock->show();
-    ana.window->resize(1280, 760);
-    ana.window->resizeDocks({dock}, {560}, Qt::Horizontal);
-    QTest::qWait(300);
-    const QPixmap picture = ana.window->grab();
-    CHECK_FALSE(picture.isNull());
-    if (!folder.isEmpty())
-        CHECK(picture.save(folder + QStringLiteral("/activity-feed.png")));
 }
