@@ -12,23 +12,9 @@ namespace crm {
 
 namespace {
 
-// The server names who made the change (by.name on the conflict, or on each field's).
 QString otherPerson(const ConflictEntry& c)
 {
-    const QString whole =
-        c.detail.value(QStringLiteral("by")).toObject().value(QStringLiteral("name")).toString();
-    if (!whole.isEmpty())
-        return whole;
-    for (const auto& item : c.detail.value(QStringLiteral("conflicts")).toArray()) {
-        const QString name = item.toObject()
-                                 .value(QStringLiteral("by"))
-                                 .toObject()
-                                 .value(QStringLiteral("name"))
-                                 .toString();
-        if (!name.isEmpty())
-            return name;
-    }
-    return {};
+    return ConflictEntry::author(c.detail);
 }
 
 } // namespace

@@ -222,7 +222,8 @@ void NotificationModel::onChange(const QJsonObject& event, const QJsonObject& pr
     add(entry);
 }
 
-void NotificationModel::onConflict(const OutboxEntry& outboxEntry, const QString& kind)
+void NotificationModel::onConflict(const OutboxEntry& outboxEntry, const QString& kind,
+                                   const QJsonObject& detail)
 {
     Entry entry;
     entry.kind = Kind::Conflicted;
@@ -230,9 +231,16 @@ void NotificationModel::onConflict(const OutboxEntry& outboxEntry, const QString
     entry.recordId = outboxEntry.recordId;
     entry.at = QDateTime::currentDateTimeUtc();
     const QString name = recordName(outboxEntry.module, outboxEntry.recordId);
-    entry.title = kind == QStringLiteral("deleted")
-                      ? tr("Your change to %1 was not saved: someone deleted it").arg(name)
-                      : tr("Your change to %1 met someone else's: choose what to keep").arg(name);
+    const QString who = ConflictEntry::author(detail);
+    if (kind == QStringLiteral("deleted"))
+        entry.title = who.isEmpty()
+                          ? tr("Your change to %1 was not saved: someone deleted it").arg(name)
+                          : tr("Your change to %1 was not saved: %2 deleted it").arg(name, who);
+    else
+        entry.title =
+            who.isEmpty()
+                ? tr("Your change to %1 met someone else's: choose what to keep").arg(name)
+                : tr("Your change to %1 met %2's: choose what to keep").arg(name, who);
     add(entry);
 }
 

@@ -90,7 +90,7 @@ private:
 
     void onChange(const QJsonObject& event, const QJsonObject& previous);
     void onAccessChanged(const QString& reason);
-    void onConflict(const OutboxEntry& entry, const QString& kind);
+    void onConflict(const OutboxEntry& outboxEntry, const QString& kind, const QJsonObject& detail);
     void onRefused(const OutboxEntry& entry, const QString& code, const QString& message);
     void add(Entry entry);
     // "escrow “ESC-26867”", "task “Call the lender”": how a record is named in a sentence, from

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QString>
 
@@ -40,6 +41,26 @@ struct ConflictEntry
     OutboxEntry entry;
     QString kind; // fields, deleted
     QJsonObject detail;
+
+    // Who made the change this edit met, as the server names them (by.name on the conflict,
+    // or on its first field that has one); empty when the server did not say.
+    static QString author(const QJsonObject& detail)
+    {
+        const auto nameOf = [](const QJsonValue& item) {
+            return item.toObject()
+                .value(QStringLiteral("by"))
+                .toObject()
+                .value(QStringLiteral("name"))
+                .toString();
+        };
+        if (const QString whole = nameOf(detail); !whole.isEmpty())
+            return whole;
+        for (const auto& field : detail.value(QStringLiteral("conflicts")).toArray()) {
+            if (const QString name = nameOf(field); !name.isEmpty())
+                return name;
+        }
+        return {};
+    }
 };
 
 } // namespace crm

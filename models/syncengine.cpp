@@ -411,7 +411,7 @@ bool SyncEngine::handleResult(const OutboxEntry& entry, QJsonObject result)
         const QString kind = result.value(QStringLiteral("kind")).toString();
         if (!m_store.conflict(entry.mutationId, kind, result))
             return false;
-        emit editConflicted(entry, kind);
+        emit editConflicted(entry, kind, result);
     } else if (status == QStringLiteral("rejected")) {
         const auto error = result.value(QStringLiteral("error")).toObject();
         const QString code = error.value(QStringLiteral("code")).toString();

@@ -68,7 +68,9 @@ signals:
     void accessChanged(const QString& reason);
     // One of this profile's edits met someone else's change (kind: "field" or "deleted"), or
     // was refused by the server with its reason. Both are kept until the agent acts.
-    void editConflicted(const crm::OutboxEntry& entry, const QString& kind);
+    // `detail` is the server's answer: base / mine / theirs per field, and who ("by").
+    void editConflicted(const crm::OutboxEntry& entry, const QString& kind,
+                        const QJsonObject& detail);
     void editRefused(const crm::OutboxEntry& entry, const QString& code, const QString& message);
 
 private:

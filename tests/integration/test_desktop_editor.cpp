@@ -5,6 +5,7 @@
 // values look hidden, and quitting says what has not been sent.
 #include "app/conflictdecision.h"
 #include "models/conflictmodel.h"
+#include "models/notificationmodel.h"
 #include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
 #include "support/desktopfixture.h"
@@ -362,6 +363,13 @@ TEST_CASE("A record in conflict says who changed what, and its dialog names the 
     const QString id = createEscrow(ana, QStringLiteral("ESC-26867"), 400000);
     makeConflict(server, server.ana, ana, ben, id, {{QStringLiteral("purchasePrice"), 410000}},
                  {{QStringLiteral("purchasePrice"), 420000}});
+    // The notification names who, too.
+    QStringList titles;
+    for (int row = 0; row < ana.session.notifications().rowCount(); ++row)
+        titles.append(
+            ana.session.notifications().index(row).data(NotificationModel::TitleRole).toString());
+    CHECK(titles.contains(
+        QStringLiteral("Your change to escrow “ESC-26867” met ben's: choose what to keep")));
     // Selected in the table (openRecord would offer the dialog at once).
     ana.escrows()->selectRecord(id);
     RecordEditor* editor = ana.window->editor();
