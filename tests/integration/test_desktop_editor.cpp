@@ -27,6 +27,7 @@
 #include <QTimer>
 
 using namespace crm;
+using test::retype;
 using namespace std::chrono_literals;
 using test::createEscrow;
 using test::Desktop;
@@ -40,17 +41,6 @@ const QLocale kUs(QLocale::English, QLocale::UnitedStates);
 const FieldSpec& fieldOf(const QString& module, const QString& name)
 {
     return *RecordSchema::instance().module(module)->field(name);
-}
-
-// Types into a line edit as an agent does: select all, type, leave the field.
-void retype(QWidget* editor, const QString& text)
-{
-    auto* line = qobject_cast<QLineEdit*>(editor);
-    REQUIRE(line);
-    line->setFocus();
-    line->selectAll();
-    QTest::keyClick(line, Qt::Key_Backspace);
-    QTest::keyClicks(line, text);
 }
 
 // Answers the next modal message box with the button whose text is `answer`.

@@ -11,6 +11,7 @@
 #include "server/storage/recordstore.h"
 #include "support/desktopfixture.h"
 #include "support/serverfixture.h"
+#include "support/settingssandbox.h"
 #include "ui/columnlayout.h"
 #include "ui/mainwindow.h"
 #include "ui/recordeditor.h"
@@ -29,27 +30,12 @@
 #include <QTemporaryDir>
 
 using namespace crm;
+using test::SettingsSandbox;
 using namespace std::chrono_literals;
 using test::Desktop;
 using test::waitUntil;
 
 namespace {
-
-// QSettings for this test only: a fresh file in a temporary folder.
-struct SettingsSandbox
-{
-    SettingsSandbox()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("crm-desktop-test"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
-        QSettings().clear();
-        // The locale crm-desktop falls back to on a machine without one (the C locale).
-        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
-    }
-    QTemporaryDir dir;
-};
 
 int columnOf(RecordTablePane* pane, const QString& field)
 {

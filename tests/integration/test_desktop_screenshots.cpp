@@ -8,6 +8,7 @@
 #include "models/presencestore.h"
 #include "models/syncstatus.h"
 #include "support/demobrokerage.h"
+#include "support/desktopfixture.h"
 #include "support/fastconfig.h"
 #include "support/screenshots.h"
 #include "support/serverfixture.h"
@@ -29,33 +30,23 @@
 #include <QToolBar>
 
 using namespace crm;
+using test::retype;
 using namespace std::chrono_literals;
 using test::DemoBrokerage;
 using test::DemoDesktop;
+using test::kAlex;
+using test::kDark;
 using test::keep;
 using test::keepWindow;
+using test::kLight;
+using test::kSam;
 using test::waitUntil;
 using test::Width;
 
 namespace {
 
-const QString kAlex = QStringLiteral("alex@harbor.demo");
-const QString kSam = QStringLiteral("sam@harbor.demo");
 const QString kPriya = QStringLiteral("priya@harbor.demo");
 const QString kEscrow = QStringLiteral("ESC-26867"); // the first escrow Alex's table lists
-const QString kLight = QStringLiteral("light");
-const QString kDark = QStringLiteral("dark");
-
-// Types into a line edit as an agent does: select all, type.
-void retype(QWidget* editor, const QString& text)
-{
-    auto* line = qobject_cast<QLineEdit*>(editor);
-    REQUIRE(line);
-    line->setFocus();
-    line->selectAll();
-    QTest::keyClick(line, Qt::Key_Backspace);
-    QTest::keyClicks(line, text);
-}
 
 QPushButton* buttonOf(QWidget* parent, const QString& text)
 {

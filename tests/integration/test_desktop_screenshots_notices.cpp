@@ -26,17 +26,16 @@ using namespace crm;
 using namespace std::chrono_literals;
 using test::DemoBrokerage;
 using test::DemoDesktop;
+using test::kAlex;
+using test::kDark;
 using test::keep;
 using test::keepWindow;
+using test::kLight;
+using test::kSam;
 using test::waitUntil;
 using test::Width;
 
 namespace {
-
-const QString kAlex = QStringLiteral("alex@harbor.demo");
-const QString kSam = QStringLiteral("sam@harbor.demo");
-const QString kLight = QStringLiteral("light");
-const QString kDark = QStringLiteral("dark");
 
 // Sam changes two of Alex's escrows (a price, then a status and close date): two notifications.
 void samChangesAlexsEscrows(DemoBrokerage& demo, DemoDesktop& sam)

@@ -19,6 +19,10 @@
 
 namespace crm::test {
 
+// The demo agents the pictures sign in as.
+inline const QString kAlex = QStringLiteral("alex@harbor.demo");
+inline const QString kSam = QStringLiteral("sam@harbor.demo");
+
 struct DemoBrokerage
 {
     DemoBrokerage()

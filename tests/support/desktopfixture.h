@@ -11,6 +11,8 @@
 
 #include <catch2/catch.hpp>
 #include <memory>
+#include <QLineEdit>
+#include <QTest>
 
 namespace crm::test {
 
@@ -68,6 +70,17 @@ inline void makeConflict(Server& server, const Identity& mineWho, Desktop& mine,
     REQUIRE(waitUntil([&] { return theirs.session.store().outboxCount() == 0; }));
     mine.session.goOnline(server.token(mineWho));
     REQUIRE(waitUntil([&] { return mine.session.conflicts().rowCount() == 1; }));
+}
+
+// Types into a line edit as an agent does: select all, delete, type.
+inline void retype(QWidget* editor, const QString& text)
+{
+    auto* line = qobject_cast<QLineEdit*>(editor);
+    REQUIRE(line);
+    line->setFocus();
+    line->selectAll();
+    QTest::keyClick(line, Qt::Key_Backspace);
+    QTest::keyClicks(line, text);
 }
 
 } // namespace crm::test

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "support/eventloop.h"
+#include "support/settingssandbox.h"
 #include "ui/theme.h"
 
 #include <catch2/catch.hpp>
@@ -19,6 +20,9 @@
 
 namespace crm::test {
 
+inline const QString kLight = QStringLiteral("light");
+inline const QString kDark = QStringLiteral("dark");
+
 enum class Width
 {
     Full, // 1600 x 900
@@ -27,20 +31,10 @@ enum class Width
 
 // Settings in a temporary folder (never the user's), the locale crm-desktop falls back to
 // (en_US), the light theme; the system theme again afterwards.
-struct ScreenshotSandbox
+struct ScreenshotSandbox : SettingsSandbox
 {
-    ScreenshotSandbox()
-    {
-        QStandardPaths::setTestModeEnabled(true);
-        QCoreApplication::setOrganizationName(QStringLiteral("crm-desktop-test"));
-        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, dir.path());
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.path());
-        QSettings().clear();
-        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
-        applyTheme(QStringLiteral("light"));
-    }
+    ScreenshotSandbox() { applyTheme(QStringLiteral("light")); }
     ~ScreenshotSandbox() { applyTheme(QStringLiteral("system")); }
-    QTemporaryDir dir;
 };
 
 // Sets the theme and lets every widget repaint with it.
