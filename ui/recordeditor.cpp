@@ -465,28 +465,32 @@ void RecordEditor::validate()
         return;
     QString problem;
     const QStringList invalid = invalidFields();
+    const RecordDraft draft = RecordDraft::of(m_form->inputs(), m_shown); // read once per edit
     if (!invalid.isEmpty()) {
         // Each field says what is wrong with it; this says why Save waits.
         problem =
             tr("Not saved yet: give %1 a valid value").arg(invalid.join(QStringLiteral(", ")));
     } else if (m_table) {
-        QJsonObject values = editedValues();
-        if (m_creating) {
-            for (auto it = values.begin(); it != values.end();) // a create sends what is set
-                it = it.value().isNull() ? values.erase(it) : std::next(it);
-        }
-        if (const auto refused =
-                RecordSchema::instance().validate(m_table->spec(), values, m_creating)) {
+        if (const auto refused = RecordSchema::instance().validate(
+                m_table->spec(), valuesToSend(draft.values()), m_creating)) {
             const FieldSpec* field = m_table->spec().field(refused->field);
             problem = field ? tr("%1: %2").arg(field->label, refused->message) : refused->message;
         }
     }
     m_error->setText(problem);
     m_error->setVisible(!problem.isEmpty());
-    m_save->setEnabled(m_table && problem.isEmpty() && (m_creating || isDirty()));
+    m_save->setEnabled(m_table && problem.isEmpty() && (m_creating || !draft.values().isEmpty()));
     // Undo puts back saved values: with unsaved typing in the form it would wipe that too.
-    m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId &&
-                             RecordDraft::of(m_form->inputs(), m_shown).isEmpty());
+    m_undoButton->setEnabled(!m_undo.isEmpty() && m_undoRecordId == m_recordId && draft.isEmpty());
+}
+
+QJsonObject RecordEditor::valuesToSend(QJsonObject values) const
+{
+    if (m_creating) { // a create sends only what is set
+        for (auto it = values.begin(); it != values.end();)
+            it = it.value().isNull() ? values.erase(it) : std::next(it);
+    }
+    return values;
 }
 
 bool RecordEditor::save()
@@ -502,10 +506,7 @@ bool RecordEditor::save()
     }
     QString error;
     if (m_creating) {
-        QJsonObject values = editedValues();
-        for (auto it = values.begin(); it != values.end();)
-            it = it.value().isNull() ? values.erase(it) : std::next(it);
-        const QString id = m_table->createRecord(values, &error);
+        const QString id = m_table->createRecord(valuesToSend(editedValues()), &error);
         if (id.isEmpty()) {
             m_error->setText(error);
             m_error->show();

@@ -97,6 +97,8 @@ private:
     void follow(const QJsonObject& values);
     void restoreDraft();
     QJsonObject editedValues() const;
+    // What a save sends of `values`: all of an update, only the set fields of a create.
+    QJsonObject valuesToSend(QJsonObject values) const;
     QStringList invalidFields() const;
     void validate();
     void refreshConflict();
