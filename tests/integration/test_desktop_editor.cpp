@@ -10,7 +10,9 @@
 #include "models/syncstatus.h"
 #include "support/desktopfixture.h"
 #include "ui/conflictdialog.h"
+#include "ui/connectionbadge.h"
 #include "ui/fieldinput.h"
+#include "ui/notificationbell.h"
 #include "ui/recordeditor.h"
 #include "ui/valuetext.h"
 
@@ -22,9 +24,11 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QStyleOptionToolButton>
 #include <QTableView>
 #include <QTest>
 #include <QTimer>
+#include <QToolButton>
 
 using namespace crm;
 using test::retype;
@@ -511,4 +515,41 @@ TEST_CASE("Asking before leaving: Cancel on another module or a new record stays
     CHECK(asked == 0);
     CHECK(editor->unsavedCount() == 0);
     CHECK(editor->readOnlyText().contains(QStringLiteral("was deleted by someone else")));
+}
+
+namespace {
+
+// Reads the style option a tool button paints with (initStyleOption is protected).
+template <class Button> struct PaintedAs : Button
+{
+    using Button::Button;
+    QStyleOptionToolButton option() const
+    {
+        QStyleOptionToolButton option;
+        this->initStyleOption(&option);
+        return option;
+    }
+};
+
+} // namespace
+
+TEST_CASE("The bell and the badge open their menus on a click, with no menu arrow beside them",
+          "[ui][header]")
+{
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    PaintedAs<NotificationBell> bell(&ana.session.notifications());
+    PaintedAs<ConnectionBadge> badge(&ana.session.status());
+    for (const QToolButton* button :
+         {static_cast<QToolButton*>(&bell), static_cast<QToolButton*>(&badge)}) {
+        REQUIRE(button->menu());
+        CHECK(button->popupMode() == QToolButton::InstantPopup);
+    }
+    CHECK_FALSE(bell.option().features & QStyleOptionToolButton::HasMenu);
+    CHECK_FALSE(badge.option().features & QStyleOptionToolButton::HasMenu);
+    // A plain tool button with a menu is painted with the arrow: what the two override.
+    PaintedAs<QToolButton> plain;
+    plain.setMenu(bell.menu());
+    plain.setPopupMode(QToolButton::InstantPopup);
+    CHECK(plain.option().features & QStyleOptionToolButton::HasMenu);
 }
