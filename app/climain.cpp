@@ -5,6 +5,8 @@
 #include "app/livecommands.h"
 #include "app/recordcommands.h"
 #include "app/taskcommands.h"
+#include "common/buildinfo.h"
+#include "models/recordlink.h"
 #include "models/translations.h"
 #include "realtime/connectionmanager.h"
 
@@ -113,7 +115,7 @@ int main(int argc, char* argv[])
     QCoreApplication app(argc, argv);
     installTranslations();
     QCoreApplication::setApplicationName(QStringLiteral("crm-cli"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
+    QCoreApplication::setApplicationVersion(buildinfo::versionLine());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
@@ -129,6 +131,7 @@ int main(int argc, char* argv[])
            "  create MODULE f=v ...         new record; prints its id\n"
            "  set MODULE ID f=v ...         change fields (f=null clears one)\n"
            "  delete MODULE ID              delete a record\n"
+           "  link MODULE ID                the record's crm:// link (opens it in crm-desktop)\n"
            "  pending | conflicts           queued and refused edits / open conflicts (JSON)\n"
            "  resolve ID --mine|--theirs|f=v ...   act on a conflict\n"
            "  retry ID [f=v ...]            send a refused edit again, corrected\n"
@@ -249,6 +252,21 @@ int main(int argc, char* argv[])
     task.report = parser.isSet(QStringLiteral("report"));
 
     const QString command = args.first();
+    if (command == QStringLiteral("link")) {
+        // Needs no server or sign-in: the link names the record, the window its account.
+        if (args.size() != 3) {
+            printLine(tr("usage: crm-cli link MODULE ID"), stderr);
+            return 1;
+        }
+        QString error;
+        const auto link = RecordLink::make(args.at(1), args.at(2), &error);
+        if (!link) {
+            printLine(tr("link: %1").arg(error), stderr);
+            return 1;
+        }
+        printLine(link->toString(), stdout);
+        return 0;
+    }
     if (command == QStringLiteral("login") || command == QStringLiteral("logout") ||
         command == QStringLiteral("whoami"))
         return runAccountCommand(args, options);

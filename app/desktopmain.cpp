@@ -3,6 +3,10 @@
 #include "app/conflictdecision.h"
 #include "app/desktopsession.h"
 #include "app/desktopworkspace.h"
+#include "app/launchrequest.h"
+#include "app/profileinstance.h"
+#include "common/buildinfo.h"
+#include "models/recordlink.h"
 #include "models/schema/recordschema.h"
 #include "models/translations.h"
 #include "ui/mainwindow.h"
@@ -74,6 +78,7 @@ bool signIn(SignInDialog& dialog, QUrl* server, QString* email)
 // two never show a window, so they get the offscreen platform.
 void allowHelpWithoutDisplay(int argc, char* argv[])
 {
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
     if (!qEnvironmentVariableIsEmpty("DISPLAY") ||
         !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY") ||
         !qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
@@ -86,10 +91,69 @@ void allowHelpWithoutDisplay(int argc, char* argv[])
             return;
         }
     }
+#else
+    // Windows and macOS always have their window system (and ship no offscreen plugin).
+    Q_UNUSED(argc);
+    Q_UNUSED(argv);
+#endif
 }
 
 // app.exec()'s result when the agent switches account (not a process exit code).
 constexpr int kSwitchAccount = 1000;
+// Exit statuses besides 0 (done, or handed over to the window already open).
+constexpr int kCannotOpenStore = 1;
+constexpr int kBadLink = 2;
+constexpr int kProfileBusy = 3;
+
+// Shows what a launch asked for. A record not in the local copy yet (a first start, a link to
+// a record made a moment ago) opens when the next catch-up brings it; if it is still missing
+// then, the agent is told rather than left wondering.
+void showRequest(MainWindow& window, DesktopSession& session, const LaunchRequest& request)
+{
+    for (int i = 0; i < session.tables().size(); ++i) {
+        if (session.tables().at(i)->spec().name == request.module)
+            window.showModule(i);
+    }
+    if (request.recordId.isEmpty())
+        return;
+    auto tryOpen = [&window, &session, request] {
+        for (auto* table : session.tables()) {
+            if ((request.module.isEmpty() || table->spec().name == request.module) &&
+                table->rowOf(request.recordId) >= 0) {
+                window.openRecord(table->spec().name, request.recordId);
+                qCInfo(lcLaunch) << "opened" << table->spec().name << request.recordId;
+                return true;
+            }
+        }
+        return false;
+    };
+    if (tryOpen())
+        return;
+    // Once it is open, later catch-ups (every reconnect) leave the agent where they are.
+    auto waiting = std::make_shared<QMetaObject::Connection>();
+    *waiting = QObject::connect(
+        &session.engine(), &SyncEngine::caughtUp, &window, [tryOpen, waiting, &window] {
+            QObject::disconnect(*waiting);
+            if (tryOpen())
+                return;
+            qCInfo(lcLaunch) << "not found after catching up";
+            auto* box = new QMessageBox(QMessageBox::Information, tr("Record not found"),
+                                        tr("The record you opened is not among your records: "
+                                           "it was deleted, or it is not shared with you."),
+                                        QMessageBox::Ok, &window);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+        });
+}
+
+// Brings the window to the front for a later launch (a crm:// link clicked in a browser).
+void raise(QWidget& window)
+{
+    window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
+    window.show();
+    window.raise();
+    window.activateWindow();
+}
 
 } // namespace
 
@@ -100,9 +164,9 @@ int main(int argc, char* argv[])
     installTranslations();
     QApplication::setOrganizationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationName(QStringLiteral("crm-desktop"));
-    QApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
+    QApplication::setApplicationVersion(buildinfo::versionLine());
     QApplication::setWindowIcon(applicationIcon());
-    QGuiApplication::setDesktopFileName(QStringLiteral("crm-desktop")); // Wayland: the icon
+    QGuiApplication::setDesktopFileName(buildinfo::appId()); // Wayland: the icon
 
     // A machine without a locale (LANG unset: the C locale) still shows money as money.
     if (QLocale().language() == QLocale::C)
@@ -137,7 +201,23 @@ int main(int argc, char* argv[])
                                       QStringLiteral("geometry"));
     parser.addOptions({serverOption, emailOption, tokenOption, profileOption, moduleOption,
                        recordOption, screenshotOption, delayOption, positionOption});
+    parser.addPositionalArgument(QStringLiteral("link"),
+                                 tr("A crm://record/<module>/<id> link to open."),
+                                 QStringLiteral("[link]"));
     parser.process(app);
+
+    LaunchRequest request{parser.value(moduleOption), parser.value(recordOption)};
+    for (const QString& argument : parser.positionalArguments()) {
+        QString error;
+        const auto link = RecordLink::parse(argument, &error);
+        if (!link) {
+            QMessageBox::critical(
+                nullptr, tr("Cannot open the link"),
+                tr("%1\n\nA record link reads crm://record/<module>/<id>.").arg(error));
+            return kBadLink;
+        }
+        request = {link->module, link->id};
+    }
 
     // Which account: the command line, else the last one used (no secret lives in QSettings).
     QSettings settings;
@@ -172,11 +252,22 @@ int main(int argc, char* argv[])
                 ? profileOverride
                 : DesktopSession::profileDirFor(server,
                                                 email.isEmpty() ? QStringLiteral("token") : email);
+        // One process per profile: a later launch hands its request to this one and exits.
+        ProfileInstance instance(profile);
+        switch (instance.claim(request.toArguments())) {
+        case ProfileInstance::Claim::Primary:
+            break;
+        case ProfileInstance::Claim::HandedOff:
+            return 0;
+        case ProfileInstance::Claim::Busy:
+            QMessageBox::critical(nullptr, tr("Already open"), instance.error());
+            return kProfileBusy;
+        }
         DesktopSession session(server, profile);
         QString error;
         if (!session.open(&error)) {
             QMessageBox::critical(nullptr, tr("Cannot open the local copy"), error);
-            return 1;
+            return kCannotOpenStore;
         }
         const Workspace workspace = workspaceOf(session, server.authority());
         MainWindow window(workspace);
@@ -189,10 +280,6 @@ int main(int argc, char* argv[])
             if (parts.size() == 4)
                 window.setGeometry(parts[2].toInt(), parts[3].toInt(), parts[0].toInt(),
                                    parts[1].toInt());
-        }
-        for (int i = 0; i < session.tables().size(); ++i) {
-            if (session.tables().at(i)->spec().name == parser.value(moduleOption))
-                window.showModule(i);
         }
         QObject::connect(
             &window, &MainWindow::conflictDecided, &session,
@@ -220,28 +307,13 @@ int main(int argc, char* argv[])
             });
         window.show();
         session.goOnline(token);
-        if (parser.isSet(recordOption)) {
-            // The local copy may still be empty on a first start: open it once it is there.
-            const QString id = parser.value(recordOption);
-            auto tryOpen = [&window, &session, id] {
-                for (auto* table : session.tables()) {
-                    if (table->rowOf(id) >= 0) {
-                        window.openRecord(table->spec().name, id);
-                        return true;
-                    }
-                }
-                return false;
-            };
-            // Once it is open, later catch-ups (every reconnect) leave the agent where they are.
-            if (!tryOpen()) {
-                auto opened = std::make_shared<QMetaObject::Connection>();
-                *opened = QObject::connect(&session.engine(), &SyncEngine::caughtUp, &window,
-                                           [tryOpen, opened] {
-                                               if (tryOpen())
-                                                   QObject::disconnect(*opened);
-                                           });
-            }
-        }
+        showRequest(window, session, request);
+        QObject::connect(&instance, &ProfileInstance::argumentsReceived, &window,
+                         [&window, &session](const QStringList& arguments) {
+                             raise(window);
+                             if (const auto later = LaunchRequest::fromArguments(arguments))
+                                 showRequest(window, session, *later);
+                         });
 
         if (parser.isSet(screenshotOption)) {
             QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&] {
@@ -266,6 +338,7 @@ int main(int argc, char* argv[])
             return 0;
         token.clear();
         profileOverride.clear();
+        request = {};
         settings.setValue(QStringLiteral("account/server"), server.toString());
         settings.setValue(QStringLiteral("account/email"), email);
     }

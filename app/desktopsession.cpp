@@ -65,6 +65,7 @@ bool DesktopSession::open(QString* error)
     m_notifications->setUserDirectory(m_users.get()); // "assigned agent: you → ben"
     m_pictures = std::make_unique<UserPictureCache>(*m_store, *m_rest, *m_users, *m_connection);
     m_presence->setPictures(m_pictures.get());
+    m_serverInfo = std::make_unique<ServerInfo>(*m_connection, *m_rest);
     m_tasks = std::make_unique<TaskListModel>(*m_connection, *m_rest, m_store.get());
     for (const auto& module : RecordSchema::instance().modules())
         m_tables.append(new RecordTableModel(*m_store, *m_engine, module.name, this));

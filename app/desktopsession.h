@@ -9,6 +9,7 @@
 #include "models/notificationmodel.h"
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
+#include "models/serverinfo.h"
 #include "models/syncengine.h"
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
@@ -59,6 +60,7 @@ public:
     FailureModel& failures() { return *m_failures; }
     UserDirectoryModel& users() { return *m_users; }
     UserPictureCache& pictures() { return *m_pictures; }
+    ServerInfo& serverInfo() { return *m_serverInfo; }
     TaskListModel& tasks() { return *m_tasks; }
     // One table per module, in the schema's order.
     const QList<RecordTableModel*>& tables() const { return m_tables; }
@@ -91,6 +93,7 @@ private:
     std::unique_ptr<FailureModel> m_failures;
     std::unique_ptr<UserDirectoryModel> m_users;
     std::unique_ptr<UserPictureCache> m_pictures;
+    std::unique_ptr<ServerInfo> m_serverInfo;
     std::unique_ptr<TaskListModel> m_tasks;
     std::unique_ptr<SessionRenewer> m_renewer;
     QList<RecordTableModel*> m_tables; // children of this object

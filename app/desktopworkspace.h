@@ -18,6 +18,7 @@ inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel
     workspace.tasks = &session.tasks();
     workspace.activity = &session.activity();
     workspace.pictures = &session.pictures();
+    workspace.server = &session.serverInfo();
     workspace.tables = session.tables();
     workspace.serverLabel = serverLabel;
     return workspace;

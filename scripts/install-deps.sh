@@ -17,6 +17,10 @@ packages=(
     # tests: Catch2, a display server for GUI runs, keyring for QtKeychain, PostgreSQL (its
     # pg_virtualenv gives every test run a throwaway cluster)
     catch2 xvfb xauth dbus gnome-keyring libsecret-1-0 postgresql openssl
+    # packaging: icons, manual pages, the Debian packages' checks in a clean system
+    # (scripts/test-packages.sh), the AppDir, the MSI source (wixl) and the CI workflow's lint
+    librsvg2-bin icoutils icnsutils help2man lintian mmdebstrap piuparts appstream
+    desktop-file-utils patchelf imagemagick wixl msitools xsltproc yamllint
 )
 # Node.js may come from elsewhere on the machine; only install Debian's when there is none.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

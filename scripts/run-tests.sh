@@ -2,9 +2,11 @@
 # The README's second command: installs what is missing, builds, runs the whole suite twice:
 # first in the normal build (build/), then in a second build folder (build-asan/) compiled with
 # AddressSanitizer and UndefinedBehaviorSanitizer, where a use after free, undefined behaviour or
-# a leak fails the test that caused it. Ends with ctest's summary line (of the sanitizer run);
-# exits non-zero when anything failed in either run.
-# CRM_SANITIZERS=0 skips the second run (a quicker local loop).
+# a leak fails the test that caused it. Then the packaging checks (ctest label "packaging"): the
+# Debian packages installed, upgraded and purged in a clean Debian 12 and the AppDir run there,
+# the client-only build and its tests, the MSI source and the CI workflow.
+# Ends with ctest's summary line (of the packaging run); exits non-zero when anything failed.
+# CRM_SANITIZERS=0 skips the sanitizer run, CRM_PACKAGING=0 the packaging run (a quicker loop).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build="${CRM_BUILD_DIR:-$root/build}"
@@ -36,19 +38,29 @@ run_suite() { # build folder, then ctest's own arguments
 }
 
 normal=0
-run_suite "$build" "$@" || normal=$?
-if [ "${CRM_SANITIZERS:-1}" = "0" ]; then
-    exit "$normal"
-fi
-
-echo "run-tests: the suite again under AddressSanitizer and UndefinedBehaviorSanitizer" \
-     "($( [ "$normal" = 0 ] && echo "normal run passed" || echo "normal run FAILED: $normal" ))"
-CRM_BUILD_DIR="$asan_build" "$root/scripts/build.sh" --sanitize
-# Leaks are reported at exit and fail the test; third-party libraries' own leaks (fontconfig,
-# GLib, D-Bus) are suppressed by name. UBSan stops at the first report.
-export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0"
-export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
-export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+run_suite "$build" --label-exclude packaging "$@" || normal=$?
 sanitized=0
-run_suite "$asan_build" "$@" || sanitized=$?
-exit $(( normal != 0 ? normal : sanitized ))
+if [ "${CRM_SANITIZERS:-1}" != "0" ]; then
+    echo "run-tests: the suite again under AddressSanitizer and UndefinedBehaviorSanitizer" \
+         "($( [ "$normal" = 0 ] && echo "normal run passed" || echo "normal run FAILED: $normal" ))"
+    CRM_BUILD_DIR="$asan_build" "$root/scripts/build.sh" --sanitize
+    # Leaks are reported at exit and fail the test; third-party libraries' own leaks
+    # (fontconfig, GLib, D-Bus) are suppressed by name. UBSan stops at the first report.
+    (
+        export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:detect_stack_use_after_return=0"
+        export LSAN_OPTIONS="suppressions=$root/tests/sanitizers/lsan.supp:print_suppressions=0"
+        export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1"
+        run_suite "$asan_build" "$@"
+    ) || sanitized=$?
+fi
+packaging=0
+if [ "${CRM_PACKAGING:-1}" != "0" ]; then
+    echo "run-tests: the packaging checks" \
+         "(normal run: $( [ "$normal" = 0 ] && echo passed || echo "FAILED $normal" )," \
+         "sanitizer run: $( [ "$sanitized" = 0 ] && echo "passed or skipped" || echo "FAILED $sanitized" ))"
+    (cd "$build" && ctest --output-on-failure --parallel 2 --no-tests=error --label-regex '^packaging$') ||
+        packaging=$?
+fi
+for status in "$normal" "$sanitized" "$packaging"; do
+    [ "$status" = 0 ] || exit "$status"
+done

@@ -5,6 +5,7 @@
 //   crm-server user set EMAIL [--team TEAM] [--role ROLE]
 //   crm-server token issue EMAIL                                    (prints an access token)
 //   crm-server agent-key create EMAIL --name AGENT | agent-key revoke KEY   (AI agents' keys)
+#include "common/buildinfo.h"
 #include "server/crmserver.h"
 #include "server/demodata.h"
 #include "server/storage/userdirectory.h"
@@ -103,7 +104,7 @@ int main(int argc, char* argv[])
         qputenv("QT_NO_GLIB", "1");
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("crm-server"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(CRM_VERSION));
+    QCoreApplication::setApplicationVersion(buildinfo::versionLine());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(tr("CRM collaboration server.\n\nCommands: (none) serve; "

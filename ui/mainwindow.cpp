@@ -8,6 +8,7 @@
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
 #include "models/userpicturecache.h"
+#include "ui/aboutdialog.h"
 #include "ui/activitypanel.h"
 #include "ui/avatarpicture.h"
 #include "ui/avatarstrip.h"
@@ -225,6 +226,11 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
                 });
         buildTaskMenu();
     }
+    QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* about = help->addAction(tr("&About CRM Desktop"), this, [this] {
+        AboutDialog(m_workspace.server, m_workspace.serverLabel, this).exec();
+    });
+    about->setMenuRole(QAction::AboutRole);
 
     // Away after idle minutes, back on the first key or click.
     m_idle.setSingleShot(true);

@@ -11,6 +11,7 @@ class FailureModel;
 class NotificationModel;
 class PresenceStore;
 class RecordTableModel;
+class ServerInfo;
 class SyncStatus;
 class TaskListModel;
 class UserDirectoryModel;
@@ -28,6 +29,7 @@ struct Workspace
     TaskListModel* tasks = nullptr;             // optional
     ActivityModel* activity = nullptr;          // optional
     UserPictureCache* pictures = nullptr;       // optional: File > Set my picture
+    ServerInfo* server = nullptr;               // optional: its version in Help > About
     QList<RecordTableModel*> tables;            // one per module, schema order
     QString ownUserId;
     QString ownName;

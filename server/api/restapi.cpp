@@ -1,5 +1,6 @@
 #include "server/api/restapi.h"
 
+#include "common/buildinfo.h"
 #include "models/schema/recordschema.h"
 #include "server/api/resthelpers.h"
 #include "server/socketio/socketioserver.h"
@@ -137,7 +138,8 @@ std::optional<QJsonObject> RestApi::jsonBody(const QHttpServerRequest& request,
 QHttpServerResponse RestApi::health()
 {
     return QJsonObject{{QStringLiteral("status"), QStringLiteral("ok")},
-                       {QStringLiteral("version"), QStringLiteral(CRM_VERSION)},
+                       {QStringLiteral("version"), buildinfo::version()},
+                       {QStringLiteral("revision"), buildinfo::revision()},
                        {QStringLiteral("schemaVersion"), m_s.db.schemaVersion()},
                        {QStringLiteral("connections"), m_s.endpoint.connectedCount()}};
 }

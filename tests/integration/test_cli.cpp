@@ -7,6 +7,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTcpServer>
 #include <QTemporaryDir>
 
@@ -471,5 +472,39 @@ TEST_CASE("crm-desktop --help and --version answer without a display", "[cli][de
         CHECK(process.exitStatus() == QProcess::NormalExit);
         CHECK(process.exitCode() == 0);
         CHECK_FALSE(process.readAllStandardOutput().isEmpty());
+    }
+}
+
+TEST_CASE("crm-cli link prints a record's crm:// link and refuses what is not one", "[cli][link]")
+{
+    const QString id = QStringLiteral("0dbd9cb8-3c18-45cb-a630-ee95ba155729");
+    const auto made =
+        run(QStringLiteral(CRM_CLI_PATH), {QStringLiteral("link"), QStringLiteral("escrows"), id});
+    CHECK(made.exitCode == 0);
+    CHECK(made.out.trimmed() == QStringLiteral("crm://record/escrows/%1").arg(id).toUtf8());
+
+    const auto unknown =
+        run(QStringLiteral(CRM_CLI_PATH), {QStringLiteral("link"), QStringLiteral("houses"), id});
+    CHECK(unknown.exitCode == 1);
+    CHECK(unknown.out.isEmpty());
+    CHECK(unknown.err.contains("no module \"houses\""));
+
+    const auto missing =
+        run(QStringLiteral(CRM_CLI_PATH), {QStringLiteral("link"), QStringLiteral("escrows")});
+    CHECK(missing.exitCode == 1);
+    CHECK(missing.err.contains("usage: crm-cli link MODULE ID"));
+}
+
+TEST_CASE("Every program's --version names the release and the revision it was built from", "[cli]")
+{
+    for (const QString& program : {QStringLiteral(CRM_CLI_PATH), QStringLiteral(CRM_DESKTOP_PATH),
+                                   QStringLiteral(CRM_SERVER_PATH)}) {
+        const auto version = run(program, {QStringLiteral("--version")});
+        INFO(program.toStdString() << ": " << version.out.toStdString());
+        CHECK(version.exitCode == 0);
+        // "crm-cli 0.1.0 (v0.1.0-3-gabc1234)" or "(abc1234)" or "(unknown)" outside git.
+        CHECK(QString::fromUtf8(version.out)
+                  .contains(
+                      QRegularExpression(QStringLiteral("^crm-\\w+ \\d+\\.\\d+\\.\\d+ \\(.+\\)"))));
     }
 }

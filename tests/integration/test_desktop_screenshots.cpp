@@ -4,14 +4,17 @@
 // set (scripts/screenshots.sh) they are written there; otherwise every one is still rendered and
 // what it is meant to show is checked. The notices, tasks and activity pictures are in
 // test_desktop_screenshots_notices.cpp.
+#include "common/buildinfo.h"
 #include "models/conflictmodel.h"
 #include "models/presencestore.h"
+#include "models/serverinfo.h"
 #include "models/syncstatus.h"
 #include "support/demobrokerage.h"
 #include "support/desktopfixture.h"
 #include "support/fastconfig.h"
 #include "support/screenshots.h"
 #include "support/serverfixture.h"
+#include "ui/aboutdialog.h"
 #include "ui/avatarstrip.h"
 #include "ui/columnlayout.h"
 #include "ui/conflictdialog.h"
@@ -309,4 +312,29 @@ TEST_CASE("Screenshots: the connection badge in each state, presence greyed out 
     REQUIRE(waitUntil([&] { return badge->text().endsWith(QStringLiteral("1 change waiting")); }));
     keepWindow(window, QStringLiteral("connection-reconnecting.png"), Width::Full, kLight);
     keepWindow(window, QStringLiteral("connection-reconnecting-dark-half.png"), Width::Half, kDark);
+}
+
+TEST_CASE("Screenshots: Help > About names this build, Qt and the server's version",
+          "[ui][screenshots]")
+{
+    test::ScreenshotSandbox sandbox;
+    DemoBrokerage demo;
+    DemoDesktop alex(demo, kAlex);
+    ServerInfo& server = alex.session.serverInfo();
+    REQUIRE(waitUntil([&] { return server.isKnown(); }));
+    CHECK(server.version() == buildinfo::version());
+
+    AboutDialog about(&server, demo.url.authority(), alex.window.get());
+    about.show();
+    const QString report = about.report();
+    CHECK(report.contains(QStringLiteral("Version: ") + buildinfo::version()));
+    CHECK(report.contains(QStringLiteral("Build: ") + buildinfo::revision()));
+    CHECK(report.contains(QStringLiteral("Qt: ") + QString::fromLatin1(qVersion())));
+    CHECK(report.contains(
+        QStringLiteral("Server version: %1 (%2)").arg(server.version(), server.revision())));
+    for (const QString& theme : {kLight, kDark}) {
+        test::useTheme(theme);
+        keep(&about,
+             theme == kLight ? QStringLiteral("about.png") : QStringLiteral("about-dark.png"));
+    }
 }

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "realtime/connectionstate.h"
+
+#include <QObject>
+#include <QString>
+
+namespace crm {
+
+class ConnectionManager;
+class RestClient;
+
+// What the connected server says about itself (GET /api/health): its version and revision,
+// for Help > About and bug reports. Asked again at every connection, since the server may have
+// been upgraded while the client was away.
+class ServerInfo : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(QString version READ version NOTIFY changed)
+public:
+    ServerInfo(ConnectionManager& connection, RestClient& rest, QObject* parent = nullptr);
+
+    QString version() const { return m_version; }   // empty until known
+    QString revision() const { return m_revision; } // empty until known
+    bool isKnown() const { return !m_version.isEmpty(); }
+
+signals:
+    void changed();
+
+private:
+    void onStateChanged(ConnectionState state);
+
+    RestClient& m_rest;
+    QString m_version;
+    QString m_revision;
+    bool m_asked = false;
+};
+
+} // namespace crm
