@@ -9,6 +9,7 @@
 #include "models/recordlink.h"
 #include "models/translations.h"
 #include "realtime/connectionmanager.h"
+#include "realtime/serveraddress.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -186,9 +187,13 @@ int main(int argc, char* argv[])
                                   QStringLiteral("event"));
     QCommandLineOption urlOption(QStringLiteral("url"), tr("raw: same as --server."),
                                  QStringLiteral("url"));
+    QCommandLineOption caOption(
+        QStringLiteral("ca"),
+        tr("Also trust the certificate authorities in this PEM file (the brokerage's own CA)."),
+        QStringLiteral("file"));
     parser.addOptions({serverOption, tokenOption, countOption, timeoutOption, jsonOption,
                        profileOption, offlineOption, whereOption, mineOption, theirsOption,
-                       noKeychainOption, authOption, emitOption, urlOption});
+                       noKeychainOption, authOption, emitOption, urlOption, caOption});
     // task: named values, each "--name value"; flags separately.
     const QStringList taskValues{QStringLiteral("module"), QStringLiteral("file"),
                                  QStringLiteral("title"),  QStringLiteral("progress"),
@@ -218,6 +223,15 @@ int main(int argc, char* argv[])
     CliOptions options;
     options.server = QUrl::fromUserInput(parser.isSet(urlOption) ? parser.value(urlOption)
                                                                  : parser.value(serverOption));
+    if (parser.isSet(caOption)) {
+        QString error;
+        if (!ServerAddress::trustCertificateAuthorities(parser.value(caOption), &error)) {
+            printLine(tr("--ca: %1").arg(error), stderr);
+            return 1;
+        }
+    }
+    if (ServerAddress::isUnencryptedRemote(options.server))
+        printLine(tr("warning: %1").arg(ServerAddress::unencryptedWarning(options.server)), stderr);
     options.profileDir = parser.isSet(profileOption)
                              ? parser.value(profileOption)
                              : QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +

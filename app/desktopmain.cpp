@@ -4,11 +4,14 @@
 #include "app/desktopsession.h"
 #include "app/desktopworkspace.h"
 #include "app/launchrequest.h"
+#include "app/linkeventfilter.h"
 #include "app/profileinstance.h"
+#include "app/recordopener.h"
 #include "common/buildinfo.h"
 #include "models/recordlink.h"
 #include "models/schema/recordschema.h"
 #include "models/translations.h"
+#include "realtime/serveraddress.h"
 #include "ui/mainwindow.h"
 #include "ui/signindialog.h"
 #include "ui/theme.h"
@@ -101,58 +104,138 @@ void allowHelpWithoutDisplay(int argc, char* argv[])
 // app.exec()'s result when the agent switches account (not a process exit code).
 constexpr int kSwitchAccount = 1000;
 // Exit statuses besides 0 (done, or handed over to the window already open).
-constexpr int kCannotOpenStore = 1;
+constexpr int kCannotOpen = 1; // the local copy, or the certificate authority file
 constexpr int kBadLink = 2;
 constexpr int kProfileBusy = 3;
 
-// Shows what a launch asked for. A record not in the local copy yet (a first start, a link to
-// a record made a moment ago) opens when the next catch-up brings it; if it is still missing
-// then, the agent is told rather than left wondering.
-void showRequest(MainWindow& window, DesktopSession& session, const LaunchRequest& request)
+// An error that may quote what came from outside (a link, a file name): shown as plain text,
+// never interpreted as markup.
+void showError(QWidget* parent, const QString& title, const QString& text)
 {
-    for (int i = 0; i < session.tables().size(); ++i) {
-        if (session.tables().at(i)->spec().name == request.module)
-            window.showModule(i);
-    }
-    if (request.recordId.isEmpty())
-        return;
-    auto tryOpen = [&window, &session, request] {
-        for (auto* table : session.tables()) {
-            if ((request.module.isEmpty() || table->spec().name == request.module) &&
-                table->rowOf(request.recordId) >= 0) {
-                window.openRecord(table->spec().name, request.recordId);
-                qCInfo(lcLaunch) << "opened" << table->spec().name << request.recordId;
-                return true;
-            }
-        }
-        return false;
-    };
-    if (tryOpen())
-        return;
-    // Once it is open, later catch-ups (every reconnect) leave the agent where they are.
-    auto waiting = std::make_shared<QMetaObject::Connection>();
-    *waiting = QObject::connect(
-        &session.engine(), &SyncEngine::caughtUp, &window, [tryOpen, waiting, &window] {
-            QObject::disconnect(*waiting);
-            if (tryOpen())
-                return;
-            qCInfo(lcLaunch) << "not found after catching up";
-            auto* box = new QMessageBox(QMessageBox::Information, tr("Record not found"),
-                                        tr("The record you opened is not among your records: "
-                                           "it was deleted, or it is not shared with you."),
-                                        QMessageBox::Ok, &window);
-            box->setAttribute(Qt::WA_DeleteOnClose);
-            box->open();
-        });
+    QMessageBox box(QMessageBox::Critical, title, text, QMessageBox::Ok, parent);
+    box.setTextFormat(Qt::PlainText);
+    box.exec();
 }
 
-// Brings the window to the front for a later launch (a crm:// link clicked in a browser).
-void raise(QWidget& window)
+// Brings the window to the front for a later launch (a crm:// link clicked in a browser),
+// with the launcher's activation token where the compositor wants one (Wayland), and keeps an
+// open dialog above it.
+void raise(QWidget& window, const QString& activationToken)
 {
+    if (!activationToken.isEmpty())
+        qputenv("XDG_ACTIVATION_TOKEN", activationToken.toUtf8());
     window.setWindowState((window.windowState() & ~Qt::WindowMinimized) | Qt::WindowActive);
     window.show();
     window.raise();
     window.activateWindow();
+    if (QWidget* modal = QApplication::activeModalWidget()) {
+        modal->raise();
+        modal->activateWindow();
+    }
+}
+
+// What one account's window starts with.
+struct AccountLaunch
+{
+    QUrl server;
+    QString email;
+    QString token;   // a fixed access token (scripts, demos), or empty
+    QString profile; // its local copy and outbox
+    LaunchRequest request;
+    QString screenshot; // save a PNG after screenshotDelay ms and quit
+    int screenshotDelay = 3000;
+    QString geometry; // WxH+X+Y
+};
+
+// One account's window, from its local copy, until the agent quits, switches account or signs
+// out (kSwitchAccount). Everything it made is gone when it returns: no link is handed to an
+// account being left.
+int runAccount(QApplication& app, const AccountLaunch& launch, LinkEventFilter& links)
+{
+    // One process per profile: a later launch hands its request to this one and exits.
+    ProfileInstance instance(launch.profile);
+    switch (instance.claim(launch.request.toArguments())) {
+    case ProfileInstance::Claim::Primary:
+        break;
+    case ProfileInstance::Claim::HandedOff:
+        return 0;
+    case ProfileInstance::Claim::Busy:
+        showError(nullptr, tr("Already open"), instance.error());
+        return kProfileBusy;
+    case ProfileInstance::Claim::Refused:
+        showError(nullptr, tr("Cannot open the local copy"), instance.error());
+        return kCannotOpen;
+    }
+    DesktopSession session(launch.server, launch.profile);
+    QString error;
+    if (!session.open(&error)) {
+        showError(nullptr, tr("Cannot open the local copy"), error);
+        return kCannotOpen;
+    }
+    MainWindow window(workspaceOf(session, launch.server.authority()));
+    // As the agent left it; a screenshot run shows (and keeps) the defaults.
+    if (launch.screenshot.isEmpty())
+        window.restoreLayout();
+    const QStringList parts = launch.geometry.split(QRegularExpression(QStringLiteral("[x+]")));
+    if (parts.size() == 4)
+        window.setGeometry(parts[2].toInt(), parts[3].toInt(), parts[0].toInt(), parts[1].toInt());
+    QObject::connect(
+        &window, &MainWindow::conflictDecided, &session,
+        [&session](qint64 id, ConflictDialog::Decision decision, const QJsonObject& merged) {
+            applyConflictDecision(session.resolver(), id, decision, merged);
+        });
+    QObject::connect(&session, &DesktopSession::userKnown, &window, [&](const QJsonObject& user) {
+        window.setOwnUser(user.value(QStringLiteral("id")).toString(),
+                          user.value(QStringLiteral("name")).toString());
+    });
+    // The sign-in ended (expired, revoked): keep working on the local copy, ask again.
+    QObject::connect(&session, &DesktopSession::signInNeeded, &window, [&](const QString& reason) {
+        SignInDialog dialog(&window);
+        dialog.setMessage(
+            tr("Session expired: sign in again. Your unsent changes are kept.\n(%1)").arg(reason));
+        dialog.setServer(launch.server.toString());
+        dialog.setEmail(session.account().email());
+        QUrl again = launch.server;
+        QString who = launch.email;
+        if (signIn(dialog, &again, &who) && again == launch.server && who == launch.email)
+            session.goOnline();
+    });
+    window.show();
+    session.goOnline(launch.token);
+
+    RecordOpener opener(window, session);
+    opener.show(links.takePending().value_or(launch.request));
+    QObject::connect(&instance, &ProfileInstance::argumentsReceived, &window,
+                     [&](const QStringList& arguments, const QString& activation) {
+                         raise(window, activation);
+                         if (const auto later = LaunchRequest::fromArguments(arguments))
+                             opener.show(*later);
+                     });
+    // macOS hands links to the running app as events, not as a new process.
+    QObject::connect(&links, &LinkEventFilter::requested, &window,
+                     [&](const LaunchRequest& request) {
+                         links.takePending();
+                         raise(window, {});
+                         opener.show(request);
+                     });
+    QObject::connect(&links, &LinkEventFilter::refused, &window, [&](const QString& why) {
+        showError(&window, tr("Cannot open the link"), why);
+    });
+
+    if (!launch.screenshot.isEmpty()) {
+        QTimer::singleShot(launch.screenshotDelay, &window, [&] {
+            QApplication::exit(window.grab().save(launch.screenshot) ? 0 : 1);
+        });
+    }
+    QObject::connect(&window, &MainWindow::switchAccountRequested, &window,
+                     [] { QApplication::exit(kSwitchAccount); });
+    QObject::connect(&window, &MainWindow::signOutRequested, &window, [&session] {
+        session.account().signOut(
+            [](const AccountSession::Outcome&) { QApplication::exit(kSwitchAccount); });
+    });
+    const int result = app.exec();
+    window.saveLayout(); // also when switching account, which closes no window
+    return result;
 }
 
 } // namespace
@@ -164,16 +247,24 @@ int main(int argc, char* argv[])
     installTranslations();
     QApplication::setOrganizationName(QStringLiteral("crm-desktop"));
     QApplication::setApplicationName(QStringLiteral("crm-desktop"));
+    QApplication::setApplicationDisplayName(QStringLiteral("CRM Desktop"));
     QApplication::setApplicationVersion(buildinfo::versionLine());
     QApplication::setWindowIcon(applicationIcon());
     QGuiApplication::setDesktopFileName(buildinfo::appId()); // Wayland: the icon
+    // From the start: macOS may deliver the link that launched the app before any window.
+    LinkEventFilter links;
+    app.installEventFilter(&links);
 
     // A machine without a locale (LANG unset: the C locale) still shows money as money.
     if (QLocale().language() == QLocale::C)
         QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("CRM collaboration client"));
+    parser.setApplicationDescription(
+        tr("CRM collaboration client\n\nExit status: 0 done (or handed to the window already "
+           "open for this account), 1 the local copy or the CA file cannot be opened, 2 a link "
+           "that is not a record link, 3 this account is open in a window that does not "
+           "answer."));
     parser.addHelpOption();
     parser.addVersionOption();
     QCommandLineOption serverOption(QStringLiteral("server"), tr("Server URL."),
@@ -199,147 +290,92 @@ int main(int argc, char* argv[])
                                    QStringLiteral("3000"));
     QCommandLineOption positionOption(QStringLiteral("geometry"), tr("Window geometry WxH+X+Y."),
                                       QStringLiteral("geometry"));
+    QCommandLineOption caOption(
+        QStringLiteral("ca"),
+        tr("Also trust the certificate authorities in this PEM file (the brokerage's own CA); "
+           "kept for the next starts (setting tls/caFile)."),
+        QStringLiteral("file"));
     parser.addOptions({serverOption, emailOption, tokenOption, profileOption, moduleOption,
-                       recordOption, screenshotOption, delayOption, positionOption});
+                       recordOption, screenshotOption, delayOption, positionOption, caOption});
     parser.addPositionalArgument(QStringLiteral("link"),
                                  tr("A crm://record/<module>/<id> link to open."),
                                  QStringLiteral("[link]"));
     parser.process(app);
 
-    LaunchRequest request{parser.value(moduleOption), parser.value(recordOption)};
+    AccountLaunch launch;
+    launch.request = {parser.value(moduleOption), parser.value(recordOption)};
     for (const QString& argument : parser.positionalArguments()) {
         QString error;
         const auto link = RecordLink::parse(argument, &error);
         if (!link) {
-            QMessageBox::critical(
-                nullptr, tr("Cannot open the link"),
-                tr("%1\n\nA record link reads crm://record/<module>/<id>.").arg(error));
+            showError(nullptr, tr("Cannot open the link"),
+                      tr("%1\n\nA record link reads crm://record/<module>/<id>.").arg(error));
             return kBadLink;
         }
-        request = {link->module, link->id};
+        launch.request = {link->module, link->id};
     }
+    launch.screenshot = parser.value(screenshotOption);
+    launch.screenshotDelay = parser.value(delayOption).toInt();
+    launch.geometry = parser.value(positionOption);
 
     // Which account: the command line, else the last one used (no secret lives in QSettings).
     QSettings settings;
-    QUrl server = QUrl::fromUserInput(
+    // A brokerage's own certificate authority, trusted by every connection of this process.
+    const QString caFile = parser.isSet(caOption)
+                               ? parser.value(caOption)
+                               : settings.value(QStringLiteral("tls/caFile")).toString();
+    if (!caFile.isEmpty()) {
+        QString error;
+        if (!ServerAddress::trustCertificateAuthorities(caFile, &error)) {
+            showError(nullptr, tr("Certificate authority"),
+                      tr("The certificate authority file cannot be used: %1").arg(error));
+            return kCannotOpen;
+        }
+        settings.setValue(QStringLiteral("tls/caFile"), caFile);
+    }
+    launch.server = QUrl::fromUserInput(
         parser.isSet(serverOption)
             ? parser.value(serverOption)
             : settings
                   .value(QStringLiteral("account/server"), QStringLiteral("http://127.0.0.1:8787"))
                   .toString());
-    QString email = parser.isSet(emailOption)
-                        ? parser.value(emailOption)
-                        : settings.value(QStringLiteral("account/email")).toString();
-    QString token = parser.value(tokenOption);
-    if (token.isEmpty() &&
-        (email.isEmpty() ||
-         AccountSession(server, DesktopSession::profileDirFor(server, email)).email().isEmpty())) {
+    launch.email = parser.isSet(emailOption)
+                       ? parser.value(emailOption)
+                       : settings.value(QStringLiteral("account/email")).toString();
+    launch.token = parser.value(tokenOption);
+    if (launch.token.isEmpty() &&
+        (launch.email.isEmpty() ||
+         AccountSession(launch.server, DesktopSession::profileDirFor(launch.server, launch.email))
+             .email()
+             .isEmpty())) {
         SignInDialog dialog;
-        dialog.setServer(server.toString());
-        dialog.setEmail(email);
-        if (!signIn(dialog, &server, &email))
+        dialog.setServer(launch.server.toString());
+        dialog.setEmail(launch.email);
+        if (!signIn(dialog, &launch.server, &launch.email))
             return 0;
     }
-    settings.setValue(QStringLiteral("account/server"), server.toString());
-    if (token.isEmpty())
-        settings.setValue(QStringLiteral("account/email"), email);
+    settings.setValue(QStringLiteral("account/server"), launch.server.toString());
+    if (launch.token.isEmpty())
+        settings.setValue(QStringLiteral("account/email"), launch.email);
 
     // One account at a time; File > Switch account or Sign out comes back here for the next.
-    QString profileOverride = parser.value(profileOption); // the first account only
+    launch.profile = parser.value(profileOption); // the first account only
     for (;;) {
-        const QString profile =
-            !profileOverride.isEmpty()
-                ? profileOverride
-                : DesktopSession::profileDirFor(server,
-                                                email.isEmpty() ? QStringLiteral("token") : email);
-        // One process per profile: a later launch hands its request to this one and exits.
-        ProfileInstance instance(profile);
-        switch (instance.claim(request.toArguments())) {
-        case ProfileInstance::Claim::Primary:
-            break;
-        case ProfileInstance::Claim::HandedOff:
-            return 0;
-        case ProfileInstance::Claim::Busy:
-            QMessageBox::critical(nullptr, tr("Already open"), instance.error());
-            return kProfileBusy;
-        }
-        DesktopSession session(server, profile);
-        QString error;
-        if (!session.open(&error)) {
-            QMessageBox::critical(nullptr, tr("Cannot open the local copy"), error);
-            return kCannotOpenStore;
-        }
-        const Workspace workspace = workspaceOf(session, server.authority());
-        MainWindow window(workspace);
-        // As the agent left it; a screenshot run shows (and keeps) the defaults.
-        if (!parser.isSet(screenshotOption))
-            window.restoreLayout();
-        if (parser.isSet(positionOption)) {
-            const QStringList parts =
-                parser.value(positionOption).split(QRegularExpression(QStringLiteral("[x+]")));
-            if (parts.size() == 4)
-                window.setGeometry(parts[2].toInt(), parts[3].toInt(), parts[0].toInt(),
-                                   parts[1].toInt());
-        }
-        QObject::connect(
-            &window, &MainWindow::conflictDecided, &session,
-            [&session](qint64 id, ConflictDialog::Decision decision, const QJsonObject& merged) {
-                applyConflictDecision(session.resolver(), id, decision, merged);
-            });
-        QObject::connect(&session, &DesktopSession::userKnown, &window,
-                         [&](const QJsonObject& user) {
-                             window.setOwnUser(user.value(QStringLiteral("id")).toString(),
-                                               user.value(QStringLiteral("name")).toString());
-                         });
-        // The sign-in ended (expired, revoked): keep working on the local copy, ask again.
-        QObject::connect(
-            &session, &DesktopSession::signInNeeded, &window, [&](const QString& reason) {
-                SignInDialog dialog(&window);
-                dialog.setMessage(
-                    tr("Session expired: sign in again. Your unsent changes are kept.\n(%1)")
-                        .arg(reason));
-                dialog.setServer(server.toString());
-                dialog.setEmail(session.account().email());
-                QUrl again = server;
-                QString who = email;
-                if (signIn(dialog, &again, &who) && again == server && who == email)
-                    session.goOnline();
-            });
-        window.show();
-        session.goOnline(token);
-        showRequest(window, session, request);
-        QObject::connect(&instance, &ProfileInstance::argumentsReceived, &window,
-                         [&window, &session](const QStringList& arguments) {
-                             raise(window);
-                             if (const auto later = LaunchRequest::fromArguments(arguments))
-                                 showRequest(window, session, *later);
-                         });
-
-        if (parser.isSet(screenshotOption)) {
-            QTimer::singleShot(parser.value(delayOption).toInt(), &window, [&] {
-                const bool saved = window.grab().save(parser.value(screenshotOption));
-                QApplication::exit(saved ? 0 : 1);
-            });
-        }
-        QObject::connect(&window, &MainWindow::switchAccountRequested, &window,
-                         [] { QApplication::exit(kSwitchAccount); });
-        QObject::connect(&window, &MainWindow::signOutRequested, &window, [&session] {
-            session.account().signOut(
-                [](const AccountSession::Outcome&) { QApplication::exit(kSwitchAccount); });
-        });
-        const int result = app.exec();
-        window.saveLayout(); // also when switching account, which closes no window
+        if (launch.profile.isEmpty())
+            launch.profile = DesktopSession::profileDirFor(
+                launch.server, launch.email.isEmpty() ? QStringLiteral("token") : launch.email);
+        const int result = runAccount(app, launch, links);
         if (result != kSwitchAccount)
             return result;
-        // The window and session are gone with this scope; the next account starts clean.
+        // The window, its session and its profile's lock are gone; the next account starts clean.
         SignInDialog dialog;
-        dialog.setServer(server.toString());
-        if (!signIn(dialog, &server, &email))
+        dialog.setServer(launch.server.toString());
+        if (!signIn(dialog, &launch.server, &launch.email))
             return 0;
-        token.clear();
-        profileOverride.clear();
-        request = {};
-        settings.setValue(QStringLiteral("account/server"), server.toString());
-        settings.setValue(QStringLiteral("account/email"), email);
+        launch.token.clear();
+        launch.profile.clear();
+        launch.request = {};
+        settings.setValue(QStringLiteral("account/server"), launch.server.toString());
+        settings.setValue(QStringLiteral("account/email"), launch.email);
     }
 }

@@ -33,11 +33,6 @@ QUrl RecordLink::toUrl() const
     return url;
 }
 
-bool RecordLink::looksLikeLink(const QString& text)
-{
-    return text.trimmed().startsWith(kScheme.toString() + u':', Qt::CaseInsensitive);
-}
-
 std::optional<RecordLink> RecordLink::make(const QString& module, const QString& id, QString* error)
 {
     if (!RecordSchema::instance().module(module)) {

@@ -19,9 +19,6 @@ struct RecordLink
     QUrl toUrl() const;
     QString toString() const { return toUrl().toString(QUrl::FullyEncoded); }
 
-    // Whether an argument is meant as a link at all (`crm:` in any case), as opposed to a file
-    // or an option: such an argument is either parsed or refused, never ignored.
-    static bool looksLikeLink(const QString& text);
     // The link's record, or nothing with the reason in *error (unknown module, no id, ...).
     // A trailing slash and a query or fragment (added by mail tracking) are tolerated.
     static std::optional<RecordLink> parse(const QString& text, QString* error);

@@ -38,6 +38,19 @@ if [ ${#missing[@]} -gt 0 ]; then
     as_root apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
+# promtool checks crm-server's /metrics. It comes only inside Debian's prometheus package, whose
+# installation would also start a Prometheus server: only the tool is taken out of the package,
+# into .tools/ (ignored by git).
+if [ ! -x "$root/.tools/bin/promtool" ]; then
+    echo "install-deps: taking promtool out of Debian's prometheus package"
+    scratch=$(mktemp -d)
+    (cd "$scratch" && apt-get download prometheus >/dev/null 2>&1 ||
+        { as_root apt-get update -q && apt-get download prometheus; })
+    dpkg-deb -x "$scratch"/prometheus_*.deb "$scratch/root"
+    install -D -m 755 "$scratch/root/usr/bin/promtool" "$root/.tools/bin/promtool"
+    rm -rf "$scratch"
+fi
+
 # The npm packages of the interop peers and of the example agent, each from its lockfile.
 for dir in "$root/tests/interop" "$root/examples/agent"; do
     stamp="$dir/node_modules/.package-lock.json"

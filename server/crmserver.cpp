@@ -4,8 +4,15 @@
 #include "server/api/restapi.h"
 #include "server/api/resthelpers.h"
 #include "server/api/taskrestapi.h"
+#include "server/auth/passwordverifier.h"
+#include "server/config/exitstatus.h"
 #include "server/http/guardedtcpserver.h"
+#include "server/http/httplogging.h"
+#include "server/http/httprequestguard.h"
+#include "server/http/tlsconfig.h"
+#include "server/service/servicelogging.h"
 #include "server/socketio/socketioserver.h"
+#include "server/socketio/websocketcloser.h"
 #include "server/storage/accesslog.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
@@ -16,12 +23,18 @@
 #include "server/sync/synchub.h"
 #include "server/tasks/taskstore.h"
 
+#include <QDateTime>
+#include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QHttpServer>
+#include <QHttpServerRequest>
+#include <QHttpServerResponse>
+#include <QMetaEnum>
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QSslServer>
+#include <QTimer>
 
 namespace crm {
 
@@ -51,10 +64,14 @@ CrmServer::~CrmServer()
     // Sessions reference the hub and the hub references storage: tear down from the outside in.
     m_taskApi.reset();
     m_api.reset();
+    m_passwords.reset(); // waits for checks in flight; their answers go nowhere
     m_tasks.reset();
     m_hub.reset();
     m_endpoint.reset();
     m_http.reset();
+    // The members go in reverse order: the metrics before the database that reports to them.
+    if (m_db)
+        m_db->setQueryObserver({});
 }
 
 bool CrmServer::open(const CrmServerOptions& options, QString* error)
@@ -63,6 +80,7 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
     QDir dir;
     if (!dir.mkpath(options.dataDir)) {
         *error = QStringLiteral("cannot create the data folder %1").arg(options.dataDir);
+        m_failureStatus = exitstatus::kCannotCreate;
         return false;
     }
     // The folder holds the signing secret and the database: owner only.
@@ -71,12 +89,19 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
     const QString target = options.database.isEmpty()
                                ? QDir(options.dataDir).filePath(QStringLiteral("crm.sqlite"))
                                : options.database;
-    m_db = Database::open(target, error);
-    if (!m_db)
+    Database::Failure failure = Database::Failure::None;
+    m_db = Database::open(target, error, options.databasePassword, &failure);
+    if (!m_db) {
+        m_failureStatus = failure == Database::Failure::TooNew        ? exitstatus::kDataTooNew
+                          : failure == Database::Failure::Unreachable ? exitstatus::kUnavailable
+                                                                      : exitstatus::kFailure;
         return false;
+    }
     const QByteArray secret = TokenService::loadOrCreateSecret(options.dataDir, error);
-    if (secret.size() < 32)
+    if (secret.size() < 32) {
+        m_failureStatus = exitstatus::kCannotCreate;
         return false;
+    }
     m_users = std::make_unique<UserDirectory>(*m_db);
     m_accessLog = std::make_unique<AccessLog>(*m_db);
     m_tokens = std::make_unique<TokenService>(*m_db, secret, options.lifetimes);
@@ -95,9 +120,23 @@ bool CrmServer::listen(QString* error)
     m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
                                                         *m_mutations, *m_records, m_metrics},
                                       m_options.sync);
+    // The access log's REST half (sockets: SyncHub). Path only: a query could carry a secret.
+    m_http->afterRequest([this](QHttpServerResponse&& response, const QHttpServerRequest& request) {
+        m_metrics.httpRequest(request.url().path(), int(response.statusCode()),
+                              HttpRequestGuard::secondsSinceLastRead());
+        qCInfo(lcAccess).noquote()
+            << request.remoteAddress().toString()
+            << QString::fromLatin1(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
+                   int(request.method())))
+            << request.url().path() << int(response.statusCode()) << response.data().size()
+            << "bytes";
+        return std::move(response);
+    });
+    m_db->setQueryObserver([this](double seconds) { m_metrics.databaseQuery(seconds); });
+    m_passwords = std::make_unique<PasswordVerifier>();
     m_api = std::make_unique<RestApi>(
         *m_http, RestApi::Services{*m_db, *m_users, *m_tokens, *m_records, *m_log, *m_mutations,
-                                   *m_hub, *m_endpoint, m_metrics, *m_pictures});
+                                   *m_hub, *m_endpoint, m_metrics, *m_pictures, *m_passwords});
     m_pictureApi = std::make_unique<PictureRestApi>(
         *m_http, PictureRestApi::Services{*m_tokens, *m_users, *m_pictures, *m_hub});
     m_tasks = std::make_unique<TaskRunner>(
@@ -106,6 +145,24 @@ bool CrmServer::listen(QString* error)
             [hub = m_hub.get()](const ChangeEntry& change) { hub->broadcast(change); }},
         m_options.tasks);
     m_hub->setTaskRunner(m_tasks.get());
+    m_api->setMetricsToken(m_options.metricsToken);
+    m_api->setMetricsSnapshot([this] {
+        ServerMetrics::Snapshot snapshot;
+        snapshot.connections = m_endpoint->connectedCount();
+        snapshot.tasksByStatus = m_taskStore->countByStatus();
+        return snapshot;
+    });
+    // Rows processed, from each task's progress (stepsDone only grows within an attempt).
+    connect(m_tasks.get(), &TaskRunner::taskChanged, this, [this](const AgentTask& task) {
+        const QString key = task.id + u'#' + QString::number(task.attempt);
+        const qint64 before = m_taskSteps.value(key);
+        if (task.stepsDone > before)
+            m_metrics.taskRows(task.kind, task.stepsDone - before);
+        if (task.isFinal())
+            m_taskSteps.remove(key);
+        else
+            m_taskSteps.insert(key, task.stepsDone);
+    });
     m_hub->watchAccess(*m_accessLog);
     m_taskApi = std::make_unique<TaskRestApi>(*m_http,
                                               TaskRestApi::Services{*m_tasks, *m_tokens, *m_users});
@@ -113,25 +170,14 @@ bool CrmServer::listen(QString* error)
     // (size limits by the head) before QtHttpServer reads anything from them.
     std::unique_ptr<QTcpServer> tcp;
     if (!m_options.tlsCertificate.isEmpty() || !m_options.tlsKey.isEmpty()) {
-        QFile certFile(m_options.tlsCertificate);
-        QFile keyFile(m_options.tlsKey);
-        if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
-            *error = QStringLiteral("cannot read the TLS certificate or key");
+        const auto tls = TlsConfig::load(m_options.tlsCertificate, m_options.tlsKey, error);
+        if (!tls) {
+            m_failureStatus = exitstatus::kConfig;
             return false;
         }
-        const QSslCertificate certificate(&certFile, QSsl::Pem);
-        const QSslKey key(&keyFile, QSsl::Rsa, QSsl::Pem);
-        if (certificate.isNull() || key.isNull()) {
-            *error = QStringLiteral("the TLS certificate or key is not valid PEM (RSA key)");
-            return false;
-        }
-        // What QAbstractHttpServer::sslSetup() would have configured.
-        QSslConfiguration tls;
-        tls.setLocalCertificate(certificate);
-        tls.setPrivateKey(key);
-        tls.setProtocol(QSsl::SecureProtocols);
+        warnIfExpiring(*tls);
         auto server = std::make_unique<GuardedTcpServer<QSslServer>>(requestLimits());
-        server->setSslConfiguration(tls);
+        server->setSslConfiguration(*tls);
         tcp = std::move(server);
     } else {
         tcp = std::make_unique<GuardedTcpServer<QTcpServer>>(requestLimits());
@@ -141,12 +187,72 @@ bool CrmServer::listen(QString* error)
                      .arg(m_options.host.toString())
                      .arg(m_options.port)
                      .arg(tcp->errorString());
+        m_failureStatus = exitstatus::kUnavailable;
         return false;
     }
     m_port = tcp->serverPort();
+    m_listener = tcp.get();
     m_http->bind(tcp.release()); // the HTTP server owns it from here
     m_tasks->recover();
     return true;
+}
+
+bool CrmServer::reloadTls(QString* error)
+{
+    auto* server = qobject_cast<QSslServer*>(m_listener);
+    if (!server) {
+        *error = QStringLiteral("the server does not serve TLS");
+        return false;
+    }
+    const auto tls = TlsConfig::load(m_options.tlsCertificate, m_options.tlsKey, error);
+    if (!tls)
+        return false;
+    warnIfExpiring(*tls);
+    server->setSslConfiguration(*tls);
+    qCInfo(lcService) << "TLS certificate reloaded:" << tls->localCertificate().subjectDisplayName()
+                      << "until" << tls->localCertificate().expiryDate().toString(Qt::ISODate);
+    return true;
+}
+
+void CrmServer::drain(std::function<void()> done)
+{
+    if (m_draining)
+        return;
+    m_draining = true;
+    if (m_listener)
+        m_listener->close(); // no new connection; those open keep going for now
+    if (m_api)
+        m_api->setDraining(true);
+    if (m_tasks)
+        m_tasks->stop();
+    const qsizetype sockets = m_endpoint ? m_endpoint->connectedCount() : 0;
+    qCInfo(lcService) << "draining:" << sockets << "sockets told to reconnect, at most"
+                      << m_options.drainTimeout.count() << "s";
+    if (m_endpoint)
+        m_endpoint->closeAll(QStringLiteral("server shutting down"));
+    // The goodbyes are in the sockets' buffers; give them a moment to reach the clients (the
+    // closers delete themselves when their peer answers), never more than drainTimeout.
+    auto deadline = std::make_shared<QDeadlineTimer>(m_options.drainTimeout);
+    auto poll = std::make_shared<std::function<void()>>();
+    *poll = [this, deadline, done, step = std::weak_ptr(poll)] {
+        const bool quiet = !m_endpoint || WebSocketCloser::pending() == 0;
+        if (quiet || deadline->hasExpired()) {
+            qCInfo(lcService) << (quiet ? "drained" : "drain timed out: exiting anyway");
+            return done();
+        }
+        QTimer::singleShot(50, this, [again = step.lock()] { (*again)(); });
+    };
+    (*poll)();
+}
+
+void CrmServer::warnIfExpiring(const QSslConfiguration& tls) const
+{
+    const QDateTime expiry = tls.localCertificate().expiryDate();
+    if (expiry < QDateTime::currentDateTimeUtc())
+        qCWarning(lcService) << "the TLS certificate EXPIRED on" << expiry.toString(Qt::ISODate)
+                             << ": clients will refuse it until it is renewed (then SIGHUP)";
+    else if (expiry < QDateTime::currentDateTimeUtc().addDays(14))
+        qCWarning(lcService) << "the TLS certificate expires on" << expiry.toString(Qt::ISODate);
 }
 
 } // namespace crm

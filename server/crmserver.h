@@ -6,12 +6,17 @@
 #include "server/sync/synchub.h"
 #include "server/tasks/taskrunner.h"
 
+#include <chrono>
+#include <functional>
 #include <memory>
+#include <QHash>
 #include <QHostAddress>
 #include <QObject>
 #include <QString>
 
 class QHttpServer;
+class QSslConfiguration;
+class QTcpServer;
 
 namespace crm {
 
@@ -19,6 +24,7 @@ class AccessLog;
 class ChangeLog;
 class Database;
 class MutationService;
+class PasswordVerifier;
 class RecordStore;
 class RestApi;
 class SocketIoServer;
@@ -39,9 +45,14 @@ struct CrmServerOptions
     TokenService::Lifetimes lifetimes;
     SyncHub::Options sync;
     TaskRunner::Options tasks;
-    // TLS: PEM files; both set to serve https:// and wss:// on the same port.
+    QString databasePassword; // PostgreSQL's, when not in the URL (db-password-file)
+    QByteArray metricsToken;  // when set, /metrics wants it as a bearer token
+    // TLS: PEM files; both set to serve https:// and wss:// on the same port. The certificate
+    // file may hold the whole chain; the key may be EC or RSA.
     QString tlsCertificate;
     QString tlsKey;
+    // SIGTERM: how long work in progress may take before the process exits anyway.
+    std::chrono::seconds drainTimeout{10};
 };
 
 // Everything crm-server is, wired together: storage, auth, REST, the Socket.IO endpoint and the
@@ -58,6 +69,19 @@ public:
     // Starts serving; returns false (with the reason) when the port is taken.
     bool listen(QString* error);
     quint16 port() const { return m_port; }
+    // Why the last open() or listen() failed, as crm-server's exit status (exitstatus.h).
+    int failureStatus() const { return m_failureStatus; }
+
+    // SIGTERM: stops taking connections, says "not ready", lets no task start another slice
+    // (a slice is never cut: the event loop runs one at a time; tasks resume at the next
+    // start), tells every connected client the server is going away (a WebSocket close "going
+    // away": clients reconnect with their own backoff and resend what they had queued), then
+    // calls `done` once they are gone or drainTimeout has passed.
+    void drain(std::function<void()> done);
+    bool isDraining() const { return m_draining; }
+    // SIGHUP: reads the TLS certificate chain and key again (a renewed certificate) for the
+    // connections that come next; on failure the old ones stay, and *error says why.
+    bool reloadTls(QString* error);
 
     Database& database() { return *m_db; }
     UserDirectory& users() { return *m_users; }
@@ -69,9 +93,16 @@ public:
     SocketIoServer& endpoint() { return *m_endpoint; }
     TaskRunner& tasks() { return *m_tasks; }
     TaskStore& taskStore() { return *m_taskStore; }
+    PasswordVerifier& passwords() { return *m_passwords; } // after listen()
 
 private:
+    void warnIfExpiring(const QSslConfiguration& tls) const;
+
     CrmServerOptions m_options;
+    int m_failureStatus = 0;
+    QHash<QString, qint64> m_taskSteps; // rows counted so far per running task attempt
+    bool m_draining = false;
+    QTcpServer* m_listener = nullptr; // owned by m_http
     std::unique_ptr<Database> m_db;
     std::unique_ptr<UserDirectory> m_users;
     std::unique_ptr<AccessLog> m_accessLog;
@@ -82,6 +113,7 @@ private:
     std::unique_ptr<QHttpServer> m_http;
     std::unique_ptr<SocketIoServer> m_endpoint;
     std::unique_ptr<SyncHub> m_hub;
+    std::unique_ptr<PasswordVerifier> m_passwords;
     std::unique_ptr<RestApi> m_api;
     std::unique_ptr<TaskStore> m_taskStore;
     std::unique_ptr<TaskRunner> m_tasks;

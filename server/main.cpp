@@ -1,13 +1,21 @@
 // crm-server: the brokerage's collaboration backend.
-//   crm-server [--data DIR] [--db URL] [--host H] [--port P] [--seed-demo]     serve
+//   crm-server [--config FILE] [--data DIR] [--db URL] [--host H] [--port P] ...  serve
+//   crm-server --help-settings        every setting: flag, environment variable, file key
 //   crm-server user add EMAIL --name NAME --team TEAM --role ROLE   (password on stdin)
 //   crm-server user list | user disable EMAIL | user enable EMAIL
 //   crm-server user set EMAIL [--team TEAM] [--role ROLE]
 //   crm-server token issue EMAIL                                    (prints an access token)
 //   crm-server agent-key create EMAIL --name AGENT | agent-key revoke KEY   (AI agents' keys)
 #include "common/buildinfo.h"
+#include "server/config/exitstatus.h"
+#include "server/config/serverconfig.h"
 #include "server/crmserver.h"
 #include "server/demodata.h"
+#include "server/service/logformat.h"
+#include "server/service/servicelogging.h"
+#include "server/service/signalwatcher.h"
+#include "server/service/systemdnotifier.h"
+#include "server/storage/backup.h"
 #include "server/storage/userdirectory.h"
 
 #include <cstdio>
@@ -15,6 +23,7 @@
 #include <QCoreApplication>
 #include <QStandardPaths>
 #include <QTextStream>
+#include <QUrl>
 
 using namespace crm;
 
@@ -25,10 +34,10 @@ QString tr(const char* text)
     return QCoreApplication::translate("crm-server", text);
 }
 
-int fail(const QString& message)
+int fail(const QString& message, int status = exitstatus::kFailure)
 {
     std::fprintf(stderr, "crm-server: %s\n", qPrintable(message));
-    return 1;
+    return status;
 }
 
 int userCommand(CrmServer& server, const QStringList& args, const QCommandLineParser& parser,
@@ -107,30 +116,20 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationVersion(buildinfo::versionLine());
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(tr("CRM collaboration server.\n\nCommands: (none) serve; "
-                                        "user add|list|disable|enable; token issue EMAIL; "
-                                        "agent-key create EMAIL --name AGENT | revoke KEY"));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    parser.setApplicationDescription(
+        tr("CRM collaboration server.\n\nCommands: (none) serve; user add|list|disable|enable|set; "
+           "token issue EMAIL; agent-key create EMAIL --name AGENT | revoke KEY; backup FILE "
+           "(a consistent copy while the server runs); restore FILE (into an empty data "
+           "folder).\n"
+           "Settings come from the flags below, the environment and the config file: "
+           "--help-settings lists them.\n\nExit status: 0 done, 1 a command failed, 64 usage, "
+           "65 the database is newer than this crm-server, 69 the database or the port is "
+           "unavailable, 73 the data folder cannot be made, 78 a setting is not valid."));
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("Optional: user or token."));
-    const QCommandLineOption data(
-        QStringLiteral("data"), tr("Data folder (database, signing secret)."),
-        QStringLiteral("dir"), QStandardPaths::writableLocation(QStandardPaths::AppDataLocation));
-    const QCommandLineOption db(QStringLiteral("db"),
-                                tr("Database: empty for SQLite in the data folder, or "
-                                   "postgresql://user:password@host:port/name."),
-                                QStringLiteral("url"));
-    const QCommandLineOption host(QStringLiteral("host"), tr("Address to listen on."),
-                                  QStringLiteral("address"), QStringLiteral("127.0.0.1"));
-    const QCommandLineOption port(QStringLiteral("port"), tr("Port (0 picks a free one)."),
-                                  QStringLiteral("port"), QStringLiteral("8787"));
-    const QCommandLineOption ping(QStringLiteral("ping-interval"), tr("Ping interval in ms."),
-                                  QStringLiteral("ms"), QStringLiteral("25000"));
-    const QCommandLineOption accessTtl(QStringLiteral("access-ttl"),
-                                       tr("Access token lifetime in seconds."), QStringLiteral("s"),
-                                       QStringLiteral("900"));
-    const QCommandLineOption seed(QStringLiteral("seed-demo"),
-                                  tr("Create the demo brokerage if the database is empty."));
+    const QCommandLineOption helpSettings(QStringLiteral("help-settings"),
+                                          tr("Print every setting and where it can be given."));
     const QCommandLineOption name(QStringLiteral("name"),
                                   tr("user add: display name; agent-key create: the agent's."),
                                   QStringLiteral("name"));
@@ -139,42 +138,68 @@ int main(int argc, char* argv[])
     const QCommandLineOption role(QStringLiteral("role"),
                                   tr("user add: agent, team-lead or broker-admin."),
                                   QStringLiteral("role"), QStringLiteral("agent"));
-    const QCommandLineOption maxSockets(QStringLiteral("max-sockets-per-user"),
-                                        tr("Sockets one user may have open at once."),
-                                        QStringLiteral("n"), QStringLiteral("10"));
-    const QCommandLineOption rate(
-        QStringLiteral("rate-limit"),
-        tr("Events per second one socket may send (bursts of twice that)."), QStringLiteral("n"),
-        QStringLiteral("50"));
-    const QCommandLineOption tlsCert(QStringLiteral("tls-cert"),
-                                     tr("PEM certificate: serve https:// and wss://."),
-                                     QStringLiteral("file"));
-    const QCommandLineOption tlsKey(QStringLiteral("tls-key"), tr("PEM RSA private key."),
-                                    QStringLiteral("file"));
-    parser.addOptions({data, db, host, port, ping, accessTtl, seed, name, team, role, maxSockets,
-                       rate, tlsCert, tlsKey});
-    parser.process(app);
+    parser.addOptions({helpSettings, name, team, role});
+    ServerConfig::addOptions(parser);
+    // parse(), not process(): a typo in a flag is a usage error (64), not a generic failure.
+    if (!parser.parse(app.arguments()))
+        return fail(parser.errorText() + tr(" (crm-server --help)"), exitstatus::kUsage);
+    if (parser.isSet(help)) {
+        std::fputs(qPrintable(parser.helpText()), stdout);
+        return exitstatus::kOk;
+    }
+    if (parser.isSet(version)) {
+        std::printf("crm-server %s\n", qPrintable(QCoreApplication::applicationVersion()));
+        return exitstatus::kOk;
+    }
+    if (parser.isSet(helpSettings)) {
+        std::fputs(qPrintable(ServerConfig::describe()), stdout);
+        return exitstatus::kOk;
+    }
 
+    ServerConfig config;
     CrmServerOptions options;
-    options.dataDir = parser.value(data);
-    options.database = parser.value(db);
-    options.host = QHostAddress(parser.value(host));
-    options.port = static_cast<quint16>(parser.value(port).toUInt());
-    options.socket.pingInterval =
-        std::chrono::milliseconds(std::max(100, parser.value(ping).toInt()));
-    options.lifetimes.access = std::chrono::seconds(std::max(10, parser.value(accessTtl).toInt()));
-    options.sync.maxSocketsPerUser = std::max(1, parser.value(maxSockets).toInt());
-    options.sync.ratePerSecond = std::max(1.0, parser.value(rate).toDouble());
-    options.sync.rateBurst = 2 * options.sync.ratePerSecond;
-    options.tlsCertificate = parser.value(tlsCert);
-    options.tlsKey = parser.value(tlsKey);
-
-    CrmServer server;
     QString error;
-    if (!server.open(options, &error))
-        return fail(error);
+    if (!config.load(parser, QProcessEnvironment::systemEnvironment(), &error) ||
+        !config.toOptions(&options, &error))
+        return fail(error, exitstatus::kConfig);
+    LogFormat::install(config.value(u"log-format") == QStringLiteral("json")
+                           ? LogFormat::Style::Json
+                           : LogFormat::Style::Text);
+    if (options.database.contains(u'@') && QUrl(options.database).password().size() > 0 &&
+        config.origin(u"db").startsWith(u'-'))
+        qCWarning(lcService) << "the database password is on the command line, where every "
+                                "user of this machine can read it (ps): use db-password-file";
 
     const QStringList args = parser.positionalArguments();
+    // Before open(), which would make a new, empty brokerage in the folder.
+    if (args.value(0) == QStringLiteral("restore")) {
+        if (args.size() != 2)
+            return fail(tr("usage: crm-server restore FILE (into an empty data folder)"),
+                        exitstatus::kUsage);
+        Backup::Summary summary;
+        if (!Backup::restore(args.at(1), options.dataDir, &summary, &error))
+            return fail(error);
+        std::printf("restored %lld records (schema %d) into %s\n",
+                    static_cast<long long>(summary.records), summary.schemaVersion,
+                    qPrintable(options.dataDir));
+        return exitstatus::kOk;
+    }
+
+    CrmServer server;
+    if (!server.open(options, &error))
+        return fail(error, server.failureStatus());
+
+    if (args.value(0) == QStringLiteral("backup")) {
+        if (args.size() != 2)
+            return fail(tr("usage: crm-server backup FILE"), exitstatus::kUsage);
+        Backup::Summary summary;
+        if (!Backup::create(server.database(), options.dataDir, args.at(1), &summary, &error))
+            return fail(error);
+        std::printf("backed up %lld records (schema %d, %lld bytes) to %s\n",
+                    static_cast<long long>(summary.records), summary.schemaVersion,
+                    static_cast<long long>(summary.bytes), qPrintable(args.at(1)));
+        return exitstatus::kOk;
+    }
     if (args.value(0) == QStringLiteral("user"))
         return userCommand(server, args, parser, name, team, role);
     if (args.value(0) == QStringLiteral("token")) {
@@ -182,7 +207,7 @@ int main(int argc, char* argv[])
         if (args.value(1) != QStringLiteral("issue") || !user || user->disabled)
             return fail(tr("usage: token issue EMAIL (an enabled user)"));
         std::printf("%s\n", qPrintable(server.tokens().issue(user->identity).accessToken));
-        return 0;
+        return exitstatus::kOk;
     }
     if (args.value(0) == QStringLiteral("agent-key")) {
         if (args.value(1) == QStringLiteral("revoke"))
@@ -194,23 +219,55 @@ int main(int argc, char* argv[])
         // Shown once: only its hash is kept.
         std::printf("%s\n", qPrintable(server.tokens().createAgentKey(user->identity.userId,
                                                                       parser.value(name))));
-        return 0;
+        return exitstatus::kOk;
     }
     if (!args.isEmpty())
-        return fail(tr("unknown command '%1'").arg(args.first()));
+        return fail(tr("unknown command '%1' (crm-server --help)").arg(args.first()),
+                    exitstatus::kUsage);
 
-    if (parser.isSet(seed) && server.users().firstBrokerageId().isEmpty()) {
+    if (config.isOn(u"seed-demo") && server.users().firstBrokerageId().isEmpty()) {
         if (!DemoData::seed(server, &error))
             return fail(error);
         std::printf("seeded the demo brokerage (password for every demo user: %s)\n",
                     DemoData::kPassword);
     }
     if (!server.listen(&error))
-        return fail(error);
+        return fail(error, server.failureStatus());
+    const QString address = QStringLiteral("%1://%2:%3")
+                                .arg(options.tlsCertificate.isEmpty() ? QStringLiteral("http")
+                                                                      : QStringLiteral("https"),
+                                     options.host.toString())
+                                .arg(server.port());
     // One machine-readable line so scripts and tests can find the port.
-    std::printf("crm-server listening on %s://%s:%u\n",
-                options.tlsCertificate.isEmpty() ? "http" : "https",
-                qPrintable(options.host.toString()), server.port());
+    std::printf("crm-server listening on %s\n", qPrintable(address));
     std::fflush(stdout);
+
+    // SIGTERM (systemctl stop, a container's stop) drains; a second one does not wait.
+    // SIGHUP reads a renewed TLS certificate.
+    SignalWatcher unixSignals;
+    QObject::connect(&unixSignals, &SignalWatcher::stopRequested, &server, [&server](int number) {
+        if (server.isDraining()) {
+            qCInfo(lcService) << "signal" << number << "again: exiting now";
+            QCoreApplication::exit(exitstatus::kOk);
+            return;
+        }
+        qCInfo(lcService) << "signal" << number << ": stopping";
+        SystemdNotifier::stopping();
+        server.drain([] { QCoreApplication::exit(exitstatus::kOk); });
+    });
+    QObject::connect(&unixSignals, &SignalWatcher::reloadRequested, &server,
+                     [&server, tls = !options.tlsCertificate.isEmpty()] {
+                         if (!tls) {
+                             qCInfo(lcService) << "SIGHUP: no TLS certificate to reload";
+                             return;
+                         }
+                         SystemdNotifier::reloading();
+                         QString why;
+                         if (!server.reloadTls(&why))
+                             qCWarning(lcService) << "SIGHUP: kept the old certificate:" << why;
+                         SystemdNotifier::ready();
+                     });
+    SystemdNotifier::status("listening on " + address.toUtf8());
+    SystemdNotifier::ready();
     return app.exec();
 }

@@ -18,7 +18,7 @@ namespace crm {
 AboutDialog::AboutDialog(ServerInfo* server, const QString& serverLabel, QWidget* parent)
     : QDialog(parent), m_server(server), m_serverLabel(serverLabel)
 {
-    setWindowTitle(tr("About %1").arg(QApplication::applicationDisplayName()));
+    setWindowTitle(tr("About CRM Desktop"));
     auto* icon = new QLabel(this);
     icon->setPixmap(applicationIcon().pixmap(64, 64));
     icon->setAlignment(Qt::AlignTop);
@@ -55,9 +55,11 @@ AboutDialog::AboutDialog(ServerInfo* server, const QString& serverLabel, QWidget
 
 QList<std::pair<QString, QString>> AboutDialog::facts() const
 {
-    const QString serverVersion = m_server && m_server->isKnown()
-                                      ? tr("%1 (%2)").arg(m_server->version(), m_server->revision())
-                                      : tr("unknown until connected");
+    QString serverVersion = tr("unknown until connected");
+    if (m_server && m_server->isKnown())
+        serverVersion = m_server->revision().isEmpty()
+                            ? m_server->version() // an older server says no revision
+                            : tr("%1 (%2)").arg(m_server->version(), m_server->revision());
     return {
         {tr("Version"), buildinfo::version()},
         {tr("Build"), buildinfo::revision()},

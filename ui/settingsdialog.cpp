@@ -3,8 +3,12 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDialogButtonBox>
+#include <QFileDialog>
 #include <QFormLayout>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
 #include <QSettings>
 #include <QSpinBox>
 #include <QVBoxLayout>
@@ -16,7 +20,7 @@ SettingsDialog::SettingsDialog(const QString& account, QWidget* parent)
       m_tray(
           new QCheckBox(tr("Use system notifications when the window is in the background"), this)),
       m_sound(new QCheckBox(tr("Play a sound"), this)), m_away(new QSpinBox(this)),
-      m_theme(new QComboBox(this)), m_leaving(new QComboBox(this))
+      m_theme(new QComboBox(this)), m_leaving(new QComboBox(this)), m_caFile(new QLineEdit(this))
 {
     setWindowTitle(tr("Settings"));
     auto* layout = new QVBoxLayout(this);
@@ -37,6 +41,23 @@ SettingsDialog::SettingsDialog(const QString& account, QWidget* parent)
     m_leaving->addItem(tr("Keep them as a draft"), false);
     m_leaving->addItem(tr("Ask me"), true);
     form->addRow(tr("Unsaved changes when I open another record"), m_leaving);
+    // A brokerage that runs its own certificate authority: trusted from the next start on.
+    auto* ca = new QHBoxLayout;
+    m_caFile->setObjectName(QStringLiteral("caFile"));
+    m_caFile->setPlaceholderText(tr("None: the system's authorities"));
+    m_caFile->setToolTip(tr("A PEM file with your brokerage's certificate authority, for a "
+                            "server whose certificate it signed. Used from the next start."));
+    auto* browse = new QPushButton(tr("Choose…"), this);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString file =
+            QFileDialog::getOpenFileName(this, tr("Certificate authority"), {},
+                                         tr("PEM certificates (*.pem *.crt);;All files (*)"));
+        if (!file.isEmpty())
+            m_caFile->setText(file);
+    });
+    ca->addWidget(m_caFile, 1);
+    ca->addWidget(browse);
+    form->addRow(tr("Certificate authority"), ca);
     layout->addLayout(form);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
@@ -57,6 +78,7 @@ SettingsDialog::Values SettingsDialog::load()
     v.askBeforeLeavingEdits =
         settings.value(QStringLiteral("editing/askBeforeLeaving"), v.askBeforeLeavingEdits)
             .toBool();
+    v.caFile = settings.value(QStringLiteral("tls/caFile")).toString();
     return v;
 }
 
@@ -69,6 +91,10 @@ void SettingsDialog::save(const Values& v)
     settings.setValue(QStringLiteral("presence/awayMinutes"), v.awayMinutes);
     settings.setValue(QStringLiteral("appearance/theme"), v.theme);
     settings.setValue(QStringLiteral("editing/askBeforeLeaving"), v.askBeforeLeavingEdits);
+    if (v.caFile.trimmed().isEmpty())
+        settings.remove(QStringLiteral("tls/caFile"));
+    else
+        settings.setValue(QStringLiteral("tls/caFile"), v.caFile.trimmed());
 }
 
 SettingsDialog::Values SettingsDialog::values() const
@@ -80,6 +106,7 @@ SettingsDialog::Values SettingsDialog::values() const
     v.awayMinutes = m_away->value();
     v.theme = m_theme->currentData().toString();
     v.askBeforeLeavingEdits = m_leaving->currentData().toBool();
+    v.caFile = m_caFile->text();
     return v;
 }
 
@@ -91,6 +118,7 @@ void SettingsDialog::setValues(const Values& v)
     m_away->setValue(v.awayMinutes);
     m_theme->setCurrentIndex(std::max(0, m_theme->findData(v.theme)));
     m_leaving->setCurrentIndex(v.askBeforeLeavingEdits ? 1 : 0);
+    m_caFile->setText(v.caFile);
 }
 
 } // namespace crm

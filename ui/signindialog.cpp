@@ -1,5 +1,7 @@
 #include "ui/signindialog.h"
 
+#include "realtime/serveraddress.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -14,6 +16,7 @@ SignInDialog::SignInDialog(QWidget* parent)
     : QDialog(parent), m_message(new QLabel(this)), m_server(new QLineEdit(this)),
       m_email(new QLineEdit(this)), m_password(new QLineEdit(this)),
       m_keep(new QCheckBox(tr("Keep me signed in"), this)), m_error(new QLabel(this)),
+      m_plainWarning(new QLabel(this)),
       m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
     setWindowTitle(tr("Sign in to CRM Desktop"));
@@ -29,6 +32,17 @@ SignInDialog::SignInDialog(QWidget* parent)
     form->addRow(tr("&Email"), m_email);
     form->addRow(tr("&Password"), m_password);
     layout->addLayout(form);
+    m_plainWarning->setObjectName(QStringLiteral("plainWarning"));
+    m_plainWarning->setWordWrap(true);
+    m_plainWarning->setStyleSheet(QStringLiteral("color: #b45309;"));
+    m_plainWarning->hide();
+    layout->addWidget(m_plainWarning);
+    connect(m_server, &QLineEdit::textChanged, this, [this](const QString& text) {
+        const QUrl url = QUrl::fromUserInput(text.trimmed());
+        const bool plain = !text.trimmed().isEmpty() && ServerAddress::isUnencryptedRemote(url);
+        m_plainWarning->setText(plain ? ServerAddress::unencryptedWarning(url) : QString());
+        m_plainWarning->setVisible(plain);
+    });
     m_keep->setChecked(true);
     m_keep->setToolTip(tr("Keeps the sign-in in the system keychain, never in a plain file"));
     layout->addWidget(m_keep);

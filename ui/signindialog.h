@@ -43,6 +43,7 @@ private:
     QLineEdit* m_password;
     QCheckBox* m_keep;
     QLabel* m_error;
+    QLabel* m_plainWarning; // an http:// server elsewhere: said before the password is typed
     QDialogButtonBox* m_buttons;
 };
 

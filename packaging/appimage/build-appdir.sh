@@ -42,15 +42,19 @@ for plugin in "${plugins[@]}"; do
     install -m 755 "$qt_plugins/$plugin" "$appdir/usr/plugins/$plugin"
 done
 
-# OpenSSL is loaded by the TLS plugin with dlopen, which ldd cannot see.
-extra_libs=(libssl.so.3 libcrypto.so.3)
+# Loaded with dlopen, which ldd cannot see: OpenSSL by the TLS plugin, libsecret by QtKeychain
+# (bundled with the GLib the AppDir already carries, so the two always match).
+extra_libs=(libssl.so.3 libcrypto.so.3 libsecret-1.so.0)
 
 declare -A seen=()
 : > "$appdir/../appdir-host-libs.txt"
 copy_dependencies() { # ELF file
     local path name
+    local missing
+    missing=$(ldd "$1" | awk '/not found/ { print $1 }')
+    [ -z "$missing" ] || { echo "build-appdir: $1 needs $missing, which is not installed" >&2; exit 1; }
     while read -r name path; do
-        [ -n "$path" ] && [ "$path" != "not" ] || continue
+        [ -n "$path" ] || continue
         if [[ $name =~ $host_provided ]]; then
             echo "$path" >> "$appdir/../appdir-host-libs.txt"
             continue

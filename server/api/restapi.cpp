@@ -8,6 +8,7 @@
 #include "server/storage/database.h"
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
+#include "server/storage/storagelogging.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
 #include "server/storage/userpicturestore.h"
@@ -18,6 +19,8 @@
 #include <QHttpServerRequest>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
+#include <QTcpSocket>
 #include <QUrlQuery>
 #include <QUuid>
 
@@ -78,14 +81,28 @@ void RestApi::registerRoutes(QHttpServer& http)
     // say 405 themselves, which is what a client needs to hear.
     http.route(QStringLiteral("/api/health"),
                [this](const QHttpServerRequest&) { return health(); });
+    http.route(QStringLiteral("/api/ready"), [this](const QHttpServerRequest&) { return ready(); });
     // Prometheus text format; scrape it from the machine itself or a trusted network.
-    http.route(QStringLiteral("/metrics"), [this](const QHttpServerRequest&) {
-        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4"),
-                                   m_s.metrics.render(m_s.endpoint.connectedCount()).toUtf8());
+    http.route(QStringLiteral("/metrics"), [this](const QHttpServerRequest& request) {
+        if (!m_metricsToken.isEmpty() &&
+            request.value(QByteArrayLiteral("Authorization")) != "Bearer " + m_metricsToken)
+            return errorResponse(Status::Unauthorized, QStringLiteral("unauthorized"),
+                                 QStringLiteral("/metrics wants the bearer token of "
+                                                "metrics-token-file"));
+        ServerMetrics::Snapshot snapshot;
+        snapshot.connections = m_s.endpoint.connectedCount();
+        if (m_metricsSnapshot)
+            snapshot = m_metricsSnapshot();
+        return QHttpServerResponse(QByteArrayLiteral("text/plain; version=0.0.4; charset=utf-8"),
+                                   m_s.metrics.render(snapshot).toUtf8());
     });
-    http.route(QStringLiteral("/api/login"), [this](const QHttpServerRequest& request) {
-        return request.method() == Method::Post ? login(request) : methodNotAllowed();
-    });
+    // Answered later, from the password check's thread pool: the event loop goes on meanwhile.
+    http.route(QStringLiteral("/api/login"),
+               [this](const QHttpServerRequest& request, QHttpServerResponder&& responder) {
+                   if (request.method() != Method::Post)
+                       return methodNotAllowed().write(std::move(responder));
+                   login(request, std::move(responder));
+               });
     http.route(QStringLiteral("/api/token/refresh"), [this](const QHttpServerRequest& request) {
         return request.method() == Method::Post ? refresh(request) : methodNotAllowed();
     });
@@ -144,18 +161,79 @@ QHttpServerResponse RestApi::health()
                        {QStringLiteral("connections"), m_s.endpoint.connectedCount()}};
 }
 
-QHttpServerResponse RestApi::login(const QHttpServerRequest& request)
+QHttpServerResponse RestApi::ready()
+{
+    // Liveness (/api/health) says the process answers; readiness says it can serve now: the
+    // database answers, its schema is the one this binary knows, and it is not stopping.
+    QJsonArray problems;
+    if (m_draining)
+        problems.append(QStringLiteral("stopping"));
+    if (!m_s.db.isReachable())
+        problems.append(QStringLiteral("database unreachable"));
+    else if (m_s.db.schemaVersion() != Database::knownSchemaVersion())
+        problems.append(QStringLiteral("database schema %1, expected %2")
+                            .arg(m_s.db.schemaVersion())
+                            .arg(Database::knownSchemaVersion()));
+    QJsonObject body{{QStringLiteral("status"),
+                      problems.isEmpty() ? QStringLiteral("ready") : QStringLiteral("not_ready")},
+                     {QStringLiteral("schemaVersion"), m_s.db.schemaVersion()}};
+    if (!problems.isEmpty())
+        body.insert(QStringLiteral("problems"), problems);
+    return QHttpServerResponse(body, problems.isEmpty()
+                                         ? QHttpServerResponder::StatusCode::Ok
+                                         : QHttpServerResponder::StatusCode::ServiceUnavailable);
+}
+
+void RestApi::login(const QHttpServerRequest& request, QHttpServerResponder&& responder)
 {
     std::optional<Response> failure;
     const auto body = jsonBody(request, failure);
     if (!body)
-        return std::move(*failure);
-    const auto user = m_s.users.authenticate(body->value(QStringLiteral("email")).toString(),
-                                             body->value(QStringLiteral("password")).toString());
-    if (!user)
-        return errorResponse(Status::Unauthorized, QStringLiteral("invalid_credentials"),
-                             QStringLiteral("Wrong email or password, or the account is disabled"));
-    return tokensJson(m_s.tokens.issue(user->identity), user->identity);
+        return failure->write(std::move(responder));
+    const QString email = body->value(QStringLiteral("email")).toString().trimmed();
+    const QString password = body->value(QStringLiteral("password")).toString();
+    const QString address = request.remoteAddress().toString();
+    if (const auto wait = m_throttle.wait(email, address)) {
+        qCWarning(lcAuth) << "login throttled for" << email << "from" << address << "for"
+                          << wait->count() << "s";
+        Response refused = errorResponse(
+            Status::TooManyRequests, QStringLiteral("too_many_attempts"),
+            QStringLiteral("Too many failed sign-ins: try again in %1 s").arg(wait->count()));
+        refused.addHeader(QByteArrayLiteral("Retry-After"), QByteArray::number(wait->count()));
+        return refused.write(std::move(responder));
+    }
+    // Each check holds 64 MiB for ~50 ms: a queue longer than this is a flood, not people.
+    constexpr int kMaxWaitingChecks = 32;
+    if (m_s.passwords.backlog() >= kMaxWaitingChecks) {
+        Response busy = errorResponse(Status::ServiceUnavailable, QStringLiteral("busy"),
+                                      QStringLiteral("Too many sign-ins at once: try again"));
+        busy.addHeader(QByteArrayLiteral("Retry-After"), QByteArrayLiteral("1"));
+        return busy.write(std::move(responder));
+    }
+    auto held = std::make_shared<QHttpServerResponder>(std::move(responder));
+    QPointer<QTcpSocket> socket = held->socket();
+    m_s.passwords.verify(
+        m_s.users.passwordHash(email), password,
+        [this, held, socket, email, address](bool matches) {
+            const auto user = matches ? m_s.users.findByEmail(email) : std::nullopt;
+            if (!user || user->disabled) {
+                m_throttle.failed(email, address);
+                // Never the password; the email as typed, so an operator sees what is tried.
+                qCWarning(lcAuth) << "failed login for" << email << "from" << address
+                                  << (matches ? "(account disabled)" : "");
+                if (socket)
+                    errorResponse(
+                        Status::Unauthorized, QStringLiteral("invalid_credentials"),
+                        QStringLiteral("Wrong email or password, or the account is disabled"))
+                        .write(std::move(*held));
+                return;
+            }
+            m_throttle.succeeded(email);
+            qCInfo(lcAuth) << "login" << user->identity.userId << "from" << address;
+            if (socket) // the client may have given up while the hash ran
+                Response(tokensJson(m_s.tokens.issue(user->identity), user->identity))
+                    .write(std::move(*held));
+        });
 }
 
 QHttpServerResponse RestApi::refresh(const QHttpServerRequest& request)

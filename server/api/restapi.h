@@ -1,7 +1,11 @@
 #pragma once
 
+#include "server/auth/loginthrottle.h"
+#include "server/auth/passwordverifier.h"
 #include "server/storage/identity.h"
+#include "server/sync/servermetrics.h"
 
+#include <functional>
 #include <optional>
 #include <QHttpServerResponse>
 #include <QJsonObject>
@@ -39,9 +43,19 @@ public:
         SocketIoServer& endpoint;
         ServerMetrics& metrics;
         UserPictureStore& pictures;
+        PasswordVerifier& passwords;
     };
 
     RestApi(QHttpServer& http, Services services);
+    // A stopping server is alive but no longer ready: load balancers send nothing new.
+    void setDraining(bool draining) { m_draining = draining; }
+    // What a scrape measures beside the counters (sockets, tasks by status).
+    void setMetricsSnapshot(std::function<ServerMetrics::Snapshot()> snapshot)
+    {
+        m_metricsSnapshot = std::move(snapshot);
+    }
+    // When set, /metrics wants `Authorization: Bearer <token>` (metrics-token-file).
+    void setMetricsToken(const QByteArray& token) { m_metricsToken = token; }
 
 private:
     using Response = QHttpServerResponse;
@@ -52,19 +66,24 @@ private:
     static std::optional<QJsonObject> jsonBody(const QHttpServerRequest& request,
                                                std::optional<Response>& failure);
 
-    Response login(const QHttpServerRequest& request);
+    void login(const QHttpServerRequest& request, QHttpServerResponder&& responder);
     Response refresh(const QHttpServerRequest& request);
     Response logout(const QHttpServerRequest& request);
     Response me(const QHttpServerRequest& request);
     Response users(const QHttpServerRequest& request);
     Response updateUser(const QString& id, const QHttpServerRequest& request);
     Response health();
+    Response ready();
     Response listRecords(const QString& module, const QHttpServerRequest& request);
     Response getRecord(const QString& module, const QString& id, const QHttpServerRequest& request);
     Response mutate(const QString& module, const QString& id, const QHttpServerRequest& request);
     Response changes(const QHttpServerRequest& request);
 
     Services m_s;
+    bool m_draining = false;
+    std::function<ServerMetrics::Snapshot()> m_metricsSnapshot;
+    QByteArray m_metricsToken;
+    LoginThrottle m_throttle;
 };
 
 } // namespace crm

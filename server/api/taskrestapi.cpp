@@ -1,6 +1,7 @@
 #include "server/api/taskrestapi.h"
 
 #include "server/api/resthelpers.h"
+#include "server/api/taskeventstream.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
 #include "server/tasks/taskrunner.h"
@@ -49,6 +50,11 @@ TaskRestApi::TaskRestApi(QHttpServer& http, Services services) : m_s(services)
                                                           const QHttpServerRequest& request) {
         return request.method() == Method::Get ? get(id, request) : rest::methodNotAllowed();
     });
+    // Before the general route: this one answers by streaming, not with one response.
+    http.route(
+        QStringLiteral("/api/tasks/<arg>/events"),
+        [this](const QString& id, const QHttpServerRequest& request,
+               QHttpServerResponder&& responder) { events(id, request, std::move(responder)); });
     http.route(QStringLiteral("/api/tasks/<arg>/<arg>"),
                [this](const QString& id, const QString& verb, const QHttpServerRequest& request) {
                    return action(id, verb, request);
@@ -95,6 +101,23 @@ QHttpServerResponse TaskRestApi::start(const QHttpServerRequest& request)
     start.input = input.toString();
     start.shared = body->value(QStringLiteral("shared")).toBool();
     return replyResponse(m_s.tasks.start(*who, start, QString()), *who, Status::Created);
+}
+
+void TaskRestApi::events(const QString& id, const QHttpServerRequest& request,
+                         QHttpServerResponder&& responder)
+{
+    if (request.method() != Method::Get)
+        return rest::methodNotAllowed().write(std::move(responder));
+    std::optional<Response> failure;
+    const auto who = rest::authenticate(request, m_s.tokens, m_s.users, failure);
+    if (!who)
+        return failure->write(std::move(responder));
+    // The same rule as the socket's ai:task events: nobody outside the task's readers hears it.
+    const TaskRunner::Reply found = m_s.tasks.find(*who, id);
+    if (!found.task)
+        return replyResponse(found, *who).write(std::move(responder));
+    TaskEventStream::start(std::move(responder), m_s.tasks, *who, *found.task,
+                           QString::fromUtf8(request.value(QByteArrayLiteral("Last-Event-ID"))));
 }
 
 QHttpServerResponse TaskRestApi::get(const QString& id, const QHttpServerRequest& request)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QHttpServerResponder>
 #include <QHttpServerResponse>
 
 class QHttpServer;
@@ -32,6 +33,8 @@ private:
     Response list(const QHttpServerRequest& request);
     Response start(const QHttpServerRequest& request);
     Response get(const QString& id, const QHttpServerRequest& request);
+    void events(const QString& id, const QHttpServerRequest& request,
+                QHttpServerResponder&& responder);
     Response action(const QString& id, const QString& action, const QHttpServerRequest& request);
     Response agentSession(const QHttpServerRequest& request);
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslSocket>
@@ -88,8 +89,18 @@ HttpRequestGuard::HttpRequestGuard(QTcpSocket* socket, std::shared_ptr<const Lim
     });
 }
 
+namespace {
+QElapsedTimer g_lastRead;
+} // namespace
+
+double HttpRequestGuard::secondsSinceLastRead()
+{
+    return g_lastRead.isValid() ? static_cast<double>(g_lastRead.nsecsElapsed()) / 1e9 : 0.0;
+}
+
 void HttpRequestGuard::onReadyRead()
 {
+    g_lastRead.start();
     if (m_state == State::Refused) {
         drain();
         return;

@@ -42,6 +42,10 @@ public:
 
     // Guards `socket` from now on. Call it before QtHttpServer connects to the socket.
     static void watch(QTcpSocket* socket, std::shared_ptr<const Limits> limits);
+    // Seconds since the guard last saw bytes arrive: read in QtHttpServer's after-request
+    // handler, which runs in the same event-loop turn as the read that completed the request
+    // (one thread), it is that request's time in the server.
+    static double secondsSinceLastRead();
 
 private:
     enum class State

@@ -73,4 +73,12 @@ void SocketIoServer::acceptPending()
     }
 }
 
+void SocketIoServer::closeAll(const QString& reason)
+{
+    // Closing a session removes it from m_sessions: walk a copy.
+    const auto sessions = m_sessions;
+    for (auto* session : sessions)
+        session->goAway(reason);
+}
+
 } // namespace crm

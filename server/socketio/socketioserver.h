@@ -40,6 +40,8 @@ public:
     const SocketIoServerOptions& options() const { return m_options; }
     QList<SocketIoServerSession*> sessions() const { return m_sessions; }
     qsizetype connectedCount() const;
+    // Every session goes away (SocketIoServerSession::goAway): the server is stopping.
+    void closeAll(const QString& reason);
 
 signals:
     void sessionConnected(crm::SocketIoServerSession* session);

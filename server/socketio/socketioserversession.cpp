@@ -15,6 +15,8 @@ SocketIoServerSession::SocketIoServerSession(std::unique_ptr<QWebSocket> socket,
     : QObject(parent), m_socket(std::move(socket)), m_options(options),
       m_sid(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
+    m_peer = m_socket->peerAddress().toString();
+    m_age.start();
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
             &SocketIoServerSession::onTextMessage);
     connect(m_socket.get(), &QWebSocket::binaryMessageReceived, this, [this] {
@@ -143,7 +145,13 @@ void SocketIoServerSession::sendPing()
         m_pongTimer.start(m_options.pingTimeout);
 }
 
-void SocketIoServerSession::close(const QString& reason, bool awaitPeer)
+void SocketIoServerSession::goAway(const QString& reason)
+{
+    close(reason, false, QWebSocketProtocol::CloseCodeGoingAway);
+}
+
+void SocketIoServerSession::close(const QString& reason, bool awaitPeer,
+                                  QWebSocketProtocol::CloseCode code)
 {
     if (m_closed)
         return;
@@ -157,7 +165,7 @@ void SocketIoServerSession::close(const QString& reason, bool awaitPeer)
     m_socket->disconnect(this);
     // The session ends now (the hub forgets it at once); its socket lives on until the goodbye
     // has reached the client.
-    WebSocketCloser::close(std::move(m_socket), QWebSocketProtocol::CloseCodeNormal, reason,
+    WebSocketCloser::close(std::move(m_socket), code, reason,
                            awaitPeer ? m_options.closeLinger : std::chrono::milliseconds::zero(),
                            parent());
     emit closed(reason);

@@ -4,9 +4,11 @@
 #include "server/socketio/socketioserveroptions.h"
 
 #include <memory>
+#include <QElapsedTimer>
 #include <QJsonObject>
 #include <QObject>
 #include <QTimer>
+#include <QWebSocketProtocol>
 
 class QWebSocket;
 
@@ -48,6 +50,13 @@ public:
     void disconnectClient(const QString& reason);
     // Drops the TCP connection without any goodbye, as a crashed server would.
     void abort();
+    // The server is stopping: a WebSocket close "going away" and no Socket.IO DISCONNECT, so
+    // that clients (ours and stock socket.io-client alike) reconnect with their backoff.
+    void goAway(const QString& reason);
+
+    // Where the client connects from, and for how long it has been connected.
+    QString peer() const { return m_peer; }
+    qint64 ageMs() const { return m_age.elapsed(); }
 
     // Sends an already encoded Engine.IO frame: fan-out encodes an event once for many
     // sessions. Also how tests make the server send broken frames.
@@ -66,10 +75,13 @@ private:
     void sendPing();
     // `awaitPeer`: the client was told to go (or said it goes) and closes the WebSocket itself;
     // otherwise the close frame goes out now.
-    void close(const QString& reason, bool awaitPeer = false);
+    void close(const QString& reason, bool awaitPeer = false,
+               QWebSocketProtocol::CloseCode code = QWebSocketProtocol::CloseCodeNormal);
     void send(const QString& frame);
 
     std::unique_ptr<QWebSocket> m_socket;
+    QString m_peer;
+    QElapsedTimer m_age;
     SocketIoServerOptions m_options;
     QString m_sid;
     QJsonObject m_auth;

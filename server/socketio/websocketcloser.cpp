@@ -32,6 +32,7 @@ void WebSocketCloser::close(std::unique_ptr<QWebSocket> socket, QWebSocketProtoc
 WebSocketCloser::WebSocketCloser(std::unique_ptr<QWebSocket> socket, QObject* owner)
     : QObject(owner), m_socket(std::move(socket))
 {
+    ++s_pending;
     m_linger.setSingleShot(true);
     m_deadline.setSingleShot(true);
     // The peer's close frame is answered by QWebSocket itself; either way this ends here.

@@ -28,6 +28,9 @@ public:
     // goes. A zero `linger` sends the close frame now.
     static void close(std::unique_ptr<QWebSocket> socket, QWebSocketProtocol::CloseCode code,
                       const QString& reason, std::chrono::milliseconds linger, QObject* owner);
+    // Goodbyes still on their way (a stopping server waits for them).
+    static int pending() { return s_pending; }
+    ~WebSocketCloser() override { --s_pending; }
 
 private:
     WebSocketCloser(std::unique_ptr<QWebSocket> socket, QObject* owner);
@@ -37,6 +40,7 @@ private:
     QTimer m_linger;
     // A peer that reads nothing never lets the close frame out: it is cut off after this.
     QTimer m_deadline;
+    static inline int s_pending = 0; // the event loop's thread only
 };
 
 } // namespace crm

@@ -3,8 +3,11 @@
 #include "common/walcheckpointer.h"
 #include "server/storage/storagelogging.h"
 
+#include <QElapsedTimer>
+#include <QScopeGuard>
 #include <QSqlError>
 #include <QUrl>
+#include <QUrlQuery>
 #include <QUuid>
 
 namespace crm {
@@ -102,8 +105,13 @@ Database::~Database()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-std::unique_ptr<Database> Database::open(const QString& target, QString* error)
+std::unique_ptr<Database> Database::open(const QString& target, QString* error,
+                                         const QString& password, Failure* failure)
 {
+    Failure ignored = Failure::None;
+    if (!failure)
+        failure = &ignored;
+    *failure = Failure::None;
     const QString name = QUuid::createUuid().toString();
     const bool postgres = target.startsWith(QStringLiteral("postgresql://")) ||
                           target.startsWith(QStringLiteral("postgres://"));
@@ -114,14 +122,21 @@ std::unique_ptr<Database> Database::open(const QString& target, QString* error)
         db.setHostName(url.host());
         db.setPort(url.port(5432));
         db.setUserName(url.userName());
-        db.setPassword(url.password());
+        db.setPassword(password.isEmpty() ? url.password() : password);
         db.setDatabaseName(url.path().mid(1));
+        // libpq's own options (sslmode=verify-full, sslrootcert=..., connect_timeout=5) pass
+        // through as QPSQL connect options.
+        QStringList options;
+        for (const auto& [key, value] : QUrlQuery(url).queryItems(QUrl::FullyDecoded))
+            options << key + u'=' + value;
+        db.setConnectOptions(options.join(u';'));
     } else {
         db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
         db.setDatabaseName(target);
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
     }
     if (!db.open()) {
+        *failure = Failure::Unreachable;
         *error = db.lastError().text();
         db = QSqlDatabase();
         QSqlDatabase::removeDatabase(name);
@@ -143,26 +158,70 @@ std::unique_ptr<Database> Database::open(const QString& target, QString* error)
         if (target != u":memory:")
             database->m_checkpointer = std::make_unique<WalCheckpointer>(target);
     }
-    if (!database->migrate(error))
+    if (!database->migrate(error, failure))
         return nullptr;
     return database;
 }
 
-bool Database::migrate(QString* error)
+int Database::knownSchemaVersion()
 {
+    return static_cast<int>(migrations().size());
+}
+
+bool Database::isReachable()
+{
+    QSqlQuery probe(m_db);
+    return probe.exec(QStringLiteral("SELECT 1")) && probe.next();
+}
+
+bool Database::migrate(QString* error, Failure* failure)
+{
+    *failure = Failure::Migration;
     QSqlQuery query(m_db);
+    // Several servers may start at once on one PostgreSQL database: one migrates while the
+    // others wait, then find nothing left to do. (SQLite: BEGIN IMMEDIATE serialises the steps,
+    // and the version is read again inside each.)
+    constexpr qint64 kMigrationLock = 0x63726d2d6d6967; // "crm-mig"
+    if (m_postgres &&
+        !query.exec(QStringLiteral("SELECT pg_advisory_lock(%1)").arg(kMigrationLock))) {
+        *error = QStringLiteral("cannot take the migration lock: %1").arg(query.lastError().text());
+        return false;
+    }
+    const auto unlock = qScopeGuard([&] {
+        if (m_postgres)
+            QSqlQuery(m_db).exec(
+                QStringLiteral("SELECT pg_advisory_unlock(%1)").arg(kMigrationLock));
+    });
     if (!query.exec(QStringLiteral(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY)"))) {
         *error = query.lastError().text();
         return false;
     }
-    query.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
-    m_schemaVersion = query.next() ? query.value(0).toInt() : 0;
+    auto currentVersion = [&] {
+        QSqlQuery read(m_db);
+        read.exec(QStringLiteral("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+        return read.next() ? read.value(0).toInt() : 0;
+    };
+    m_schemaVersion = currentVersion();
     const auto& steps = migrations();
+    if (m_schemaVersion > steps.size()) {
+        // A newer crm-server migrated it: this one would misread what it does not know.
+        *failure = Failure::TooNew;
+        *error = QStringLiteral("the database's schema is version %1, newer than this crm-server "
+                                "knows (%2): run the newer crm-server, or restore a backup made "
+                                "for this version")
+                     .arg(m_schemaVersion)
+                     .arg(steps.size());
+        return false;
+    }
     for (int version = m_schemaVersion + 1; version <= steps.size(); ++version) {
         if (!begin()) {
             *error = m_db.lastError().text();
             return false;
+        }
+        if (currentVersion() >= version) { // another process did this step meanwhile
+            commit();
+            continue;
         }
         const auto statements = steps.at(version - 1).split(u';', Qt::SkipEmptyParts);
         for (const auto& statement : statements) {
@@ -184,8 +243,9 @@ bool Database::migrate(QString* error)
             return false;
         }
         qCInfo(lcStorage) << "schema migrated to version" << version;
-        m_schemaVersion = version;
     }
+    m_schemaVersion = currentVersion();
+    *failure = Failure::None;
     return true;
 }
 
@@ -196,6 +256,12 @@ QSqlQuery Database::query()
 
 bool Database::exec(QSqlQuery& query, const QString& sql, const QVariantList& binds)
 {
+    QElapsedTimer timer;
+    timer.start();
+    const auto observe = qScopeGuard([&] {
+        if (m_queryObserver)
+            m_queryObserver(static_cast<double>(timer.nsecsElapsed()) / 1e9);
+    });
     if (!query.prepare(sql)) {
         qCWarning(lcStorage) << "prepare failed:" << query.lastError().text() << sql;
         return false;

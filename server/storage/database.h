@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -21,9 +22,25 @@ public:
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
 
-    // target: a file path for SQLite, or postgresql://user:pass@host:port/db.
-    // Null, with the reason in *error, when it cannot be opened or migrated.
-    static std::unique_ptr<Database> open(const QString& target, QString* error);
+    // Why open() failed, for the caller's exit status.
+    enum class Failure
+    {
+        None,
+        Unreachable, // the file or server cannot be opened
+        TooNew,      // its schema is newer than this binary knows: refused, nothing touched
+        Migration,   // a migration step failed (rolled back)
+    };
+
+    // target: a file path for SQLite, or postgresql://user@host:port/db; the URL's query items
+    // go to libpq as they are (sslmode, connect_timeout, ...), and with no password (in the
+    // URL or `password`) libpq looks in PGPASSFILE / ~/.pgpass.
+    // Null, with the reason in *error (and *failure), when it cannot be opened or migrated.
+    static std::unique_ptr<Database> open(const QString& target, QString* error,
+                                          const QString& password = {}, Failure* failure = nullptr);
+    // The newest schema version this binary knows.
+    static int knownSchemaVersion();
+    // Whether the database answers a query now (GET /api/ready).
+    bool isReachable();
 
     bool isPostgres() const { return m_postgres; }
     QSqlDatabase& connection() { return m_db; }
@@ -31,6 +48,11 @@ public:
 
     // Prepares and runs a statement with positional binds; logs and returns false on failure.
     bool exec(QSqlQuery& query, const QString& sql, const QVariantList& binds = {});
+    // Hears each exec()'s time in seconds (/metrics).
+    void setQueryObserver(std::function<void(double seconds)> observer)
+    {
+        m_queryObserver = std::move(observer);
+    }
     QSqlQuery query();
 
     // Transactions nest: an inner one is a savepoint of the outer.
@@ -40,14 +62,15 @@ public:
 
 private:
     Database(QSqlDatabase db, bool postgres, QString connectionName);
-    bool migrate(QString* error);
+    bool migrate(QString* error, Failure* failure);
     bool beginImmediate();
 
     QSqlDatabase m_db;
     bool m_postgres = false;
     QString m_connectionName;
     int m_schemaVersion = 0;
-    int m_depth = 0;                                 // open transactions, outermost included
+    int m_depth = 0; // open transactions, outermost included
+    std::function<void(double)> m_queryObserver;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite files only
 };
 

@@ -174,6 +174,16 @@ std::optional<UserDirectory::User> UserDirectory::findByEmail(const QString& ema
     return findWhere(QStringLiteral("email"), email.toLower());
 }
 
+QString UserDirectory::passwordHash(const QString& email)
+{
+    auto query = m_db.query();
+    if (!m_db.exec(query, QStringLiteral("SELECT password_hash FROM users WHERE email = ?"),
+                   {email.toLower()}) ||
+        !query.next())
+        return {};
+    return query.value(0).toString();
+}
+
 std::optional<UserDirectory::User> UserDirectory::authenticate(const QString& email,
                                                                const QString& password)
 {

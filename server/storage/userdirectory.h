@@ -45,6 +45,8 @@ public:
 
     // The user when the password matches and the account is enabled. Takes ~0.1 s on purpose.
     std::optional<User> authenticate(const QString& email, const QString& password);
+    // The stored argon2id hash of an account's password; empty when there is no such account.
+    QString passwordHash(const QString& email);
     std::optional<User> findById(const QString& userId);
     std::optional<User> findByEmail(const QString& email);
     QList<User> list();

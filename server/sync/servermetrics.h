@@ -1,10 +1,26 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <QHash>
 #include <QString>
+#include <utility>
 #include <vector>
 
 namespace crm {
+
+// A Prometheus histogram: cumulative buckets (seconds), count and sum.
+struct Histogram
+{
+    std::vector<double> bounds{0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
+    std::vector<std::uint64_t> buckets = std::vector<std::uint64_t>(8, 0);
+    std::uint64_t count = 0;
+    double sum = 0;
+
+    void observe(double seconds);
+    // The _bucket, _sum and _count lines; `labels` like `route="/api/me"` or empty.
+    QString render(const QString& name, const QString& labels = {}) const;
+};
 
 // Counters for /metrics, rendered in the Prometheus text exposition format.
 class ServerMetrics
@@ -18,7 +34,23 @@ public:
     // Time from commit to the last recipient's frame written, per fan-out.
     void fanOut(double seconds);
 
-    QString render(qint64 connections) const;
+    // A REST request answered: by route (its pattern, "/api/records/{module}/{id}": never the
+    // ids themselves, which would make one series per record) and status code.
+    void httpRequest(const QString& path, int status, double seconds);
+    // One SQL statement's time (Database::exec), prepare to done.
+    void databaseQuery(double seconds) { m_database.observe(seconds); }
+    // Rows a task processed (imported, exported, compared), by its kind.
+    void taskRows(const QString& kind, qint64 rows);
+
+    // What the scrape adds to the counters: measured at that moment.
+    struct Snapshot
+    {
+        qint64 connections = 0;
+        QHash<QString, qint64> tasksByStatus;
+    };
+    QString render(const Snapshot& snapshot) const;
+    // The route pattern of a request path (what httpRequest labels it with).
+    static QString routeOf(const QString& path);
     // Mutations answered "duplicate": a client resent what the server had (a lost ack).
     std::uint64_t duplicates() const { return m_duplicates; }
 
@@ -32,11 +64,11 @@ private:
     std::uint64_t m_errors = 0;
     std::uint64_t m_rateLimited = 0;
     std::uint64_t m_connectsRefused = 0;
-    // Histogram buckets (seconds) for fan-out latency.
-    std::vector<double> m_bounds{0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1.0};
-    std::vector<std::uint64_t> m_buckets = std::vector<std::uint64_t>(8, 0);
-    std::uint64_t m_fanOutCount = 0;
-    double m_fanOutSum = 0;
+    Histogram m_fanOut;
+    Histogram m_database;
+    std::map<std::pair<QString, int>, std::uint64_t> m_http; // (route, status): sorted output
+    std::map<QString, Histogram> m_httpSeconds;
+    std::map<QString, std::uint64_t> m_taskRows;
 };
 
 } // namespace crm

@@ -3,6 +3,7 @@
 #include "models/schema/recordschema.h"
 #include "realtime/mutationbatch.h"
 #include "realtime/socketiocodec.h"
+#include "server/http/httplogging.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
@@ -152,13 +153,18 @@ void SyncHub::onConnected(SocketIoServerSession* session)
     presenceChanged(identity);
 }
 
-void SyncHub::onClosed(SocketIoServerSession* session)
+void SyncHub::onClosed(SocketIoServerSession* session, const QString& reason)
 {
     m_connectBuckets.remove(session);
     const auto it = m_sessions.constFind(session);
-    if (it == m_sessions.constEnd())
+    if (it == m_sessions.constEnd()) {
+        qCInfo(lcAccess).noquote() << "socket - from" << session->peer() << "for"
+                                   << session->ageMs() << "ms, never signed in:" << reason;
         return;
+    }
     const Identity identity = it->identity;
+    qCInfo(lcAccess).noquote() << "socket" << identity.userId << "from" << session->peer() << "for"
+                               << session->ageMs() << "ms, ended:" << reason;
     m_presence.leave(session);
     m_sessions.remove(session);
     // A dropped socket leaves at once; a silent one is closed by the ping timeout first.

@@ -111,7 +111,7 @@ private:
     void cutFlooder(SocketIoServerSession* session, const QString& userId);
     void handlePresence(SocketIoServerSession* session, const QString& event,
                         const QJsonArray& args, qint64 ackId);
-    void onClosed(SocketIoServerSession* session);
+    void onClosed(SocketIoServerSession* session, const QString& reason);
     void handleTask(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
                     qint64 ackId);
     void sendTaskEvent(const AgentTask& task, const QString& event);

@@ -408,6 +408,8 @@ void TaskRunner::recover()
 
 void TaskRunner::schedule()
 {
+    if (m_stopped)
+        return; // queued tasks wait for the next start
     QHash<QString, int> running;
     for (const auto& run : std::as_const(m_running))
         ++running[run->current.brokerageId];
@@ -444,8 +446,16 @@ void TaskRunner::schedule()
         m_running.insert(task.id, run);
         publish(run->current, AgentTask::eventFor(run->current.status));
     }
-    if (!m_running.isEmpty() && !m_tick.isActive())
+    if (!m_running.isEmpty() && !m_tick.isActive() && !m_stopped)
         m_tick.start();
+}
+
+void TaskRunner::stop()
+{
+    m_stopped = true;
+    m_tick.stop();
+    m_silenceCheck.stop();
+    flushQuietProgress();
 }
 
 void TaskRunner::tick()

@@ -88,6 +88,10 @@ public:
 
     // Resumes or fails what a previous run left "running"; starts the queue.
     void recover();
+    // The server is stopping: no slice starts after this one (slices never overlap the event
+    // loop, so none is cut), throttled progress is stored now, and running tasks stay
+    // "running" in storage for recover() at the next start.
+    void stop();
 
 signals:
     // event: ai:task:queued|started|progress|completed|failed|cancelled
@@ -124,6 +128,7 @@ private:
     QTimer m_tick;
     QTimer m_silenceCheck;
     QTimer m_progressFlush;
+    bool m_stopped = false;
 };
 
 } // namespace crm

@@ -141,6 +141,17 @@ QList<AgentTask> TaskStore::withStatus(AgentTask::Status status)
                   {AgentTask::statusName(status)});
 }
 
+QHash<QString, qint64> TaskStore::countByStatus()
+{
+    QHash<QString, qint64> counts;
+    auto query = m_db.query();
+    if (m_db.exec(query, QStringLiteral("SELECT status, COUNT(*) FROM tasks GROUP BY status"))) {
+        while (query.next())
+            counts.insert(query.value(0).toString(), query.value(1).toLongLong());
+    }
+    return counts;
+}
+
 QList<AgentTask> TaskStore::recentFor(const Identity& viewer, int finishedLimit)
 {
     // Visibility is decided by AgentTask::isVisibleTo; the query only narrows to the brokerage

@@ -3,6 +3,7 @@
 #include "server/tasks/agenttask.h"
 
 #include <optional>
+#include <QHash>
 #include <QList>
 
 namespace crm {
@@ -21,6 +22,8 @@ public:
     std::optional<AgentTask> find(const QString& id);
     // Oldest first: the scheduler's queue and the restart recovery read these.
     QList<AgentTask> withStatus(AgentTask::Status status);
+    // How many tasks are in each status ("queued" -> 2, ...), for /metrics.
+    QHash<QString, qint64> countByStatus();
     // What `viewer` sees: every active task plus the newest finished ones, newest first.
     QList<AgentTask> recentFor(const Identity& viewer, int finishedLimit);
 

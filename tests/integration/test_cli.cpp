@@ -105,7 +105,7 @@ TEST_CASE("crm-server answers health and refuses a taken port", "[cli][server]")
     const auto second =
         run(QStringLiteral(CRM_SERVER_PATH),
             {QStringLiteral("--data"), other.path(), QStringLiteral("--port"), port});
-    CHECK(second.exitCode == 1);
+    CHECK(second.exitCode == 69); // unavailable: the port is taken (crm-server --help)
     CHECK(second.err.contains("cannot listen"));
 }
 
@@ -124,7 +124,8 @@ TEST_CASE("crm-server user commands refuse bad input with a clear message", "[cl
                                     QStringLiteral("nobody@harbor.test")});
     CHECK(result.exitCode == 1);
     result = run(QStringLiteral(CRM_SERVER_PATH), data + QStringList{QStringLiteral("frobnicate")});
-    CHECK(result.exitCode == 1);
+    CHECK(result.exitCode == 64); // usage
+    CHECK(result.err.contains("unknown command 'frobnicate'"));
 }
 
 TEST_CASE("crm-server user set moves a person to another team or role, refusing unknown ones",
@@ -507,4 +508,60 @@ TEST_CASE("Every program's --version names the release and the revision it was b
                   .contains(
                       QRegularExpression(QStringLiteral("^crm-\\w+ \\d+\\.\\d+\\.\\d+ \\(.+\\)"))));
     }
+}
+
+TEST_CASE("crm-cli --ca trusts the brokerage's own certificate authority, and without it the TLS "
+          "server is refused",
+          "[cli][tls]")
+{
+    QTemporaryDir pki;
+    QProcess script;
+    script.start(QStringLiteral("bash"), {QStringLiteral(CRM_TEST_PKI_SCRIPT), pki.path()});
+    REQUIRE((script.waitForFinished(60000) && script.exitCode() == 0));
+    QTemporaryDir data;
+    crm::test::ServerProcess server(data.path());
+    const auto token = server.addUserWithToken(QStringLiteral("cli@harbor.test"));
+    REQUIRE(token);
+    REQUIRE(server.start(
+        {QStringLiteral("--tls-cert"), pki.filePath(QStringLiteral("server-fullchain.pem")),
+         QStringLiteral("--tls-key"), pki.filePath(QStringLiteral("server.key"))}));
+    const QString url = QStringLiteral("https://127.0.0.1:%1").arg(server.port());
+    const QStringList ping{QStringLiteral("ping"),
+                           QStringLiteral("--server"),
+                           url,
+                           QStringLiteral("--token"),
+                           *token,
+                           QStringLiteral("--count"),
+                           QStringLiteral("2"),
+                           QStringLiteral("--timeout"),
+                           QStringLiteral("5")};
+
+    const auto trusted =
+        run(QStringLiteral(CRM_CLI_PATH),
+            ping + QStringList{QStringLiteral("--ca"), pki.filePath(QStringLiteral("root.pem"))});
+    INFO(trusted.err.toStdString());
+    CHECK(trusted.exitCode == 0);
+
+    const auto untrusted = run(QStringLiteral(CRM_CLI_PATH), ping);
+    CHECK(untrusted.exitCode == 3);
+
+    const auto missing =
+        run(QStringLiteral(CRM_CLI_PATH),
+            ping + QStringList{QStringLiteral("--ca"), pki.filePath(QStringLiteral("nope.pem"))});
+    CHECK(missing.exitCode == 1);
+    CHECK(missing.err.contains("--ca: cannot read"));
+}
+
+TEST_CASE("crm-cli warns before talking plain http to another machine", "[cli]")
+{
+    const auto plain = run(QStringLiteral(CRM_CLI_PATH),
+                           {QStringLiteral("ping"), QStringLiteral("--server"),
+                            QStringLiteral("http://crm.invalid:8787"), QStringLiteral("--token"),
+                            QStringLiteral("t"), QStringLiteral("--timeout"), QStringLiteral("1")});
+    CHECK(plain.err.contains("warning: http://crm.invalid:8787 is not encrypted"));
+    const auto local = run(QStringLiteral(CRM_CLI_PATH),
+                           {QStringLiteral("ping"), QStringLiteral("--server"),
+                            QStringLiteral("http://127.0.0.1:9"), QStringLiteral("--token"),
+                            QStringLiteral("t"), QStringLiteral("--timeout"), QStringLiteral("1")});
+    CHECK_FALSE(local.err.contains("not encrypted"));
 }

@@ -1,8 +1,12 @@
 // crm://record/<module>/<id> links and the request a later launch hands to the open window.
 #include "app/launchrequest.h"
+#include "app/linkeventfilter.h"
 #include "models/recordlink.h"
 
 #include <catch2/catch.hpp>
+#include <QCoreApplication>
+#include <QFileOpenEvent>
+#include <QSignalSpy>
 
 using namespace crm;
 
@@ -90,14 +94,6 @@ TEST_CASE("A link that names no readable record is refused with the reason", "[l
     }
 }
 
-TEST_CASE("Only an argument starting with crm: is taken for a link", "[link]")
-{
-    CHECK(RecordLink::looksLikeLink(QStringLiteral("crm://record/escrows/1")));
-    CHECK(RecordLink::looksLikeLink(QStringLiteral(" CRM:whatever")));
-    CHECK_FALSE(RecordLink::looksLikeLink(QStringLiteral("/home/alex/crm.csv")));
-    CHECK_FALSE(RecordLink::looksLikeLink(QStringLiteral("--record")));
-}
-
 TEST_CASE("A launch request crosses to the running window whole", "[launch]")
 {
     const LaunchRequest request{QStringLiteral("leads"), kId};
@@ -117,4 +113,35 @@ TEST_CASE("A hand-off that is not a launch request is refused", "[launch]")
     CHECK_FALSE(LaunchRequest::fromArguments({QStringLiteral("--delete"), kId}));
     CHECK_FALSE(LaunchRequest::fromArguments(
         {QStringLiteral("--module"), QStringLiteral("leads"), QStringLiteral("extra")}));
+}
+
+TEST_CASE("A link the system hands over as an event (macOS) becomes a launch request, kept "
+          "until a window takes it",
+          "[launch]")
+{
+    LinkEventFilter links;
+    QCoreApplication::instance()->installEventFilter(&links);
+    QSignalSpy requested(&links, &LinkEventFilter::requested);
+    QSignalSpy refused(&links, &LinkEventFilter::refused);
+
+    QFileOpenEvent link(QUrl(QStringLiteral("crm://record/leads/") + kId));
+    CHECK(QCoreApplication::sendEvent(QCoreApplication::instance(), &link));
+    REQUIRE(requested.count() == 1);
+    const auto pending = links.takePending();
+    REQUIRE(pending);
+    CHECK(pending->module == QStringLiteral("leads"));
+    CHECK(pending->recordId == kId);
+    CHECK_FALSE(links.takePending()); // taken once
+
+    QFileOpenEvent broken(QUrl(QStringLiteral("crm://record/houses/1")));
+    QCoreApplication::sendEvent(QCoreApplication::instance(), &broken);
+    REQUIRE(refused.count() == 1);
+    CHECK(refused.at(0).at(0).toString().contains(QStringLiteral("no module \"houses\"")));
+
+    // A file opened with the app is not a link: left to whoever handles files.
+    QFileOpenEvent file(QStringLiteral("/tmp/leads.csv"));
+    QCoreApplication::sendEvent(QCoreApplication::instance(), &file);
+    CHECK(requested.count() == 1);
+    CHECK(refused.count() == 1);
+    QCoreApplication::instance()->removeEventFilter(&links);
 }

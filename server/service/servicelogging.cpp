@@ -1,0 +1,3 @@
+#include "server/service/servicelogging.h"
+
+Q_LOGGING_CATEGORY(lcService, "crm.server.service", QtInfoMsg)
