@@ -127,7 +127,8 @@ bool CrmServer::listen(QString* error)
         qCInfo(lcAccess).noquote()
             << request.remoteAddress().toString()
             << QString::fromLatin1(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
-                   int(request.method())))
+                                       int(request.method())))
+                   .toUpper()
             << request.url().path() << int(response.statusCode()) << response.data().size()
             << "bytes";
         return std::move(response);
