@@ -108,7 +108,7 @@ say "a clean Debian 12 (mmdebstrap, minbase) with a desktop's own libraries only
 multiarch=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || gcc -print-multiarch)
 host_packages=$(while read -r lib; do
                     soname=$(basename "$lib")
-                    dpkg -S "*/$soname" | grep -E ": .*/$multiarch/$soname\$" | head -1 | cut -d: -f1
+                    dpkg -S "*/$soname" | grep -E ": .*/$multiarch/$soname\$" | sed -n '1s/:.*//p'
                 done < "$work/appdir-host-libs.txt" | sort -u | tr '\n' ',')
 echo "host libraries from: ${host_packages%,}"
 # systemd and man-db: to verify the installed unit (its ExecStart and its manual page).
@@ -118,6 +118,9 @@ mmdebstrap --quiet --variant=minbase --include="${host_packages}systemd,man-db" 
 mount --bind /proc "$rootfs/proc" && mounted+=("$rootfs/proc")
 mount --bind /dev "$rootfs/dev" && mounted+=("$rootfs/dev")
 mount --bind /dev/pts "$rootfs/dev/pts" && mounted+=("$rootfs/dev/pts")
+# The X server's socket folder, shared with the clean system. On a machine where no X server
+# has run yet it does not exist: made as X makes it (world-writable, sticky).
+install -d -m 1777 /tmp/.X11-unix
 mkdir -p "$rootfs/tmp/.X11-unix"
 mount --bind /tmp/.X11-unix "$rootfs/tmp/.X11-unix" && mounted+=("$rootfs/tmp/.X11-unix")
 install -d -m 700 "$rootfs/tmp/runtime"

@@ -65,7 +65,8 @@ copy_dependencies() { # ELF file
     done < <(ldd "$1" | awk '/=>/ { print $1, $3 }')
 }
 for lib in "${extra_libs[@]}"; do
-    path=$(ldconfig -p | awk -v n="$lib" '$1 == n && /x86-64/ { print $NF; exit }')
+    # awk reads to the end: an early exit would kill ldconfig with SIGPIPE (fatal under pipefail).
+    path=$(ldconfig -p | awk -v n="$lib" '$1 == n && /x86-64/ && !found { print $NF; found = 1 }')
     [ -n "$path" ] || { echo "build-appdir: $lib not found" >&2; exit 1; }
     install -m 644 "$(readlink -f "$path")" "$appdir/usr/lib/$lib"
     seen[$lib]=1
@@ -114,7 +115,7 @@ if [ -d "$icons/hicolor" ]; then
 else
     install -m 644 "$root/resources/icons/crm-desktop.svg" "$appdir/$app_id.svg"
 fi
-ln -sf "$(ls "$appdir" | grep -E "^$app_id\.(png|svg)$" | head -1)" "$appdir/.DirIcon"
+ln -sf "$(ls "$appdir" | grep -E "^$app_id\.(png|svg)$" | sed -n 1p)" "$appdir/.DirIcon"
 
 # AppRun: crm-desktop by default; `AppRun crm-cli ...` (or a symlink named crm-cli) runs the CLI.
 cat > "$appdir/AppRun" <<'APPRUN'
