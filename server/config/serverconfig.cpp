@@ -88,11 +88,6 @@ QString whyNot(const SettingSpec& spec, const QString& value)
     return {};
 }
 
-QString envOf(const SettingSpec& spec)
-{
-    return spec.env;
-}
-
 } // namespace
 
 void ServerConfig::addOptions(QCommandLineParser& parser)
@@ -124,7 +119,7 @@ QString ServerConfig::describe()
     for (const auto& spec : SettingSpec::all()) {
         text += QStringLiteral("%1 %2 %3 %4\n")
                     .arg(QStringLiteral("--") + spec.key, -26)
-                    .arg(envOf(spec), -26)
+                    .arg(spec.env, -26)
                     .arg(spec.key, -22)
                     .arg(spec.defaultValue.isEmpty() ? QStringLiteral("-") : spec.defaultValue);
     }

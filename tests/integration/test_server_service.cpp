@@ -426,8 +426,8 @@ TEST_CASE("/metrics passes promtool's check, names routes not ids, and can want 
     CHECK(text.contains(QStringLiteral("process_open_fds ")));
     CHECK(text.contains(
         QStringLiteral("crm_http_requests_total{route=\"/api/records/{}/{}\",code=\"401\"} 2")));
-    CHECK(text.contains(QStringLiteral(
-        "crm_http_request_duration_seconds_count{route=\"/api/records/{}/{}\"} 2")));
+    CHECK(text.contains(
+        QStringLiteral("crm_http_request_duration_seconds_count{route=\"/api/records/{}/{}\"} 2")));
     CHECK(text.contains(QStringLiteral("crm_db_query_duration_seconds_count ")));
     CHECK_FALSE(text.contains(QStringLiteral("1111")));
     CHECK_FALSE(text.contains(QStringLiteral("crm_conflicts_total")));
