@@ -8,6 +8,7 @@
 #include "common/buildinfo.h"
 #include "models/recordlink.h"
 #include "models/translations.h"
+#include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/serveraddress.h"
 
@@ -63,7 +64,7 @@ int runPing(const QUrl& server, const QString& token, int count, int timeoutSec,
     std::function<void()> sendNext = [&] {
         if (static_cast<int>(rounds.size()) == count)
             return finish(0, {});
-        connection.emitWithAck(QStringLiteral("echo"), {static_cast<qint64>(rounds.size())},
+        connection.emitWithAck(QString(events::Echo), {static_cast<qint64>(rounds.size())},
                                [&](const AckOutcome& outcome) {
                                    if (!outcome.ok())
                                        return finish(3, outcome.error);

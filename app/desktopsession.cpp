@@ -1,7 +1,7 @@
 #include "app/desktopsession.h"
 
 #include "app/sessionrenewer.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <QLoggingCategory>
 #include <QStandardPaths>

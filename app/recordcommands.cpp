@@ -3,7 +3,7 @@
 #include "app/clisession.h"
 #include "models/conflictresolver.h"
 #include "models/failuremodel.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <cstdio>
 #include <functional>
@@ -209,10 +209,10 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         return syncNow(false);
     if (command == QStringLiteral("pending")) {
         for (const auto& entry : session.store().outbox())
-            out(canonical(entry.toMutation()));
+            out(canonical(entry.toMutation().toJson()));
         // Refused edits wait for `retry` or `discard`: listed with the server's reason.
         for (const auto& failed : session.store().failures()) {
-            QJsonObject line = failed.entry.toMutation();
+            QJsonObject line = failed.entry.toMutation().toJson();
             line.insert(QStringLiteral("failed"),
                         QJsonObject{{QStringLiteral("code"), failed.code},
                                     {QStringLiteral("message"), failed.message}});
@@ -224,7 +224,7 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         for (const auto& conflict : session.store().conflicts())
             out(canonical({{QStringLiteral("conflictId"), conflict.id},
                            {QStringLiteral("kind"), conflict.kind},
-                           {QStringLiteral("mutation"), conflict.entry.toMutation()},
+                           {QStringLiteral("mutation"), conflict.entry.toMutation().toJson()},
                            {QStringLiteral("detail"), conflict.detail}}));
         return 0;
     }

@@ -1,7 +1,7 @@
 #include "app/recordopener.h"
 
 #include "app/desktopsession.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/mainwindow.h"
 
 #include <QMessageBox>

@@ -1,6 +1,7 @@
 #include "app/sessionrenewer.h"
 
 #include "app/accountsession.h"
+#include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
 
 #include <QDateTime>
@@ -33,7 +34,7 @@ SessionRenewer::SessionRenewer(AccountSession& session, ConnectionManager& conne
     // The connection stops by itself (AuthRequired); no refresh could bring this session back.
     connect(&connection, &ConnectionManager::eventReceived, this,
             [this](const QString& event, const QJsonArray& args) {
-                if (event == QStringLiteral("auth:revoked"))
+                if (event == events::AuthRevoked)
                     end(args.first().toObject().value(QStringLiteral("message")).toString());
             });
     schedule();

@@ -8,7 +8,7 @@
 // Usage: bench_desktop [--records N] [--rate changes-per-second] [--seconds S]
 #include "app/desktopsession.h"
 #include "app/desktopworkspace.h"
-#include "bench/benchsupport.h"
+#include "benchsupport.h"
 #include "realtime/ackresponder.h"
 #include "ui/mainwindow.h"
 #include "ui/recordtablepane.h"

@@ -3,9 +3,9 @@
 //  2. ack round trip over loopback: ConnectionManager -> crm-server (a separate process) ->
 //     ack, p50 / p99 over N sequential acks.
 // Usage: bench_realtime [--acks N] [--codec-seconds S]
+#include "protocol/engineiocodec.h"
+#include "protocol/socketiocodec.h"
 #include "realtime/connectionmanager.h"
-#include "realtime/engineiocodec.h"
-#include "realtime/socketiocodec.h"
 #include "support/serverprocess.h"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 #include "models/activitymodel.h"
 
-#include "models/schema/recordschema.h"
 #include "models/syncengine.h"
+#include "protocol/recordschema.h"
 
 namespace crm {
 
@@ -83,18 +83,17 @@ QHash<int, QByteArray> ActivityModel::roleNames() const
     return names;
 }
 
-void ActivityModel::add(const QJsonObject& event, const QJsonObject& previous)
+void ActivityModel::add(const ChangeEvent& event, const QJsonObject& previous)
 {
     Entry entry;
-    entry.seq = event.value(QStringLiteral("seq")).toInteger();
-    entry.at = event.value(QStringLiteral("at")).toString();
-    const auto by = event.value(QStringLiteral("by")).toObject();
-    entry.userId = by.value(QStringLiteral("id")).toString();
-    entry.userName = by.value(QStringLiteral("name")).toString();
-    entry.module = event.value(QStringLiteral("module")).toString();
-    entry.recordId = event.value(QStringLiteral("id")).toString();
-    entry.kind = event.value(QStringLiteral("kind")).toString();
-    const auto fields = event.value(QStringLiteral("fields")).toObject();
+    entry.seq = event.seq;
+    entry.at = event.at;
+    entry.userId = event.by.id;
+    entry.userName = event.by.name;
+    entry.module = event.module;
+    entry.recordId = event.id;
+    entry.kind = changeKindName(event.kind);
+    const QJsonObject& fields = event.fields;
     for (auto it = fields.begin(); it != fields.end(); ++it)
         entry.changes.append(
             QVariantMap{{QStringLiteral("field"), it.key()},

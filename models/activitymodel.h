@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/changeevent.h"
+
 #include <QAbstractListModel>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -48,7 +50,7 @@ private:
         QVariantList changes;
     };
 
-    void add(const QJsonObject& event, const QJsonObject& previous);
+    void add(const crm::ChangeEvent& event, const QJsonObject& previous);
 
     int m_capacity;
     QList<Entry> m_entries; // newest first

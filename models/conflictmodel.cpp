@@ -2,8 +2,8 @@
 
 #include "models/fieldformat.h"
 #include "models/localstore.h"
-#include "models/schema/recordschema.h"
 #include "models/syncengine.h"
+#include "protocol/recordschema.h"
 
 #include <QJsonArray>
 #include <QSet>

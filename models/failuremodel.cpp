@@ -1,8 +1,8 @@
 #include "models/failuremodel.h"
 
 #include "models/localstore.h"
-#include "models/schema/recordschema.h"
 #include "models/syncengine.h"
+#include "protocol/recordschema.h"
 
 namespace crm {
 

@@ -1,6 +1,6 @@
 #include "models/fieldformat.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <cmath>
 #include <QCoreApplication>

@@ -2,7 +2,7 @@
 
 #include "common/walcheckpointer.h"
 #include "models/modelslogging.h"
-#include "realtime/jsontext.h"
+#include "protocol/jsontext.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -118,15 +118,15 @@ QVariantList entryBinds(const OutboxEntry& e)
 
 } // namespace
 
-QJsonObject OutboxEntry::toMutation() const
+Mutation OutboxEntry::toMutation() const
 {
-    QJsonObject mutation{{QStringLiteral("module"), module},
-                         {QStringLiteral("op"), op},
-                         {QStringLiteral("id"), recordId},
-                         {QStringLiteral("mutationId"), mutationId},
-                         {QStringLiteral("fields"), fields}};
-    if (baseVersion)
-        mutation.insert(QStringLiteral("baseVersion"), *baseVersion);
+    Mutation mutation;
+    mutation.module = module;
+    mutation.op = operationFromName(op).value_or(Operation::Update);
+    mutation.recordId = recordId;
+    mutation.mutationId = mutationId;
+    mutation.baseVersion = baseVersion;
+    mutation.fields = fields;
     return mutation;
 }
 
@@ -344,7 +344,7 @@ bool LocalStore::writeRecord(const Record& r)
          r.deleted ? 1 : 0});
 }
 
-std::optional<QStringList> LocalStore::applyChange(const QJsonObject& event)
+std::optional<QStringList> LocalStore::applyChange(const ChangeEvent& event)
 {
     auto applied = applyChanges({event});
     if (!applied)
@@ -352,7 +352,7 @@ std::optional<QStringList> LocalStore::applyChange(const QJsonObject& event)
     return applied->first().fields;
 }
 
-std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<QJsonObject>& events)
+std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<ChangeEvent>& events)
 {
     // One transaction for the whole batch: a catch-up of thousands of changes must not pay for
     // thousands of synced commits.
@@ -367,28 +367,30 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
     qint64 highestSeq = lastSeq();
     const qint64 before = highestSeq;
     for (const auto& event : events) {
-        const QString module = event.value(QStringLiteral("module")).toString();
-        const QString id = event.value(QStringLiteral("id")).toString();
-        const QString kind = event.value(QStringLiteral("kind")).toString();
-        const qint64 version = event.value(QStringLiteral("version")).toInteger();
-        const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
-        highestSeq = std::max(highestSeq, event.value(QStringLiteral("seq")).toInteger());
+        const QString& module = event.module;
+        const QString& id = event.id;
+        const ChangeKind kind = event.kind;
+        const qint64 version = event.version;
+        const QJsonObject& fields = event.fields;
+        highestSeq = std::max(highestSeq, event.seq);
         Applied applied;
         QStringList& changed = applied.fields;
         const auto existing = current(module, id);
         if (!existing || existing->version < version) {
             Record next = existing.value_or(Record{module, id, {}, 0, {}, {}, {}, false});
             next.version = version;
-            next.teamId = event.value(QStringLiteral("teamId")).toString(next.teamId);
-            next.ownerId = event.value(QStringLiteral("ownerId")).toString(next.ownerId);
-            if (kind == QStringLiteral("deleted")) {
+            if (!event.teamId.isEmpty())
+                next.teamId = event.teamId;
+            if (!event.ownerId.isEmpty())
+                next.ownerId = event.ownerId;
+            if (kind == ChangeKind::Deleted) {
                 next.deleted = true;
             } else {
-                const QJsonArray hidden = event.value(QStringLiteral("masked")).toArray();
+                const QStringList& hidden = event.masked;
                 // Built afresh, not changed in place: Qt's JSON objects keep the bytes of a
                 // replaced string, so a record edited all day would grow all day.
                 QJsonObject merged;
-                if (kind != QStringLiteral("created")) {
+                if (kind != ChangeKind::Created) {
                     for (auto it = next.fields.begin(); it != next.fields.end(); ++it) {
                         if (!fields.contains(it.key()) && !hidden.contains(it.key()))
                             merged.insert(it.key(), it.value());
@@ -404,9 +406,9 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
                 next.fields = merged;
                 // A sensitive field changed but is hidden from us: whatever we had is stale.
                 for (const auto& name : hidden) {
-                    if (!next.masked.contains(name.toString()))
-                        next.masked.append(name.toString());
-                    changed.append(name.toString());
+                    if (!next.masked.contains(name))
+                        next.masked.append(name);
+                    changed.append(name);
                 }
             }
             if (!writeRecord(next)) {
@@ -415,7 +417,7 @@ std::optional<QList<LocalStore::Applied>> LocalStore::applyChanges(const QList<Q
             }
             staged.insert(module + u'/' + id, next);
             applied.changed = true;
-            applied.incomplete = !existing && kind == QStringLiteral("updated");
+            applied.incomplete = !existing && kind == ChangeKind::Updated;
             applied.record = std::move(next);
         }
         result.append(applied);
@@ -592,7 +594,10 @@ bool LocalStore::hasFailure(const QString& module, const QString& recordId)
 QString LocalStore::permissionRefusal(const QString& module, const QString& recordId)
 {
     QString reason;
-    const QStringList& codes = permissionRefusalCodes();
+    QStringList codes;
+    for (const ErrorCode code :
+         {ErrorCode::Forbidden, ErrorCode::ForbiddenField, ErrorCode::NotFound})
+        codes.append(errorCodeName(code)); // the codes isPermissionError() names
     QVariantList binds{module, recordId};
     for (const auto& code : codes)
         binds.append(code);

@@ -1,6 +1,8 @@
 #pragma once
 
 #include "models/outboxentry.h"
+#include "protocol/changeevent.h"
+#include "protocol/errorcode.h"
 
 #include <functional>
 #include <memory>
@@ -57,7 +59,7 @@ public:
     // Applies one change event (docs/protocol.md 5.2) and advances the last seq, in one
     // transaction. Events at or below the record's version change nothing (a repeat is
     // harmless). Returns the fields that changed, or nullopt on a storage error.
-    std::optional<QStringList> applyChange(const QJsonObject& event);
+    std::optional<QStringList> applyChange(const ChangeEvent& event);
     // What applying one event did: the fields it changed, and the values they had before (for
     // the activity feed; empty when the event was older than what we had).
     struct Applied
@@ -71,7 +73,7 @@ public:
         bool incomplete = false;
     };
     // The same for a batch (a replay page), in one transaction; one entry per event.
-    std::optional<QList<Applied>> applyChanges(const QList<QJsonObject>& events);
+    std::optional<QList<Applied>> applyChanges(const QList<ChangeEvent>& events);
     // Bootstrap pages in one transaction.
     bool storeRecords(const QList<Record>& records);
     // After a REST bootstrap: the seq the pages were read at.
@@ -103,14 +105,7 @@ public:
     QString permissionRefusal(const QString& module, const QString& recordId);
     static bool isPermissionRefusal(const QString& code)
     {
-        return permissionRefusalCodes().contains(code);
-    }
-    static const QStringList& permissionRefusalCodes()
-    {
-        static const QStringList codes{QStringLiteral("forbidden"),
-                                       QStringLiteral("forbidden_field"),
-                                       QStringLiteral("not_found")};
-        return codes;
+        return isPermissionError(errorCodeFromName(code));
     }
     // Counts for the sync badge.
     int outboxCount();

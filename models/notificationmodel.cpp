@@ -2,9 +2,9 @@
 
 #include "models/fieldformat.h"
 #include "models/localstore.h"
-#include "models/schema/recordschema.h"
 #include "models/syncengine.h"
 #include "models/userdirectorymodel.h"
+#include "protocol/recordschema.h"
 
 #include <QJsonArray>
 
@@ -121,10 +121,10 @@ QString NotificationModel::valueText(const FieldSpec& field, const QJsonValue& v
 }
 
 void NotificationModel::describeChange(Entry& entry, const ModuleSpec& spec,
-                                       const QJsonObject& event, const QJsonObject& previous) const
+                                       const ChangeEvent& event, const QJsonObject& previous) const
 {
-    const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
-    const QJsonArray masked = event.value(QStringLiteral("masked")).toArray();
+    const QJsonObject& fields = event.fields;
+    const QStringList& masked = event.masked;
     QJsonObject known = previous;
     for (auto it = fields.begin(); it != fields.end(); ++it)
         known.insert(it.key(), it.value());
@@ -172,18 +172,17 @@ void NotificationModel::describeChange(Entry& entry, const ModuleSpec& spec,
     entry.detail = lines.join(QChar(u'\n'));
 }
 
-void NotificationModel::onChange(const QJsonObject& event, const QJsonObject& previous)
+void NotificationModel::onChange(const ChangeEvent& event, const QJsonObject& previous)
 {
-    const QJsonObject by = event.value(QStringLiteral("by")).toObject();
-    const QString actorId = by.value(QStringLiteral("id")).toString();
+    const QString& actorId = event.by.id;
     // Nothing about the agent's own work (from this or another of their devices), and nothing
     // before we know who the agent is.
     if (m_userId.isEmpty() || actorId == m_userId)
         return;
-    const QString module = event.value(QStringLiteral("module")).toString();
-    const QString id = event.value(QStringLiteral("id")).toString();
-    const QString kind = event.value(QStringLiteral("kind")).toString();
-    const QJsonObject fields = event.value(QStringLiteral("fields")).toObject();
+    const QString& module = event.module;
+    const QString& id = event.id;
+    const ChangeKind kind = event.kind;
+    const QJsonObject& fields = event.fields;
     const ModuleSpec* spec = RecordSchema::instance().module(module);
     if (!spec)
         return;
@@ -191,9 +190,8 @@ void NotificationModel::onChange(const QJsonObject& event, const QJsonObject& pr
     Entry entry;
     entry.module = module;
     entry.recordId = id;
-    entry.actor = by.value(QStringLiteral("name")).toString();
-    entry.at =
-        QDateTime::fromString(event.value(QStringLiteral("at")).toString(), Qt::ISODateWithMs);
+    entry.actor = event.by.name;
+    entry.at = QDateTime::fromString(event.at, Qt::ISODateWithMs);
     if (!entry.at.isValid())
         entry.at = QDateTime::currentDateTimeUtc();
 
@@ -208,15 +206,15 @@ void NotificationModel::onChange(const QJsonObject& event, const QJsonObject& pr
             return add(entry);
         }
     }
-    if (event.value(QStringLiteral("ownerId")).toString() != m_userId)
+    if (event.ownerId != m_userId)
         return;
-    if (kind == QStringLiteral("deleted")) {
+    if (kind == ChangeKind::Deleted) {
         entry.kind = Kind::Deleted;
         // Gone from the store: named by the values it had here.
         entry.title = tr("%1 deleted your %2").arg(entry.actor, recordName(module, id, previous));
         return add(entry);
     }
-    if (kind != QStringLiteral("updated") || fields.isEmpty())
+    if (kind != ChangeKind::Updated || fields.isEmpty())
         return;
     describeChange(entry, *spec, event, previous);
     add(entry);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/outboxentry.h"
+#include "protocol/changeevent.h"
 
 #include <QAbstractListModel>
 #include <QDateTime>
@@ -88,7 +89,7 @@ private:
         bool read = false;
     };
 
-    void onChange(const QJsonObject& event, const QJsonObject& previous);
+    void onChange(const crm::ChangeEvent& event, const QJsonObject& previous);
     void onAccessChanged(const QString& reason);
     void onConflict(const OutboxEntry& outboxEntry, const QString& kind, const QJsonObject& detail);
     void onRefused(const OutboxEntry& entry, const QString& code, const QString& message);
@@ -100,7 +101,7 @@ private:
     // A field's value as the table shows it; references and people by their names.
     QString valueText(const FieldSpec& field, const QJsonValue& value) const;
     // What one update changed, to `entry`'s title and detail.
-    void describeChange(Entry& entry, const ModuleSpec& spec, const QJsonObject& event,
+    void describeChange(Entry& entry, const ModuleSpec& spec, const ChangeEvent& event,
                         const QJsonObject& previous) const;
     void setUnread(int unread);
 

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "protocol/mutation.h"
+#include "protocol/mutationresult.h"
+
 #include <optional>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -20,8 +23,8 @@ struct OutboxEntry
     int attempts = 0;
     QString createdAt;
 
-    // The `mutate` payload of docs/protocol.md section 5.3.
-    QJsonObject toMutation() const;
+    // The `mutate` message of docs/protocol.md section 5.3.
+    Mutation toMutation() const;
 };
 
 // A local edit the server refused for good (validation, permission), kept with its reason until
@@ -46,20 +49,8 @@ struct ConflictEntry
     // or on its first field that has one); empty when the server did not say.
     static QString author(const QJsonObject& detail)
     {
-        const auto nameOf = [](const QJsonValue& item) {
-            return item.toObject()
-                .value(QStringLiteral("by"))
-                .toObject()
-                .value(QStringLiteral("name"))
-                .toString();
-        };
-        if (const QString whole = nameOf(detail); !whole.isEmpty())
-            return whole;
-        for (const auto& field : detail.value(QStringLiteral("conflicts")).toArray()) {
-            if (const QString name = nameOf(field); !name.isEmpty())
-                return name;
-        }
-        return {};
+        const auto result = MutationResult::fromJson(detail);
+        return result.ok() ? result.value().conflictAuthor() : QString();
     }
 };
 

@@ -2,6 +2,7 @@
 
 #include "models/modelslogging.h"
 #include "models/userpicturecache.h"
+#include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
 
 #include <algorithm>
@@ -180,13 +181,13 @@ PresenceStore::Presence PresenceStore::fromJson(const QJsonObject& json)
 void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
-    if (event == QStringLiteral("presence:update")) {
+    if (event == events::PresenceUpdate) {
         const Presence presence = fromJson(payload);
         if (presence.status == QStringLiteral("offline") || presence.sessions == 0)
             remove(presence.userId);
         else
             upsert(presence);
-    } else if (event == QStringLiteral("presence:snapshot")) {
+    } else if (event == events::PresenceSnapshot) {
         // After a reconnect the snapshot is the truth: patch rows in place, drop who left (first,
         // so that newcomers can have the colours they freed).
         const QJsonArray users = payload.value(QStringLiteral("users")).toArray();
@@ -289,19 +290,19 @@ QString PresenceStore::editorOf(const QString& module, const QString& id, const 
 
 void PresenceStore::setOwnStatus(const QString& status)
 {
-    m_connection.emitEphemeral(QStringLiteral("presence:set"),
+    m_connection.emitEphemeral(QString(events::PresenceSet),
                                {QJsonObject{{QStringLiteral("status"), status}}},
-                               QStringLiteral("presence:set"));
+                               QString(events::PresenceSet));
 }
 
 void PresenceStore::viewRecord(const QString& module, const QString& id)
 {
     if (id.isEmpty())
-        m_connection.emitEphemeral(QStringLiteral("record:unsubscribe"), {QJsonObject{}},
+        m_connection.emitEphemeral(QString(events::RecordUnsubscribe), {QJsonObject{}},
                                    QStringLiteral("record"));
     else
         m_connection.emitEphemeral(
-            QStringLiteral("record:subscribe"),
+            QString(events::RecordSubscribe),
             {QJsonObject{{QStringLiteral("module"), module}, {QStringLiteral("id"), id}}},
             QStringLiteral("record"));
 }
@@ -309,7 +310,7 @@ void PresenceStore::viewRecord(const QString& module, const QString& id)
 void PresenceStore::editField(const QString& field)
 {
     m_connection.emitEphemeral(
-        QStringLiteral("presence:editing"),
+        QString(events::PresenceEditing),
         {QJsonObject{{QStringLiteral("field"),
                       field.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(field)}}},
         QStringLiteral("editing"));

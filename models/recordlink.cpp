@@ -1,6 +1,6 @@
 #include "models/recordlink.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <QCoreApplication>
 #include <QRegularExpression>

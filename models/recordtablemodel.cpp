@@ -2,8 +2,8 @@
 
 #include "models/localstore.h"
 #include "models/modelslogging.h"
-#include "models/schema/recordschema.h"
 #include "models/syncengine.h"
+#include "protocol/recordschema.h"
 
 #include <algorithm>
 #include <QDateTime>

@@ -3,6 +3,7 @@
 #include "models/modelslogging.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
+#include "realtime/serveraddress.h"
 
 #include <QJsonObject>
 #include <QPointer>
@@ -44,6 +45,12 @@ void ServerInfo::onStateChanged(ConnectionState state)
         self->m_revision = revision;
         emit self->changed();
     });
+}
+
+QString ServerInfo::plainTextWarning(const QUrl& url)
+{
+    return ServerAddress::isUnencryptedRemote(url) ? ServerAddress::unencryptedWarning(url)
+                                                   : QString();
 }
 
 } // namespace crm

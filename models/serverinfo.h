@@ -4,6 +4,7 @@
 
 #include <QObject>
 #include <QString>
+#include <QUrl>
 
 namespace crm {
 
@@ -23,6 +24,9 @@ public:
     QString version() const { return m_version; }   // empty until known
     QString revision() const { return m_revision; } // empty until known
     bool isKnown() const { return !m_version.isEmpty(); }
+    // The warning a sign-in form shows for an address that would send passwords and records
+    // readable by anyone on the way (http:// or ws:// to another machine); empty when private.
+    static QString plainTextWarning(const QUrl& url);
 
 signals:
     void changed();

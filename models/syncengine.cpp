@@ -1,10 +1,12 @@
 #include "models/syncengine.h"
 
 #include "models/modelslogging.h"
-#include "models/schema/recordschema.h"
+#include "protocol/eventnames.h"
+#include "protocol/jsontext.h"
+#include "protocol/mutationbatch.h"
+#include "protocol/recordpayload.h"
+#include "protocol/recordschema.h"
 #include "realtime/connectionmanager.h"
-#include "realtime/jsontext.h"
-#include "realtime/mutationbatch.h"
 #include "realtime/restclient.h"
 
 #include <QJsonArray>
@@ -13,21 +15,20 @@ namespace crm {
 
 namespace {
 
-LocalStore::Record recordFromJson(const QJsonObject& json)
+// The record a REST page or a mutation result carries, as the store keeps it; nullopt (logged)
+// when it is malformed.
+std::optional<LocalStore::Record> recordFromJson(const QJsonObject& json)
 {
-    LocalStore::Record r;
-    r.module = json.value(QStringLiteral("module")).toString();
-    r.id = json.value(QStringLiteral("id")).toString();
-    r.fields = json.value(QStringLiteral("fields")).toObject();
-    r.version = json.value(QStringLiteral("version")).toInteger();
-    r.teamId = json.value(QStringLiteral("teamId")).toString();
-    r.ownerId = json.value(QStringLiteral("ownerId")).toString();
-    for (const auto& name : json.value(QStringLiteral("masked")).toArray()) {
-        r.masked.append(name.toString());
-        r.fields.remove(name.toString());
+    auto parsed = RecordPayload::fromJson(json);
+    if (!parsed.ok()) {
+        qCWarning(lcSyncEngine) << "a record the server sent is malformed:"
+                                << parsed.error().describe();
+        return std::nullopt;
     }
-    r.deleted = json.value(QStringLiteral("deleted")).toBool();
-    return r;
+    RecordPayload payload = std::move(parsed).value();
+    return LocalStore::Record{payload.module,  payload.id,     std::move(payload.fields),
+                              payload.version, payload.teamId, payload.ownerId,
+                              payload.masked,  payload.deleted};
 }
 
 } // namespace
@@ -96,16 +97,18 @@ void SyncEngine::onStateChanged()
 void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
-    const bool liveChange = event.contains(u':') && payload.contains(QStringLiteral("seq")) &&
-                            payload.contains(QStringLiteral("kind"));
+    // "escrow:updated": a record's change, named after a module of the schema.
+    const bool liveChange =
+        ChangeEvent::kindOfEventName(event) &&
+        RecordSchema::instance().moduleBySingular(event.left(event.lastIndexOf(u':'))) != nullptr;
     if (!liveChange)
         applyLiveChanges(); // whatever comes next is about a stream applied up to here
-    if (event == QStringLiteral("sync:changes")) {
-        QList<QJsonObject> changes;
-        for (const auto& change : payload.value(QStringLiteral("changes")).toArray())
-            changes.append(change.toObject());
-        applyChanges(changes);
-    } else if (event == QStringLiteral("sync:caught-up")) {
+    if (event == events::SyncChanges) {
+        auto page = ChangePage::fromJson(payload);
+        if (!page.ok())
+            return refuse(event, page.error()); // the seq stays: the next replay sends it again
+        applyChanges(page.value().changes);
+    } else if (event == events::SyncCaughtUp) {
         const qint64 seq = payload.value(QStringLiteral("seq")).toInteger();
         m_caughtUp = true;
         if (scopeChanged(payload.value(QStringLiteral("scope")).toObject())) {
@@ -119,18 +122,27 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
         else
             emit caughtUp(seq);
         flush();
-    } else if (event == QStringLiteral("sync:rebootstrap")) {
+    } else if (event == events::SyncRebootstrap) {
         rebuildCopy(tr("The server cannot bring this copy up to date: reloading it"));
     } else if (liveChange) {
-        applyChange(payload);
+        auto change = ChangeEvent::fromJson(payload);
+        if (!change.ok())
+            return refuse(event, change.error());
+        applyChange(std::move(change).value());
     }
 }
 
-void SyncEngine::applyChange(const QJsonObject& change)
+void SyncEngine::refuse(const QString& event, const WireError& why)
+{
+    qCWarning(lcSyncEngine) << "ignoring a malformed" << event
+                            << "from the server:" << why.describe();
+}
+
+void SyncEngine::applyChange(ChangeEvent change)
 {
     // Live events that arrive together (one network read carries many) are applied together,
     // in one transaction, once this turn of the event loop is done with them.
-    m_liveChanges.append(change);
+    m_liveChanges.append(std::move(change));
     if (!m_liveTimer.isActive())
         m_liveTimer.start();
 }
@@ -142,17 +154,16 @@ void SyncEngine::applyLiveChanges()
         applyChanges(std::exchange(m_liveChanges, {}));
 }
 
-void SyncEngine::applyChanges(const QList<QJsonObject>& changes)
+void SyncEngine::applyChanges(const QList<ChangeEvent>& changes)
 {
     const auto applied = m_store.applyChanges(changes);
     if (!applied)
         return; // storage trouble: nothing applied, the seq did not move; the next replay retries
     for (qsizetype i = 0; i < changes.size(); ++i) {
-        const QJsonObject& change = changes.at(i);
+        const ChangeEvent& change = changes.at(i);
         const LocalStore::Applied& result = applied->at(i);
         emit changeArrived(change, result.previous);
-        const bool byOthers =
-            change.value(QStringLiteral("clientId")).toString() != m_store.clientId();
+        const bool byOthers = change.clientId != m_store.clientId();
         if (result.changed)
             emit recordChanged(result.record, result.fields, byOthers);
         // An update of a record we never had (it arrived before its bootstrap page, or it just
@@ -202,8 +213,10 @@ void SyncEngine::fetchRecord(const QString& module, const QString& id)
     m_rest.get(QStringLiteral("/api/records/%1/%2").arg(module, id),
                [this](const RestReply& reply) {
                    // Not found: it left our reach again; the next event or bootstrap tells.
-                   if (reply.ok())
-                       storeFetched({recordFromJson(reply.body.toObject())});
+                   if (!reply.ok())
+                       return;
+                   if (auto record = recordFromJson(reply.body.toObject()))
+                       storeFetched({*record});
                });
 }
 
@@ -272,8 +285,10 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
             const qint64 resume = seq < 0 ? pageSeq : std::min(seq, pageSeq);
             const auto items = body.value(QStringLiteral("items")).toArray();
             QList<LocalStore::Record> page;
-            for (const auto& item : items)
-                page.append(recordFromJson(item.toObject()));
+            for (const auto& item : items) {
+                if (auto record = recordFromJson(item.toObject()))
+                    page.append(*record);
+            }
             storeFetched(page);
             const int next = offset + static_cast<int>(items.size());
             if (next < body.value(QStringLiteral("total")).toInt() && !items.isEmpty())
@@ -307,7 +322,7 @@ void SyncEngine::flush()
     QJsonArray mutations;
     qsizetype bytes = 0;
     for (const auto& entry : m_store.outbox(most)) {
-        const QJsonObject mutation = entry.toMutation();
+        const QJsonObject mutation = entry.toMutation().toJson();
         const qsizetype size = json::write(mutation).size();
         if (size > frameRoom) {
             // It could never be sent: refused here, so it does not hold back everything after it.
@@ -331,9 +346,9 @@ void SyncEngine::flush()
         m_store.noteAttempt(entry.mutationId);
     auto answer = [this](const AckOutcome& outcome) { onBatchAnswer(outcome); };
     if (m_oneAtATime)
-        m_connection.emitWithAck(QStringLiteral("mutate"), {mutations.first()}, answer);
+        m_connection.emitWithAck(QString(events::Mutate), {mutations.first()}, answer);
     else
-        m_connection.emitWithAck(QStringLiteral("mutate:batch"),
+        m_connection.emitWithAck(QString(events::MutateBatch),
                                  {QJsonObject{{QStringLiteral("mutations"), mutations}}}, answer);
 }
 
@@ -346,15 +361,14 @@ void SyncEngine::onBatchAnswer(const AckOutcome& outcome)
     const QJsonArray results =
         m_oneAtATime ? QJsonArray{answer} : answer.value(QStringLiteral("results")).toArray();
     if (outcome.ok() && !m_oneAtATime && !answer.contains(QStringLiteral("results")) &&
-        answer.value(QStringLiteral("status")) == QStringLiteral("rejected")) {
+        answer.value(QStringLiteral("status")) ==
+            mutationStatusName(MutationResult::Status::Rejected)) {
         // The request as a whole was refused. An older server that does not know mutate:batch
         // gets the same mutations one at a time; anything else is logged and tried later.
         m_onTheWire.clear();
-        const QString code = answer.value(QStringLiteral("error"))
-                                 .toObject()
-                                 .value(QStringLiteral("code"))
-                                 .toString();
-        if (code == QStringLiteral("unknown_event")) {
+        const WireError error =
+            WireError::fromJson(answer.value(QStringLiteral("error")).toObject());
+        if (error.code == ErrorCode::UnknownEvent) {
             qCInfo(lcSyncEngine) << "the server has no mutate:batch: sending one at a time";
             m_oneAtATime = true;
             flush();
@@ -388,39 +402,50 @@ void SyncEngine::onBatchAnswer(const AckOutcome& outcome)
     flush();
 }
 
-bool SyncEngine::handleResult(const OutboxEntry& entry, QJsonObject result)
+bool SyncEngine::handleResult(const OutboxEntry& entry, const QJsonObject& json)
 {
-    QString status = result.value(QStringLiteral("status")).toString();
-    if (status == QStringLiteral("duplicate") && result.contains(QStringLiteral("original"))) {
-        result = result.value(QStringLiteral("original")).toObject();
-        status = result.value(QStringLiteral("status")).toString();
+    const auto parsed = MutationResult::fromJson(json);
+    if (!parsed.ok()) {
+        // Not understood: it stays queued; the resend is answered "duplicate" with the original.
+        qCWarning(lcSyncEngine) << "the answer to mutation" << entry.mutationId
+                                << "is malformed:" << parsed.error().describe();
+        return false;
     }
-    if (status == QStringLiteral("applied") || status == QStringLiteral("duplicate")) {
-        const auto record = result.value(QStringLiteral("record")).toObject();
-        if (!record.isEmpty()) {
-            const auto confirmed = recordFromJson(record);
-            const auto existing = m_store.record(confirmed.module, confirmed.id);
-            if (!existing || existing->version < confirmed.version) {
-                m_store.storeRecord(confirmed);
-                emit recordChanged(confirmed, confirmed.fields.keys(), false);
+    const MutationResult& result = parsed.value().effective();
+    using Status = MutationResult::Status;
+    switch (result.status) {
+    case Status::Applied:
+    case Status::Duplicate: // a duplicate without its original: done before, nothing to learn
+        if (!result.record.isEmpty()) {
+            const auto confirmed = recordFromJson(result.record);
+            const auto existing =
+                confirmed ? m_store.record(confirmed->module, confirmed->id) : std::nullopt;
+            if (confirmed && (!existing || existing->version < confirmed->version)) {
+                if (!m_store.storeRecord(*confirmed))
+                    return false; // still queued: the resend is answered "duplicate"
+                emit recordChanged(*confirmed, confirmed->fields.keys(), false);
             }
         }
         if (!m_store.complete(entry.mutationId))
-            return false; // still queued: the resend is answered "duplicate"
-    } else if (status == QStringLiteral("conflict")) {
-        const QString kind = result.value(QStringLiteral("kind")).toString();
-        if (!m_store.conflict(entry.mutationId, kind, result))
             return false;
-        emit editConflicted(entry, kind, result);
-    } else if (status == QStringLiteral("rejected")) {
-        const auto error = result.value(QStringLiteral("error")).toObject();
-        const QString code = error.value(QStringLiteral("code")).toString();
-        const QString message = error.value(QStringLiteral("message")).toString();
-        if (!m_store.fail(entry.mutationId, code, message))
+        break;
+    case Status::Conflict: {
+        const QString kind = conflictKindName(result.kind);
+        const QJsonObject detail = result.toJson();
+        if (!m_store.conflict(entry.mutationId, kind, detail))
             return false;
-        emit editRefused(entry, code, message);
-    } else {
-        // "error": the server could not store it; it stays queued for the next try.
+        emit editConflicted(entry, kind, detail);
+        break;
+    }
+    case Status::Rejected: {
+        const QString code = result.error.codeName();
+        if (!m_store.fail(entry.mutationId, code, result.error.message))
+            return false;
+        emit editRefused(entry, code, result.error.message);
+        break;
+    }
+    case Status::Error:
+        // The server could not store it; it stays queued for the next try.
         qCInfo(lcSyncEngine) << "server could not store mutation" << entry.mutationId;
         return false;
     }

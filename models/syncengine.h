@@ -51,7 +51,7 @@ public:
 signals:
     // Every change event from the server (replay or live), with the values the changed fields
     // had here before it was applied: the activity feed's before / after.
-    void changeArrived(const QJsonObject& event, const QJsonObject& previous);
+    void changeArrived(const crm::ChangeEvent& event, const QJsonObject& previous);
     // byOthers: the change came from someone else (a teammate, an AI agent), not this profile.
     // record: the confirmed state now (deleted set when it went), so no one re-reads the store.
     void recordChanged(const crm::LocalStore::Record& record, const QStringList& fields,
@@ -76,9 +76,11 @@ signals:
 private:
     void onEvent(const QString& event, const QJsonArray& args);
     void onStateChanged();
-    void applyChange(const QJsonObject& change);
+    void applyChange(ChangeEvent change);
     void applyLiveChanges();
-    void applyChanges(const QList<QJsonObject>& changes);
+    void applyChanges(const QList<ChangeEvent>& changes);
+    // A message the server sent that this client cannot read: logged, never half-applied.
+    void refuse(const QString& event, const WireError& why);
     void bootstrap();
     void rebuildCopy(const QString& reason);
     // True when sync:caught-up names a team / role other than the copy was built for.
@@ -93,7 +95,7 @@ private:
     void fetchRecord(const QString& module, const QString& id);
     void onBatchAnswer(const AckOutcome& outcome);
     // One mutation's result (5.3); false when the server could not store it (send it later).
-    bool handleResult(const OutboxEntry& entry, QJsonObject result);
+    bool handleResult(const OutboxEntry& entry, const QJsonObject& json);
     bool canSend() const;
 
     LocalStore& m_store;
@@ -108,7 +110,7 @@ private:
     BackoffPolicy m_retryBackoff;
     int m_retryAttempt = 0;
     QTimer m_retryTimer;
-    QList<QJsonObject> m_liveChanges; // live events not applied yet (see applyChange)
+    QList<ChangeEvent> m_liveChanges; // live events not applied yet (see applyChange)
     QTimer m_liveTimer;
     void scheduleRetry();
 };

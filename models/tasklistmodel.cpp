@@ -2,6 +2,7 @@
 
 #include "models/localstore.h"
 #include "models/modelslogging.h"
+#include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
@@ -47,7 +48,7 @@ TaskListModel::TaskListModel(ConnectionManager& connection, RestClient& rest, Lo
     }
     connect(&m_connection, &ConnectionManager::eventReceived, this,
             [this](const QString& event, const QJsonArray& args, const AckResponder&) {
-                if (event.startsWith(QStringLiteral("ai:task:")))
+                if (event.startsWith(events::AiTaskPrefix))
                     onEvent(event, args);
             });
 }
@@ -185,9 +186,9 @@ bool TaskListModel::isNewer(const QJsonObject& incoming, const QJsonObject& curr
 void TaskListModel::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
-    if (event == QStringLiteral("ai:task:list"))
+    if (event == events::AiTaskList)
         replaceAll(payload.value(QStringLiteral("tasks")).toArray());
-    else if (event != QStringLiteral("ai:task:cancel") && payload.contains(QStringLiteral("id")))
+    else if (event != events::AiTaskCancel && payload.contains(QStringLiteral("id")))
         upsert(payload);
 }
 
@@ -293,12 +294,12 @@ void TaskListModel::start(const QString& kind, const QString& title, const QJson
 
 void TaskListModel::cancel(const QString& id)
 {
-    act(QStringLiteral("task:cancel"), id);
+    act(QString(events::TaskCancel), id);
 }
 
 void TaskListModel::retry(const QString& id)
 {
-    act(QStringLiteral("task:retry"), id);
+    act(QString(events::TaskRetry), id);
 }
 
 void TaskListModel::act(const QString& event, const QString& id)
@@ -333,7 +334,7 @@ void TaskListModel::fetchFile(const QString& id, const QString& role)
 
 void TaskListModel::refresh()
 {
-    m_connection.emitWithAck(QStringLiteral("task:list"), {QJsonObject{}},
+    m_connection.emitWithAck(QString(events::TaskList), {QJsonObject{}},
                              [this](const AckOutcome& outcome) {
                                  const QJsonObject answer = outcome.args.first().toObject();
                                  if (outcome.ok() && answer.contains(QStringLiteral("tasks")))

@@ -3,6 +3,7 @@
 #include "models/localstore.h"
 #include "models/modelslogging.h"
 #include "models/userdirectorymodel.h"
+#include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
@@ -60,7 +61,7 @@ void UserPictureCache::setOwnPicture(const QByteArray& bytes, Done done)
                QJsonObject{{QStringLiteral("data"), QString::fromLatin1(bytes.toBase64())}},
                [done = std::move(done)](const RestReply& reply) {
                    if (done)
-                       done(reply.error);
+                       done(reply.ok() ? QString() : reply.error.describe());
                });
 }
 
@@ -69,7 +70,7 @@ void UserPictureCache::removeOwnPicture(Done done)
     m_rest.remove(QStringLiteral("/api/me/picture"),
                   [done = std::move(done)](const RestReply& reply) {
                       if (done)
-                          done(reply.error);
+                          done(reply.ok() ? QString() : reply.error.describe());
                   });
 }
 
@@ -98,7 +99,7 @@ void UserPictureCache::syncWithDirectory()
 
 void UserPictureCache::onEvent(const QString& event, const QJsonArray& args)
 {
-    if (event != QStringLiteral("user:picture"))
+    if (event != events::UserPicture)
         return;
     const QJsonObject payload = args.first().toObject();
     const QString userId = payload.value(QStringLiteral("userId")).toString();

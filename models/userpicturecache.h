@@ -1,7 +1,5 @@
 #pragma once
 
-#include "realtime/resterror.h"
-
 #include <functional>
 #include <QByteArray>
 #include <QHash>
@@ -22,7 +20,8 @@ class UserPictureCache : public QObject
 {
     Q_OBJECT
 public:
-    using Done = std::function<void(const RestError&)>;
+    // Called with what went wrong, for people; empty when the server took the change.
+    using Done = std::function<void(const QString& problem)>;
 
     UserPictureCache(LocalStore& store, RestClient& rest, UserDirectoryModel& directory,
                      ConnectionManager& connection, QObject* parent = nullptr);

@@ -1,7 +1,8 @@
 #include "realtime/connectionmanager.h"
 
+#include "protocol/eventnames.h"
+#include "protocol/socketiocodec.h"
 #include "realtime/logging.h"
-#include "realtime/socketiocodec.h"
 
 #include <QDateTime>
 #include <QNetworkInformation>
@@ -497,7 +498,7 @@ void ConnectionManager::onSocketIoPacket(const socketio::Packet& packet)
     }
     case socketio::PacketType::Event: {
         const QString event = packet.eventName();
-        if (event == QStringLiteral("auth:revoked")) {
+        if (event == events::AuthRevoked) {
             // The account was disabled or this session signed out: the same credentials can
             // never get back in, so stop like a refused CONNECT instead of retrying. Before the
             // event goes up, so whoever hears it (and signs the user out) finds us stopped.

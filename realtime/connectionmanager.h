@@ -1,13 +1,13 @@
 #pragma once
 
+#include "protocol/engineiocodec.h"
+#include "protocol/pendingacks.h"
 #include "realtime/ackresponder.h"
 #include "realtime/backoffpolicy.h"
 #include "realtime/connectionconfig.h"
 #include "realtime/connectionstate.h"
-#include "realtime/engineiocodec.h"
 #include "realtime/ephemeralbuffer.h"
 #include "realtime/heartbeatdeadline.h"
-#include "realtime/pendingacks.h"
 
 #include <functional>
 #include <QAbstractSocket>

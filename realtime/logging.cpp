@@ -1,5 +1,4 @@
 #include "realtime/logging.h"
 
-Q_LOGGING_CATEGORY(lcCodec, "crm.realtime.codec", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcConnection, "crm.realtime.connection", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcRest, "crm.realtime.rest", QtInfoMsg)

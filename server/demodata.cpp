@@ -110,8 +110,8 @@ bool DemoData::seed(CrmServer& server, QString* error)
     auto create = [&](const Identity& who, const QString& module, const QJsonObject& fields) {
         Mutation m;
         m.module = module;
-        m.op = Mutation::Op::Create;
-        m.id = newId();
+        m.op = Operation::Create;
+        m.recordId = newId();
         m.fields = fields;
         const auto outcome = server.mutations().apply(who, m);
         if (outcome.result.value(QStringLiteral("status")) != QStringLiteral("applied"))
@@ -120,7 +120,7 @@ bool DemoData::seed(CrmServer& server, QString* error)
                                     .toObject()
                                     .value(QStringLiteral("message"))
                                     .toString()));
-        return m.id;
+        return m.recordId;
     };
 
     for (const auto& team : {north_agents, south_agents}) {

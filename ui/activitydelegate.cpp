@@ -1,7 +1,7 @@
 #include "ui/activitydelegate.h"
 
 #include "models/activitymodel.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/recorddelegate.h"
 
 #include <QDateTime>

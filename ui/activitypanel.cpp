@@ -2,8 +2,8 @@
 
 #include "models/activityfilter.h"
 #include "models/activitymodel.h"
-#include "models/schema/recordschema.h"
 #include "models/userdirectorymodel.h"
+#include "protocol/recordschema.h"
 #include "ui/activitydelegate.h"
 
 #include <QCheckBox>

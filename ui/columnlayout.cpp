@@ -1,6 +1,6 @@
 #include "ui/columnlayout.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/recorddelegate.h"
 #include "ui/uilogging.h"
 

@@ -2,7 +2,7 @@
 
 #include "models/conflictmodel.h"
 #include "models/recordtablemodel.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/fieldinput.h"
 #include "ui/recorddelegate.h"
 

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/valuetext.h"
 
 #include <optional>

@@ -4,10 +4,10 @@
 #include "models/failuremodel.h"
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
-#include "models/schema/recordschema.h"
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
 #include "models/userpicturecache.h"
+#include "protocol/recordschema.h"
 #include "ui/aboutdialog.h"
 #include "ui/activitypanel.h"
 #include "ui/avatarpicture.h"
@@ -283,15 +283,14 @@ void MainWindow::chooseOwnPicture()
     m_workspace.pictures->setOwnPicture(*bytes, pictureAnswer());
 }
 
-std::function<void(const RestError&)> MainWindow::pictureAnswer()
+std::function<void(const QString&)> MainWindow::pictureAnswer()
 {
     // The change shows on every avatar of ours once the server has it; only a refusal or a
     // network failure needs words.
-    return [window = QPointer<MainWindow>(this)](const RestError& error) {
-        if (window && error.isError())
-            QMessageBox::warning(
-                window, tr("Your picture"),
-                tr("The server did not take the change: %1").arg(error.describe()));
+    return [window = QPointer<MainWindow>(this)](const QString& problem) {
+        if (window && !problem.isEmpty())
+            QMessageBox::warning(window, tr("Your picture"),
+                                 tr("The server did not take the change: %1").arg(problem));
     };
 }
 

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "realtime/resterror.h"
 #include "ui/conflictdialog.h"
 #include "ui/workspace.h"
 
@@ -95,7 +94,7 @@ private:
                            const QString& textWithCount);
     void setOwnStatus(const QString& status);
     void chooseOwnPicture();
-    std::function<void(const RestError&)> pictureAnswer();
+    std::function<void(const QString&)> pictureAnswer();
 
     Workspace m_workspace;
     ModuleNavigator* m_navigator = nullptr;

@@ -1,7 +1,7 @@
 #include "ui/modulenavigator.h"
 
 #include "models/recordtablemodel.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/glyphiconengine.h"
 
 #include <QAction>

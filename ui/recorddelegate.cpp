@@ -2,8 +2,8 @@
 
 #include "models/fieldformat.h"
 #include "models/recordtablemodel.h"
-#include "models/schema/recordschema.h"
 #include "models/userdirectorymodel.h"
+#include "protocol/recordschema.h"
 
 #include <QDate>
 #include <QHeaderView>

@@ -4,7 +4,7 @@
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewersfilter.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/avatarstrip.h"
 #include "ui/fieldinput.h"
 #include "ui/notebanner.h"

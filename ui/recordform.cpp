@@ -1,7 +1,7 @@
 #include "ui/recordform.h"
 
 #include "models/recordtablemodel.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "ui/fieldinput.h"
 
 #include <QFormLayout>

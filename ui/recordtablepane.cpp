@@ -2,8 +2,8 @@
 
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
-#include "models/schema/recordschema.h"
 #include "models/userdirectorymodel.h"
+#include "protocol/recordschema.h"
 #include "ui/columnlayout.h"
 #include "ui/recorddelegate.h"
 

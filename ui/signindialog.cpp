@@ -1,6 +1,6 @@
 #include "ui/signindialog.h"
 
-#include "realtime/serveraddress.h"
+#include "models/serverinfo.h"
 
 #include <QCheckBox>
 #include <QDialogButtonBox>
@@ -39,9 +39,9 @@ SignInDialog::SignInDialog(QWidget* parent)
     layout->addWidget(m_plainWarning);
     connect(m_server, &QLineEdit::textChanged, this, [this](const QString& text) {
         const QUrl url = QUrl::fromUserInput(text.trimmed());
-        const bool plain = !text.trimmed().isEmpty() && ServerAddress::isUnencryptedRemote(url);
-        m_plainWarning->setText(plain ? ServerAddress::unencryptedWarning(url) : QString());
-        m_plainWarning->setVisible(plain);
+        m_plainWarning->setText(text.trimmed().isEmpty() ? QString()
+                                                         : ServerInfo::plainTextWarning(url));
+        m_plainWarning->setVisible(!m_plainWarning->text().isEmpty());
     });
     m_keep->setChecked(true);
     m_keep->setToolTip(tr("Keeps the sign-in in the system keychain, never in a plain file"));

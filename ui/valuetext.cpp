@@ -1,6 +1,6 @@
 #include "ui/valuetext.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <cmath>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 #include "server/api/restapi.h"
 
 #include "common/buildinfo.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "server/api/resthelpers.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changelog.h"
@@ -427,14 +427,14 @@ QHttpServerResponse RestApi::mutate(const QString& module, const QString& id,
         json.insert(QStringLiteral("baseVersion"), body.value(QStringLiteral("baseVersion")));
     }
 
-    QString error;
-    QString code;
-    const auto mutation = Mutation::fromJson(json, clientId, &error, &code);
-    if (!mutation)
-        return errorResponse(code == QStringLiteral("too_large") ? Status::PayloadTooLarge
-                                                                 : Status::BadRequest,
-                             code, error);
-    const auto outcome = m_s.mutations.apply(*identity, *mutation);
+    const auto mutation = Mutation::fromJson(json, clientId);
+    if (!mutation.ok()) {
+        const WireError& why = mutation.error();
+        return errorResponse(why.code == ErrorCode::TooLarge ? Status::PayloadTooLarge
+                                                             : Status::BadRequest,
+                             why.codeName(), why.message);
+    }
+    const auto outcome = m_s.mutations.apply(*identity, mutation.value());
     m_s.metrics.mutation(outcome.result.value(QStringLiteral("status")).toString());
     if (outcome.change)
         m_s.hub.broadcast(*outcome.change);
@@ -463,9 +463,9 @@ QHttpServerResponse RestApi::changes(const QHttpServerRequest& request)
         const ModuleSpec* spec = RecordSchema::instance().module(change.module);
         if (!spec || !change.isVisibleTo(*identity))
             continue;
-        QJsonObject event = change.toEvent(*identity, *spec);
-        event.insert(QStringLiteral("event"), change.eventName(*spec));
-        items.append(event);
+        ChangeEvent event = change.toEvent(*identity, *spec);
+        event.event = change.eventName(*spec);
+        items.append(event.toJson());
     }
     return QJsonObject{{QStringLiteral("changes"), items},
                        {QStringLiteral("through"), through},

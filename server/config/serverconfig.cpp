@@ -49,7 +49,8 @@ QString whyNot(const SettingSpec& spec, const QString& value)
         if (!integer.match(value).hasMatch() || !ok)
             return tr("'%1' is not a whole number").arg(value);
         if (number < spec.min || number > spec.max)
-            return tr("%1 is outside %2-%3").arg(value).arg(spec.min).arg(spec.max);
+            return tr("%1 is outside %2-%3")
+                .arg(value, QString::number(spec.min, 'f', 0), QString::number(spec.max, 'f', 0));
         return {};
     }
     case Kind::Number: {
@@ -58,7 +59,8 @@ QString whyNot(const SettingSpec& spec, const QString& value)
         if (!ok || !std::isfinite(number))
             return tr("'%1' is not a number").arg(value);
         if (number < spec.min || number > spec.max)
-            return tr("%1 is outside %2-%3").arg(value).arg(spec.min).arg(spec.max);
+            return tr("%1 is outside %2-%3")
+                .arg(value, QString::number(spec.min, 'f', 0), QString::number(spec.max, 'f', 0));
         return {};
     }
     case Kind::Choice:

@@ -1,7 +1,7 @@
 #include "server/socketio/socketioserversession.h"
 
-#include "realtime/engineiocodec.h"
-#include "realtime/socketiocodec.h"
+#include "protocol/engineiocodec.h"
+#include "protocol/socketiocodec.h"
 #include "server/socketio/serverlogging.h"
 #include "server/socketio/websocketcloser.h"
 

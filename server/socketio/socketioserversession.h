@@ -1,6 +1,6 @@
 #pragma once
 
-#include "realtime/pendingacks.h"
+#include "protocol/pendingacks.h"
 #include "server/socketio/socketioserveroptions.h"
 
 #include <memory>

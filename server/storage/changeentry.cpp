@@ -1,43 +1,38 @@
 #include "server/storage/changeentry.h"
 
-#include "models/schema/recordschema.h"
-
-#include <QJsonArray>
+#include "protocol/recordschema.h"
 
 namespace crm {
 
 QString ChangeEntry::eventName(const ModuleSpec& spec) const
 {
-    return spec.singular + u':' + kind;
+    return ChangeEvent::eventName(spec.singular,
+                                  changeKindFromName(kind).value_or(ChangeKind::Updated));
 }
 
-QJsonObject ChangeEntry::toEvent(const Identity& viewer, const ModuleSpec& spec) const
+ChangeEvent ChangeEntry::toEvent(const Identity& viewer, const ModuleSpec& spec) const
 {
     const bool seesSensitive = viewer.seesSensitiveOf(ownerId);
-    QJsonObject values;
-    QJsonArray masked;
+    ChangeEvent event;
     for (auto it = fields.begin(); it != fields.end(); ++it) {
         const FieldSpec* field = spec.field(it.key());
         if (field && field->sensitive && !seesSensitive) {
-            masked.append(it.key());
+            event.masked.append(it.key());
             continue;
         }
-        values.insert(it.key(), it.value().toObject().value(QStringLiteral("new")));
+        event.fields.insert(it.key(), it.value().toObject().value(QStringLiteral("new")));
     }
-    QJsonObject by{{QStringLiteral("id"), userId}, {QStringLiteral("name"), userName}};
-    if (!agent.isEmpty())
-        by.insert(QStringLiteral("agent"), agent);
-    QJsonObject event{{QStringLiteral("module"), module},   {QStringLiteral("id"), recordId},
-                      {QStringLiteral("kind"), kind},       {QStringLiteral("fields"), values},
-                      {QStringLiteral("version"), version}, {QStringLiteral("seq"), seq},
-                      {QStringLiteral("teamId"), teamId},   {QStringLiteral("ownerId"), ownerId},
-                      {QStringLiteral("by"), by},           {QStringLiteral("at"), at}};
-    if (!masked.isEmpty())
-        event.insert(QStringLiteral("masked"), masked);
-    if (!clientId.isEmpty()) {
-        event.insert(QStringLiteral("clientId"), clientId);
-        event.insert(QStringLiteral("mutationId"), mutationId);
-    }
+    event.module = module;
+    event.id = recordId;
+    event.kind = changeKindFromName(kind).value_or(ChangeKind::Updated);
+    event.version = version;
+    event.seq = seq;
+    event.teamId = teamId;
+    event.ownerId = ownerId;
+    event.by = Actor{userId, userName, agent};
+    event.at = at;
+    event.clientId = clientId;
+    event.mutationId = clientId.isEmpty() ? -1 : mutationId;
     return event;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/changeevent.h"
 #include "server/storage/identity.h"
 
 #include <QJsonObject>
@@ -30,8 +31,8 @@ struct ChangeEntry
     QString at;
 
     bool isVisibleTo(const Identity& viewer) const { return viewer.canSee(brokerageId, teamId); }
-    // The event payload for `viewer`: only the new values, sensitive ones masked.
-    QJsonObject toEvent(const Identity& viewer, const ModuleSpec& spec) const;
+    // The change event for `viewer`: only the new values, sensitive ones masked.
+    ChangeEvent toEvent(const Identity& viewer, const ModuleSpec& spec) const;
     // "escrow:updated"
     QString eventName(const ModuleSpec& spec) const;
 };

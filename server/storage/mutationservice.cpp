@@ -1,6 +1,7 @@
 #include "server/storage/mutationservice.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/mutationresult.h"
+#include "protocol/recordschema.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
 #include "server/storage/recordstore.h"
@@ -20,48 +21,41 @@ QString now()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
-QJsonObject rejected(const QString& code, const QString& message, const QString& field = {})
+QJsonObject rejected(ErrorCode code, const QString& message, const QString& field = {})
 {
-    QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
-    if (!field.isEmpty())
-        error.insert(QStringLiteral("field"), field);
-    return {{QStringLiteral("status"), QStringLiteral("rejected")},
-            {QStringLiteral("error"), error}};
+    return MutationResult::rejected(code, message, field).toJson();
 }
 
 QJsonObject storageError()
 {
-    return {{QStringLiteral("status"), QStringLiteral("error")},
-            {QStringLiteral("error"),
-             QJsonObject{{QStringLiteral("code"), QStringLiteral("storage")},
-                         {QStringLiteral("message"),
-                          QStringLiteral("The server could not store the change; retry later")}}}};
+    return MutationResult::storageError().toJson();
 }
 
 bool isStorageError(const QJsonObject& result)
 {
-    return result.value(QStringLiteral("status")) == QStringLiteral("error");
+    return result.value(QStringLiteral("status")) ==
+           mutationStatusName(MutationResult::Status::Error);
+}
+
+// A result about `record` as it is now.
+MutationResult resultFor(MutationResult::Status status, const StoredRecord& record)
+{
+    MutationResult result;
+    result.status = status;
+    result.module = record.module;
+    result.id = record.id;
+    result.version = record.version;
+    return result;
 }
 
 QJsonObject applied(const StoredRecord& record, qint64 seq, const Identity& who,
                     const ModuleSpec& spec)
 {
-    return {{QStringLiteral("status"), QStringLiteral("applied")},
-            {QStringLiteral("module"), record.module},
-            {QStringLiteral("id"), record.id},
-            {QStringLiteral("version"), record.version},
-            {QStringLiteral("seq"), seq > 0 ? QJsonValue(seq) : QJsonValue(QJsonValue::Null)},
-            {QStringLiteral("record"), record.toJson(who, spec)}};
-}
-
-QJsonObject deletedConflict(const StoredRecord& record, const Mutation& m)
-{
-    return {{QStringLiteral("status"), QStringLiteral("conflict")},
-            {QStringLiteral("kind"), QStringLiteral("deleted")},
-            {QStringLiteral("module"), record.module},
-            {QStringLiteral("id"), record.id},
-            {QStringLiteral("version"), record.version},
-            {QStringLiteral("mine"), m.fields}};
+    MutationResult result = resultFor(MutationResult::Status::Applied, record);
+    if (seq > 0)
+        result.seq = seq;
+    result.record = record.toJson(who, spec);
+    return result.toJson();
 }
 
 // Whether a logged change came from anyone but the client of this mutation. One-off REST calls
@@ -100,9 +94,9 @@ QJsonValue valueAtBase(const QList<ChangeEntry>& history, const QString& field)
     return QJsonValue::Null;
 }
 
-QJsonObject author(const ChangeEntry& entry)
+Actor author(const ChangeEntry& entry)
 {
-    return {{QStringLiteral("id"), entry.userId}, {QStringLiteral("name"), entry.userName}};
+    return {entry.userId, entry.userName, {}};
 }
 
 } // namespace
@@ -127,7 +121,7 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
             return {storageError(), std::nullopt};
         if (owner.next()) {
             if (owner.value(0).toString() != who.userId)
-                return {rejected(QStringLiteral("client_id_in_use"),
+                return {rejected(ErrorCode::ClientIdInUse,
                                  QStringLiteral("This clientId belongs to another user")),
                         std::nullopt};
             lastMutationId = owner.value(1).toLongLong();
@@ -140,31 +134,33 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
                                       "mutation_id = ?"),
                        {m.clientId, m.mutationId}))
             return {storageError(), std::nullopt};
-        if (previous.next())
-            return {QJsonObject{
-                        {QStringLiteral("status"), QStringLiteral("duplicate")},
-                        {QStringLiteral("mutationId"), m.mutationId},
-                        {QStringLiteral("original"),
-                         QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object()}},
-                    std::nullopt};
+        if (previous.next()) {
+            // The first answer verbatim, as it was stored.
+            QJsonObject duplicate{
+                {QStringLiteral("status"), mutationStatusName(MutationResult::Status::Duplicate)},
+                {QStringLiteral("mutationId"), m.mutationId},
+                {QStringLiteral("original"),
+                 QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object()}};
+            return {duplicate, std::nullopt};
+        }
     }
 
     QJsonObject result;
     std::optional<ChangeEntry> change;
     const ModuleSpec* spec = RecordSchema::instance().module(m.module);
     if (!spec) {
-        result = rejected(QStringLiteral("unknown_module"),
+        result = rejected(ErrorCode::UnknownModule,
                           QStringLiteral("There is no module '%1'").arg(m.module));
-    } else if (m.op == Mutation::Op::Create) {
+    } else if (m.op == Operation::Create) {
         result = create(who, m, *spec, change);
     } else {
-        const auto record = m_records.find(m.module, m.id);
+        const auto record = m_records.find(m.module, m.recordId);
         // A record outside your reach does not exist for you.
         if (!record || !who.canSee(record->brokerageId, record->teamId))
-            result = rejected(QStringLiteral("not_found"),
+            result = rejected(ErrorCode::NotFound,
                               QStringLiteral("This %1 does not exist or is outside your team")
                                   .arg(spec->singular));
-        else if (m.op == Mutation::Op::Update)
+        else if (m.op == Operation::Update)
             result = update(who, m, *spec, *record, change);
         else
             result = remove(who, m, *spec, *record, change);
@@ -181,8 +177,8 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
     }
     if (!transaction.commit())
         return {storageError(), std::nullopt};
-    qCDebug(lcMutations) << Mutation::opName(m.op) << m.module << m.id << "by" << who.userId << "->"
-                         << result.value(QStringLiteral("status")).toString();
+    qCDebug(lcMutations) << operationName(m.op) << m.module << m.recordId << "by" << who.userId
+                         << "->" << result.value(QStringLiteral("status")).toString();
     return {result, change};
 }
 
@@ -248,7 +244,7 @@ std::optional<bool> MutationService::isValidBase(qint64 base, const StoredRecord
 
 QJsonObject MutationService::badBase(qint64 base)
 {
-    return rejected(QStringLiteral("bad_base_version"),
+    return rejected(ErrorCode::BadBaseVersion,
                     QStringLiteral("Version %1 of this record never existed").arg(base));
 }
 
@@ -275,22 +271,22 @@ ChangeEntry MutationService::newChange(const Identity& who, const Mutation& m,
 QJsonObject MutationService::create(const Identity& who, const Mutation& m, const ModuleSpec& spec,
                                     std::optional<ChangeEntry>& change)
 {
-    if (QUuid::fromString(m.id).isNull())
-        return rejected(QStringLiteral("bad_id"), QStringLiteral("New records need a UUID id"));
+    if (QUuid::fromString(m.recordId).isNull())
+        return rejected(ErrorCode::BadId, QStringLiteral("New records need a UUID id"));
     // The same answer whoever the record belongs to, deleted or not: a taken id says nothing of
     // its record (ids are UUIDs the client makes; only someone who knew one can try it).
-    if (m_records.find(m.module, m.id))
-        return rejected(QStringLiteral("exists"),
+    if (m_records.find(m.module, m.recordId))
+        return rejected(ErrorCode::Exists,
                         QStringLiteral("This id is taken; new records need a fresh UUID"));
     if (who.teamId.isEmpty())
-        return rejected(QStringLiteral("no_team"),
+        return rejected(ErrorCode::NoTeam,
                         QStringLiteral("Users without a team cannot create records"));
     if (auto problem = RecordSchema::instance().validate(spec, m.fields, true))
-        return rejected(problem->code, problem->message, problem->field);
+        return rejected(errorCodeFromName(problem->code), problem->message, problem->field);
 
     StoredRecord record;
     record.module = m.module;
-    record.id = m.id;
+    record.id = m.recordId;
     record.brokerageId = who.brokerageId;
     record.teamId = who.teamId;
     record.ownerId = who.userId;
@@ -319,25 +315,27 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
 {
     if (record.deleted) {
         // Who deleted it: the newest entry of the record's log is the deletion.
-        QJsonObject result = deletedConflict(record, m);
+        MutationResult result = resultFor(MutationResult::Status::Conflict, record);
+        result.kind = ConflictKind::Deleted;
+        result.mine = m.fields;
         const auto last = m_log.recordHistoryAfter(record.module, record.id, record.version - 1);
         if (last && !last->isEmpty())
-            result.insert(QStringLiteral("by"), author(last->constLast()));
-        return result;
+            result.by = author(last->constLast());
+        return result.toJson();
     }
     if (auto problem = RecordSchema::instance().validate(spec, m.fields, false))
-        return rejected(problem->code, problem->message, problem->field);
+        return rejected(errorCodeFromName(problem->code), problem->message, problem->field);
     if (!who.seesSensitiveOf(record.ownerId)) {
         for (const auto& name : spec.sensitiveFields()) {
             if (m.fields.contains(name))
-                return rejected(QStringLiteral("forbidden_field"),
+                return rejected(ErrorCode::ForbiddenField,
                                 QStringLiteral("Only the owner or a broker admin may change %1")
                                     .arg(spec.field(name)->label),
                                 name);
         }
     }
     if (!m.baseVersion)
-        return rejected(QStringLiteral("base_version_required"),
+        return rejected(ErrorCode::BaseVersionRequired,
                         QStringLiteral("An update must say which version it was made on"));
     const qint64 base = *m.baseVersion;
     const auto validBase = isValidBase(base, record, m);
@@ -349,7 +347,7 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
     // Someone other than this client changed the field after our base, to something other than
     // what we want. This client's own changes since the base are not conflicts: its queued edits
     // all carry the version the agent saw, however many of its own edits applied meanwhile.
-    QJsonArray conflicts;
+    QList<FieldConflict> conflicts;
     std::optional<QList<ChangeEntry>> history;
     for (auto it = m.fields.begin(); it != m.fields.end(); ++it) {
         const qint64 fieldVersion = record.fieldVersions.value(it.key()).toInteger(0);
@@ -366,20 +364,16 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
         const auto other = lastOtherChange(*history, m, it.key());
         if (!other)
             continue;
-        conflicts.append(QJsonObject{{QStringLiteral("field"), it.key()},
-                                     {QStringLiteral("base"), valueAtBase(*history, it.key())},
-                                     {QStringLiteral("mine"), it.value()},
-                                     {QStringLiteral("theirs"), theirsOrNull},
-                                     {QStringLiteral("by"), author(*other)}});
+        conflicts.append(
+            {it.key(), valueAtBase(*history, it.key()), it.value(), theirsOrNull, author(*other)});
     }
-    if (!conflicts.isEmpty())
-        return {{QStringLiteral("status"), QStringLiteral("conflict")},
-                {QStringLiteral("kind"), QStringLiteral("fields")},
-                {QStringLiteral("module"), record.module},
-                {QStringLiteral("id"), record.id},
-                {QStringLiteral("version"), record.version},
-                {QStringLiteral("conflicts"), conflicts},
-                {QStringLiteral("record"), record.toJson(who, spec)}};
+    if (!conflicts.isEmpty()) {
+        MutationResult result = resultFor(MutationResult::Status::Conflict, record);
+        result.kind = ConflictKind::Fields;
+        result.conflicts = conflicts;
+        result.record = record.toJson(who, spec);
+        return result.toJson();
+    }
 
     QJsonObject changed;
     for (auto it = m.fields.begin(); it != m.fields.end(); ++it) {
@@ -414,13 +408,12 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
 QJsonObject MutationService::remove(const Identity& who, const Mutation& m, const ModuleSpec& spec,
                                     StoredRecord record, std::optional<ChangeEntry>& change)
 {
-    if (record.deleted) // gone already, as this delete wanted: nothing to apply, nothing to ask
-        return {{QStringLiteral("status"), QStringLiteral("applied")},
-                {QStringLiteral("module"), record.module},
-                {QStringLiteral("id"), record.id},
-                {QStringLiteral("version"), record.version},
-                {QStringLiteral("seq"), QJsonValue::Null},
-                {QStringLiteral("deleted"), true}};
+    if (record.deleted) {
+        // Gone already, as this delete wanted: nothing to apply, nothing to ask.
+        MutationResult result = resultFor(MutationResult::Status::Applied, record);
+        result.deleted = true;
+        return result.toJson();
+    }
     if (m.baseVersion) {
         const qint64 base = *m.baseVersion;
         const auto validBase = isValidBase(base, record, m);
@@ -435,7 +428,7 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
             const auto history = m_log.recordHistoryAfter(record.module, record.id, base);
             if (!history)
                 return storageError();
-            QJsonArray changedFields;
+            QStringList changedFields;
             std::optional<ChangeEntry> other;
             for (const auto& entry : *history) {
                 for (auto f = entry.fields.begin(); f != entry.fields.end(); ++f) {
@@ -450,14 +443,12 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
                 }
             }
             if (other) {
-                return {{QStringLiteral("status"), QStringLiteral("conflict")},
-                        {QStringLiteral("kind"), QStringLiteral("changed")},
-                        {QStringLiteral("module"), record.module},
-                        {QStringLiteral("id"), record.id},
-                        {QStringLiteral("version"), record.version},
-                        {QStringLiteral("by"), author(*other)},
-                        {QStringLiteral("changedFields"), changedFields},
-                        {QStringLiteral("record"), record.toJson(who, spec)}};
+                MutationResult result = resultFor(MutationResult::Status::Conflict, record);
+                result.kind = ConflictKind::Changed;
+                result.by = author(*other);
+                result.changedFields = changedFields;
+                result.record = record.toJson(who, spec);
+                return result.toJson();
             }
         }
     }
@@ -469,12 +460,10 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
     if (!m_records.update(record) || !m_log.append(entry))
         return storageError();
     change = entry;
-    return {{QStringLiteral("status"), QStringLiteral("applied")},
-            {QStringLiteral("module"), record.module},
-            {QStringLiteral("id"), record.id},
-            {QStringLiteral("version"), record.version},
-            {QStringLiteral("seq"), entry.seq},
-            {QStringLiteral("deleted"), true}};
+    MutationResult result = resultFor(MutationResult::Status::Applied, record);
+    result.seq = entry.seq;
+    result.deleted = true;
+    return result.toJson();
 }
 
 } // namespace crm

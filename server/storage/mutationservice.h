@@ -1,8 +1,8 @@
 #pragma once
 
+#include "protocol/mutation.h"
 #include "server/storage/changeentry.h"
 #include "server/storage/identity.h"
-#include "server/storage/mutation.h"
 
 #include <optional>
 #include <QJsonObject>

@@ -1,5 +1,6 @@
 #include "server/sync/accesswatcher.h"
 
+#include "protocol/eventnames.h"
 #include "server/storage/accesslog.h"
 #include "server/storage/tokenservice.h"
 #include "server/storage/userdirectory.h"
@@ -59,13 +60,13 @@ std::optional<AccessWatcher::Verdict> AccessWatcher::judge(const Identity& admit
     if (!m_liveSessions.contains(admitted.sessionId))
         m_liveSessions.insert(admitted.sessionId, m_tokens.isSessionLive(admitted.sessionId));
     const auto& current = m_enabledUsers[admitted.userId];
-    const QString revoked = QStringLiteral("auth:revoked");
+    const QString revoked = QString(events::AuthRevoked);
     if (!current)
         return Verdict{revoked, QStringLiteral("Your account was disabled; ask your broker admin")};
     if (!m_liveSessions.value(admitted.sessionId))
         return Verdict{revoked, QStringLiteral("You were signed out of this session")};
     if (current->teamId != admitted.teamId || current->role != admitted.role)
-        return Verdict{QStringLiteral("auth:access-changed"),
+        return Verdict{QString(events::AuthAccessChanged),
                        QStringLiteral("Your team or role changed")};
     return std::nullopt;
 }

@@ -1,6 +1,7 @@
 #include "server/sync/changereplay.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/eventnames.h"
+#include "protocol/recordschema.h"
 #include "server/socketio/socketioserversession.h"
 #include "server/storage/changelog.h"
 #include "server/sync/synclogging.h"
@@ -30,7 +31,7 @@ void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& ident
     if (!unusable.isEmpty()) {
         // Such a copy cannot be patched, only rebuilt over REST.
         session->emitEvent(
-            QStringLiteral("sync:rebootstrap"),
+            QString(events::SyncRebootstrap),
             {QJsonObject{{QStringLiteral("seq"), last}, {QStringLiteral("reason"), unusable}}});
         return;
     }
@@ -39,30 +40,28 @@ void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& ident
         const auto batch = m_log.since(identity.brokerageId, cursor, kBatch);
         if (batch.isEmpty())
             break;
-        QJsonArray changes;
+        ChangePage page;
+        page.fromSeq = cursor;
         for (const auto& change : batch) {
             const ModuleSpec* spec = RecordSchema::instance().module(change.module);
             if (!spec || !change.isVisibleTo(identity))
                 continue;
-            QJsonObject event = change.toEvent(identity, *spec);
-            event.insert(QStringLiteral("event"), change.eventName(*spec));
-            changes.append(event);
+            ChangeEvent event = change.toEvent(identity, *spec);
+            event.event = change.eventName(*spec);
+            page.changes.append(std::move(event));
         }
-        const qint64 from = cursor;
         cursor = batch.constLast().seq;
-        delivered += changes.size();
-        if (!changes.isEmpty())
-            session->emitEvent(QStringLiteral("sync:changes"),
-                               {QJsonObject{{QStringLiteral("fromSeq"), from},
-                                            {QStringLiteral("toSeq"), cursor},
-                                            {QStringLiteral("changes"), changes}}});
+        page.toSeq = cursor;
+        delivered += page.changes.size();
+        if (!page.changes.isEmpty())
+            session->emitEvent(QString(events::SyncChanges), {page.toJson()});
     }
     qCDebug(lcSync) << "replayed" << delivered << "changes after" << since << "to"
                     << identity.userId;
     // The scope the stream was filtered for: a client whose copy was built for another team
     // or role reloads it (docs/protocol.md 5.2).
     session->emitEvent(
-        QStringLiteral("sync:caught-up"),
+        QString(events::SyncCaughtUp),
         {QJsonObject{{QStringLiteral("seq"), last},
                      {QStringLiteral("scope"),
                       QJsonObject{{QStringLiteral("teamId"), identity.teamId},

@@ -1,8 +1,10 @@
 #include "server/sync/synchub.h"
 
-#include "models/schema/recordschema.h"
-#include "realtime/mutationbatch.h"
-#include "realtime/socketiocodec.h"
+#include "protocol/eventnames.h"
+#include "protocol/mutationbatch.h"
+#include "protocol/mutationresult.h"
+#include "protocol/recordschema.h"
+#include "protocol/socketiocodec.h"
 #include "server/http/httplogging.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
@@ -29,11 +31,9 @@ AuthDecision refused(const QString& message, const QString& code)
     return AuthDecision{false, {}, message, {{QStringLiteral("code"), code}}};
 }
 
-QJsonObject rejectedResult(const QString& code, const QString& message)
+QJsonObject rejectedResult(ErrorCode code, const QString& message)
 {
-    return {{QStringLiteral("status"), QStringLiteral("rejected")},
-            {QStringLiteral("error"),
-             QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
+    return MutationResult::rejected(code, message).toJson();
 }
 
 QJsonObject okResult()
@@ -95,7 +95,7 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
             std::max<qint64>(0, expiresAt * 1000 - QDateTime::currentMSecsSinceEpoch());
         connect(expiry, &QTimer::timeout, session, [session] {
             session->emitEvent(
-                QStringLiteral("auth:expired"),
+                QString(events::AuthExpired),
                 {QJsonObject{{QStringLiteral("message"), QStringLiteral("Your session expired")}}});
             session->disconnectClient(QStringLiteral("token expired"));
         });
@@ -148,7 +148,7 @@ void SyncHub::onConnected(SocketIoServerSession* session)
     if (identity.isAgent())
         return;
     m_presence.join(session, identity);
-    session->emitEvent(QStringLiteral("presence:snapshot"),
+    session->emitEvent(QString(events::PresenceSnapshot),
                        {QJsonObject{{QStringLiteral("users"), m_presence.snapshot(identity)}}});
     presenceChanged(identity);
 }
@@ -182,8 +182,7 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
         cutFlooder(session, it->identity.userId);
         return;
     }
-    if (event == QStringLiteral("mutate") ||
-        (event == QStringLiteral("mutate:batch") && m_options.acceptBatches)) {
+    if (event == events::Mutate || (event == events::MutateBatch && m_options.acceptBatches)) {
         handleMutate(session, event, args, ackId);
     } else if (event.startsWith(QStringLiteral("task:"))) {
         handleTask(session, event, args, ackId);
@@ -191,10 +190,10 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
                 event.startsWith(QStringLiteral("record:"))) &&
                !it->identity.isAgent()) {
         handlePresence(session, event, args, ackId);
-    } else if (event == QStringLiteral("echo")) {
+    } else if (event == events::Echo) {
         session->sendAck(ackId, args);
     } else if (ackId >= 0) {
-        session->sendAck(ackId, {rejectedResult(QStringLiteral("unknown_event"),
+        session->sendAck(ackId, {rejectedResult(ErrorCode::UnknownEvent,
                                                 QStringLiteral("No such event: %1").arg(event))});
     }
 }
@@ -204,7 +203,7 @@ void SyncHub::cutFlooder(SocketIoServerSession* session, const QString& userId)
     // One abusive socket must not cost anyone else: it hears why, then it is closed.
     qCInfo(lcSync) << "rate limit exceeded by" << userId << "; disconnecting";
     m_s.metrics.rateLimited();
-    session->emitEvent(QStringLiteral("rate:limited"),
+    session->emitEvent(QString(events::RateLimited),
                        {QJsonObject{{QStringLiteral("message"),
                                      QStringLiteral("Too many messages; reconnect later")}}});
     session->disconnectClient(QStringLiteral("rate limited"));
@@ -217,23 +216,23 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QString& event,
     if (ackId < 0) {
         // Without an ack the client could never learn the outcome: refuse to guess.
         session->emitEvent(
-            QStringLiteral("protocol:error"),
-            {rejectedResult(QStringLiteral("ack_required"),
+            QString(events::ProtocolError),
+            {rejectedResult(ErrorCode::AckRequired,
                             QStringLiteral("%1 must ask for an acknowledgement").arg(event))});
         return;
     }
     if (it->clientId.isEmpty()) {
         session->sendAck(ackId,
-                         {rejectedResult(QStringLiteral("client_id_required"),
+                         {rejectedResult(ErrorCode::ClientIdRequired,
                                          QStringLiteral("Connect with a clientId to mutate"))});
         return;
     }
     if (args.size() != 1 || !args.first().isObject()) {
-        session->sendAck(ackId, {rejectedResult(QStringLiteral("bad_request"),
+        session->sendAck(ackId, {rejectedResult(ErrorCode::BadRequest,
                                                 QStringLiteral("%1 takes one object").arg(event))});
         return;
     }
-    const bool batch = event == QStringLiteral("mutate:batch");
+    const bool batch = event == events::MutateBatch;
     QJsonArray payloads;
     if (batch) {
         const QJsonValue list = args.first().toObject().value(QStringLiteral("mutations"));
@@ -241,7 +240,7 @@ void SyncHub::handleMutate(SocketIoServerSession* session, const QString& event,
         if (!list.isArray() || payloads.isEmpty() ||
             payloads.size() > mutationbatch::kMaxMutations) {
             session->sendAck(ackId,
-                             {rejectedResult(QStringLiteral("bad_request"),
+                             {rejectedResult(ErrorCode::BadRequest,
                                              QStringLiteral("mutations must be a list of 1 to %1")
                                                  .arg(mutationbatch::kMaxMutations))});
             return;
@@ -276,19 +275,19 @@ void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& p
     QList<Mutation> mutations;
     QList<qsizetype> positions;
     for (qsizetype i = 0; i < payloads.size(); ++i) {
-        QString error;
-        QString code;
-        const auto mutation =
-            payloads.at(i).isObject()
-                ? Mutation::fromJson(payloads.at(i).toObject(), it->clientId, &error, &code)
-                : std::nullopt;
-        if (!mutation) {
-            results[i] =
-                rejectedResult(code.isEmpty() ? QStringLiteral("bad_request") : code,
-                               error.isEmpty() ? QStringLiteral("a mutation is an object") : error);
+        if (!payloads.at(i).isObject()) {
+            results[i] = MutationResult::rejected(ErrorCode::BadRequest,
+                                                  QStringLiteral("a mutation is an object"))
+                             .toJson();
             continue;
         }
-        mutations.append(*mutation);
+        auto mutation = Mutation::fromJson(payloads.at(i).toObject(), it->clientId);
+        if (!mutation.ok()) {
+            const WireError& why = mutation.error();
+            results[i] = MutationResult::rejected(why.code, why.message, why.field).toJson();
+            continue;
+        }
+        mutations.append(std::move(mutation).value());
         positions.append(i);
     }
     const auto outcomes = m_s.mutations.applyAll(identity, mutations);
@@ -320,41 +319,39 @@ void SyncHub::handlePresence(SocketIoServerSession* session, const QString& even
         if (ackId >= 0)
             session->sendAck(ackId, {result});
         else if (result.value(QStringLiteral("status")) == QStringLiteral("rejected"))
-            session->emitEvent(QStringLiteral("protocol:error"), {result});
+            session->emitEvent(QString(events::ProtocolError), {result});
     };
-    if (event == QStringLiteral("presence:set")) {
+    if (event == events::PresenceSet) {
         const QString status = payload.value(QStringLiteral("status")).toString();
         if (!PresenceRegistry::isValidStatus(status))
-            return answer(rejectedResult(QStringLiteral("bad_status"),
+            return answer(rejectedResult(ErrorCode::BadStatus,
                                          QStringLiteral("status must be online, away or busy")));
         m_presence.setStatus(session, status);
-    } else if (event == QStringLiteral("record:subscribe")) {
+    } else if (event == events::RecordSubscribe) {
         const QString module = payload.value(QStringLiteral("module")).toString();
         const QString id = payload.value(QStringLiteral("id")).toString();
         const auto record =
             RecordSchema::instance().module(module) ? m_s.records.find(module, id) : std::nullopt;
         if (!record || record->deleted || !identity.canSee(record->brokerageId, record->teamId))
-            return answer(
-                rejectedResult(QStringLiteral("not_found"), QStringLiteral("No such record")));
+            return answer(rejectedResult(ErrorCode::NotFound, QStringLiteral("No such record")));
         m_presence.setViewing(session, module, id, record->teamId);
         answer({{QStringLiteral("status"), QStringLiteral("ok")},
                 {QStringLiteral("viewers"), m_presence.viewersOf(module, id, identity.userId)}});
         presenceChanged(identity);
         return;
-    } else if (event == QStringLiteral("record:unsubscribe")) {
+    } else if (event == events::RecordUnsubscribe) {
         m_presence.setViewing(session, {}, {}, {});
-    } else if (event == QStringLiteral("presence:editing")) {
+    } else if (event == events::PresenceEditing) {
         const QJsonValue field = payload.value(QStringLiteral("field"));
         const ModuleSpec* spec = RecordSchema::instance().module(m_presence.viewingModule(session));
         if (!m_presence.isViewing(session) || !spec)
-            return answer(rejectedResult(QStringLiteral("not_subscribed"),
+            return answer(rejectedResult(ErrorCode::NotSubscribed,
                                          QStringLiteral("Subscribe to the record first")));
         if (!field.isNull() && (!field.isString() || !spec->field(field.toString())))
-            return answer(
-                rejectedResult(QStringLiteral("unknown_field"), QStringLiteral("No such field")));
+            return answer(rejectedResult(ErrorCode::UnknownField, QStringLiteral("No such field")));
         m_presence.setEditing(session, field.toString());
     } else {
-        return answer(rejectedResult(QStringLiteral("unknown_event"),
+        return answer(rejectedResult(ErrorCode::UnknownEvent,
                                      QStringLiteral("No such event: %1").arg(event)));
     }
     answer(okResult());
@@ -407,7 +404,7 @@ void SyncHub::pictureChanged(const QString& brokerageId, const QString& userId, 
                               {QStringLiteral("pictureVersion"), version}};
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         if (it->identity.brokerageId == brokerageId)
-            it.key()->emitEvent(QStringLiteral("user:picture"), {payload});
+            it.key()->emitEvent(QString(events::UserPicture), {payload});
     }
 }
 
@@ -425,7 +422,7 @@ void SyncHub::sendTaskList(SocketIoServerSession* session, const Identity& ident
     QJsonArray tasks;
     for (const auto& task : m_tasks->visibleTo(identity))
         tasks.append(task.toJsonFor(identity));
-    session->emitEvent(QStringLiteral("ai:task:list"),
+    session->emitEvent(QString(events::AiTaskList),
                        {QJsonObject{{QStringLiteral("tasks"), tasks}}});
 }
 
@@ -440,15 +437,15 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
     const QString id = payload.value(QStringLiteral("id")).toString();
     QJsonObject answer;
     if (!m_tasks) {
-        answer = rejectedResult(QStringLiteral("unavailable"),
-                                QStringLiteral("This server runs no tasks"));
-    } else if (event == QStringLiteral("task:list")) {
+        answer =
+            rejectedResult(ErrorCode::Unavailable, QStringLiteral("This server runs no tasks"));
+    } else if (event == events::TaskList) {
         QJsonArray tasks;
         for (const auto& task : m_tasks->visibleTo(state.identity))
             tasks.append(task.toJsonFor(state.identity));
         answer = {{QStringLiteral("status"), QStringLiteral("ok")},
                   {QStringLiteral("tasks"), tasks}};
-    } else if (event == QStringLiteral("task:start")) {
+    } else if (event == events::TaskStart) {
         TaskRunner::Request request;
         request.kind = payload.value(QStringLiteral("kind")).toString();
         request.title = payload.value(QStringLiteral("title")).toString();
@@ -456,20 +453,20 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
         request.input = payload.value(QStringLiteral("input")).toString();
         request.shared = payload.value(QStringLiteral("shared")).toBool();
         answer = m_tasks->start(state.identity, request, state.clientId).toJson(state.identity);
-    } else if (event == QStringLiteral("task:cancel")) {
+    } else if (event == events::TaskCancel) {
         answer = m_tasks->cancel(state.identity, id).toJson(state.identity);
-    } else if (event == QStringLiteral("task:retry")) {
+    } else if (event == events::TaskRetry) {
         answer = m_tasks->retry(state.identity, id).toJson(state.identity);
-    } else if (event == QStringLiteral("task:report")) {
+    } else if (event == events::TaskReport) {
         answer = m_tasks->report(state.identity, id, payload).toJson(state.identity);
     } else {
-        answer = rejectedResult(QStringLiteral("unknown_event"),
-                                QStringLiteral("No such event: %1").arg(event));
+        answer =
+            rejectedResult(ErrorCode::UnknownEvent, QStringLiteral("No such event: %1").arg(event));
     }
     if (ackId >= 0)
         session->sendAck(ackId, {answer});
     else if (answer.value(QStringLiteral("status")) == QStringLiteral("rejected"))
-        session->emitEvent(QStringLiteral("protocol:error"), {answer});
+        session->emitEvent(QString(events::ProtocolError), {answer});
 }
 
 void SyncHub::sendTaskEvent(const AgentTask& task, const QString& event)
@@ -493,7 +490,7 @@ void SyncHub::sendCancelRequest(const AgentTask& task)
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         if (it.key()->isConnected() && it->identity.userId == task.ownerId &&
             !task.clientId.isEmpty() && it->clientId == task.clientId)
-            it.key()->emitEvent(QStringLiteral("ai:task:cancel"),
+            it.key()->emitEvent(QString(events::AiTaskCancel),
                                 {QJsonObject{{QStringLiteral("id"), task.id},
                                              {QStringLiteral("title"), task.title}}});
     }
@@ -526,7 +523,7 @@ void SyncHub::flushPresence()
             QString& frame = frames[user.key() + u'|' + view];
             if (frame.isEmpty())
                 frame = socketio::encodeFrame(
-                    socketio::Packet::event(QStringLiteral("presence:update"),
+                    socketio::Packet::event(QString(events::PresenceUpdate),
                                             {m_presence.userPresence(user.key(), it->identity)}));
             it.key()->sendRawFrame(frame);
         }
@@ -551,7 +548,7 @@ void SyncHub::broadcast(const ChangeEntry& change)
         QString& frame = frames[it->identity.seesSensitiveOf(change.ownerId) ? 1 : 0];
         if (frame.isEmpty())
             frame = socketio::encodeFrame(
-                socketio::Packet::event(name, {change.toEvent(it->identity, *spec)}));
+                socketio::Packet::event(name, {change.toEvent(it->identity, *spec).toJson()}));
         it.key()->sendRawFrame(frame);
         ++sent;
     }

@@ -1,5 +1,7 @@
 #include "server/tasks/agenttask.h"
 
+#include "protocol/eventnames.h"
+
 #include <QStringList>
 
 namespace crm {
@@ -116,8 +118,8 @@ std::optional<AgentTask::Status> AgentTask::statusFromName(const QString& name)
 
 QString AgentTask::eventFor(Status status)
 {
-    return status == Status::Running ? QStringLiteral("ai:task:started")
-                                     : QStringLiteral("ai:task:") + statusName(status);
+    return status == Status::Running ? QString(events::AiTaskStarted)
+                                     : QString(events::AiTaskPrefix) + statusName(status);
 }
 
 } // namespace crm

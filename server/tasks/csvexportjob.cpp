@@ -1,6 +1,6 @@
 #include "server/tasks/csvexportjob.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "server/storage/recordstore.h"
 #include "server/tasks/csvtable.h"
 

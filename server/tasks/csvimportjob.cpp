@@ -1,6 +1,6 @@
 #include "server/tasks/csvimportjob.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <QDate>
 #include <QDateTime>
@@ -177,8 +177,8 @@ TaskJob::Slice CsvImportJob::runSlice(TaskContext& context)
         } else {
             Mutation mutation;
             mutation.module = m_spec->name;
-            mutation.op = Mutation::Op::Create;
-            mutation.id =
+            mutation.op = Operation::Create;
+            mutation.recordId =
                 QUuid::createUuidV5(kImportNamespace, task.id + u'/' + QString::number(index))
                     .toString(QUuid::WithoutBraces);
             mutation.clientId = clientId;

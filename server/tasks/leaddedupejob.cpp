@@ -1,6 +1,6 @@
 #include "server/tasks/leaddedupejob.h"
 
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "server/storage/recordstore.h"
 #include "server/tasks/csvtable.h"
 
@@ -216,8 +216,8 @@ void LeadDedupeJob::mergeGroup(TaskContext& context, const Group& group)
     mutation.module = kLeads;
     mutation.clientId = clientId;
     if (!filled.isEmpty()) {
-        mutation.op = Mutation::Op::Update;
-        mutation.id = keep.id;
+        mutation.op = Operation::Update;
+        mutation.recordId = keep.id;
         mutation.mutationId = ++m_mutationId;
         mutation.baseVersion = keep.version;
         mutation.fields = filled;
@@ -227,8 +227,8 @@ void LeadDedupeJob::mergeGroup(TaskContext& context, const Group& group)
     }
     for (qsizetype m = 1; m < group.members.size(); ++m) {
         const Lead& other = m_leads.at(group.members[m]);
-        mutation.op = Mutation::Op::Delete;
-        mutation.id = other.id;
+        mutation.op = Operation::Delete;
+        mutation.recordId = other.id;
         mutation.mutationId = ++m_mutationId;
         mutation.baseVersion = other.version;
         mutation.fields = {};

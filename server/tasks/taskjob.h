@@ -1,6 +1,6 @@
 #pragma once
 
-#include "server/storage/mutation.h"
+#include "protocol/mutation.h"
 #include "server/storage/userdirectory.h"
 #include "server/tasks/agenttask.h"
 

@@ -1,5 +1,6 @@
 #include "server/tasks/taskrunner.h"
 
+#include "protocol/eventnames.h"
 #include "server/storage/database.h"
 #include "server/storage/mutationservice.h"
 #include "server/storage/recordstore.h"
@@ -41,7 +42,7 @@ QString defaultTitle(const TaskRunner::Request& request)
 
 // Parameters and an agent's result are small JSON; files travel as input / output.
 constexpr qsizetype kMaxReportResultBytes = 64 * 1024;
-const QString kProgress = QStringLiteral("ai:task:progress");
+const QString kProgress = QString(events::AiTaskProgress);
 
 } // namespace
 

@@ -2,9 +2,13 @@
 // Socket.IO decoders. They must never crash, and whatever they accept must re-encode to
 // something they accept again as the same packet. The strict JSON reader gets the same check on
 // its own, from the frame's first '[' or '{' on, so that every input exercises it.
-#include "realtime/engineiocodec.h"
-#include "realtime/jsontext.h"
-#include "realtime/socketiocodec.h"
+#include "protocol/changeevent.h"
+#include "protocol/engineiocodec.h"
+#include "protocol/jsontext.h"
+#include "protocol/mutation.h"
+#include "protocol/mutationresult.h"
+#include "protocol/recordpayload.h"
+#include "protocol/socketiocodec.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -78,6 +82,41 @@ void checkJson(QStringView frame)
         std::abort();
 }
 
+// Whatever a message parser accepts must write back to JSON that it accepts again as the same.
+template <typename Message, typename... Extra>
+void checkMessage(const QJsonObject& json, const Extra&... extra)
+{
+    const auto parsed = Message::fromJson(json, extra...);
+    if (!parsed.ok()) {
+        if (parsed.error().message.isEmpty())
+            std::abort(); // every refusal says why
+        return;
+    }
+    const QJsonObject written = parsed.value().toJson();
+    const auto again = Message::fromJson(written, extra...);
+    if (!again.ok() || !sameJson(again.value().toJson(), written))
+        std::abort();
+}
+
+// Every object in a decoded event's arguments goes through every message parser: a hostile
+// peer reaches them with any payload.
+void checkMessages(const QJsonValue& value)
+{
+    if (value.isArray()) {
+        for (const auto& item : value.toArray())
+            checkMessages(item);
+        return;
+    }
+    if (!value.isObject())
+        return;
+    const QJsonObject json = value.toObject();
+    checkMessage<crm::ChangeEvent>(json);
+    checkMessage<crm::ChangePage>(json);
+    checkMessage<crm::Mutation>(json, QStringLiteral("fuzz"));
+    checkMessage<crm::MutationResult>(json);
+    checkMessage<crm::RecordPayload>(json);
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
@@ -105,5 +144,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         again.value().nsp != sio.value().nsp || again.value().id != sio.value().id ||
         !sameJson(again.value().data, sio.value().data))
         std::abort();
+    checkMessages(sio.value().data);
     return 0;
 }

@@ -5,7 +5,7 @@
 #include "app/desktopsession.h"
 #include "app/desktopworkspace.h"
 #include "models/recordviewmodel.h"
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 #include "server/crmserver.h"
 #include "server/demodata.h"
 #include "server/storage/recordstore.h"

@@ -24,8 +24,17 @@ std::unique_ptr<LocalStore> openStore(const QTemporaryDir& dir)
     return store;
 }
 
-QJsonObject change(const QString& kind, qint64 version, qint64 seq, const QJsonObject& fields,
-                   const QJsonArray& masked = {})
+// A change event as the server sends it, read as the engine reads it.
+ChangeEvent parsed(const QJsonObject& json)
+{
+    auto event = ChangeEvent::fromJson(json);
+    INFO(event.error().describe().toStdString());
+    REQUIRE(event.ok());
+    return event.value();
+}
+
+QJsonObject changeJson(const QString& kind, qint64 version, qint64 seq, const QJsonObject& fields,
+                       const QJsonArray& masked = {})
 {
     QJsonObject event{{QStringLiteral("module"), QStringLiteral("escrows")},
                       {QStringLiteral("id"), QStringLiteral("e1")},
@@ -38,6 +47,12 @@ QJsonObject change(const QString& kind, qint64 version, qint64 seq, const QJsonO
     if (!masked.isEmpty())
         event.insert(QStringLiteral("masked"), masked);
     return event;
+}
+
+ChangeEvent change(const QString& kind, qint64 version, qint64 seq, const QJsonObject& fields,
+                   const QJsonArray& masked = {})
+{
+    return parsed(changeJson(kind, version, seq, fields, masked));
 }
 
 } // namespace
@@ -76,8 +91,9 @@ TEST_CASE("Local store: the outbox survives a reopen and mutation ids are never 
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].module == QStringLiteral("leads"));
     CHECK(pending[0].mutationId == first + 2);
-    CHECK(pending[0].toMutation().value(QStringLiteral("mutationId")).toInteger() == first + 2);
-    CHECK_FALSE(pending[0].toMutation().contains(QStringLiteral("baseVersion")));
+    CHECK(pending[0].toMutation().toJson().value(QStringLiteral("mutationId")).toInteger() ==
+          first + 2);
+    CHECK_FALSE(pending[0].toMutation().toJson().contains(QStringLiteral("baseVersion")));
     const auto next = store->enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
                                      QStringLiteral("update"), 1, {});
     CHECK(next->mutationId == first + 3);
@@ -225,7 +241,7 @@ TEST_CASE("Local store: the in-memory copy of a listed module agrees with the fi
                      {QStringLiteral("version"), 1},
                      {QStringLiteral("seq"), 13},
                      {QStringLiteral("fields"), QJsonObject{{QStringLiteral("number"), 2}}}};
-    REQUIRE(store->applyChange(bare));
+    REQUIRE(store->applyChange(parsed(bare)));
 
     // A tombstone is remembered: a late, older event does not bring the record back.
     store->applyChange(change(QStringLiteral("deleted"), 4, 14, {}));
@@ -336,12 +352,12 @@ TEST_CASE("Local store: a long stream of remote changes keeps the log bounded an
         auto store = openStore(dir);
         for (int i = 1; i <= total; ++i) {
             QJsonObject event =
-                change(i == 1 ? QStringLiteral("created") : QStringLiteral("updated"), i, i,
-                       {{QStringLiteral("notes"), QString(500, u'n')},
-                        {QStringLiteral("purchasePrice"), i}});
+                changeJson(i == 1 ? QStringLiteral("created") : QStringLiteral("updated"), i, i,
+                           {{QStringLiteral("notes"), QString(500, u'n')},
+                            {QStringLiteral("purchasePrice"), i}});
             event.insert(QStringLiteral("id"), QStringLiteral("e%1").arg(i % 50));
             event.insert(QStringLiteral("version"), i / 50 + 1);
-            REQUIRE(store->applyChange(event));
+            REQUIRE(store->applyChange(parsed(event)));
             if (i % 100 == 0)
                 QThread::msleep(10); // a live stream, not one burst
         }

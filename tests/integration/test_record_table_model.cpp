@@ -152,8 +152,8 @@ TEST_CASE("RecordTableModel: a burst of remote changes is applied in slices", "[
     for (int i = 0; i < 1200; ++i) {
         Mutation m;
         m.module = QStringLiteral("escrows");
-        m.op = Mutation::Op::Create;
-        m.id = newId();
+        m.op = Operation::Create;
+        m.recordId = newId();
         m.fields = {{QStringLiteral("number"), QStringLiteral("B-%1").arg(i)}};
         REQUIRE(s.server.mutations().apply(s.ben, m).change);
     }

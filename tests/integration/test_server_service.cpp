@@ -173,7 +173,7 @@ TEST_CASE("Settings: every invalid value is refused, naming the setting and wher
         {{},
          {QStringLiteral("CRM_RATE_LIMIT=0")},
          {},
-         QStringLiteral("rate-limit: 0 is outside 1-100000")},
+         QStringLiteral("rate-limit: 0 is outside 1-10000000")},
         {{}, {QStringLiteral("CRM_RATE_LIMIT=inf")}, {}, QStringLiteral("is not a number")},
         {{QStringLiteral("--access-ttl"), QStringLiteral("5")},
          {},

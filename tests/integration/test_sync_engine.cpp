@@ -46,8 +46,8 @@ TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the st
     for (int i = 0; i < 3; ++i) {
         Mutation m;
         m.module = QStringLiteral("escrows");
-        m.op = Mutation::Op::Create;
-        m.id = newId();
+        m.op = Operation::Create;
+        m.recordId = newId();
         m.fields = kEscrow;
         REQUIRE(s.server.mutations().apply(s.ben, m).change);
     }
@@ -324,12 +324,11 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
         const auto entry = store->enqueue(QStringLiteral("escrows"), id, QStringLiteral("create"),
                                           std::nullopt, kEscrow);
         REQUIRE(entry);
-        QString why;
-        const auto mutation = Mutation::fromJson(entry->toMutation(), store->clientId(), &why);
-        REQUIRE(mutation);
-        REQUIRE(
-            s.server.mutations().apply(s.ana, *mutation).result.value(QStringLiteral("status")) ==
-            QStringLiteral("applied"));
+        const auto mutation = Mutation::fromJson(entry->toMutation().toJson(), store->clientId());
+        REQUIRE(mutation.ok());
+        REQUIRE(s.server.mutations()
+                    .apply(s.ana, mutation.value())
+                    .result.value(QStringLiteral("status")) == QStringLiteral("applied"));
     }
     Profile ana(s, s.ana, path); // the app starts again on the same profile
     CHECK(ana.store->outbox().size() == 1);

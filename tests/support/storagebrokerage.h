@@ -73,11 +73,10 @@ struct Brokerage
                          {QStringLiteral("fields"), fields}};
         if (base)
             json.insert(QStringLiteral("baseVersion"), *base);
-        QString error;
-        const auto parsed = Mutation::fromJson(json, clientId, &error);
-        INFO(error.toStdString());
-        REQUIRE(parsed);
-        return *parsed;
+        const auto parsed = Mutation::fromJson(json, clientId);
+        INFO(parsed.error().describe().toStdString());
+        REQUIRE(parsed.ok());
+        return parsed.value();
     }
 
     QJsonObject mutate(const Identity& who, const QString& clientId, qint64 mutationId,

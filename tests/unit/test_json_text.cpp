@@ -1,4 +1,4 @@
-#include "realtime/jsontext.h"
+#include "protocol/jsontext.h"
 
 #include <catch2/catch.hpp>
 #include <cmath>

@@ -1,7 +1,7 @@
+#include "protocol/pendingacks.h"
 #include "realtime/connectionconfig.h"
 #include "realtime/ephemeralbuffer.h"
 #include "realtime/heartbeatdeadline.h"
-#include "realtime/pendingacks.h"
 #include "support/eventloop.h"
 
 #include <catch2/catch.hpp>

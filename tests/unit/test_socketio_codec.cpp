@@ -1,4 +1,4 @@
-#include "realtime/socketiocodec.h"
+#include "protocol/socketiocodec.h"
 
 #include <catch2/catch.hpp>
 #include <QJsonDocument>

@@ -1,4 +1,4 @@
-#include "realtime/engineiocodec.h"
+#include "protocol/engineiocodec.h"
 
 #include <algorithm>
 #include <cmath>

@@ -72,6 +72,8 @@ public:
 
     const QList<ModuleSpec>& modules() const { return m_modules; }
     const ModuleSpec* module(QStringView name) const;
+    // The module whose change events are named "<singular>:<kind>" ("escrow" -> escrows).
+    const ModuleSpec* moduleBySingular(QStringView singular) const;
     int version() const { return m_version; }
 
     // Checks field values for a create (required fields must be there) or an update.

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "realtime/codecresult.h"
+#include "protocol/codecresult.h"
 
 #include <QJsonArray>
 #include <QJsonObject>

@@ -1,6 +1,6 @@
-#include "realtime/pendingacks.h"
+#include "protocol/pendingacks.h"
 
-#include "realtime/logging.h"
+#include "protocol/protocollogging.h"
 
 #include <vector>
 
@@ -32,7 +32,7 @@ bool PendingAcks::resolve(qint64 id, const QJsonArray& args)
 {
     auto it = m_entries.find(id);
     if (it == m_entries.end()) {
-        qCDebug(lcConnection) << "ack" << id << "arrived but nothing waits for it";
+        qCDebug(lcProtocol) << "ack" << id << "arrived but nothing waits for it";
         return false;
     }
     Entry entry = std::move(it->second);

@@ -1,4 +1,4 @@
-#include "realtime/codecresult.h"
+#include "protocol/codecresult.h"
 
 namespace crm {
 

@@ -1,4 +1,4 @@
-#include "models/schema/recordschema.h"
+#include "protocol/recordschema.h"
 
 #include <cmath>
 #include <QDate>
@@ -231,6 +231,15 @@ RecordSchema::RecordSchema()
         }
         m_modules.append(module);
     }
+}
+
+const ModuleSpec* RecordSchema::moduleBySingular(QStringView singular) const
+{
+    for (const auto& spec : m_modules) {
+        if (spec.singular == singular)
+            return &spec;
+    }
+    return nullptr;
 }
 
 const ModuleSpec* RecordSchema::module(QStringView name) const

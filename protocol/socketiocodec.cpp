@@ -1,6 +1,6 @@
-#include "realtime/socketiocodec.h"
+#include "protocol/socketiocodec.h"
 
-#include "realtime/jsontext.h"
+#include "protocol/jsontext.h"
 
 namespace crm::socketio {
 
