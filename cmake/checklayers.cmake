@@ -4,6 +4,7 @@ cmake_minimum_required(VERSION 3.25)
 # "layer-rules" marker: | `layer` | `other`, `other` |) and lists every #include "<layer>/..."
 # of every source file against it. Prints each break of the rules and fails when there is one.
 file(READ ${SOURCE_DIR}/docs/architecture.md doc)
+string(REPLACE "\r" "" doc "${doc}") # a checkout with CRLF line ends
 string(FIND "${doc}" "<!-- layer-rules -->" start)
 if(start LESS 0)
     message(FATAL_ERROR "docs/architecture.md has no <!-- layer-rules --> table")
@@ -32,10 +33,15 @@ foreach(layer ${LAYERS})
     file(GLOB_RECURSE files RELATIVE ${SOURCE_DIR} ${SOURCE_DIR}/${layer}/*.h ${SOURCE_DIR}/${layer}/*.cpp)
     set(uses_of_${layer} "")
     foreach(file ${files})
-        file(STRINGS ${SOURCE_DIR}/${file} includes REGEX "^#include \"[a-z]+/")
+        # "layer/x.h" or <layer/x.h>, however the directive is spaced.
+        set(directive "^[ \t]*#[ \t]*include[ \t]*[\"<]")
+        file(STRINGS ${SOURCE_DIR}/${file} includes REGEX "${directive}[a-z]+/")
         foreach(include ${includes})
-            string(REGEX REPLACE "^#include \"([a-z]+)/.*" "\\1" target "${include}")
-            string(REGEX REPLACE "^#include \"([^\"]+)\".*" "\\1" header "${include}")
+            string(REGEX REPLACE "${directive}([a-z]+)/.*" "\\1" target "${include}")
+            string(REGEX REPLACE "${directive}([^\">]+)[\">].*" "\\1" header "${include}")
+            if(NOT target IN_LIST LAYERS)
+                continue() # a library's own folder (<catch2/...>), not one of ours
+            endif()
             list(APPEND uses_of_${layer} ${target})
             if(NOT target IN_LIST allowed_${layer})
                 list(JOIN allowed_${layer} ", " may)

@@ -11,7 +11,13 @@
 # that layer's include root.
 function(crm_layer target layer)
     set(root ${PROJECT_BINARY_DIR}/layers/${layer})
-    if(NOT IS_SYMLINK ${root}/${layer})
+    set(pointsTo "")
+    if(IS_SYMLINK ${root}/${layer})
+        file(READ_SYMLINK ${root}/${layer} pointsTo)
+    endif()
+    # A build folder reused for another checkout must not compile that checkout's headers.
+    if(NOT pointsTo STREQUAL "${PROJECT_SOURCE_DIR}/${layer}")
+        file(REMOVE ${root}/${layer})
         file(MAKE_DIRECTORY ${root})
         file(CREATE_LINK ${PROJECT_SOURCE_DIR}/${layer} ${root}/${layer} SYMBOLIC RESULT failed)
         if(failed)

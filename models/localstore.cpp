@@ -594,10 +594,7 @@ bool LocalStore::hasFailure(const QString& module, const QString& recordId)
 QString LocalStore::permissionRefusal(const QString& module, const QString& recordId)
 {
     QString reason;
-    QStringList codes;
-    for (const ErrorCode code :
-         {ErrorCode::Forbidden, ErrorCode::ForbiddenField, ErrorCode::NotFound})
-        codes.append(errorCodeName(code)); // the codes isPermissionError() names
+    const QStringList codes = permissionErrorNames();
     QVariantList binds{module, recordId};
     for (const auto& code : codes)
         binds.append(code);

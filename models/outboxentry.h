@@ -49,8 +49,12 @@ struct ConflictEntry
     // or on its first field that has one); empty when the server did not say.
     static QString author(const QJsonObject& detail)
     {
-        const auto result = MutationResult::fromJson(detail);
-        return result.ok() ? result.value().conflictAuthor() : QString();
+        // Only the members that name people: the record and values are not read.
+        MutationResult named;
+        named.by = Actor::fromJson(detail.value(QStringLiteral("by")).toObject());
+        for (const auto& item : detail.value(QStringLiteral("conflicts")).toArray())
+            named.conflicts.append(FieldConflict::fromJson(item.toObject()));
+        return named.conflictAuthor();
     }
 };
 

@@ -51,8 +51,17 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
                 if (changedModule == m_spec.name)
                     refreshLocalState(id);
             });
+    connect(&engine, &SyncEngine::caughtUp, this, [this] {
+        // The reload's pages have all been stored; once the rows they bring are in, whatever
+        // is not back is out of reach.
+        if (m_reloading == Reload::Loading && !m_engine.isBootstrapping()) {
+            m_reloading = Reload::Settling;
+            settleReload();
+        }
+    });
     connect(&engine, &SyncEngine::copyCleared, this, [this] {
         // Rows of records this agent may no longer see must go; the reload brings back the rest.
+        m_reloading = Reload::Loading;
         beginResetModel();
         m_queue.clear();
         m_queueHead = 0;
@@ -177,10 +186,35 @@ QString RecordTableModel::readOnlyReason(int row) const
     return row >= 0 && row < m_data.size() ? m_data.at(row).readOnlyReason : QString();
 }
 
+namespace {
+
+bool refuse(QString* error, const QString& why)
+{
+    if (error)
+        *error = why;
+    return false;
+}
+
+} // namespace
+
+QString RecordTableModel::notQueuedReason()
+{
+    return tr("The change could not be written to this computer's copy, so it was not kept "
+              "and nothing was sent. Try again; if it keeps failing, the disk may be full.");
+}
+
+QString RecordTableModel::goneReason() const
+{
+    return tr("This %1 is no longer among the records you may see, so it cannot be changed.")
+        .arg(m_spec.singular);
+}
+
 bool RecordTableModel::updateRecord(int row, const QJsonObject& fields, QString* error)
 {
-    if (row < 0 || row >= m_data.size() || fields.isEmpty())
-        return false;
+    if (row < 0 || row >= m_data.size())
+        return refuse(error, goneReason());
+    if (fields.isEmpty())
+        return refuse(error, tr("Nothing was changed."));
     if (!m_data.at(row).readOnlyReason.isEmpty()) {
         if (error)
             *error = m_data.at(row).readOnlyReason;
@@ -192,8 +226,9 @@ bool RecordTableModel::updateRecord(int row, const QJsonObject& fields, QString*
         return false;
     }
     // The engine announces the queued edit; the overlay shows it before this returns.
-    return m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("update"), fields)
-        .has_value();
+    if (!m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("update"), fields))
+        return refuse(error, notQueuedReason());
+    return true;
 }
 
 QString RecordTableModel::createRecord(const QJsonObject& fields, QString* error)
@@ -204,14 +239,20 @@ QString RecordTableModel::createRecord(const QJsonObject& fields, QString* error
         return {};
     }
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    return m_engine.edit(m_spec.name, id, QStringLiteral("create"), fields) ? id : QString();
+    if (!m_engine.edit(m_spec.name, id, QStringLiteral("create"), fields)) {
+        refuse(error, notQueuedReason());
+        return {};
+    }
+    return id;
 }
 
-bool RecordTableModel::deleteRecord(int row)
+bool RecordTableModel::deleteRecord(int row, QString* error)
 {
     if (row < 0 || row >= m_data.size())
-        return false;
-    return m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("delete"), {}).has_value();
+        return refuse(error, goneReason());
+    if (!m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("delete"), {}))
+        return refuse(error, notQueuedReason());
+    return true;
 }
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -267,7 +308,16 @@ void RecordTableModel::applyQueued()
     } else {
         m_queue.clear();
         m_queueHead = 0;
+        settleReload();
     }
+}
+
+void RecordTableModel::settleReload()
+{
+    if (m_reloading != Reload::Settling || m_queueHead < m_queue.size())
+        return;
+    m_reloading = Reload::None;
+    emit reloaded();
 }
 
 void RecordTableModel::fadeHighlights()

@@ -61,13 +61,15 @@ public:
 
     // Edits through the model: each lands in the outbox at once (optimistic) and is sent by the
     // engine. setData changes one cell; updateRecord several fields in one edit. Values are
-    // checked against the schema first; a refused value changes nothing.
+    // checked against the schema first; a refused value changes nothing. Every refusal says why
+    // in *error: a wrong value, a read-only or vanished record, or a change this computer could
+    // not write down (never a silent false).
     Qt::ItemFlags flags(const QModelIndex& index) const override;
     bool setData(const QModelIndex& index, const QVariant& value, int role = Qt::EditRole) override;
     bool updateRecord(int row, const QJsonObject& fields, QString* error = nullptr);
     // The new record's id, or empty (with the reason) when the values are refused.
     QString createRecord(const QJsonObject& fields, QString* error = nullptr);
-    bool deleteRecord(int row);
+    bool deleteRecord(int row, QString* error = nullptr);
     // The record's current values (confirmed with queued edits laid over).
     QJsonObject recordValues(int row) const;
     // Why the record at `row` cannot be edited (updateRecord refuses too), or empty.
@@ -84,6 +86,11 @@ public:
     bool isRemoving(const QString& id) const { return !id.isEmpty() && id == m_removing; }
     // Changes waiting to be applied (bursts are sliced); for tests and the status bar.
     int queuedChanges() const { return static_cast<int>(m_queue.size() - m_queueHead); }
+
+signals:
+    // A reload of the whole copy has finished (the agent's team or role changed, or the server
+    // could not patch the copy): a record that is not back is out of this agent's reach.
+    void reloaded();
 
 private:
     struct Row
@@ -103,6 +110,10 @@ private:
     };
 
     void load();
+    void settleReload();
+    // Why a change was not made: the record is gone from reach / the outbox could not take it.
+    QString goneReason() const;
+    static QString notQueuedReason();
     void updateLocalState(const QString& id, const Row& next);
     std::chrono::milliseconds untilNextFrame() const;
     void applyQueued();
@@ -126,6 +137,15 @@ private:
     QList<Row> m_data;             // in row order
     QHash<QString, int> m_rows;    // record id -> row
     QSet<QString> m_highlighted;   // ids of rows with a teammate's mark on some cell
+    // The copy was cleared (Loading) and then caught up (Settling): reloaded() once the rows
+    // the reload brought are all in.
+    enum class Reload
+    {
+        None,
+        Loading,
+        Settling
+    };
+    Reload m_reloading = Reload::None;
     struct QueuedChange
     {
         LocalStore::Record record;

@@ -98,15 +98,15 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
     // "escrow:updated": a record's change, named after a module of the schema.
-    const bool liveChange =
-        ChangeEvent::kindOfEventName(event) &&
-        RecordSchema::instance().moduleBySingular(event.left(event.lastIndexOf(u':'))) != nullptr;
+    const bool liveChange = ChangeEvent::kindOfEventName(event) &&
+                            RecordSchema::instance().moduleBySingular(
+                                QStringView(event).left(event.lastIndexOf(u':'))) != nullptr;
     if (!liveChange)
         applyLiveChanges(); // whatever comes next is about a stream applied up to here
     if (event == events::SyncChanges) {
         auto page = ChangePage::fromJson(payload);
         if (!page.ok())
-            return refuse(event, page.error()); // the seq stays: the next replay sends it again
+            return refuse(event, page.error());
         applyChanges(page.value().changes);
     } else if (event == events::SyncCaughtUp) {
         const qint64 seq = payload.value(QStringLiteral("seq")).toInteger();
@@ -134,8 +134,11 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
 
 void SyncEngine::refuse(const QString& event, const WireError& why)
 {
-    qCWarning(lcSyncEngine) << "ignoring a malformed" << event
-                            << "from the server:" << why.describe();
+    qCWarning(lcSyncEngine) << "a malformed" << event << "from the server:" << why.describe();
+    // Skipping it would leave the copy without that change while later ones move the seq past
+    // it: the copy is read again whole instead (the outbox stays).
+    if (!m_bootstrapping)
+        rebuildCopy(tr("The server sent a change this app cannot read: reloading the records"));
 }
 
 void SyncEngine::applyChange(ChangeEvent change)
@@ -328,8 +331,9 @@ void SyncEngine::flush()
             // It could never be sent: refused here, so it does not hold back everything after it.
             const QString why =
                 tr("This change is larger than the server accepts (%1 bytes)").arg(size);
-            if (m_store.fail(entry.mutationId, QStringLiteral("too_large"), why)) {
-                emit editRefused(entry, QStringLiteral("too_large"), why);
+            const QString code = errorCodeName(ErrorCode::TooLarge);
+            if (m_store.fail(entry.mutationId, code, why)) {
+                emit editRefused(entry, code, why);
                 emit localStateChanged(entry.module, entry.recordId);
             }
             continue;
@@ -431,7 +435,10 @@ bool SyncEngine::handleResult(const OutboxEntry& entry, const QJsonObject& json)
         break;
     case Status::Conflict: {
         const QString kind = conflictKindName(result.kind);
-        const QJsonObject detail = result.toJson();
+        // Kept as the server sent it (a duplicate's original), members this build does not
+        // read included.
+        const QJsonObject detail =
+            &result == &parsed.value() ? json : json.value(QStringLiteral("original")).toObject();
         if (!m_store.conflict(entry.mutationId, kind, detail))
             return false;
         emit editConflicted(entry, kind, detail);

@@ -46,6 +46,8 @@ public:
     void announce(const QString& module, const QString& recordId);
 
     bool isCaughtUp() const { return m_caughtUp; }
+    // The copy is being loaded over REST (a fresh profile, or a reload after copyCleared).
+    bool isBootstrapping() const { return m_bootstrapping; }
     int inFlightCount() const { return static_cast<int>(m_onTheWire.size()); }
 
 signals:
@@ -79,7 +81,7 @@ private:
     void applyChange(ChangeEvent change);
     void applyLiveChanges();
     void applyChanges(const QList<ChangeEvent>& changes);
-    // A message the server sent that this client cannot read: logged, never half-applied.
+    // A change the server sent that this client cannot read: logged, and the copy reloaded.
     void refuse(const QString& event, const WireError& why);
     void bootstrap();
     void rebuildCopy(const QString& reason);

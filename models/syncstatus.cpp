@@ -121,14 +121,18 @@ QString SyncStatus::label() const
         state = tr("Session expired");
         break;
     }
-    if (m_pending == 0)
-        return state;
     // In every state, so that an agent never has to guess whether their work has left the
-    // machine: "sending" while live, "waiting" otherwise.
-    const QString queue = m_state == ConnectionState::Online
-                              ? tr("%n change(s) sending", nullptr, m_pending)
-                              : tr("%n change(s) waiting", nullptr, m_pending);
-    return tr("%1 - %2", "connection state - queued changes").arg(state, queue);
+    // machine ("sending" while live, "waiting" otherwise) or came back needing them.
+    QStringList parts{state};
+    if (m_pending > 0)
+        parts.append(m_state == ConnectionState::Online
+                         ? tr("%n change(s) sending", nullptr, m_pending)
+                         : tr("%n change(s) waiting", nullptr, m_pending));
+    if (m_conflicts > 0)
+        parts.append(tr("%n conflict(s) to resolve", nullptr, m_conflicts));
+    if (m_failed > 0)
+        parts.append(tr("%n change(s) refused", nullptr, m_failed));
+    return parts.join(tr(" - ", "between the parts of the connection badge"));
 }
 
 QString SyncStatus::detail() const

@@ -30,23 +30,6 @@ std::optional<ChangeKind> changeKindFromName(QStringView name)
     return std::nullopt;
 }
 
-namespace {
-
-// A JSON number that is a whole number from `least` up to 2^53 (what a double holds exactly).
-std::optional<qint64> wholeNumber(const QJsonValue& value, qint64 least)
-{
-    if (!value.isDouble())
-        return std::nullopt;
-    const double number = value.toDouble();
-    constexpr double kMaxExact = 9007199254740992.0;
-    if (number < static_cast<double>(least) || number > kMaxExact ||
-        number != static_cast<double>(static_cast<qint64>(number)))
-        return std::nullopt;
-    return static_cast<qint64>(number);
-}
-
-} // namespace
-
 QJsonObject ChangeEvent::toJson() const
 {
     QJsonObject json{
@@ -71,9 +54,9 @@ Parsed<ChangeEvent> ChangeEvent::fromJson(const QJsonObject& json)
     change.module = json.value(u"module"_s).toString();
     change.id = json.value(u"id"_s).toString();
     if (change.module.isEmpty())
-        return badMember(u"module"_s, u"a module name is required"_s);
+        return badMember(u"module"_s, u"is required"_s);
     if (change.id.isEmpty())
-        return badMember(u"id"_s, u"a record id is required"_s);
+        return badMember(u"id"_s, u"is required"_s);
     const auto kind = changeKindFromName(json.value(u"kind"_s).toString());
     if (!kind)
         return badMember(u"kind"_s, u"must be created, updated or deleted"_s);

@@ -1,5 +1,6 @@
 #include "protocol/errorcode.h"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -44,11 +45,18 @@ constexpr std::array kNames{
     std::pair{ErrorCode::ForbiddenField, "forbidden_field"_L1},
     std::pair{ErrorCode::BadStatus, "bad_status"_L1},
     std::pair{ErrorCode::NotSubscribed, "not_subscribed"_L1},
+    std::pair{ErrorCode::UnknownTeam, "unknown_team"_L1},
+    std::pair{ErrorCode::BadRole, "bad_role"_L1},
+    std::pair{ErrorCode::BadPicture, "bad_picture"_L1},
+    std::pair{ErrorCode::MethodNotAllowed, "method_not_allowed"_L1},
+    std::pair{ErrorCode::BadIfMatch, "bad_if_match"_L1},
+    std::pair{ErrorCode::BadIdempotencyKey, "bad_idempotency_key"_L1},
     std::pair{ErrorCode::UnknownKind, "unknown_kind"_L1},
     std::pair{ErrorCode::NotRunning, "not_running"_L1},
     std::pair{ErrorCode::NotRetryable, "not_retryable"_L1},
     std::pair{ErrorCode::Storage, "storage"_L1},
     std::pair{ErrorCode::Unavailable, "unavailable"_L1},
+    std::pair{ErrorCode::Busy, "busy"_L1},
 };
 
 } // namespace
@@ -71,10 +79,25 @@ ErrorCode errorCodeFromName(QStringView name)
     return ErrorCode::Unknown;
 }
 
+namespace {
+
+constexpr std::array kPermissionErrors{ErrorCode::Forbidden, ErrorCode::ForbiddenField,
+                                       ErrorCode::NotFound};
+
+} // namespace
+
 bool isPermissionError(ErrorCode code)
 {
-    return code == ErrorCode::Forbidden || code == ErrorCode::ForbiddenField ||
-           code == ErrorCode::NotFound;
+    return std::find(kPermissionErrors.begin(), kPermissionErrors.end(), code) !=
+           kPermissionErrors.end();
+}
+
+QStringList permissionErrorNames()
+{
+    QStringList names;
+    for (const ErrorCode code : kPermissionErrors)
+        names.append(errorCodeName(code));
+    return names;
 }
 
 } // namespace crm

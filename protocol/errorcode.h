@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QString>
+#include <QStringList>
 #include <QStringView>
 
 namespace crm {
@@ -50,6 +51,14 @@ enum class ErrorCode
     // Presence and rooms (5.4)
     BadStatus,
     NotSubscribed,
+    // People and pictures (6)
+    UnknownTeam,
+    BadRole,
+    BadPicture,
+    // HTTP requests (6)
+    MethodNotAllowed,
+    BadIfMatch,
+    BadIdempotencyKey,
     // Tasks (5.6)
     UnknownKind,
     NotRunning,
@@ -57,6 +66,7 @@ enum class ErrorCode
     // The server's own trouble: not processed, try again later
     Storage,
     Unavailable,
+    Busy,
 };
 
 QString errorCodeName(ErrorCode code);
@@ -65,5 +75,7 @@ ErrorCode errorCodeFromName(QStringView name);
 // Refusals about who may see or change a record (not about the edit's content): the client stops
 // offering edits of that record and says why.
 bool isPermissionError(ErrorCode code);
+// Their names, for looking them up where codes are stored as text.
+QStringList permissionErrorNames();
 
 } // namespace crm

@@ -54,19 +54,17 @@ Parsed<Mutation> Mutation::fromJson(const QJsonObject& json, const QString& clie
     m.op = *op;
     m.module = json.value(u"module"_s).toString();
     m.recordId = json.value(u"id"_s).toString();
-    if (m.module.isEmpty())
-        return badMember(u"module"_s, u"a module name is required"_s);
-    if (m.recordId.isEmpty() || m.recordId.size() > kMaxIdLength)
-        return badMember(u"id"_s,
-                         u"a record id of 1 to %1 characters is required"_s.arg(kMaxIdLength));
-    const QJsonValue mutationId = json.value(u"mutationId"_s);
+    if (m.module.isEmpty() || m.recordId.isEmpty() || m.recordId.size() > kMaxIdLength) {
+        WireError missing = badMember(m.module.isEmpty() ? u"module"_s : u"id"_s, {});
+        missing.message = u"module and id are required"_s;
+        return missing;
+    }
     if (!clientId.isEmpty()) {
-        const double number = mutationId.toDouble();
-        if (!mutationId.isDouble() || number < 1 ||
-            number > static_cast<double>(socketio::kMaxAckId) ||
-            number != static_cast<double>(mutationId.toInteger()))
+        // Ack ids and mutation ids share Socket.IO's range.
+        const auto mutationId = wholeNumber(json.value(u"mutationId"_s), 1, socketio::kMaxAckId);
+        if (!mutationId)
             return badMember(u"mutationId"_s, u"must be a positive whole number"_s);
-        m.mutationId = mutationId.toInteger();
+        m.mutationId = *mutationId;
     }
     const QJsonValue base = json.value(u"baseVersion"_s);
     if (base.isDouble())
@@ -77,11 +75,12 @@ Parsed<Mutation> Mutation::fromJson(const QJsonObject& json, const QString& clie
     if (!fields.isUndefined() && !fields.isObject())
         return badMember(u"fields"_s, u"must be an object"_s);
     m.fields = fields.toObject();
-    if (json::write(m.fields).size() > kMaxFieldsBytes)
-        return WireError{ErrorCode::TooLarge,
-                         u"the changed fields exceed %1 KiB"_s.arg(kMaxFieldsBytes / 1024),
-                         u"fields"_s,
-                         {}};
+    if (json::write(m.fields).size() > kMaxFieldsBytes) {
+        WireError tooLarge = badMember(u"fields"_s, {});
+        tooLarge.code = ErrorCode::TooLarge;
+        tooLarge.message = u"the changed fields exceed %1 KiB"_s.arg(kMaxFieldsBytes / 1024);
+        return tooLarge;
+    }
     return m;
 }
 

@@ -83,7 +83,7 @@ MutationResult MutationResult::rejected(ErrorCode code, const QString& message,
 {
     MutationResult result;
     result.status = Status::Rejected;
-    result.error = WireError{code, message, field, {}};
+    result.error = WireError{code, message, field, {}, {}};
     return result;
 }
 
@@ -92,7 +92,7 @@ MutationResult MutationResult::storageError()
     MutationResult result;
     result.status = Status::Error;
     result.error = WireError{
-        ErrorCode::Storage, u"The server could not store the change; retry later"_s, {}, {}};
+        ErrorCode::Storage, u"The server could not store the change; retry later"_s, {}, {}, {}};
     return result;
 }
 
@@ -190,10 +190,10 @@ Parsed<MutationResult> MutationResult::fromJson(const QJsonObject& json)
         }
         break;
     case Status::Conflict: {
-        const auto kind = conflictKindFromName(json.value(u"kind"_s).toString());
-        if (!kind)
-            return badMember(u"kind"_s, u"must be fields, deleted or changed"_s);
-        result.kind = *kind;
+        // A kind this build does not know (a newer server's) is still a conflict: the edit
+        // waits for the agent, with the fields the server named.
+        result.kind =
+            conflictKindFromName(json.value(u"kind"_s).toString()).value_or(ConflictKind::Fields);
         for (const auto& item : json.value(u"conflicts"_s).toArray())
             result.conflicts.append(FieldConflict::fromJson(item.toObject()));
         result.mine = json.value(u"mine"_s).toObject();
@@ -204,10 +204,8 @@ Parsed<MutationResult> MutationResult::fromJson(const QJsonObject& json)
     }
     case Status::Rejected:
     case Status::Error: {
-        const QJsonValue error = json.value(u"error"_s);
-        if (!error.isObject())
-            return badMember(u"error"_s, u"a refusal must say why"_s);
-        result.error = WireError::fromJson(error.toObject());
+        // Read leniently, like every error: a refusal that does not say why is still a refusal.
+        result.error = WireError::fromJson(json.value(u"error"_s).toObject());
         break;
     }
     }

@@ -84,8 +84,9 @@ struct MutationResult
     QString conflictAuthor() const;
 
     QJsonObject toJson() const;
-    // Refuses an unknown status, a rejected / error result without an error object, a conflict
-    // of an unknown kind, and a duplicate whose original is itself malformed.
+    // Refuses an unknown status, a record that is not an object and a duplicate whose original
+    // is malformed; a conflict of an unknown kind reads as a fields conflict, a refusal without
+    // an error object as one with an unknown code.
     static Parsed<MutationResult> fromJson(const QJsonObject& json);
 };
 

@@ -3,6 +3,8 @@
 #include "protocol/wireerror.h"
 
 #include <optional>
+#include <QJsonValue>
+#include <QtGlobal>
 #include <utility>
 
 namespace crm {
@@ -16,8 +18,16 @@ public:
     Parsed(WireError error) : m_error(std::move(error)) {}
 
     bool ok() const { return m_value.has_value(); }
-    const T& value() const& { return *m_value; }
-    T&& value() && { return std::move(*m_value); }
+    const T& value() const&
+    {
+        Q_ASSERT(ok());
+        return *m_value;
+    }
+    T&& value() &&
+    {
+        Q_ASSERT(ok());
+        return std::move(*m_value);
+    }
     const WireError& error() const { return m_error; }
 
 private:
@@ -25,10 +35,28 @@ private:
     WireError m_error;
 };
 
-// A bad_request about one member: what parsers return for a wrong shape.
+// A bad_request about one member of a message: "<member> <why>" ("op must be create, update or
+// delete"). The member is named in the message only: on the wire `field` names a record field.
 inline WireError badMember(const QString& member, const QString& why)
 {
-    return WireError{ErrorCode::BadRequest, member + QStringLiteral(": ") + why, member, {}};
+    return WireError{ErrorCode::BadRequest, member + u' ' + why, {}, {}, member};
+}
+
+// The largest whole number a JSON number (a double) holds exactly: 2^53.
+inline constexpr qint64 kMaxExactJsonInteger = qint64(1) << 53;
+
+// A JSON number that is a whole number from `least` to `most`; nullopt for anything else
+// (a string, 1.5, 1e300). What every count, version, seq and id of the protocol must be.
+inline std::optional<qint64> wholeNumber(const QJsonValue& value, qint64 least,
+                                         qint64 most = kMaxExactJsonInteger)
+{
+    if (!value.isDouble())
+        return std::nullopt;
+    const double number = value.toDouble();
+    if (number < static_cast<double>(least) || number > static_cast<double>(most) ||
+        number != static_cast<double>(static_cast<qint64>(number)))
+        return std::nullopt;
+    return static_cast<qint64>(number);
 }
 
 } // namespace crm

@@ -32,14 +32,18 @@ Parsed<RecordPayload> RecordPayload::fromJson(const QJsonObject& json)
         return badMember(u"module"_s, u"a module name is required"_s);
     if (record.id.isEmpty())
         return badMember(u"id"_s, u"a record id is required"_s);
-    record.version = json.value(u"version"_s).toInteger();
-    if (record.version < 1)
+    const auto version = wholeNumber(json.value(u"version"_s), 1);
+    if (!version)
         return badMember(u"version"_s, u"must be a whole number from 1"_s);
+    record.version = *version;
     const QJsonValue fields = json.value(u"fields"_s);
     if (!fields.isUndefined() && !fields.isObject())
         return badMember(u"fields"_s, u"must be an object"_s);
     record.fields = fields.toObject();
-    for (const auto& name : json.value(u"masked"_s).toArray()) {
+    const QJsonValue masked = json.value(u"masked"_s);
+    if (!masked.isUndefined() && !masked.isArray())
+        return badMember(u"masked"_s, u"must be a list of field names"_s);
+    for (const auto& name : masked.toArray()) {
         if (!name.isString())
             return badMember(u"masked"_s, u"must be a list of field names"_s);
         record.masked.append(name.toString());

@@ -15,11 +15,15 @@ struct WireError
     QString message;
     QString field;       // the field it is about, when there is one
     QString unknownName; // the peer's code when it is one this build does not know
+    // Which member of a message a parser of this library refused; never on the wire.
+    QString member;
 
     // The snake_case name: the code's, or the one the peer sent when this build does not know it.
     QString codeName() const
     {
-        return code == ErrorCode::Unknown ? unknownName : errorCodeName(code);
+        if (code != ErrorCode::Unknown)
+            return errorCodeName(code);
+        return unknownName.isEmpty() ? errorCodeName(code) : unknownName;
     }
     QJsonObject toJson() const;
     // Lenient on purpose: an error is read to be shown, so a missing message or an unknown code

@@ -133,7 +133,11 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
                                   tr("Delete %1? Teammates see it go at once.").arg(titleText())) !=
             QMessageBox::Yes)
             return;
-        m_table->deleteRecord(m_table->rowOf(m_recordId));
+        QString error;
+        if (!m_table->deleteRecord(m_table->rowOf(m_recordId), &error)) {
+            m_error->setText(error);
+            m_error->show();
+        }
     });
     auto* saveShortcut = new QShortcut(QKeySequence::Save, this);
     connect(saveShortcut, &QShortcut::activated, this, &RecordEditor::save);
@@ -161,10 +165,14 @@ bool RecordEditor::leaveRecord()
     if (draft.isEmpty())
         return true;
     if (!m_creating && (m_table->isRemoving(m_recordId) || m_table->rowOf(m_recordId) < 0)) {
-        // Deleted meanwhile: nothing to save into, and never a question from a model signal.
-        m_goneNote = tr("%1 was deleted by someone else while you were changing it: your "
-                        "unsaved changes to it could not be kept.")
-                         .arg(m_title->text());
+        // Gone meanwhile: nothing to save into, and never a question from a model signal.
+        m_goneNote = m_outOfReach
+                         ? tr("%1 is no longer among the records you may see (your team or role "
+                              "changed): your unsaved changes to it could not be kept.")
+                               .arg(m_title->text())
+                         : tr("%1 was deleted by someone else while you were changing it: your "
+                              "unsaved changes to it could not be kept.")
+                               .arg(m_title->text());
         return true;
     }
     if (m_leavePolicy == LeavePolicy::KeepDraft) {
@@ -228,6 +236,19 @@ bool RecordEditor::showRecord(RecordTableModel* table, int row)
             if (!m_table || m_recordId.isEmpty() || m_table->rowOf(m_recordId) >= 0)
                 return;
             showRecord(m_table, -1); // gone under the agent's hands
+        });
+        // A reload (the agent's access changed) keeps the form while the copy comes back; a
+        // record that did not come back is out of reach, and said so.
+        connect(table, &RecordTableModel::reloaded, this, [this] {
+            if (!m_table || m_creating || m_recordId.isEmpty() || m_table->rowOf(m_recordId) >= 0)
+                return;
+            // Said in place of the form; with unsaved changes, leaveRecord() says they are lost.
+            m_goneNote = tr("%1 is no longer among the records you may see (your team or role "
+                            "changed).")
+                             .arg(m_title->text());
+            m_outOfReach = true;
+            showRecord(m_table, -1);
+            m_outOfReach = false;
         });
     }
     if (!sameTable)

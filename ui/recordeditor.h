@@ -115,8 +115,9 @@ private:
     LeavePolicy m_leavePolicy = LeavePolicy::KeepDraft;
     QHash<QString, RecordDraft> m_drafts;          // by "module/id"; "module/" for a new record
     QHash<QString, QString> m_changedWhileEditing; // field -> what it became
-    QString m_goneNote; // the open record was deleted with unsaved changes: said once
-    QString m_recordId; // empty while creating
+    QString m_goneNote;        // the open record was deleted or left reach: said until moving on
+    bool m_outOfReach = false; // leaving a record that a reload did not bring back
+    QString m_recordId;        // empty while creating
     bool m_creating = false;
     QJsonObject m_shown; // the values the form was filled with
     QJsonObject m_undo;  // values from before the last save

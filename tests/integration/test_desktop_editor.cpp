@@ -9,6 +9,7 @@
 #include "models/syncstatus.h"
 #include "protocol/recordschema.h"
 #include "support/desktopfixture.h"
+#include "support/restcall.h"
 #include "ui/conflictdialog.h"
 #include "ui/connectionbadge.h"
 #include "ui/fieldinput.h"
@@ -552,4 +553,44 @@ TEST_CASE("The bell and the badge open their menus on a click, with no menu arro
     plain.setMenu(bell.menu());
     plain.setPopupMode(QToolButton::InstantPopup);
     CHECK(plain.option().features & QStyleOptionToolButton::HasMenu);
+}
+
+TEST_CASE("A record that leaves the agent's reach while open is said so, with no Save that does "
+          "nothing",
+          "[ui][editor][access]")
+{
+    QLocale::setDefault(kUs);
+    test::Server server;
+    Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
+    const QString id = createEscrow(ana, QStringLiteral("ESC-MOVED"), 100000);
+    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    ana.window->openRecord(QStringLiteral("escrows"), id);
+    RecordEditor* editor = ana.window->editor();
+    REQUIRE(editor->recordId() == id);
+    retype(editor->editorFor(QStringLiteral("purchasePrice")), QStringLiteral("120000"));
+
+    // The broker admin moves Ana to South: her copy reloads without North's records.
+    RecordTableModel* table = ana.session.table(QStringLiteral("escrows"));
+    QSignalSpy reloaded(table, &RecordTableModel::reloaded);
+    REQUIRE(test::restCall(server.url(), server.token(server.dee), "PATCH",
+                           QStringLiteral("/api/users/%1").arg(server.ana.userId),
+                           {{QStringLiteral("team"), QStringLiteral("South")}})
+                .ok());
+    REQUIRE(waitUntil([&] { return reloaded.count() == 1; }, 20s));
+    CHECK(table->rowOf(id) < 0);
+    // The editor lets the record go and says why, typed changes included; nothing is queued.
+    CHECK(editor->recordId().isEmpty());
+    INFO("editor says " << editor->readOnlyText().toStdString());
+    CHECK(
+        editor->readOnlyText().contains(QStringLiteral("no longer among the records you may see")));
+    CHECK(editor->readOnlyText().contains(QStringLiteral("unsaved changes")));
+    CHECK_FALSE(editor->save());
+    CHECK(ana.session.store().outboxCount() == 0);
+    // A change of a row that is gone is refused with its reason, never a silent false.
+    QString why;
+    CHECK_FALSE(table->updateRecord(table->rowCount(),
+                                    {{QStringLiteral("status"), QStringLiteral("closing")}}, &why));
+    CHECK(why.contains(QStringLiteral("no longer among the records you may see")));
+    CHECK_FALSE(table->deleteRecord(-1, &why));
+    CHECK_FALSE(why.isEmpty());
 }

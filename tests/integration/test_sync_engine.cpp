@@ -466,5 +466,6 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
     REQUIRE(waitUntil([&] { return status.pendingCount() == 0; }));
     CHECK(status.failedCount() == 1);
     CHECK(status.conflictCount() == 0);
-    CHECK(status.label() == QStringLiteral("Live"));
+    // The refused one is said on the badge until the agent acts on it.
+    CHECK(status.label() == QStringLiteral("Live - 1 change refused"));
 }

@@ -43,8 +43,8 @@ ChangeEvent sampleChange()
 
 TEST_CASE("Protocol: error codes keep their wire names both ways", "[protocol]")
 {
-    for (int i = static_cast<int>(ErrorCode::BadRequest);
-         i <= static_cast<int>(ErrorCode::Unavailable); ++i) {
+    for (int i = static_cast<int>(ErrorCode::BadRequest); i <= static_cast<int>(ErrorCode::Busy);
+         ++i) {
         const auto code = static_cast<ErrorCode>(i);
         INFO(errorCodeName(code).toStdString());
         CHECK(errorCodeName(code) != QStringLiteral("unknown"));
@@ -113,13 +113,13 @@ TEST_CASE("Protocol: malformed change events are refused with the member at faul
         const auto parsed = ChangeEvent::fromJson(bad);
         REQUIRE_FALSE(parsed.ok());
         CHECK(parsed.error().code == ErrorCode::BadRequest);
-        CHECK(parsed.error().field == QLatin1StringView(c.member));
+        CHECK(parsed.error().member == QLatin1StringView(c.member));
     }
     // One bad entry refuses the whole page: applying the others would move the seq past it.
     const auto page =
         ChangePage::fromJson({{QStringLiteral("changes"), QJsonArray{good, QJsonObject{}, good}}});
     REQUIRE_FALSE(page.ok());
-    CHECK(page.error().field == QStringLiteral("module"));
+    CHECK(page.error().member == QStringLiteral("module"));
     CHECK_FALSE(ChangePage::fromJson({{QStringLiteral("changes"), 3}}).ok());
     CHECK_FALSE(ChangePage::fromJson({{QStringLiteral("changes"), QJsonArray{1}}}).ok());
 }
@@ -143,22 +143,41 @@ TEST_CASE("Protocol: a mutation round-trips and bad shapes are refused", "[proto
         REQUIRE_FALSE(parsed.ok());
         return parsed.error();
     };
-    CHECK(refused(object(R"({"module":"leads","op":"merge","id":"l1","mutationId":1})")).field ==
+    CHECK(refused(object(R"({"module":"leads","op":"merge","id":"l1","mutationId":1})")).member ==
           QStringLiteral("op"));
-    CHECK(refused(object(R"({"op":"create","id":"l1","mutationId":1})")).field ==
+    CHECK(refused(object(R"({"op":"create","id":"l1","mutationId":1})")).member ==
           QStringLiteral("module"));
-    CHECK(refused(object(R"({"module":"leads","op":"create","mutationId":1})")).field ==
+    CHECK(refused(object(R"({"module":"leads","op":"create","mutationId":1})")).member ==
           QStringLiteral("id"));
-    CHECK(refused(object(R"({"module":"leads","op":"create","id":"l1","mutationId":0})")).field ==
+    CHECK(refused(object(R"({"module":"leads","op":"create","id":"l1","mutationId":0})")).member ==
           QStringLiteral("mutationId"));
-    CHECK(refused(object(R"({"module":"leads","op":"create","id":"l1","mutationId":2.5})")).field ==
-          QStringLiteral("mutationId"));
+    CHECK(
+        refused(object(R"({"module":"leads","op":"create","id":"l1","mutationId":2.5})")).member ==
+        QStringLiteral("mutationId"));
     CHECK(refused(object(R"({"module":"leads","op":"update","id":"l1","mutationId":1,
                               "baseVersion":"3"})"))
-              .field == QStringLiteral("baseVersion"));
+              .member == QStringLiteral("baseVersion"));
     CHECK(refused(object(R"({"module":"leads","op":"update","id":"l1","mutationId":1,
                               "fields":[1]})"))
-              .field == QStringLiteral("fields"));
+              .member == QStringLiteral("fields"));
+    CHECK(refused(object(R"({"module":"leads","id":"l1","mutationId":1})")).member ==
+          QStringLiteral("op"));
+    // With a clientId every mutation needs its id: it is the exactly-once key.
+    CHECK(refused(object(R"({"module":"leads","op":"create","id":"l1"})")).member ==
+          QStringLiteral("mutationId"));
+    CHECK(refused(object(R"({"module":"leads","op":"create","id":"l1",
+                              "mutationId":9007199254740993})"))
+              .member == QStringLiteral("mutationId"));
+    const QJsonObject longId{{QStringLiteral("module"), QStringLiteral("leads")},
+                             {QStringLiteral("op"), QStringLiteral("create")},
+                             {QStringLiteral("id"), QString(65, QChar(u'a'))},
+                             {QStringLiteral("mutationId"), 1}};
+    CHECK(refused(longId).member == QStringLiteral("id"));
+    // The messages the server has always sent, and no `field`: that names record fields.
+    const WireError op = refused(object(R"({"module":"leads","op":"merge","id":"l1"})"));
+    CHECK(op.message == QStringLiteral("op must be create, update or delete"));
+    CHECK(op.field.isEmpty());
+    CHECK(refused(longId).message == QStringLiteral("module and id are required"));
     // Too large is its own code: REST answers 413 for it, the socket a rejected result.
     QJsonObject huge = m.toJson();
     huge.insert(
@@ -211,24 +230,94 @@ TEST_CASE("Protocol: every kind of mutation result round-trips", "[protocol]")
         REQUIRE(back.ok());
         CHECK(back.value().toJson() == json);
     }
-    CHECK(MutationResult::fromJson(duplicate.toJson()).value().effective().kind ==
-          ConflictKind::Fields);
-    CHECK(MutationResult::fromJson(fields.toJson()).value().conflictAuthor() ==
-          QStringLiteral("Sam"));
+    const auto resent = MutationResult::fromJson(duplicate.toJson());
+    REQUIRE(resent.ok());
+    CHECK(resent.value().effective().kind == ConflictKind::Fields);
+    const auto met = MutationResult::fromJson(fields.toJson());
+    REQUIRE(met.ok());
+    CHECK(met.value().conflictAuthor() == QStringLiteral("Sam"));
 }
 
-TEST_CASE("Protocol: malformed mutation results are refused", "[protocol]")
+TEST_CASE("Protocol: malformed mutation results are refused, unknown details read leniently",
+          "[protocol]")
 {
-    CHECK(MutationResult::fromJson(object(R"({"status":"maybe"})")).error().field ==
+    CHECK(MutationResult::fromJson(object(R"({"status":"maybe"})")).error().member ==
           QStringLiteral("status"));
-    CHECK(MutationResult::fromJson(object(R"({"status":"rejected"})")).error().field ==
-          QStringLiteral("error"));
-    CHECK(MutationResult::fromJson(object(R"({"status":"conflict","kind":"odd"})")).error().field ==
-          QStringLiteral("kind"));
-    CHECK(MutationResult::fromJson(object(R"({"status":"applied","record":[1]})")).error().field ==
+    CHECK_FALSE(MutationResult::fromJson(object(R"({"version":3})")).ok());
+    // A refusal that does not say why is still a refusal: the edit must not stay queued.
+    const auto silent = MutationResult::fromJson(object(R"({"status":"rejected"})"));
+    REQUIRE(silent.ok());
+    CHECK(silent.value().status == MutationResult::Status::Rejected);
+    CHECK(silent.value().error.code == ErrorCode::Unknown);
+    CHECK(silent.value().error.codeName() == QStringLiteral("unknown"));
+    // A newer server's kind of conflict is still a conflict the agent decides.
+    const auto odd = MutationResult::fromJson(object(R"({"status":"conflict","kind":"odd"})"));
+    REQUIRE(odd.ok());
+    CHECK(odd.value().status == MutationResult::Status::Conflict);
+    CHECK(MutationResult::fromJson(object(R"({"status":"applied","record":[1]})")).error().member ==
           QStringLiteral("record"));
     // A duplicate whose original is malformed is malformed too.
     CHECK_FALSE(MutationResult::fromJson(object(R"({"status":"duplicate","original":{}})")).ok());
+}
+
+// The JSON crm-server sent before these types existed (9dcca57's builders, member for member):
+// the types must write exactly that.
+TEST_CASE("Protocol: results and events are written as the server always wrote them", "[protocol]")
+{
+    const auto golden = [](const char* text) {
+        const QJsonObject expected = object(text);
+        REQUIRE_FALSE(expected.isEmpty());
+        const auto parsed = MutationResult::fromJson(expected);
+        REQUIRE(parsed.ok());
+        return std::pair{parsed.value().toJson(), expected};
+    };
+    // An update that changed nothing: no new version, and seq null (not left out).
+    {
+        const auto [written, expected] = golden(
+            R"({"status":"applied","module":"leads","id":"l1","version":3,"seq":null,
+                "record":{"module":"leads","id":"l1","version":3,"fields":{}},"mutationId":4})");
+        CHECK(written == expected);
+    }
+    // Deleting a record that is gone already.
+    {
+        const auto [written, expected] = golden(
+            R"({"status":"applied","module":"leads","id":"l1","version":5,"seq":null,
+                "deleted":true,"mutationId":5,"gapAfter":2})");
+        CHECK(written == expected);
+    }
+    // An edit of a record someone deleted: what it wanted, and who deleted it.
+    {
+        const auto [written, expected] = golden(
+            R"({"status":"conflict","kind":"deleted","module":"leads","id":"l1","version":6,
+                "mine":{"name":"Kim"},"by":{"id":"u2","name":"Sam"},"mutationId":6})");
+        CHECK(written == expected);
+    }
+    // A delete made on an old copy.
+    {
+        const auto [written, expected] = golden(
+            R"({"status":"conflict","kind":"changed","module":"leads","id":"l1","version":6,
+                "by":{"id":"u2","name":"Sam"},"changedFields":["name"],
+                "record":{"module":"leads","id":"l1","version":6,"fields":{}},"mutationId":7})");
+        CHECK(written == expected);
+    }
+    // A resend: the first answer verbatim.
+    {
+        const auto [written, expected] = golden(
+            R"({"status":"duplicate","mutationId":7,"original":{"status":"rejected",
+                "error":{"code":"out_of_range","message":"too high","field":"price"},
+                "mutationId":7}})");
+        CHECK(written == expected);
+    }
+    // A change by an AI agent for a user, from no client (a one-off REST call), in a page.
+    const QJsonObject event = object(
+        R"json({"module":"leads","id":"l1","kind":"updated","fields":{"name":"Kim"},"version":2,
+                "seq":9,"teamId":"t","ownerId":"o",
+                "by":{"id":"u1","name":"Ana (AI)","agent":"Scout"},
+                "at":"2026-11-22T10:18:00.000Z","event":"lead:updated"})json");
+    const auto change = ChangeEvent::fromJson(event);
+    REQUIRE(change.ok());
+    CHECK(change.value().toJson() == event);
+    CHECK(change.value().by.agent == QStringLiteral("Scout"));
 }
 
 TEST_CASE("Protocol: a record payload names its masked fields and drops their nulls", "[protocol]")
@@ -254,11 +343,22 @@ TEST_CASE("Protocol: a record payload names its masked fields and drops their nu
     REQUIRE(back.ok());
     CHECK(back.value() == record);
     CHECK_FALSE(back.value().fields.contains(QStringLiteral("myCommission")));
+    CHECK(RecordPayload::fromJson(object(R"({"module":"escrows","id":"e1","version":1,
+                                              "fields":[1]})"))
+              .error()
+              .member == QStringLiteral("fields"));
+    CHECK(RecordPayload::fromJson(object(R"({"module":"escrows","id":"e1","version":1,
+                                              "masked":"myCommission"})"))
+              .error()
+              .member == QStringLiteral("masked"));
+    CHECK(RecordPayload::fromJson(object(R"({"module":"escrows","id":"e1","version":2.5})"))
+              .error()
+              .member == QStringLiteral("version"));
     CHECK(RecordPayload::fromJson(object(R"({"module":"escrows","id":"e1","version":0})"))
               .error()
-              .field == QStringLiteral("version"));
+              .member == QStringLiteral("version"));
     CHECK(RecordPayload::fromJson(object(R"({"module":"escrows","id":"e1","version":1,
                                               "masked":[7]})"))
               .error()
-              .field == QStringLiteral("masked"));
+              .member == QStringLiteral("masked"));
 }
