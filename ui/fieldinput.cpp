@@ -52,6 +52,7 @@ FieldInput::FieldInput(const FieldSpec& field, RecordTableModel* referenced,
             m_combo->setModel(m_referenced ? static_cast<QAbstractItemModel*>(m_referenced)
                                            : static_cast<QAbstractItemModel*>(m_users));
             m_combo->setPlaceholderText(m_referenced ? tr("None") : tr("Nobody"));
+            keepChoiceThrough(m_combo->model());
             if (m_referenced) {
                 // The referenced module's live table, shown by its title column.
                 const ModuleSpec& spec = m_referenced->spec();
@@ -137,11 +138,82 @@ QComboBox* FieldInput::makeCombo()
     // Sized by the form, not by the longest title of a table that may hold 100,000.
     combo->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     combo->setMinimumContentsLength(12);
-    connect(combo, &QComboBox::currentIndexChanged, this, [this] {
-        if (!m_filling)
-            onEdited();
+    connect(combo, &QComboBox::currentIndexChanged, this, [this](int index) {
+        if (m_filling)
+            return;
+        if (index >= 0)
+            m_keptId.clear(); // the agent chose someone or something in the list
+        onEdited();
     });
     return combo;
+}
+
+QString FieldInput::chosenId() const
+{
+    const int row = m_combo ? m_combo->currentIndex() : -1;
+    if (row < 0)
+        return {};
+    return m_referenced ? m_referenced->recordId(row)
+                        : m_users->index(row).data(UserDirectoryModel::UserIdRole).toString();
+}
+
+int FieldInput::rowOfId(const QString& id) const
+{
+    if (id.isEmpty())
+        return -1;
+    return m_referenced ? m_referenced->rowOf(id) : m_users->rowOf(id);
+}
+
+void FieldInput::keepChoiceThrough(QAbstractItemModel* choices)
+{
+    // A list that reloads or loses the chosen row must not change the value: QComboBox would
+    // fall back to no choice (or another row), and Save would send that as the agent's edit.
+    connect(choices, &QAbstractItemModel::modelAboutToBeReset, this, [this] {
+        if (const QString id = chosenId(); !id.isEmpty())
+            m_keptId = id;
+        m_filling = true;
+    });
+    connect(choices, &QAbstractItemModel::modelReset, this, [this] {
+        m_filling = false;
+        reselectKept();
+    });
+    connect(choices, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [this](const QModelIndex&, int first, int last) {
+                const int row = m_combo->currentIndex();
+                if (row < first || row > last)
+                    return;
+                m_keptId = chosenId();
+                const bool was = std::exchange(m_filling, true);
+                m_combo->setCurrentIndex(-1);
+                m_filling = was;
+                showKeptPlaceholder();
+            });
+    connect(choices, &QAbstractItemModel::rowsInserted, this, &FieldInput::reselectKept);
+}
+
+void FieldInput::reselectKept()
+{
+    const int row = rowOfId(m_keptId);
+    if (row >= 0) {
+        const bool was = std::exchange(m_filling, true);
+        m_combo->setCurrentIndex(row);
+        m_filling = was;
+        m_keptId.clear();
+    } else if (!m_keptId.isEmpty() && m_combo->currentIndex() >= 0) {
+        const bool was = std::exchange(m_filling, true);
+        m_combo->setCurrentIndex(-1); // what a reset left selected is not the kept choice
+        m_filling = was;
+    }
+    showKeptPlaceholder();
+}
+
+void FieldInput::showKeptPlaceholder()
+{
+    if (m_referenced)
+        m_combo->setPlaceholderText(m_keptId.isEmpty() ? tr("None")
+                                                       : tr("A record not in your copy"));
+    else
+        m_combo->setPlaceholderText(m_keptId.isEmpty() ? tr("Nobody") : tr("Someone else"));
 }
 
 bool FieldInput::readsText() const
@@ -170,12 +242,10 @@ void FieldInput::setValue(const QJsonValue& value)
     m_original = value;
     if (m_combo && m_field.type == Type::Enum) {
         m_combo->setCurrentIndex(std::max(0, m_combo->findData(value.toString())));
-    } else if (m_combo && m_referenced) {
-        m_combo->setCurrentIndex(m_referenced->rowOf(value.toString()));
-    } else if (m_combo && m_users) {
-        const int row = m_users->rowOf(value.toString());
-        m_unknownUserId = row < 0 ? value.toString() : QString();
-        m_combo->setPlaceholderText(m_unknownUserId.isEmpty() ? tr("Nobody") : tr("Someone else"));
+    } else if (m_combo && (m_referenced || m_users)) {
+        const int row = rowOfId(value.toString());
+        m_keptId = row < 0 ? value.toString() : QString();
+        showKeptPlaceholder();
         m_combo->setCurrentIndex(row);
     } else if (m_check) {
         m_check->setChecked(value.toBool());
@@ -216,16 +286,9 @@ std::optional<QJsonValue> FieldInput::value() const
         const QString value = m_combo->currentData().toString();
         return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
     }
-    if (m_combo && m_referenced) {
-        const int row = m_combo->currentIndex();
-        return row < 0 ? QJsonValue(QJsonValue::Null) : QJsonValue(m_referenced->recordId(row));
-    }
-    if (m_combo && m_users) {
-        const int row = m_combo->currentIndex();
-        if (row >= 0)
-            return QJsonValue(m_users->index(row).data(UserDirectoryModel::UserIdRole).toString());
-        return m_unknownUserId.isEmpty() ? QJsonValue(QJsonValue::Null)
-                                         : QJsonValue(m_unknownUserId);
+    if (m_combo && (m_referenced || m_users)) {
+        const QString id = m_combo->currentIndex() >= 0 ? chosenId() : m_keptId;
+        return id.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(id);
     }
     if (m_check)
         return m_check->isChecked();

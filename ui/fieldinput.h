@@ -7,6 +7,7 @@
 #include <QJsonValue>
 #include <QWidget>
 
+class QAbstractItemModel;
 class QCheckBox;
 class QComboBox;
 class QLabel;
@@ -75,6 +76,12 @@ private:
     void tidy(); // rewrites valid typed text as the editor writes it ("450000" -> "$ 450,000.00")
     void showProblem();
     void chooseDate();
+    // Reference and person lists: the id chosen in the list, or the row of an id in it.
+    QString chosenId() const;
+    int rowOfId(const QString& id) const;
+    void keepChoiceThrough(QAbstractItemModel* choices);
+    void reselectKept();
+    void showKeptPlaceholder();
 
     FieldSpec m_field;
     RecordTableModel* m_referenced;
@@ -90,7 +97,9 @@ private:
     QLabel* m_count = nullptr;
     QJsonValue m_original;
     QString m_originalText;
-    QString m_unknownUserId; // someone the directory does not know (yet): kept, never cleared
+    // A reference or person the list does not hold right now (a record out of this copy, its
+    // table reloading, someone the directory does not know yet): kept, never read as "none".
+    QString m_keptId;
     bool m_masked = false;
     bool m_filling = false;
     bool m_problemShown = true;
