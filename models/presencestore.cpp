@@ -30,16 +30,11 @@ QVariant PresenceStore::data(const QModelIndex& index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const Presence& p = m_users.at(index.row());
-    auto list = [](const QJsonArray& items, bool withField) {
+    auto list = [](const QList<RecordRef>& refs, bool withField) {
         QStringList out;
-        for (const auto& item : items) {
-            const auto o = item.toObject();
-            QString entry = o.value(QStringLiteral("module")).toString() + u'/' +
-                            o.value(QStringLiteral("id")).toString();
-            if (withField)
-                entry += u'/' + o.value(QStringLiteral("field")).toString();
-            out.append(entry);
-        }
+        for (const auto& ref : refs)
+            out.append(withField ? ref.module + u'/' + ref.id + u'/' + ref.field
+                                 : ref.module + u'/' + ref.id);
         return out;
     };
     switch (role) {
@@ -49,7 +44,7 @@ QVariant PresenceStore::data(const QModelIndex& index, int role) const
     case UserIdRole:
         return p.userId;
     case StatusRole:
-        return p.status;
+        return presenceStatusName(p.status);
     case InitialsRole:
         return initialsOf(p.name);
     case ColorSlotRole:
@@ -166,34 +161,34 @@ int PresenceStore::freeColorSlot(const QString& userId) const
     return preferred;
 }
 
-PresenceStore::Presence PresenceStore::fromJson(const QJsonObject& json)
-{
-    Presence presence;
-    presence.userId = json.value(QStringLiteral("userId")).toString();
-    presence.name = json.value(QStringLiteral("name")).toString();
-    presence.status = json.value(QStringLiteral("status")).toString();
-    presence.sessions = json.value(QStringLiteral("sessions")).toInt();
-    presence.viewing = json.value(QStringLiteral("viewing")).toArray();
-    presence.editing = json.value(QStringLiteral("editing")).toArray();
-    return presence;
-}
-
 void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
     if (event == events::PresenceUpdate) {
-        const Presence presence = fromJson(payload);
-        if (presence.status == QStringLiteral("offline") || presence.sessions == 0)
-            remove(presence.userId);
+        auto update = crm::Presence::fromJson(payload);
+        if (!update.ok()) {
+            // Presence is ephemeral: the next update or snapshot says it again.
+            qCWarning(lcPresence) << "ignoring a malformed presence:" << update.error().describe();
+            return;
+        }
+        if (update.value().isGone())
+            remove(update.value().userId);
         else
-            upsert(presence);
+            upsert({std::move(update).value(), 0, {}});
     } else if (event == events::PresenceSnapshot) {
+        auto snapshot = PresenceSnapshot::fromJson(payload);
+        if (!snapshot.ok()) {
+            // The list stays as last known (stale) until a snapshot that can be read.
+            qCWarning(lcPresence) << "ignoring a malformed presence snapshot:"
+                                  << snapshot.error().describe();
+            return;
+        }
         // After a reconnect the snapshot is the truth: patch rows in place, drop who left (first,
         // so that newcomers can have the colours they freed).
-        const QJsonArray users = payload.value(QStringLiteral("users")).toArray();
+        const QList<crm::Presence>& users = snapshot.value().users;
         QSet<QString> present;
         for (const auto& user : users)
-            present.insert(user.toObject().value(QStringLiteral("userId")).toString());
+            present.insert(user.userId);
         QStringList gone;
         for (const auto& p : m_users) {
             if (!present.contains(p.userId))
@@ -202,7 +197,7 @@ void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
         for (const auto& userId : gone)
             remove(userId);
         for (const auto& user : users)
-            upsert(fromJson(user.toObject()));
+            upsert({user, 0, {}});
         setLive(true);
     }
 }
@@ -260,14 +255,11 @@ QStringList PresenceStore::viewersOf(const QString& module, const QString& id,
     for (const auto& p : m_users) {
         if (p.userId == exceptUser)
             continue;
-        for (const auto& item : p.viewing) {
-            const auto o = item.toObject();
-            if (o.value(QStringLiteral("module")) == module &&
-                o.value(QStringLiteral("id")) == id) {
-                viewers.append(p.userId);
-                break;
-            }
-        }
+        const bool views =
+            std::any_of(p.viewing.cbegin(), p.viewing.cend(),
+                        [&](const RecordRef& ref) { return ref.module == module && ref.id == id; });
+        if (views)
+            viewers.append(p.userId);
     }
     return viewers;
 }
@@ -278,12 +270,8 @@ QString PresenceStore::editorOf(const QString& module, const QString& id, const 
     for (const auto& p : m_users) {
         if (p.userId == exceptUser)
             continue;
-        for (const auto& item : p.editing) {
-            const auto o = item.toObject();
-            if (o.value(QStringLiteral("module")) == module &&
-                o.value(QStringLiteral("id")) == id && o.value(QStringLiteral("field")) == field)
-                return p.userId;
-        }
+        if (p.editing.contains(RecordRef{module, id, field}))
+            return p.userId;
     }
     return {};
 }
@@ -301,10 +289,8 @@ void PresenceStore::viewRecord(const QString& module, const QString& id)
         m_connection.emitEphemeral(QString(events::RecordUnsubscribe), {QJsonObject{}},
                                    QStringLiteral("record"));
     else
-        m_connection.emitEphemeral(
-            QString(events::RecordSubscribe),
-            {QJsonObject{{QStringLiteral("module"), module}, {QStringLiteral("id"), id}}},
-            QStringLiteral("record"));
+        m_connection.emitEphemeral(QString(events::RecordSubscribe),
+                                   {RecordRef{module, id, {}}.toJson()}, QStringLiteral("record"));
 }
 
 void PresenceStore::editField(const QString& field)

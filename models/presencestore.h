@@ -1,6 +1,7 @@
 #pragma once
 
 #include "models/userpicturecache.h"
+#include "protocol/presence.h"
 
 #include <optional>
 #include <QAbstractListModel>
@@ -44,14 +45,9 @@ public:
     };
     Q_ENUM(Role)
 
-    struct Presence
+    // What the server said about the user, and what this list adds to it.
+    struct Presence : crm::Presence
     {
-        QString userId;
-        QString name;
-        QString status;
-        int sessions = 0;
-        QJsonArray viewing;
-        QJsonArray editing;
         int colorSlot = 0;
         QDateTime lastSeen;
     };
@@ -105,7 +101,6 @@ private:
     void upsert(Presence presence);
     void remove(const QString& userId);
     int rowOf(const QString& userId) const;
-    static Presence fromJson(const QJsonObject& json);
 
     ConnectionManager& m_connection;
     QPointer<const UserPictureCache> m_pictures; // may go before us

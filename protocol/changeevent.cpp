@@ -1,33 +1,31 @@
 #include "protocol/changeevent.h"
 
+#include "protocol/nametable.h"
+
 #include <QJsonArray>
 
 namespace crm {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+constexpr std::array kChangeKinds{
+    std::pair{ChangeKind::Created, "created"_L1},
+    std::pair{ChangeKind::Updated, "updated"_L1},
+    std::pair{ChangeKind::Deleted, "deleted"_L1},
+};
+
+} // namespace
+
 QString changeKindName(ChangeKind kind)
 {
-    switch (kind) {
-    case ChangeKind::Created:
-        return u"created"_s;
-    case ChangeKind::Updated:
-        return u"updated"_s;
-    case ChangeKind::Deleted:
-        return u"deleted"_s;
-    }
-    return {};
+    return nameIn(kChangeKinds, kind);
 }
 
 std::optional<ChangeKind> changeKindFromName(QStringView name)
 {
-    if (name == "created"_L1)
-        return ChangeKind::Created;
-    if (name == "updated"_L1)
-        return ChangeKind::Updated;
-    if (name == "deleted"_L1)
-        return ChangeKind::Deleted;
-    return std::nullopt;
+    return valueIn(kChangeKinds, name);
 }
 
 QJsonObject ChangeEvent::toJson() const

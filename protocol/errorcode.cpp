@@ -1,5 +1,7 @@
 #include "protocol/errorcode.h"
 
+#include "protocol/nametable.h"
+
 #include <algorithm>
 #include <array>
 #include <utility>
@@ -63,20 +65,13 @@ constexpr std::array kNames{
 
 QString errorCodeName(ErrorCode code)
 {
-    for (const auto& [value, name] : kNames) {
-        if (value == code)
-            return name;
-    }
-    return u"unknown"_s;
+    const QString name = nameIn(kNames, code);
+    return name.isEmpty() ? u"unknown"_s : name;
 }
 
 ErrorCode errorCodeFromName(QStringView name)
 {
-    for (const auto& [value, known] : kNames) {
-        if (name == known)
-            return value;
-    }
-    return ErrorCode::Unknown;
+    return valueIn(kNames, name).value_or(ErrorCode::Unknown);
 }
 
 namespace {

@@ -1,34 +1,31 @@
 #include "protocol/mutation.h"
 
 #include "protocol/jsontext.h"
+#include "protocol/nametable.h"
 #include "protocol/socketiocodec.h"
 
 namespace crm {
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+constexpr std::array kOperations{
+    std::pair{Operation::Create, "create"_L1},
+    std::pair{Operation::Update, "update"_L1},
+    std::pair{Operation::Delete, "delete"_L1},
+};
+
+} // namespace
+
 QString operationName(Operation op)
 {
-    switch (op) {
-    case Operation::Create:
-        return u"create"_s;
-    case Operation::Update:
-        return u"update"_s;
-    case Operation::Delete:
-        return u"delete"_s;
-    }
-    return {};
+    return nameIn(kOperations, op);
 }
 
 std::optional<Operation> operationFromName(QStringView name)
 {
-    if (name == "create"_L1)
-        return Operation::Create;
-    if (name == "update"_L1)
-        return Operation::Update;
-    if (name == "delete"_L1)
-        return Operation::Delete;
-    return std::nullopt;
+    return valueIn(kOperations, name);
 }
 
 QJsonObject Mutation::toJson() const

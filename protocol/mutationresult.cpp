@@ -1,5 +1,7 @@
 #include "protocol/mutationresult.h"
 
+#include "protocol/nametable.h"
+
 #include <QJsonArray>
 
 namespace crm {
@@ -21,62 +23,42 @@ FieldConflict FieldConflict::fromJson(const QJsonObject& json)
             json.value(u"theirs"_s), Actor::fromJson(json.value(u"by"_s).toObject())};
 }
 
+namespace {
+
+constexpr std::array kConflictKinds{
+    std::pair{ConflictKind::Fields, "fields"_L1},
+    std::pair{ConflictKind::Deleted, "deleted"_L1},
+    std::pair{ConflictKind::Changed, "changed"_L1},
+};
+
+} // namespace
+
 QString conflictKindName(ConflictKind kind)
 {
-    switch (kind) {
-    case ConflictKind::Fields:
-        return u"fields"_s;
-    case ConflictKind::Deleted:
-        return u"deleted"_s;
-    case ConflictKind::Changed:
-        return u"changed"_s;
-    }
-    return {};
+    return nameIn(kConflictKinds, kind);
 }
 
 std::optional<ConflictKind> conflictKindFromName(QStringView name)
 {
-    if (name == "fields"_L1)
-        return ConflictKind::Fields;
-    if (name == "deleted"_L1)
-        return ConflictKind::Deleted;
-    if (name == "changed"_L1)
-        return ConflictKind::Changed;
-    return std::nullopt;
-}
-
-QString mutationStatusName(MutationResult::Status status)
-{
-    using Status = MutationResult::Status;
-    switch (status) {
-    case Status::Applied:
-        return u"applied"_s;
-    case Status::Duplicate:
-        return u"duplicate"_s;
-    case Status::Conflict:
-        return u"conflict"_s;
-    case Status::Rejected:
-        return u"rejected"_s;
-    case Status::Error:
-        return u"error"_s;
-    }
-    return {};
+    return valueIn(kConflictKinds, name);
 }
 
 namespace {
 
-std::optional<MutationResult::Status> statusFromName(QStringView name)
-{
-    using Status = MutationResult::Status;
-    for (const Status status :
-         {Status::Applied, Status::Duplicate, Status::Conflict, Status::Rejected, Status::Error}) {
-        if (name == mutationStatusName(status))
-            return status;
-    }
-    return std::nullopt;
-}
+using Status = MutationResult::Status;
+
+constexpr std::array kStatuses{
+    std::pair{Status::Applied, "applied"_L1},   std::pair{Status::Duplicate, "duplicate"_L1},
+    std::pair{Status::Conflict, "conflict"_L1}, std::pair{Status::Rejected, "rejected"_L1},
+    std::pair{Status::Error, "error"_L1},
+};
 
 } // namespace
+
+QString mutationStatusName(MutationResult::Status status)
+{
+    return nameIn(kStatuses, status);
+}
 
 MutationResult MutationResult::rejected(ErrorCode code, const QString& message,
                                         const QString& field)
@@ -160,7 +142,7 @@ QJsonObject MutationResult::toJson() const
 
 Parsed<MutationResult> MutationResult::fromJson(const QJsonObject& json)
 {
-    const auto status = statusFromName(json.value(u"status"_s).toString());
+    const auto status = valueIn(kStatuses, json.value(u"status"_s).toString());
     if (!status)
         return badMember(u"status"_s, u"must be applied, duplicate, conflict, rejected or error"_s);
     MutationResult result;

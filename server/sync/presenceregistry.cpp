@@ -1,34 +1,13 @@
 #include "server/sync/presenceregistry.h"
 
+#include <algorithm>
 #include <QSet>
 
 namespace crm {
 
-namespace {
-
-// Busy wins over online, online over away: one busy window means "do not disturb".
-int statusRank(const QString& status)
-{
-    if (status == QStringLiteral("busy"))
-        return 3;
-    if (status == QStringLiteral("online"))
-        return 2;
-    if (status == QStringLiteral("away"))
-        return 1;
-    return 0;
-}
-
-} // namespace
-
-bool PresenceRegistry::isValidStatus(const QString& status)
-{
-    return status == QStringLiteral("online") || status == QStringLiteral("away") ||
-           status == QStringLiteral("busy");
-}
-
 void PresenceRegistry::join(SessionKey session, const Identity& identity)
 {
-    m_sessions.insert(session, SessionState{identity, QStringLiteral("online"), {}, {}, {}, {}});
+    m_sessions.insert(session, SessionState{identity, PresenceStatus::Online, {}, {}, {}, {}});
     m_byUser.insert(identity.userId, session);
 }
 
@@ -40,7 +19,7 @@ bool PresenceRegistry::leave(SessionKey session)
     return !user.isEmpty() && !m_byUser.contains(user);
 }
 
-void PresenceRegistry::setStatus(SessionKey session, const QString& status)
+void PresenceRegistry::setStatus(SessionKey session, PresenceStatus status)
 {
     auto it = m_sessions.find(session);
     if (it != m_sessions.end())
@@ -82,48 +61,34 @@ QString PresenceRegistry::userOf(SessionKey session) const
     return m_sessions.value(session).identity.userId;
 }
 
-QJsonObject PresenceRegistry::userPresence(const QString& userId, const Identity& viewer) const
+Presence PresenceRegistry::userPresence(const QString& userId, const Identity& viewer) const
 {
-    QJsonObject presence{{QStringLiteral("userId"), userId},
-                         {QStringLiteral("status"), QStringLiteral("offline")}};
-    int rank = 0;
-    int sessions = 0;
-    QJsonArray viewing;
-    QJsonArray editing;
+    Presence presence;
+    presence.userId = userId;
     for (auto key = m_byUser.constFind(userId); key != m_byUser.cend() && key.key() == userId;
          ++key) {
         const SessionState& state = m_sessions[key.value()];
-        ++sessions;
-        presence.insert(QStringLiteral("name"), state.identity.displayName);
-        if (statusRank(state.status) > rank) {
-            rank = statusRank(state.status);
-            presence.insert(QStringLiteral("status"), state.status);
-        }
+        ++presence.sessions;
+        presence.name = state.identity.displayName;
+        // The most present session wins: one busy window means "do not disturb".
+        presence.status = std::max(presence.status, state.status);
         if (state.recordId.isEmpty() ||
             !viewer.canSee(state.identity.brokerageId, state.recordTeam))
             continue;
-        const QJsonObject record{{QStringLiteral("module"), state.module},
-                                 {QStringLiteral("id"), state.recordId}};
-        viewing.append(record);
-        if (!state.editingField.isEmpty()) {
-            QJsonObject edit = record;
-            edit.insert(QStringLiteral("field"), state.editingField);
-            editing.append(edit);
-        }
+        presence.viewing.append({state.module, state.recordId, {}});
+        if (!state.editingField.isEmpty())
+            presence.editing.append({state.module, state.recordId, state.editingField});
     }
-    presence.insert(QStringLiteral("sessions"), sessions);
-    presence.insert(QStringLiteral("viewing"), viewing);
-    presence.insert(QStringLiteral("editing"), editing);
     return presence;
 }
 
-QJsonArray PresenceRegistry::snapshot(const Identity& viewer) const
+PresenceSnapshot PresenceRegistry::snapshot(const Identity& viewer) const
 {
-    QJsonArray out;
+    PresenceSnapshot out;
     for (const auto& user : m_byUser.uniqueKeys()) {
         const SessionKey any = m_byUser.value(user);
         if (m_sessions.value(any).identity.brokerageId == viewer.brokerageId)
-            out.append(userPresence(user, viewer));
+            out.users.append(userPresence(user, viewer));
     }
     return out;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/presence.h"
 #include "server/storage/identity.h"
 
 #include <QHash>
@@ -18,12 +19,10 @@ class PresenceRegistry
 public:
     using SessionKey = const void*;
 
-    static bool isValidStatus(const QString& status);
-
     void join(SessionKey session, const Identity& identity);
     // True when that was the user's last session (they are offline now).
     bool leave(SessionKey session);
-    void setStatus(SessionKey session, const QString& status);
+    void setStatus(SessionKey session, PresenceStatus status);
     void setViewing(SessionKey session, const QString& module, const QString& id,
                     const QString& team);
     void setEditing(SessionKey session, const QString& field);
@@ -32,9 +31,9 @@ public:
 
     QString userOf(SessionKey session) const;
     // The user's aggregated presence as `viewer` may see it; status "offline" when gone.
-    QJsonObject userPresence(const QString& userId, const Identity& viewer) const;
+    Presence userPresence(const QString& userId, const Identity& viewer) const;
     // Everyone present in the viewer's brokerage.
-    QJsonArray snapshot(const Identity& viewer) const;
+    PresenceSnapshot snapshot(const Identity& viewer) const;
     // Other users viewing a record (for the record:subscribe ack).
     QJsonArray viewersOf(const QString& module, const QString& id, const QString& exceptUser) const;
 
@@ -42,7 +41,7 @@ private:
     struct SessionState
     {
         Identity identity;
-        QString status = QStringLiteral("online");
+        PresenceStatus status = PresenceStatus::Online;
         QString module;
         QString recordId;
         QString recordTeam;

@@ -148,8 +148,7 @@ void SyncHub::onConnected(SocketIoServerSession* session)
     if (identity.isAgent())
         return;
     m_presence.join(session, identity);
-    session->emitEvent(QString(events::PresenceSnapshot),
-                       {QJsonObject{{QStringLiteral("users"), m_presence.snapshot(identity)}}});
+    session->emitEvent(QString(events::PresenceSnapshot), {m_presence.snapshot(identity).toJson()});
     presenceChanged(identity);
 }
 
@@ -322,11 +321,13 @@ void SyncHub::handlePresence(SocketIoServerSession* session, const QString& even
             session->emitEvent(QString(events::ProtocolError), {result});
     };
     if (event == events::PresenceSet) {
-        const QString status = payload.value(QStringLiteral("status")).toString();
-        if (!PresenceRegistry::isValidStatus(status))
+        // Offline is what leaving says; a session sets one of the other three.
+        const auto status =
+            presenceStatusFromName(payload.value(QStringLiteral("status")).toString());
+        if (!status || *status == PresenceStatus::Offline)
             return answer(rejectedResult(ErrorCode::BadStatus,
                                          QStringLiteral("status must be online, away or busy")));
-        m_presence.setStatus(session, status);
+        m_presence.setStatus(session, *status);
     } else if (event == events::RecordSubscribe) {
         const QString module = payload.value(QStringLiteral("module")).toString();
         const QString id = payload.value(QStringLiteral("id")).toString();
@@ -522,9 +523,9 @@ void SyncHub::flushPresence()
                 continue;
             QString& frame = frames[user.key() + u'|' + view];
             if (frame.isEmpty())
-                frame = socketio::encodeFrame(
-                    socketio::Packet::event(QString(events::PresenceUpdate),
-                                            {m_presence.userPresence(user.key(), it->identity)}));
+                frame = socketio::encodeFrame(socketio::Packet::event(
+                    QString(events::PresenceUpdate),
+                    {m_presence.userPresence(user.key(), it->identity).toJson()}));
             it.key()->sendRawFrame(frame);
         }
     }

@@ -7,6 +7,7 @@
 #include "protocol/jsontext.h"
 #include "protocol/mutation.h"
 #include "protocol/mutationresult.h"
+#include "protocol/presence.h"
 #include "protocol/recordpayload.h"
 #include "protocol/socketiocodec.h"
 
@@ -115,6 +116,8 @@ void checkMessages(const QJsonValue& value)
     checkMessage<crm::Mutation>(json, QStringLiteral("fuzz"));
     checkMessage<crm::MutationResult>(json);
     checkMessage<crm::RecordPayload>(json);
+    checkMessage<crm::Presence>(json);
+    checkMessage<crm::PresenceSnapshot>(json);
 }
 
 } // namespace

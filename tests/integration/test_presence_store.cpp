@@ -55,7 +55,7 @@ TEST_CASE("PresenceStore: teammates appear, change status, view and edit, and le
         return anaSees.editorOf(QStringLiteral("escrows"), id, QStringLiteral("status")) ==
                s.ben.userId;
     }));
-    CHECK(anaSees.presenceOf(s.ben.userId)->status == QStringLiteral("busy"));
+    CHECK(anaSees.presenceOf(s.ben.userId)->status == PresenceStatus::Busy);
     CHECK(anaSees.viewersOf(QStringLiteral("escrows"), id) == QStringList{s.ben.userId});
     CHECK(anaSees.viewersOf(QStringLiteral("escrows"), id, s.ben.userId).isEmpty());
     CHECK(benChanged.count() >= 3);
@@ -80,7 +80,7 @@ TEST_CASE("PresenceStore: own presence set while offline goes out after connecti
     ben.goOnline();
     REQUIRE(waitUntil([&] {
         const auto p = anaSees.presenceOf(s.ben.userId);
-        return p && p->status == QStringLiteral("busy");
+        return p && p->status == PresenceStatus::Busy;
     }));
 }
 

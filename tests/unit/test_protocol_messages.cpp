@@ -5,6 +5,7 @@
 #include "protocol/errorcode.h"
 #include "protocol/mutation.h"
 #include "protocol/mutationresult.h"
+#include "protocol/presence.h"
 #include "protocol/recordpayload.h"
 
 #include <catch2/catch.hpp>
@@ -361,4 +362,41 @@ TEST_CASE("Protocol: a record payload names its masked fields and drops their nu
                                               "masked":[7]})"))
               .error()
               .member == QStringLiteral("masked"));
+}
+
+TEST_CASE("Protocol: presence is written as the server always wrote it, and read strictly",
+          "[protocol][presence]")
+{
+    // An aggregated presence as 9dcca57's registry wrote it, and one who left (no name).
+    for (const char* text :
+         {R"({"userId":"u1","name":"Ana","status":"busy","sessions":2,
+              "viewing":[{"module":"escrows","id":"e1"}],
+              "editing":[{"module":"escrows","id":"e1","field":"status"}]})",
+          R"({"userId":"u2","status":"offline","sessions":0,"viewing":[],"editing":[]})"}) {
+        const QJsonObject expected = object(text);
+        REQUIRE_FALSE(expected.isEmpty());
+        const auto presence = Presence::fromJson(expected);
+        REQUIRE(presence.ok());
+        CHECK(presence.value().toJson() == expected);
+    }
+    const auto ana = Presence::fromJson(object(
+        R"({"userId":"u1","name":"Ana","status":"away","sessions":1,"viewing":[],"editing":[]})"));
+    REQUIRE(ana.ok());
+    CHECK(ana.value().status == PresenceStatus::Away);
+    CHECK_FALSE(ana.value().isGone());
+    // Sessions aggregate to the most present status.
+    CHECK(std::max(PresenceStatus::Away, PresenceStatus::Busy) == PresenceStatus::Busy);
+    CHECK(std::max(PresenceStatus::Online, PresenceStatus::Away) == PresenceStatus::Online);
+
+    CHECK(Presence::fromJson(object(R"({"status":"online"})")).error().member ==
+          QStringLiteral("userId"));
+    CHECK(Presence::fromJson(object(R"({"userId":"u1","status":"napping"})")).error().member ==
+          QStringLiteral("status"));
+    PresenceSnapshot snapshot{{ana.value()}};
+    const auto back = PresenceSnapshot::fromJson(snapshot.toJson());
+    REQUIRE(back.ok());
+    CHECK(back.value().users == snapshot.users);
+    CHECK(PresenceSnapshot::fromJson(object(R"({"users":{}})")).error().member ==
+          QStringLiteral("users"));
+    CHECK_FALSE(PresenceSnapshot::fromJson(object(R"({"users":[{"userId":""}]})")).ok());
 }
