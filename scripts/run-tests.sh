@@ -21,16 +21,24 @@ asan_build="${CRM_ASAN_BUILD_DIR:-$root/build-asan}"
 # failing command would make pg_virtualenv print the server's logs), so that ctest's summary
 # stays the last word either way.
 export QT_QPA_PLATFORM=offscreen CRM_REQUIRE_POSTGRES=1
+# A test that fails is run once more (the CI machine is shared and its timing noisy), but every
+# failure, passed on retry or not, is named again just before the last summary: a flaky test is
+# a defect to fix, and the tail of the log is what a CI report shows.
 status_file=$(mktemp)
-trap 'rm -f "$status_file"' EXIT
+failures_file=$(mktemp)
+log_file=$(mktemp)
+trap 'rm -f "$status_file" "$failures_file" "$log_file"' EXIT
 export CRM_CTEST_STATUS="$status_file"
 run_suite() { # build folder, then ctest's own arguments
     local dir=$1
     shift
     : > "$status_file"
     (cd "$dir" && pg_virtualenv bash -c \
-        'ctest --output-on-failure --parallel 2 --no-tests=error "$@"; echo $? > "$CRM_CTEST_STATUS"' \
-        ctest "$@") | grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) '
+        'ctest --output-on-failure --parallel 2 --no-tests=error --repeat until-pass:2 "$@"; echo $? > "$CRM_CTEST_STATUS"' \
+        ctest "$@") | grep --line-buffered -v -E '^(Creating new PostgreSQL cluster|Dropping cluster) ' |
+        tee "$log_file"
+    grep -E '^[0-9/ ]*Test +#[0-9]+: .*(Failed|Timeout|Exception|Not Run)' "$log_file" |
+        sed -E -e "s|^[0-9/ ]*|run-tests: in $(basename "$dir"): |" -e 's/ \.{3,}/ /' >> "$failures_file" || true
     # No status at all means pg_virtualenv never ran ctest: that is a failure too.
     local status
     status=$(cat "$status_file" 2>/dev/null)
@@ -58,6 +66,7 @@ if [ "${CRM_PACKAGING:-1}" != "0" ]; then
     echo "run-tests: the packaging checks" \
          "(normal run: $( [ "$normal" = 0 ] && echo passed || echo "FAILED $normal" )," \
          "sanitizer run: $( [ "$sanitized" = 0 ] && echo "passed or skipped" || echo "FAILED $sanitized" ))"
+    [ -s "$failures_file" ] && cat "$failures_file"
     (cd "$build" && ctest --output-on-failure --parallel 2 --no-tests=error --label-regex '^packaging$') ||
         packaging=$?
 fi
