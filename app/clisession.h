@@ -1,9 +1,6 @@
 #pragma once
 
-#include "models/localstore.h"
-#include "models/syncengine.h"
-#include "realtime/connectionmanager.h"
-#include "realtime/restclient.h"
+#include "core/clientcore.h"
 
 #include <functional>
 #include <memory>
@@ -11,8 +8,8 @@
 
 namespace crm {
 
-// What crm-cli needs for one command: the profile's local store, a connection and a sync
-// engine, and a way to run them until the local copy has caught up and the outbox is sent.
+// What crm-cli needs for one command: the account's client core, and a way to run it until the
+// local copy has caught up and the outbox is sent.
 class CliSession
 {
 public:
@@ -21,9 +18,8 @@ public:
     bool open(QString* error);
     // The access token to connect with; asked for only when a command goes online.
     void setToken(const QString& token);
-    ConnectionManager& connection() { return *m_connection; }
-    LocalStore& store() { return *m_store; }
-    SyncEngine& engine() { return *m_engine; }
+    ClientCore& core() { return *m_core; }
+    LocalStore& store() { return m_core->store(); }
 
     enum class SyncResult
     {
@@ -41,10 +37,7 @@ private:
     QUrl m_server;
     QString m_token;
     QString m_profileDir;
-    std::unique_ptr<LocalStore> m_store;
-    std::unique_ptr<ConnectionManager> m_connection;
-    std::unique_ptr<RestClient> m_rest;
-    std::unique_ptr<SyncEngine> m_engine;
+    std::unique_ptr<ClientCore> m_core;
 };
 
 } // namespace crm

@@ -1,29 +1,32 @@
 #include "app/conflictdecision.h"
 
+#include <QCoreApplication>
+
 namespace crm {
 
-bool applyConflictDecision(ConflictResolver& resolver, qint64 conflictId,
-                           ConflictDialog::Decision decision, const QJsonObject& mergedValues)
+CommandResult applyConflictDecision(ClientCore& core, qint64 conflictId,
+                                    ConflictDialog::Decision decision,
+                                    const QJsonObject& mergedValues)
 {
     using Decision = ConflictDialog::Decision;
+    using Resolution = ClientCore::Resolution;
     switch (decision) {
     case Decision::KeepMine:
-        return resolver.keepMine(conflictId).has_value();
+        return core.resolve(conflictId, Resolution::KeepMine);
     case Decision::TakeTheirs:
     case Decision::Discard:
-        return resolver.takeTheirs(conflictId);
+        return core.resolve(conflictId, Resolution::TakeTheirs);
     case Decision::Merge:
-        // Every field left to theirs is the same as taking theirs.
-        return mergedValues.isEmpty() ? resolver.takeTheirs(conflictId)
-                                      : resolver.merge(conflictId, mergedValues).has_value();
+        return core.resolve(conflictId, Resolution::Merge, mergedValues);
     case Decision::Restore:
-        return resolver.restoreWithMine(conflictId).has_value();
+        return core.resolve(conflictId, Resolution::Restore);
     case Decision::DeleteAnyway:
-        return resolver.deleteAnyway(conflictId).has_value();
+        return core.resolve(conflictId, Resolution::DeleteAnyway);
     case Decision::None:
         break;
     }
-    return false;
+    return CommandResult::refused(CommandResult::Refusal::NothingChanged,
+                                  QCoreApplication::translate("crm", "Nothing was chosen."));
 }
 
 } // namespace crm

@@ -3,10 +3,7 @@
 #include "app/sessionrenewer.h"
 #include "protocol/recordschema.h"
 
-#include <QLoggingCategory>
 #include <QStandardPaths>
-
-Q_LOGGING_CATEGORY(lcDesktopSession, "crm.app.session")
 
 namespace crm {
 
@@ -16,8 +13,8 @@ DesktopSession::DesktopSession(const QUrl& server, const QString& profileDir, QO
 
 DesktopSession::~DesktopSession()
 {
-    if (m_connection)
-        m_connection->stop();
+    if (m_core)
+        m_core->stop();
 }
 
 QString DesktopSession::profileDirFor(const QUrl& server, const QString& email)
@@ -37,40 +34,31 @@ QString DesktopSession::profileDirFor(const QUrl& server, const QString& email)
 
 bool DesktopSession::open(QString* error)
 {
-    m_store = LocalStore::openProfile(m_profileDir, error);
-    if (!m_store)
-        return false;
     ConnectionConfig config;
     config.serverUrl = m_server;
-    m_connection = std::make_unique<ConnectionManager>(config);
-    m_rest = std::make_unique<RestClient>();
-    m_rest->setBaseUrl(m_server);
-    m_engine = std::make_unique<SyncEngine>(*m_store, *m_connection, *m_rest);
-    m_connection->setAuthProvider([this] {
-        const QString token =
-            m_fixedToken.isEmpty() ? m_account.currentAccessToken() : m_fixedToken;
-        m_rest->setBearerToken(token);
-        return m_engine->authPayload(token);
-    });
-    m_status = std::make_unique<SyncStatus>(m_connection.get());
-    m_status->attachSync(m_store.get(), m_engine.get());
-    m_presence = std::make_unique<PresenceStore>(*m_connection);
-    m_activity = std::make_unique<ActivityModel>(*m_engine);
-    m_notifications = std::make_unique<NotificationModel>(*m_store, *m_engine);
+    m_core = ClientCore::open(config, m_profileDir, error);
+    if (!m_core)
+        return false;
+    m_core->setTokenSource(
+        [this] { return m_fixedToken.isEmpty() ? m_account.currentAccessToken() : m_fixedToken; });
+    ClientCore& core = *m_core;
+    m_status = std::make_unique<SyncStatus>(&core.connection());
+    m_status->attachSync(&core);
+    m_presence = std::make_unique<PresenceStore>(core.connection());
+    m_activity = std::make_unique<ActivityModel>(core);
+    m_notifications = std::make_unique<NotificationModel>(core);
     m_notifications->setUserId(m_account.user().value(QStringLiteral("id")).toString());
-    m_conflicts = std::make_unique<ConflictModel>(*m_store, *m_engine);
-    m_resolver = std::make_unique<ConflictResolver>(*m_store, *m_engine);
-    m_failures = std::make_unique<FailureModel>(*m_store, *m_engine);
-    m_users = std::make_unique<UserDirectoryModel>(*m_store, *m_engine, *m_rest);
+    m_conflicts = std::make_unique<ConflictModel>(core);
+    m_failures = std::make_unique<FailureModel>(core);
+    m_users = std::make_unique<UserDirectoryModel>(core.store(), core.engine(), core.rest());
     m_notifications->setUserDirectory(m_users.get()); // "assigned agent: you → ben"
-    m_pictures = std::make_unique<UserPictureCache>(*m_store, *m_rest, *m_users, *m_connection);
+    m_pictures =
+        std::make_unique<UserPictureCache>(core.store(), core.rest(), *m_users, core.connection());
     m_presence->setPictures(m_pictures.get());
-    m_serverInfo = std::make_unique<ServerInfo>(*m_connection, *m_rest);
-    m_tasks = std::make_unique<TaskListModel>(*m_connection, *m_rest, m_store.get());
+    m_serverInfo = std::make_unique<ServerInfo>(core.connection(), core.rest());
+    m_tasks = std::make_unique<TaskListModel>(core.connection(), core.rest(), &core.store());
     for (const auto& module : RecordSchema::instance().modules())
-        m_tables.append(new RecordTableModel(*m_store, *m_engine, module.name, this));
-    qCInfo(lcDesktopSession) << "opened" << m_profileDir << "with" << m_store->outboxCount()
-                             << "queued edits";
+        m_tables.append(new RecordTableModel(core, module.name, this));
     return true;
 }
 
@@ -103,26 +91,26 @@ void DesktopSession::goOnline(const QString& accessToken)
 
 void DesktopSession::startWith(const QString& accessToken)
 {
-    m_rest->setBearerToken(accessToken);
+    m_core->rest().setBearerToken(accessToken);
     if (m_fixedToken.isEmpty() && !m_renewer) {
-        m_renewer = std::make_unique<SessionRenewer>(m_account, *m_connection);
+        m_renewer = std::make_unique<SessionRenewer>(m_account, m_core->connection());
         connect(m_renewer.get(), &SessionRenewer::sessionEnded, this,
                 &DesktopSession::signInNeeded);
     }
     // Who "me" is (notifications, "who else views this"): known once the server has answered.
-    m_rest->get(QStringLiteral("/api/me"), [this](const RestReply& reply) {
+    m_core->rest().get(QStringLiteral("/api/me"), [this](const RestReply& reply) {
         if (!reply.ok())
             return;
         const QJsonObject user = reply.body.toObject();
         m_notifications->setUserId(user.value(QStringLiteral("id")).toString());
         emit userKnown(user);
     });
-    m_connection->start();
+    m_core->start();
 }
 
 void DesktopSession::goOffline()
 {
-    m_connection->stop();
+    m_core->stop();
 }
 
 } // namespace crm

@@ -1,22 +1,18 @@
 #pragma once
 
 #include "app/accountsession.h"
+#include "core/clientcore.h"
 #include "models/activitymodel.h"
 #include "models/conflictmodel.h"
-#include "models/conflictresolver.h"
 #include "models/failuremodel.h"
-#include "models/localstore.h"
 #include "models/notificationmodel.h"
 #include "models/presencestore.h"
 #include "models/recordtablemodel.h"
 #include "models/serverinfo.h"
-#include "models/syncengine.h"
 #include "models/syncstatus.h"
 #include "models/tasklistmodel.h"
 #include "models/userdirectorymodel.h"
 #include "models/userpicturecache.h"
-#include "realtime/connectionmanager.h"
-#include "realtime/restclient.h"
 
 #include <memory>
 #include <QObject>
@@ -48,15 +44,16 @@ public:
     void goOffline();
 
     AccountSession& account() { return m_account; }
-    ConnectionManager& connection() { return *m_connection; }
-    LocalStore& store() { return *m_store; }
-    SyncEngine& engine() { return *m_engine; }
+    // The account's client core: every user action goes through it.
+    ClientCore& core() { return *m_core; }
+    ConnectionManager& connection() { return m_core->connection(); }
+    LocalStore& store() { return m_core->store(); }
+    SyncEngine& engine() { return m_core->engine(); }
     SyncStatus& status() { return *m_status; }
     PresenceStore& presence() { return *m_presence; }
     ActivityModel& activity() { return *m_activity; }
     NotificationModel& notifications() { return *m_notifications; }
     ConflictModel& conflicts() { return *m_conflicts; }
-    ConflictResolver& resolver() { return *m_resolver; }
     FailureModel& failures() { return *m_failures; }
     UserDirectoryModel& users() { return *m_users; }
     UserPictureCache& pictures() { return *m_pictures; }
@@ -80,16 +77,12 @@ private:
     QString m_profileDir;
     AccountSession m_account;
     QString m_fixedToken; // --token: no refresh
-    std::unique_ptr<LocalStore> m_store;
-    std::unique_ptr<ConnectionManager> m_connection;
-    std::unique_ptr<RestClient> m_rest;
-    std::unique_ptr<SyncEngine> m_engine;
+    std::unique_ptr<ClientCore> m_core;
     std::unique_ptr<SyncStatus> m_status;
     std::unique_ptr<PresenceStore> m_presence;
     std::unique_ptr<ActivityModel> m_activity;
     std::unique_ptr<NotificationModel> m_notifications;
     std::unique_ptr<ConflictModel> m_conflicts;
-    std::unique_ptr<ConflictResolver> m_resolver;
     std::unique_ptr<FailureModel> m_failures;
     std::unique_ptr<UserDirectoryModel> m_users;
     std::unique_ptr<UserPictureCache> m_pictures;

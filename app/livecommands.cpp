@@ -62,9 +62,8 @@ int runWatch(const CliOptions& options, const QString& tokenOverride)
     if (tokenOverride.isEmpty()) {
         account = std::make_unique<AccountSession>(options.server, options.profileDir);
         account->wait([&](auto done) { account->ensureAccessToken(done); });
-        session.connection().setAuthProvider(
-            [&] { return session.engine().authPayload(account->currentAccessToken()); });
-        renewer = std::make_unique<SessionRenewer>(*account, session.connection());
+        session.core().setTokenSource([&] { return account->currentAccessToken(); });
+        renewer = std::make_unique<SessionRenewer>(*account, session.core().connection());
         QObject::connect(renewer.get(), &SessionRenewer::sessionEnded, renewer.get(),
                          [&](const QString& reason) {
                              std::fprintf(stderr, "crm-cli: %s\n",
@@ -74,10 +73,12 @@ int runWatch(const CliOptions& options, const QString& tokenOverride)
                          });
     }
     QObject::connect(
-        &session.connection(), &ConnectionManager::stateChanged, &session.connection(),
+        &session.core().connection(), &ConnectionManager::stateChanged,
+        &session.core().connection(),
         [](ConnectionState state, const QString& reason) { line(stateLine(state, reason)); });
-    QObject::connect(&session.connection(), &ConnectionManager::eventReceived,
-                     &session.connection(), [](const QString& event, const QJsonArray& args) {
+    QObject::connect(&session.core().connection(), &ConnectionManager::eventReceived,
+                     &session.core().connection(),
+                     [](const QString& event, const QJsonArray& args) {
                          line({{QStringLiteral("event"), event}, {QStringLiteral("args"), args}});
                      });
     std::signal(SIGINT, onInterrupt);
@@ -88,10 +89,10 @@ int runWatch(const CliOptions& options, const QString& tokenOverride)
             QCoreApplication::exit(0);
     });
     poll.start(100);
-    session.connection().start();
+    session.core().connection().start();
     QCoreApplication::exec();
     // Whatever arrived is in the local copy already: stopping loses nothing.
-    session.connection().stop();
+    session.core().connection().stop();
     return exitCode;
 }
 

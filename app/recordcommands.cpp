@@ -1,8 +1,6 @@
 #include "app/recordcommands.h"
 
 #include "app/clisession.h"
-#include "models/conflictresolver.h"
-#include "models/failuremodel.h"
 #include "protocol/recordschema.h"
 
 #include <cstdio>
@@ -10,7 +8,6 @@
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QUuid>
 
 namespace crm {
 
@@ -30,6 +27,13 @@ int fail(int status, const QString& message)
 {
     std::fprintf(stderr, "crm-cli: %s\n", qPrintable(message));
     return status;
+}
+
+// A refused command: 5 when this computer could not write it down (as for any storage
+// failure), else 1 (the command was wrong for what the copy holds).
+int exitCodeOf(const CommandResult& result)
+{
+    return result.refusal == CommandResult::Refusal::NotStored ? 5 : 1;
 }
 
 QString canonical(const QJsonObject& object)
@@ -235,19 +239,16 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         const qint64 id = args.value(1).toLongLong(&ok);
         if (!ok)
             return fail(1, tr("%1 needs an id (see `conflicts` / `sync`)").arg(command));
-        qint64 sent = 0; // the mutation this command queued, if any
-        FailureModel failures(session.store(), session.engine());
+        CommandResult result;
         if (command == QStringLiteral("discard")) {
-            if (!failures.discard(id))
-                return fail(1, tr("no failed change %1").arg(id));
-            return 0;
+            result = session.core().discard(id);
+            return result.ok() ? 0 : fail(exitCodeOf(result), result.message);
         }
         if (command == QStringLiteral("retry")) {
             QString module;
-            for (int row = 0; row < failures.rowCount(); ++row) {
-                const QModelIndex index = failures.index(row);
-                if (index.data(FailureModel::MutationIdRole).toLongLong() == id)
-                    module = index.data(FailureModel::ModuleRole).toString();
+            for (const auto& failed : session.store().failures()) {
+                if (failed.entry.mutationId == id)
+                    module = failed.entry.module;
             }
             if (module.isEmpty())
                 return fail(1, tr("no failed change %1").arg(id));
@@ -256,13 +257,8 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             if (!retrySpec || !parseAssignments(*retrySpec, args.mid(2), &corrections, &error))
                 return fail(1, error);
             // Sent again as a new mutation on the current version, with the corrections.
-            if (!failures.retry(id, corrections))
-                return fail(5, tr("cannot write the change to the local store"));
-            const auto queued = session.store().outbox();
-            if (!queued.isEmpty())
-                sent = queued.constLast().mutationId;
+            result = session.core().retry(id, corrections);
         } else {
-            ConflictResolver resolver(session.store(), session.engine());
             std::optional<ConflictEntry> conflict;
             for (const auto& c : session.store().conflicts()) {
                 if (c.id == id)
@@ -275,24 +271,26 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             QJsonObject chosen;
             if (!conflictSpec || !parseAssignments(*conflictSpec, args.mid(2), &chosen, &error))
                 return fail(1, error);
-            bool done = false;
-            std::optional<OutboxEntry> resent;
+            using Resolution = ClientCore::Resolution;
+            std::optional<Resolution> resolution;
             if (options.theirs)
-                done = resolver.takeTheirs(id);
+                resolution = Resolution::TakeTheirs;
             else if (conflict->kind == QStringLiteral("deleted") && options.mine)
-                resent = resolver.restoreWithMine(id);
+                resolution = Resolution::Restore;
             else if (conflict->kind == QStringLiteral("changed") && options.mine)
-                resent = resolver.deleteAnyway(id);
+                resolution = Resolution::DeleteAnyway;
             else if (conflict->kind == QStringLiteral("fields") && options.mine)
-                resent = resolver.keepMine(id);
+                resolution = Resolution::KeepMine;
             else if (conflict->kind == QStringLiteral("fields") && !chosen.isEmpty())
-                resent = resolver.merge(id, chosen);
-            if (resent)
-                sent = resent->mutationId;
-            if (!done && !resent)
+                resolution = Resolution::Merge;
+            if (!resolution)
                 return fail(1,
                             tr("say --mine, --theirs or field=value ... for conflict %1").arg(id));
+            result = session.core().resolve(id, *resolution, chosen);
         }
+        if (!result.ok())
+            return fail(exitCodeOf(result), result.message);
+        const qint64 sent = result.mutationId; // the edit this command queued, if any
         if (options.offline || sent == 0)
             return 0;
         const int status = syncNow(true);
@@ -337,31 +335,27 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         return command == QStringLiteral("get") ? fail(1, tr("no such record")) : 0;
     }
 
-    QString op;
     QString id;
     QStringList assignments;
     if (command == QStringLiteral("create")) {
-        op = QStringLiteral("create");
-        id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         assignments = args.mid(2);
     } else if (command == QStringLiteral("set")) {
-        op = QStringLiteral("update");
         id = args.value(2);
         assignments = args.mid(3);
     } else if (command == QStringLiteral("delete")) {
-        op = QStringLiteral("delete");
         id = args.value(2);
     } else {
         return fail(1, tr("unknown command '%1'").arg(command));
     }
-    if (id.isEmpty())
+    const bool creating = command == QStringLiteral("create");
+    if (!creating && id.isEmpty())
         return fail(1, tr("%1 needs a record id").arg(command));
     QJsonObject fields;
     if (!parseAssignments(*spec, assignments, &fields, &error))
         return fail(1, error);
     // An edit is made on the version we have: a record this profile has never seen is fetched
     // first, or the server would refuse an edit based on nothing.
-    if (op != QStringLiteral("create") && !session.store().record(spec->name, id)) {
+    if (!creating && !session.store().record(spec->name, id)) {
         if (options.offline)
             return fail(1, tr("%1 %2 is not in the local copy; run without --offline to fetch it")
                                .arg(spec->singular, id));
@@ -373,23 +367,24 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
     // Online, the edit is made once the copy has caught up: "set price=5" means the price
     // should be 5 now, so it is based on the newest version, not on what the profile last saw.
     // Offline (or when the server cannot be reached) it is made on the local copy and queued.
-    std::optional<OutboxEntry> queued;
-    bool storeFailed = false;
+    std::optional<CommandResult> result;
     auto makeEdit = [&] {
-        queued = session.engine().edit(spec->name, id, op, fields);
-        storeFailed = !queued;
+        ClientCore& core = session.core();
+        result = creating                              ? core.create(spec->name, fields)
+                 : command == QStringLiteral("delete") ? core.remove(spec->name, id)
+                                                       : core.edit(spec->name, id, fields);
     };
     const int status = options.offline ? 0 : syncNow(true, makeEdit);
-    if (!queued && !storeFailed)
+    if (!result)
         makeEdit();
-    if (!queued)
-        return fail(5, tr("cannot write the change to the local store"));
-    if (op == QStringLiteral("create"))
-        out(id);
+    if (!result->ok())
+        return fail(exitCodeOf(*result), result->message);
+    if (creating)
+        out(result->recordId);
     // Durable locally from here on: a failure to reach the server only means "later".
     if (options.offline)
         return 0;
-    return status == 2 || status == 5 ? status : fateOf(session.store(), queued->mutationId);
+    return status == 2 || status == 5 ? status : fateOf(session.store(), result->mutationId);
 }
 
 } // namespace crm

@@ -36,7 +36,7 @@ void RecordOpener::show(const LaunchRequest& request)
     if (tryOpen())
         return;
     // It may come with the next catch-up (a first start, a reconnect) or the live stream.
-    m_waits << connect(&m_session.engine(), &SyncEngine::caughtUp, this, [this] {
+    m_waits << connect(&m_session.core(), &ClientCore::caughtUp, this, [this] {
         if (!tryOpen())
             m_grace.start();
     });

@@ -7,8 +7,8 @@
 // Prints the time, edits per second, and what proves exactly-once: the server's seq moved by
 // exactly the number of applied edits, and no socket was rate-limited.
 // Usage: bench_backlog [--edits 1500,10000] [--records 300]
-#include "models/localstore.h"
-#include "models/syncengine.h"
+#include "core/localstore.h"
+#include "core/syncengine.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 #include "support/processclient.h"

@@ -7,10 +7,10 @@
 // The changes enter exactly as the server's replay does (sync:changes events), without a network.
 // Usage: bench_sync [--records N] [--changes M]
 #include "benchsupport.h"
-#include "models/localstore.h"
+#include "core/clientcore.h"
+#include "core/localstore.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
-#include "models/syncengine.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
@@ -81,15 +81,13 @@ int main(int argc, char* argv[])
 
     ConnectionConfig config;
     config.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:9")); // never started: no network
-    ConnectionManager connection(config);
-    RestClient rest;
 
     QElapsedTimer cold;
     cold.start();
     QString error;
-    auto store = LocalStore::open(path, &error);
-    SyncEngine engine(*store, connection, rest);
-    RecordTableModel model(*store, engine, QStringLiteral("escrows"));
+    ClientCore core(config, LocalStore::open(path, &error));
+    ConnectionManager& connection = core.connection();
+    RecordTableModel model(core, QStringLiteral("escrows"));
     const double coldMs = static_cast<double>(cold.nsecsElapsed()) / 1e6;
     std::printf("cold start: store opened and model populated with %d rows in %.0f ms "
                 "(target < 1000 ms); RSS %.0f MB\n",
@@ -147,7 +145,7 @@ int main(int argc, char* argv[])
         const auto page = ChangePage::fromJson(
             {{QStringLiteral("changes"),
               changeBatch(ids, 2 + changes + done, std::min(batch, changes - done), 1)}});
-        if (!page.ok() || !store->applyChanges(page.value().changes)) {
+        if (!page.ok() || !core.store().applyChanges(page.value().changes)) {
             std::fprintf(stderr, "bench_sync: the catch-up could not be applied\n");
             return 1;
         }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/localstore.h"
+#include "core/localstore.h"
 
 #include <QFile>
 #include <QJsonObject>

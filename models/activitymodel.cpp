@@ -1,14 +1,14 @@
 #include "models/activitymodel.h"
 
-#include "models/syncengine.h"
+#include "core/clientcore.h"
 #include "protocol/recordschema.h"
 
 namespace crm {
 
-ActivityModel::ActivityModel(SyncEngine& engine, int capacity, QObject* parent)
+ActivityModel::ActivityModel(ClientCore& core, int capacity, QObject* parent)
     : QAbstractListModel(parent), m_capacity(std::max(1, capacity))
 {
-    connect(&engine, &SyncEngine::changeArrived, this, &ActivityModel::add);
+    connect(&core, &ClientCore::changeArrived, this, &ActivityModel::add);
 }
 
 int ActivityModel::rowCount(const QModelIndex& parent) const

@@ -9,7 +9,7 @@
 
 namespace crm {
 
-class SyncEngine;
+class ClientCore;
 
 // Who changed what and when, newest first, from the change stream, with each field's value
 // before and after. Bounded: the oldest entries leave beyond `capacity`.
@@ -31,7 +31,7 @@ public:
     };
     Q_ENUM(Role)
 
-    explicit ActivityModel(SyncEngine& engine, int capacity = 5000, QObject* parent = nullptr);
+    explicit ActivityModel(ClientCore& core, int capacity = 5000, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;

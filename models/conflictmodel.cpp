@@ -1,8 +1,7 @@
 #include "models/conflictmodel.h"
 
+#include "core/clientcore.h"
 #include "models/fieldformat.h"
-#include "models/localstore.h"
-#include "models/syncengine.h"
 #include "protocol/recordschema.h"
 
 #include <QJsonArray>
@@ -38,7 +37,7 @@ QString ConflictModel::recordTitle(const ConflictEntry& c) const
                    .toVariant()
                    .toString();
     if (name.isEmpty()) {
-        if (const auto record = m_store.record(c.entry.module, c.entry.recordId))
+        if (const auto record = m_core.store().record(c.entry.module, c.entry.recordId))
             name = record->fields.value(spec->titleField).toVariant().toString();
     }
     return name.isEmpty() ? kind : tr("%1 %2").arg(kind, name);
@@ -86,11 +85,11 @@ int ConflictModel::rowOfRecord(const QString& module, const QString& recordId) c
     return -1;
 }
 
-ConflictModel::ConflictModel(LocalStore& store, SyncEngine& engine, QObject* parent)
-    : StoreListModel(parent), m_store(store)
+ConflictModel::ConflictModel(ClientCore& core, QObject* parent)
+    : StoreListModel(parent), m_core(core)
 {
-    connect(&engine, &SyncEngine::localStateChanged, this, &ConflictModel::refresh);
-    m_conflicts = m_store.conflicts();
+    connect(&core, &ClientCore::localStateChanged, this, &ConflictModel::refresh);
+    m_conflicts = m_core.store().conflicts();
 }
 
 int ConflictModel::rowCount(const QModelIndex& parent) const
@@ -192,7 +191,7 @@ QHash<int, QByteArray> ConflictModel::roleNames() const
 
 void ConflictModel::refresh()
 {
-    syncRows(m_conflicts, m_store.conflicts(), [](const ConflictEntry& c) { return c.id; });
+    syncRows(m_conflicts, m_core.store().conflicts(), [](const ConflictEntry& c) { return c.id; });
 }
 
 } // namespace crm

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/outboxentry.h"
+#include "core/outboxentry.h"
 #include "models/storelistmodel.h"
 
 #include <QAbstractListModel>
@@ -8,8 +8,7 @@
 
 namespace crm {
 
-class LocalStore;
-class SyncEngine;
+class ClientCore;
 
 // Open conflicts, oldest first, for the conflict dialog and the badge's details: each with its
 // record and, field by field, base / mine / theirs with the schema's labels. Rows come and go as
@@ -31,7 +30,7 @@ public:
     };
     Q_ENUM(Role)
 
-    ConflictModel(LocalStore& store, SyncEngine& engine, QObject* parent = nullptr);
+    explicit ConflictModel(ClientCore& core, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -45,7 +44,7 @@ private:
     QString recordTitle(const ConflictEntry& conflict) const;
     QString summary(const ConflictEntry& conflict, const QVariantList& fields) const;
 
-    LocalStore& m_store;
+    ClientCore& m_core;
     QList<ConflictEntry> m_conflicts;
 };
 

@@ -1,15 +1,13 @@
 #include "models/failuremodel.h"
 
-#include "models/localstore.h"
-#include "models/syncengine.h"
+#include "core/clientcore.h"
 #include "protocol/recordschema.h"
 
 namespace crm {
 
-FailureModel::FailureModel(LocalStore& store, SyncEngine& engine, QObject* parent)
-    : StoreListModel(parent), m_store(store), m_engine(engine)
+FailureModel::FailureModel(ClientCore& core, QObject* parent) : StoreListModel(parent), m_core(core)
 {
-    connect(&engine, &SyncEngine::localStateChanged, this, &FailureModel::refresh);
+    connect(&core, &ClientCore::localStateChanged, this, &FailureModel::refresh);
     refresh();
 }
 
@@ -72,44 +70,29 @@ QHash<int, QByteArray> FailureModel::roleNames() const
 
 void FailureModel::refresh()
 {
-    syncRows(m_failures, m_store.failures(),
+    syncRows(m_failures, m_core.store().failures(),
              [](const FailedEntry& f) { return f.entry.mutationId; });
 }
 
-bool FailureModel::retry(qint64 mutationId, const QJsonObject& corrections)
+namespace {
+
+bool accept(const CommandResult& result, QString* error)
 {
-    for (const auto& failed : m_store.failures()) {
-        if (failed.entry.mutationId != mutationId)
-            continue;
-        QJsonObject fields = failed.entry.fields;
-        for (auto it = corrections.begin(); it != corrections.end(); ++it)
-            fields.insert(it.key(), it.value());
-        // A new mutation on the current version; then the refused one leaves.
-        if (!m_engine.edit(failed.entry.module, failed.entry.recordId, failed.entry.op, fields))
-            return false;
-        m_store.discardFailure(mutationId);
-        m_engine.announce(failed.entry.module, failed.entry.recordId);
-        return true;
-    }
-    return false;
+    if (!result.ok() && error)
+        *error = result.message;
+    return result.ok();
 }
 
-bool FailureModel::discard(qint64 mutationId)
+} // namespace
+
+bool FailureModel::retry(qint64 mutationId, const QJsonObject& corrections, QString* error)
 {
-    for (const auto& failed : std::as_const(m_failures)) {
-        if (failed.entry.mutationId != mutationId)
-            continue;
-        // Copies: the announcement refreshes this model, which removes (frees) that very row
-        // while the signal's receivers still read its module and id.
-        const QString module = failed.entry.module;
-        const QString recordId = failed.entry.recordId;
-        if (!m_store.discardFailure(mutationId))
-            return false;
-        m_engine.announce(module, recordId);
-        return true;
-    }
-    // Not shown here (another process may have added it): still honour the request.
-    return m_store.discardFailure(mutationId);
+    return accept(m_core.retry(mutationId, corrections), error);
+}
+
+bool FailureModel::discard(qint64 mutationId, QString* error)
+{
+    return accept(m_core.discard(mutationId), error);
 }
 
 } // namespace crm

@@ -1,14 +1,13 @@
 #pragma once
 
-#include "models/outboxentry.h"
+#include "core/outboxentry.h"
 #include "models/storelistmodel.h"
 
 #include <QJsonObject>
 
 namespace crm {
 
-class LocalStore;
-class SyncEngine;
+class ClientCore;
 
 // Edits the server refused (validation, permission), oldest first, each with the server's
 // reason, until the agent retries or discards them. Nothing refused is ever dropped silently.
@@ -28,22 +27,22 @@ public:
     };
     Q_ENUM(Role)
 
-    FailureModel(LocalStore& store, SyncEngine& engine, QObject* parent = nullptr);
+    explicit FailureModel(ClientCore& core, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     // Sends the edit again, with corrections laid over it, as a new mutation on the current
-    // version; the refused entry leaves. False when there is no such entry or storage failed.
-    bool retry(qint64 mutationId, const QJsonObject& corrections = {});
+    // version; the refused entry leaves. False, with the reason in *error, when the corrected
+    // values are refused, there is no such entry, or this computer could not write it down.
+    bool retry(qint64 mutationId, const QJsonObject& corrections = {}, QString* error = nullptr);
     // Drops the refused edit; the record shows the confirmed values again.
-    bool discard(qint64 mutationId);
+    bool discard(qint64 mutationId, QString* error = nullptr);
     void refresh();
 
 private:
-    LocalStore& m_store;
-    SyncEngine& m_engine;
+    ClientCore& m_core;
     QList<FailedEntry> m_failures;
 };
 

@@ -1,8 +1,7 @@
 #include "models/notificationmodel.h"
 
+#include "core/clientcore.h"
 #include "models/fieldformat.h"
-#include "models/localstore.h"
-#include "models/syncengine.h"
 #include "models/userdirectorymodel.h"
 #include "protocol/recordschema.h"
 
@@ -10,14 +9,13 @@
 
 namespace crm {
 
-NotificationModel::NotificationModel(LocalStore& store, SyncEngine& engine, int capacity,
-                                     QObject* parent)
-    : QAbstractListModel(parent), m_store(store), m_capacity(std::max(1, capacity))
+NotificationModel::NotificationModel(ClientCore& core, int capacity, QObject* parent)
+    : QAbstractListModel(parent), m_core(core), m_capacity(std::max(1, capacity))
 {
-    connect(&engine, &SyncEngine::changeArrived, this, &NotificationModel::onChange);
-    connect(&engine, &SyncEngine::editConflicted, this, &NotificationModel::onConflict);
-    connect(&engine, &SyncEngine::editRefused, this, &NotificationModel::onRefused);
-    connect(&engine, &SyncEngine::accessChanged, this, &NotificationModel::onAccessChanged);
+    connect(&core, &ClientCore::changeArrived, this, &NotificationModel::onChange);
+    connect(&core, &ClientCore::editConflicted, this, &NotificationModel::onConflict);
+    connect(&core, &ClientCore::editRefused, this, &NotificationModel::onRefused);
+    connect(&core, &ClientCore::accessChanged, this, &NotificationModel::onAccessChanged);
 }
 
 int NotificationModel::rowCount(const QModelIndex& parent) const
@@ -90,7 +88,7 @@ QString NotificationModel::recordName(const QString& module, const QString& id,
     if (!spec->titleField.isEmpty()) {
         title = known.value(spec->titleField).toVariant().toString();
         if (title.isEmpty()) {
-            const auto record = m_store.record(module, id);
+            const auto record = m_core.store().record(module, id);
             if (record)
                 title = record->fields.value(spec->titleField).toVariant().toString();
         }
@@ -112,7 +110,8 @@ QString NotificationModel::valueText(const FieldSpec& field, const QJsonValue& v
     if (field.type == FieldSpec::Type::Ref) {
         // A buyer or a listing by its name, as the editor's picker shows it.
         const ModuleSpec* target = RecordSchema::instance().module(field.ref);
-        const auto record = target ? m_store.record(field.ref, value.toString()) : std::nullopt;
+        const auto record =
+            target ? m_core.store().record(field.ref, value.toString()) : std::nullopt;
         const QString title =
             record ? record->fields.value(target->titleField).toVariant().toString() : QString();
         return title.isEmpty() ? value.toString() : title;

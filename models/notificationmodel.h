@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/outboxentry.h"
+#include "core/outboxentry.h"
 #include "protocol/changeevent.h"
 
 #include <QAbstractListModel>
@@ -10,8 +10,7 @@
 
 namespace crm {
 
-class LocalStore;
-class SyncEngine;
+class ClientCore;
 class UserDirectoryModel;
 struct FieldSpec;
 struct ModuleSpec;
@@ -52,8 +51,7 @@ public:
     };
     Q_ENUM(Role)
 
-    NotificationModel(LocalStore& store, SyncEngine& engine, int capacity = 200,
-                      QObject* parent = nullptr);
+    explicit NotificationModel(ClientCore& core, int capacity = 200, QObject* parent = nullptr);
 
     // Whose notifications these are (the signed-in user's id).
     void setUserId(const QString& userId) { m_userId = userId; }
@@ -105,7 +103,7 @@ private:
                         const QJsonObject& previous) const;
     void setUnread(int unread);
 
-    LocalStore& m_store;
+    ClientCore& m_core;
     const UserDirectoryModel* m_users = nullptr;
     int m_capacity;
     qint64 m_nextId = 1;

@@ -1,14 +1,12 @@
 #include "models/recordtablemodel.h"
 
-#include "models/localstore.h"
+#include "core/localstore.h"
 #include "models/modelslogging.h"
-#include "models/syncengine.h"
 #include "protocol/recordschema.h"
 
 #include <algorithm>
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QUuid>
 
 namespace crm {
 
@@ -27,9 +25,8 @@ const QList<int> kValueRoles{Qt::DisplayRole, Qt::EditRole, RecordTableModel::Pe
 
 } // namespace
 
-RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
-                                   QObject* parent)
-    : QAbstractTableModel(parent), m_store(store), m_engine(engine), m_spec(specFor(module))
+RecordTableModel::RecordTableModel(ClientCore& core, const QString& module, QObject* parent)
+    : QAbstractTableModel(parent), m_core(core), m_spec(specFor(module))
 {
     for (qsizetype i = 0; i < m_spec.fields.size(); ++i)
         m_columns.insert(m_spec.fields.at(i).name, static_cast<int>(i));
@@ -38,28 +35,23 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
     connect(&m_sliceTimer, &QTimer::timeout, this, &RecordTableModel::applyQueued);
     m_highlightTimer.setInterval(1000);
     connect(&m_highlightTimer, &QTimer::timeout, this, &RecordTableModel::fadeHighlights);
-    connect(&engine, &SyncEngine::recordChanged, this,
+    const ModuleFeed& feed = core.feed(m_spec.name);
+    connect(&feed, &ModuleFeed::recordChanged, this,
             [this](const LocalStore::Record& record, const QStringList& fields, bool byOthers) {
-                if (record.module != m_spec.name)
-                    return;
                 m_queue.append({record, fields, byOthers});
                 if (!m_sliceTimer.isActive())
                     m_sliceTimer.start(untilNextFrame());
             });
-    connect(&engine, &SyncEngine::localStateChanged, this,
-            [this](const QString& changedModule, const QString& id) {
-                if (changedModule == m_spec.name)
-                    refreshLocalState(id);
-            });
-    connect(&engine, &SyncEngine::caughtUp, this, [this] {
+    connect(&feed, &ModuleFeed::localStateChanged, this, &RecordTableModel::updateLocalState);
+    connect(&core, &ClientCore::caughtUp, this, [this] {
         // The reload's pages have all been stored; once the rows they bring are in, whatever
         // is not back is out of reach.
-        if (m_reloading == Reload::Loading && !m_engine.isBootstrapping()) {
+        if (m_reloading == Reload::Loading && !m_core.engine().isBootstrapping()) {
             m_reloading = Reload::Settling;
             settleReload();
         }
     });
-    connect(&engine, &SyncEngine::copyCleared, this, [this] {
+    connect(&core, &ClientCore::copyCleared, this, [this] {
         // Rows of records this agent may no longer see must go; the reload brings back the rest.
         m_reloading = Reload::Loading;
         beginResetModel();
@@ -76,7 +68,7 @@ RecordTableModel::RecordTableModel(LocalStore& store, SyncEngine& engine, const 
 
 void RecordTableModel::load()
 {
-    const auto records = m_store.records(m_spec.name);
+    const auto records = m_core.store().records(m_spec.name);
     m_data.reserve(records.size());
     m_rows.reserve(records.size());
     for (const auto& record : records) {
@@ -146,10 +138,12 @@ Qt::ItemFlags RecordTableModel::flags(const QModelIndex& index) const
         return Qt::NoItemFlags;
     const Row& row = m_data.at(index.row());
     Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
-    // A hidden value cannot be edited blind, a record on its way out not at all, and one the
-    // server refused us permission for not until the agent has dealt with that refusal.
+    // A hidden value cannot be edited blind, a record on its way out not at all, one the
+    // server refused us permission for not until the agent has dealt with that refusal, and one
+    // whose create the server refused (it exists nowhere but in Refused changes) not either.
+    const bool exists = !row.confirmed.isEmpty() || row.pendingCreate;
     if (!row.masked.contains(m_spec.fields.at(index.column()).name) && !row.pendingDelete &&
-        row.readOnlyReason.isEmpty())
+        row.readOnlyReason.isEmpty() && exists)
         flags |= Qt::ItemIsEditable;
     return flags;
 }
@@ -188,71 +182,31 @@ QString RecordTableModel::readOnlyReason(int row) const
 
 namespace {
 
-bool refuse(QString* error, const QString& why)
+// A command's refusal in the out-parameter the widgets read.
+bool accept(const CommandResult& result, QString* error)
 {
-    if (error)
-        *error = why;
-    return false;
+    if (!result.ok() && error)
+        *error = result.message;
+    return result.ok();
 }
 
 } // namespace
 
-QString RecordTableModel::notQueuedReason()
-{
-    return tr("The change could not be written to this computer's copy, so it was not kept "
-              "and nothing was sent. Try again; if it keeps failing, the disk may be full.");
-}
-
-QString RecordTableModel::goneReason() const
-{
-    return tr("This %1 is no longer among the records you may see, so it cannot be changed.")
-        .arg(m_spec.singular);
-}
-
 bool RecordTableModel::updateRecord(int row, const QJsonObject& fields, QString* error)
 {
-    if (row < 0 || row >= m_data.size())
-        return refuse(error, goneReason());
-    if (fields.isEmpty())
-        return refuse(error, tr("Nothing was changed."));
-    if (!m_data.at(row).readOnlyReason.isEmpty()) {
-        if (error)
-            *error = m_data.at(row).readOnlyReason;
-        return false;
-    }
-    if (const auto refused = RecordSchema::instance().validate(m_spec, fields, false)) {
-        if (error)
-            *error = refused->message;
-        return false;
-    }
-    // The engine announces the queued edit; the overlay shows it before this returns.
-    if (!m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("update"), fields))
-        return refuse(error, notQueuedReason());
-    return true;
+    // The core announces the queued edit; the overlay shows it before this returns.
+    return accept(m_core.edit(m_spec.name, recordId(row), fields), error);
 }
 
 QString RecordTableModel::createRecord(const QJsonObject& fields, QString* error)
 {
-    if (const auto refused = RecordSchema::instance().validate(m_spec, fields, true)) {
-        if (error)
-            *error = refused->message;
-        return {};
-    }
-    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    if (!m_engine.edit(m_spec.name, id, QStringLiteral("create"), fields)) {
-        refuse(error, notQueuedReason());
-        return {};
-    }
-    return id;
+    const auto result = m_core.create(m_spec.name, fields);
+    return accept(result, error) ? result.recordId : QString();
 }
 
 bool RecordTableModel::deleteRecord(int row, QString* error)
 {
-    if (row < 0 || row >= m_data.size())
-        return refuse(error, goneReason());
-    if (!m_engine.edit(m_spec.name, m_data.at(row).id, QStringLiteral("delete"), {}))
-        return refuse(error, notQueuedReason());
-    return true;
+    return accept(m_core.remove(m_spec.name, recordId(row)), error);
 }
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -385,62 +339,32 @@ void RecordTableModel::applyChange(const LocalStore::Record& record, const QStri
 
 void RecordTableModel::refreshAllLocalState()
 {
-    QHash<QString, Row> local; // overlay and flags per record of this module
-    for (const auto& entry : m_store.outbox()) {
-        if (entry.module != m_spec.name)
-            continue;
-        Row& row = local[entry.recordId];
-        row.pendingCreate = row.pendingCreate || entry.op == QStringLiteral("create");
-        row.pendingDelete = row.pendingDelete || entry.op == QStringLiteral("delete");
-        for (auto it = entry.fields.begin(); it != entry.fields.end(); ++it)
-            row.overlay.insert(it.key(), it.value());
-    }
-    for (const auto& failure : m_store.failures()) {
-        if (failure.entry.module != m_spec.name)
-            continue;
-        Row& row = local[failure.entry.recordId];
-        row.failed = true;
-        if (LocalStore::isPermissionRefusal(failure.code))
-            row.readOnlyReason = failure.message;
-    }
-    for (const auto& conflict : m_store.conflicts()) {
-        if (conflict.entry.module == m_spec.name)
-            local[conflict.entry.recordId].conflict = true;
-    }
-    for (auto it = local.cbegin(); it != local.cend(); ++it)
-        updateLocalState(it.key(), it.value());
+    const auto states = m_core.localStates(m_spec.name);
+    for (const auto& state : states)
+        updateLocalState(state);
 }
 
-void RecordTableModel::refreshLocalState(const QString& id)
+void RecordTableModel::updateLocalState(const RecordLocalState& next)
 {
-    Row next;
-    for (const auto& entry : m_store.outboxOf(m_spec.name, id)) {
-        next.pendingCreate = next.pendingCreate || entry.op == QStringLiteral("create");
-        next.pendingDelete = next.pendingDelete || entry.op == QStringLiteral("delete");
-        for (auto it = entry.fields.begin(); it != entry.fields.end(); ++it)
-            next.overlay.insert(it.key(), it.value());
-    }
-    next.failed = m_store.hasFailure(m_spec.name, id);
-    if (next.failed)
-        next.readOnlyReason = m_store.permissionRefusal(m_spec.name, id);
-    next.conflict = m_store.hasConflict(m_spec.name, id);
-    updateLocalState(id, next);
-}
-
-void RecordTableModel::updateLocalState(const QString& id, const Row& next)
-{
+    const QString& id = next.id;
     const int position = m_rows.value(id, -1);
     if (position < 0) {
         if (next.pendingCreate) { // a record that exists only here, so far
-            Row row = next;
+            Row row;
             row.id = id;
+            row.overlay = next.overlay;
+            row.pendingCreate = true;
+            row.pendingDelete = next.pendingDelete;
+            row.failed = next.failed;
+            row.conflict = next.conflict;
+            row.readOnlyReason = next.readOnlyReason;
             insertRow(std::move(row));
         }
         return;
     }
     // The confirmed copy is read now, not when its queued change gets its turn: an overlay that
     // leaves must never uncover an older value for a moment.
-    const auto stored = m_store.record(m_spec.name, id);
+    const auto& stored = next.confirmed;
     if (!stored && !next.pendingCreate && !next.failed && !next.conflict) {
         removeRow(id); // a local create that left the outbox without becoming a record
         return;

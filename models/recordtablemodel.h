@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/localstore.h"
+#include "core/clientcore.h"
 
 #include <chrono>
 #include <QAbstractTableModel>
@@ -13,7 +13,6 @@
 
 namespace crm {
 
-class SyncEngine;
 struct ModuleSpec;
 
 // One module's records as a table: the server-confirmed copy with the agent's queued edits laid
@@ -50,8 +49,8 @@ public:
     // applies at once.
     static constexpr std::chrono::milliseconds kFrame{16};
 
-    RecordTableModel(LocalStore& store, SyncEngine& engine, const QString& module,
-                     QObject* parent = nullptr);
+    // Listens to the module's feed of the core only; every edit goes through the core.
+    RecordTableModel(ClientCore& core, const QString& module, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -111,27 +110,22 @@ private:
 
     void load();
     void settleReload();
-    // Why a change was not made: the record is gone from reach / the outbox could not take it.
-    QString goneReason() const;
-    static QString notQueuedReason();
-    void updateLocalState(const QString& id, const Row& next);
+    void updateLocalState(const crm::RecordLocalState& next);
     std::chrono::milliseconds untilNextFrame() const;
     void applyQueued();
     void fadeHighlights();
     // remoteFields: the cells a teammate changed (marked for a moment); own changes pass none.
     void applyChange(const LocalStore::Record& record, const QStringList& fields,
                      const QStringList& remoteFields);
-    // Local state (queued edits, failure, conflict) of every record: once, at load.
+    // Local state (queued edits, failure, conflict) of every record: once, at load; then the
+    // feed brings each record's as it changes.
     void refreshAllLocalState();
-    // ... and of one record, whenever the engine says it changed.
-    void refreshLocalState(const QString& id);
     void insertRow(Row row);
     void removeRow(const QString& id);
     void emitCells(int row, const QStringList& fields, const QList<int>& roles);
     int columnOf(const QString& field) const;
 
-    LocalStore& m_store;
-    SyncEngine& m_engine;
+    ClientCore& m_core;
     const ModuleSpec& m_spec;
     QHash<QString, int> m_columns; // field name -> column
     QList<Row> m_data;             // in row order

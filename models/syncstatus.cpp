@@ -1,8 +1,8 @@
 #include "models/syncstatus.h"
 
-#include "models/localstore.h"
+#include "core/clientcore.h"
+#include "core/localstore.h"
 #include "models/modelslogging.h"
-#include "models/syncengine.h"
 #include "realtime/connectionmanager.h"
 
 #include <cmath>
@@ -21,10 +21,10 @@ SyncStatus::SyncStatus(ConnectionManager* manager, QObject* parent)
     });
 }
 
-void SyncStatus::attachSync(LocalStore* store, SyncEngine* engine)
+void SyncStatus::attachSync(ClientCore* core)
 {
-    m_store = store;
-    connect(engine, &SyncEngine::localStateChanged, this, &SyncStatus::refreshCounts);
+    m_store = &core->store();
+    connect(core, &ClientCore::localStateChanged, this, &SyncStatus::refreshCounts);
     refreshCounts();
 }
 

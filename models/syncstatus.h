@@ -10,7 +10,7 @@ namespace crm {
 
 class ConnectionManager;
 class LocalStore;
-class SyncEngine;
+class ClientCore;
 
 // What the connection badge shows, in words a user reads: "Live", "Reconnecting in 4 s",
 // "Offline", "Session expired", each followed by the changes not yet sent ("Offline - 2 changes
@@ -37,7 +37,7 @@ public:
     explicit SyncStatus(ConnectionManager* manager, QObject* parent = nullptr);
 
     // Adds what waits to be sent, what failed and what conflicts to the badge.
-    void attachSync(LocalStore* store, SyncEngine* engine);
+    void attachSync(ClientCore* core);
     int pendingCount() const { return m_pending; }
     int failedCount() const { return m_failed; }
     int conflictCount() const { return m_conflicts; }

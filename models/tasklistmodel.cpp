@@ -1,6 +1,6 @@
 #include "models/tasklistmodel.h"
 
-#include "models/localstore.h"
+#include "core/localstore.h"
 #include "models/modelslogging.h"
 #include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"

@@ -1,7 +1,7 @@
 #include "models/userdirectorymodel.h"
 
-#include "models/localstore.h"
-#include "models/syncengine.h"
+#include "core/localstore.h"
+#include "core/syncengine.h"
 #include "realtime/restclient.h"
 
 #include <algorithm>

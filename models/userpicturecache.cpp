@@ -1,6 +1,6 @@
 #include "models/userpicturecache.h"
 
-#include "models/localstore.h"
+#include "core/localstore.h"
 #include "models/modelslogging.h"
 #include "models/userdirectorymodel.h"
 #include "protocol/eventnames.h"
@@ -144,7 +144,7 @@ void UserPictureCache::keep(const QString& userId, const Entry& entry)
                             {QStringLiteral("data"), QString::fromLatin1(entry.bytes.toBase64())}};
     if (!m_store.setMetaValue(metaKey(userId), QString::fromUtf8(QJsonDocument(saved).toJson(
                                                    QJsonDocument::Compact))))
-        qCWarning(lcLocalStore) << "cannot keep the picture of" << userId << "in the profile";
+        qCWarning(lcPictures) << "cannot keep the picture of" << userId << "in the profile";
     emit pictureChanged(userId);
 }
 

@@ -14,7 +14,7 @@ RefusedChangesDialog::RefusedChangesDialog(FailureModel* failures, QWidget* pare
     : QDialog(parent), m_failures(failures), m_list(new QListView(this)),
       m_retry(new QPushButton(tr("Send again"), this)),
       m_discard(new QPushButton(tr("Discard"), this)),
-      m_open(new QPushButton(tr("Open record"), this))
+      m_open(new QPushButton(tr("Open record"), this)), m_problem(new QLabel(this))
 {
     setWindowTitle(tr("Refused changes"));
     auto* layout = new QVBoxLayout(this);
@@ -27,6 +27,12 @@ RefusedChangesDialog::RefusedChangesDialog(FailureModel* failures, QWidget* pare
     m_list->setWordWrap(true);
     m_list->setAccessibleName(tr("Refused changes"));
     layout->addWidget(m_list, 1);
+    // Why the last Send again or Discard did not happen; hidden until one fails.
+    m_problem->setWordWrap(true);
+    m_problem->setAccessibleName(tr("Problem"));
+    m_problem->setStyleSheet(QStringLiteral("color: palette(highlight);"));
+    m_problem->hide();
+    layout->addWidget(m_problem);
     auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addButton(m_open, QDialogButtonBox::ActionRole);
     buttons->addButton(m_discard, QDialogButtonBox::ActionRole);
@@ -61,13 +67,22 @@ qint64 RefusedChangesDialog::selectedId() const
 bool RefusedChangesDialog::retrySelected()
 {
     const qint64 id = selectedId();
-    return id > 0 && m_failures->retry(id);
+    QString problem;
+    return id > 0 && showOutcome(m_failures->retry(id, {}, &problem), problem);
 }
 
 bool RefusedChangesDialog::discardSelected()
 {
     const qint64 id = selectedId();
-    return id > 0 && m_failures->discard(id);
+    QString problem;
+    return id > 0 && showOutcome(m_failures->discard(id, &problem), problem);
+}
+
+bool RefusedChangesDialog::showOutcome(bool done, const QString& problem)
+{
+    m_problem->setText(done ? QString() : problem);
+    m_problem->setVisible(!done);
+    return done;
 }
 
 void RefusedChangesDialog::updateButtons()

@@ -2,6 +2,7 @@
 
 #include <QDialog>
 
+class QLabel;
 class QListView;
 class QPushButton;
 
@@ -18,6 +19,8 @@ public:
     explicit RefusedChangesDialog(FailureModel* failures, QWidget* parent = nullptr);
 
     QListView* list() const { return m_list; }
+    // Why the last action failed (empty and hidden when it did not).
+    QLabel* problem() const { return m_problem; }
     bool retrySelected();
     bool discardSelected();
 
@@ -27,12 +30,14 @@ signals:
 private:
     void updateButtons();
     qint64 selectedId() const;
+    bool showOutcome(bool done, const QString& problem);
 
     FailureModel* m_failures;
     QListView* m_list;
     QPushButton* m_retry;
     QPushButton* m_discard;
     QPushButton* m_open;
+    QLabel* m_problem;
 };
 
 } // namespace crm

@@ -46,6 +46,7 @@ SignInDialog::SignInDialog(QWidget* parent)
     m_keep->setChecked(true);
     m_keep->setToolTip(tr("Keeps the sign-in in the system keychain, never in a plain file"));
     layout->addWidget(m_keep);
+    m_error->setObjectName(QStringLiteral("signInError"));
     m_error->setWordWrap(true);
     m_error->setStyleSheet(QStringLiteral("color: #b91c1c;"));
     m_error->hide();

@@ -18,7 +18,7 @@ TEST_CASE("ActivityModel: who changed what, before and after, newest first, filt
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    ActivityModel activity(*ana.engine, 3);
+    ActivityModel activity(*ana.core, 3);
     ActivityFilter filter;
     filter.setSourceModel(&activity);
     QAbstractItemModelTester tester(&activity,

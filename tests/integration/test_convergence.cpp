@@ -5,7 +5,7 @@
 // applied at most once, every mutation is accounted for (applied, a conflict, or a failure),
 // and no applied edit overwrote a field someone else had changed since the version it was made
 // on (docs/protocol.md 5.3): every such overlap became a conflict. Never a silent loss.
-#include "models/syncengine.h"
+#include "core/syncengine.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 #include "support/eventloop.h"

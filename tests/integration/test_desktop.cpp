@@ -265,8 +265,9 @@ TEST_CASE("Conflict dialog: a same-field edit, field by field choices, the resol
     dialog.choose(1 - priceRow, ConflictDialog::Keep::Theirs);
     const QJsonObject merged = dialog.mergedValues();
     CHECK(merged == QJsonObject{{QStringLiteral("purchasePrice"), 415000}});
-    REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(),
-                                  ConflictDialog::Decision::Merge, merged));
+    REQUIRE(applyConflictDecision(ana.session.core(), dialog.conflictId(),
+                                  ConflictDialog::Decision::Merge, merged)
+                .ok());
     REQUIRE(waitUntil([&] {
         const QJsonObject values = benTable->recordValues(benTable->rowOf(id));
         return values.value(QStringLiteral("purchasePrice")) == 415000 &&
@@ -294,8 +295,8 @@ TEST_CASE("Conflict dialog: a same-field edit, field by field choices, the resol
     REQUIRE(restore);
     restore->click();
     CHECK(deleted.decision() == ConflictDialog::Decision::Restore);
-    REQUIRE(applyConflictDecision(ana.session.resolver(), deleted.conflictId(), deleted.decision(),
-                                  {}));
+    REQUIRE(applyConflictDecision(ana.session.core(), deleted.conflictId(), deleted.decision(), {})
+                .ok());
     // Ben sees a record again, with Ana's change in it.
     REQUIRE(waitUntil([&] {
         for (int row = 0; row < benTable->rowCount(); ++row) {
@@ -345,8 +346,9 @@ TEST_CASE("Conflict dialog: a delete made on an old copy names who changed it si
     SECTION("keep it")
     {
         keep->click();
-        REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(),
-                                      dialog.decision(), {}));
+        REQUIRE(
+            applyConflictDecision(ana.session.core(), dialog.conflictId(), dialog.decision(), {})
+                .ok());
         CHECK(ana.session.conflicts().rowCount() == 0);
         CHECK(anaTable->rowOf(id) >= 0);
         CHECK(anaTable->recordValues(anaTable->rowOf(id)).value(QStringLiteral("purchasePrice")) ==
@@ -356,8 +358,9 @@ TEST_CASE("Conflict dialog: a delete made on an old copy names who changed it si
     {
         deleteAnyway->click();
         CHECK(dialog.decision() == ConflictDialog::Decision::DeleteAnyway);
-        REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(),
-                                      dialog.decision(), {}));
+        REQUIRE(
+            applyConflictDecision(ana.session.core(), dialog.conflictId(), dialog.decision(), {})
+                .ok());
         REQUIRE(waitUntil([&] { return benTable->rowOf(id) < 0; }));
         CHECK(anaTable->rowOf(id) < 0);
     }
@@ -424,6 +427,11 @@ TEST_CASE("Refused changes: listed with the server's reason, sent again or disca
     dialog.list()->setCurrentIndex(ana.session.failures().index(0));
     REQUIRE(dialog.discardSelected());
     CHECK(ana.session.failures().rowCount() == 0);
+    CHECK(dialog.problem()->isHidden());
+    // A refused change that is gone (discarded meanwhile) is not sent: the reason is said.
+    QString why;
+    CHECK_FALSE(ana.session.failures().retry(first, {}, &why));
+    CHECK(why == QStringLiteral("That refused change is no longer waiting here."));
     REQUIRE(waitUntil([&] { return ana.session.status().failedCount() == 0; }));
     RecordTableModel* table = ana.session.table(QStringLiteral("escrows"));
     CHECK_FALSE(table->index(table->rowOf(id), 0).data(RecordTableModel::FailedRole).toBool());

@@ -415,8 +415,9 @@ TEST_CASE("A record in conflict says who changed what, and its dialog names the 
     apply->click();
     CHECK(dialog.decision() == ConflictDialog::Decision::Merge);
     CHECK(dialog.mergedValues().value(QStringLiteral("purchasePrice")) == 415000);
-    REQUIRE(applyConflictDecision(ana.session.resolver(), dialog.conflictId(), dialog.decision(),
-                                  dialog.mergedValues()));
+    REQUIRE(applyConflictDecision(ana.session.core(), dialog.conflictId(), dialog.decision(),
+                                  dialog.mergedValues())
+                .ok());
     REQUIRE(waitUntil([&] { return editor->conflictText().isEmpty(); }));
     QLocale::setDefault(QLocale::system());
 }

@@ -478,7 +478,7 @@ TEST_CASE("The badge counts waiting changes in every state, Retry now shows whil
     config.backoffSeed = 3;
     ConnectionManager nowhere(config);
     SyncStatus nowhereStatus(&nowhere);
-    nowhereStatus.attachSync(&ana.session.store(), &ana.session.engine());
+    nowhereStatus.attachSync(&ana.session.core());
     ConnectionBadge reconnecting(&nowhereStatus);
     QSignalSpy scheduled(&nowhere, &ConnectionManager::reconnectScheduled);
     nowhere.start();

@@ -262,7 +262,7 @@ TEST_CASE("Screenshots: the connection badge in each state, presence greyed out 
     config.backoffCap = 8s;
     ConnectionManager nowhere(config);
     SyncStatus nowhereStatus(&nowhere);
-    nowhereStatus.attachSync(&both.alex.session.store(), &both.alex.session.engine());
+    nowhereStatus.attachSync(&both.alex.session.core());
     ConnectionBadge reconnecting(&nowhereStatus);
     // As in the window's toolbar: no menu arrow beside the badge.
     reconnecting.setStyleSheet(

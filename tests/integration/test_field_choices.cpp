@@ -1,8 +1,8 @@
 // A reference or a person chosen in a list keeps its value whatever happens to the list: a
 // reload of the copy, the chosen record leaving it, a directory that does not know someone yet.
 // Read as "none", Save would have cleared the agent's buyer or assignee without a word.
+#include "core/syncengine.h"
 #include "models/recordtablemodel.h"
-#include "models/syncengine.h"
 #include "protocol/recordschema.h"
 #include "support/desktopfixture.h"
 #include "ui/fieldinput.h"

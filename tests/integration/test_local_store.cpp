@@ -1,6 +1,6 @@
 // The client's local store on a real SQLite file: durable outbox, confirmed copy, seq, conflicts.
 #include "common/walcheckpointer.h"
-#include "models/localstore.h"
+#include "core/localstore.h"
 
 #include <catch2/catch.hpp>
 #include <QElapsedTimer>

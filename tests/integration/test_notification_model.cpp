@@ -34,7 +34,7 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    NotificationModel notes(*ana.store, *ana.engine, 4);
+    NotificationModel notes(*ana.core, 4);
     notes.setUserId(s.ana.userId);
     QAbstractItemModelTester tester(&notes, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QSignalSpy notified(&notes, &NotificationModel::notified);
@@ -118,7 +118,7 @@ TEST_CASE("NotificationModel: a change names the record and says each field befo
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    NotificationModel notes(*ana.store, *ana.engine);
+    NotificationModel notes(*ana.core);
     notes.setUserId(s.ana.userId);
     QAbstractItemModelTester tester(&notes, QAbstractItemModelTester::FailureReportingMode::Fatal);
     QSignalSpy notified(&notes, &NotificationModel::notified);

@@ -41,7 +41,7 @@ TEST_CASE("RecordTableModel: exactly the changed cells, inserts, removals, optim
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     ben.goOnline();
     ana.goOnline();
-    RecordTableModel model(*ana.store, *ana.engine, QStringLiteral("escrows"));
+    RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     CHECK(model.rowCount() == 0);
     CHECK(model.headerData(0, Qt::Horizontal, Qt::DisplayRole) == QStringLiteral("Escrow number"));
@@ -121,7 +121,7 @@ TEST_CASE("RecordTableModel: a local create appears at once and stays one row wh
 {
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
-    RecordTableModel model(*ana.store, *ana.engine, QStringLiteral("escrows"));
+    RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     const QString id = newId();
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"),
@@ -144,7 +144,7 @@ TEST_CASE("RecordTableModel: a burst of remote changes is applied in slices", "[
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     ana.goOnline();
-    RecordTableModel model(*ana.store, *ana.engine, QStringLiteral("escrows"));
+    RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     // The smallest budget: one change per turn, so slicing shows however fast the machine is.
     model.setSliceBudget(std::chrono::milliseconds(0));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
@@ -178,7 +178,7 @@ TEST_CASE("RecordTableModel: a steady stream is applied once a frame, not once p
 {
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
-    RecordTableModel model(*ana.store, *ana.engine, QStringLiteral("escrows"));
+    RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     auto escrow = [](int n, int price) {
         LocalStore::Record record;
@@ -243,11 +243,11 @@ TEST_CASE("Moved to another team: the copy reloads for the new team at once, and
     cleo.create(south, {{QStringLiteral("number"), QStringLiteral("S-1")}});
 
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    RecordTableModel table(*ben.store, *ben.engine, QStringLiteral("escrows"));
+    RecordTableModel table(*ben.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::Fatal);
-    QSignalSpy accessChanged(ben.engine.get(), &SyncEngine::accessChanged);
-    NotificationModel notes(*ben.store, *ben.engine);
-    QSignalSpy refused(ben.engine.get(), &SyncEngine::editRefused);
+    QSignalSpy accessChanged(ben.engine, &SyncEngine::accessChanged);
+    NotificationModel notes(*ben.core);
+    QSignalSpy refused(ben.engine, &SyncEngine::editRefused);
     ben.goOnline();
     REQUIRE(waitUntil([&] { return table.rowOf(north) >= 0; }));
     CHECK(table.rowOf(south) < 0);
@@ -320,7 +320,7 @@ TEST_CASE("A record the server refused an edit of for lack of permission is read
     ana.create(id, {{QStringLiteral("number"), QStringLiteral("N-2")},
                     {QStringLiteral("myCommission"), 1000}});
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    RecordTableModel table(*ben.store, *ben.engine, QStringLiteral("escrows"));
+    RecordTableModel table(*ben.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&table, QAbstractItemModelTester::FailureReportingMode::Fatal);
     ben.goOnline();
     REQUIRE(waitUntil([&] { return table.rowOf(id) >= 0; }));
@@ -339,7 +339,7 @@ TEST_CASE("A record the server refused an edit of for lack of permission is read
     CHECK(error == table.readOnlyReason(row));
 
     // Discarding the refused edit gives the record back.
-    FailureModel failures(*ben.store, *ben.engine);
+    FailureModel failures(*ben.core);
     REQUIRE(failures.rowCount() == 1);
     REQUIRE(failures.discard(failures.index(0).data(FailureModel::MutationIdRole).toLongLong()));
     REQUIRE(waitUntil([&] { return table.readOnlyReason(table.rowOf(id)).isEmpty(); }));

@@ -1,9 +1,9 @@
 // RecordViewModel over a real RecordTableModel, store and engine. Changes enter the way the
 // server's replay delivers them (sync:changes), so no network is needed; every model is watched
 // by QAbstractItemModelTester, and the view's order is checked against an independent sort.
+#include "core/clientcore.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
-#include "models/syncengine.h"
 #include "realtime/ackresponder.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
@@ -29,21 +29,14 @@ constexpr int kStatus = 6; // escrows: status
 struct Fixture
 {
     QTemporaryDir dir;
-    std::unique_ptr<LocalStore> store;
-    ConnectionManager connection{[] {
-        ConnectionConfig config;
-        config.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:9")); // never started
-        return config;
-    }()};
-    RestClient rest;
-    std::unique_ptr<SyncEngine> engine;
+    std::unique_ptr<ClientCore> core;
     std::unique_ptr<RecordTableModel> table;
     qint64 seq = 1;
 
     explicit Fixture(int records)
     {
         QString error;
-        store = LocalStore::open(dir.filePath(QStringLiteral("p.sqlite")), &error);
+        auto store = LocalStore::open(dir.filePath(QStringLiteral("p.sqlite")), &error);
         REQUIRE(store);
         QList<LocalStore::Record> seed;
         for (int i = 0; i < records; ++i)
@@ -61,8 +54,10 @@ struct Fixture
                  false});
         REQUIRE(store->storeRecords(seed));
         REQUIRE(store->setLastSeq(1));
-        engine = std::make_unique<SyncEngine>(*store, connection, rest);
-        table = std::make_unique<RecordTableModel>(*store, *engine, QStringLiteral("escrows"));
+        ConnectionConfig config;
+        config.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:9")); // never started
+        core = std::make_unique<ClientCore>(config, std::move(store));
+        table = std::make_unique<RecordTableModel>(*core, QStringLiteral("escrows"));
     }
 
     // One replayed change from a teammate.
@@ -76,9 +71,9 @@ struct Fixture
                                 {QStringLiteral("seq"), seq},
                                 {QStringLiteral("fields"), fields},
                                 {QStringLiteral("clientId"), QStringLiteral("teammate")}};
-        emit connection.eventReceived(QStringLiteral("sync:changes"),
-                                      {QJsonObject{{QStringLiteral("changes"), QJsonArray{event}}}},
-                                      AckResponder());
+        emit core->connection().eventReceived(
+            QStringLiteral("sync:changes"),
+            {QJsonObject{{QStringLiteral("changes"), QJsonArray{event}}}}, AckResponder());
     }
 
     void settle(const RecordViewModel& view)

@@ -1,6 +1,5 @@
 // The client's SyncEngine with a real LocalStore against an in-process crm-server.
 #include "models/conflictmodel.h"
-#include "models/conflictresolver.h"
 #include "models/syncstatus.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
@@ -158,7 +157,7 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     REQUIRE(waitUntil(
         [&] { return ben.field(id, QStringLiteral("purchasePrice")).toInt() == 735000; }));
     CHECK(ben.field(id, QStringLiteral("status")) == QStringLiteral("pending"));
-    ConflictModel model(*ana.store, *ana.engine);
+    ConflictModel model(*ana.core);
     QAbstractItemModelTester tester(&model);
     REQUIRE(model.rowCount() == 1);
     CHECK(model.index(0).data(ConflictModel::ByRole) == QStringLiteral("ben"));
@@ -184,7 +183,7 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     REQUIRE(conflicts.size() == 1);
     CHECK(conflicts[0].kind == QStringLiteral("changed"));
     CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
-    ConflictModel model(*ana.store, *ana.engine);
+    ConflictModel model(*ana.core);
     QAbstractItemModelTester tester(&model);
     const auto fields = model.index(0).data(ConflictModel::FieldsRole).toList();
     REQUIRE(fields.size() == 1);
@@ -192,17 +191,17 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     CHECK(model.index(0).data().toString() ==
           QStringLiteral("ben changed Escrow ESC-7 after you last saw it"));
 
-    ConflictResolver resolver(*ana.store, *ana.engine);
+    using Resolution = ClientCore::Resolution;
     SECTION("keep it: the delete is dropped, the record stays with Ben's change")
     {
-        REQUIRE(resolver.takeTheirs(conflicts[0].id));
+        REQUIRE(ana.core->resolve(conflicts[0].id, Resolution::TakeTheirs).ok());
         CHECK(ana.store->conflicts().isEmpty());
         CHECK(ana.store->outbox().isEmpty());
         CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
     }
     SECTION("delete anyway: a delete on the version she has now seen")
     {
-        REQUIRE(resolver.deleteAnyway(conflicts[0].id));
+        REQUIRE(ana.core->resolve(conflicts[0].id, Resolution::DeleteAnyway).ok());
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         CHECK(ana.store->conflicts().isEmpty());
         CHECK(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
@@ -240,7 +239,7 @@ TEST_CASE("SyncEngine: a backlog over the server's mutation budget is slowed, ne
             ++drops;
     });
     int largestBatch = 0;
-    QObject::connect(ana.engine.get(), &SyncEngine::localStateChanged, ana.engine.get(),
+    QObject::connect(ana.engine, &SyncEngine::localStateChanged, ana.engine,
                      [&] { largestBatch = std::max(largestBatch, ana.engine->inFlightCount()); });
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }, 60s));
@@ -342,7 +341,7 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
 }
 
 TEST_CASE(
-    "ConflictResolver: keep mine, take theirs, merge field by field, restore a deleted record",
+    "ClientCore::resolve: keep mine, take theirs, merge field by field, restore a deleted record",
     "[syncengine][conflicts]")
 {
     Server s;
@@ -350,8 +349,8 @@ TEST_CASE(
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
     ana.goOnline();
     ben.goOnline();
-    ConflictResolver resolver(*ben.store, *ben.engine);
-    ConflictModel conflictModel(*ben.store, *ben.engine);
+    using Resolution = ClientCore::Resolution;
+    ConflictModel conflictModel(*ben.core);
     QAbstractItemModelTester tester(&conflictModel,
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     const QString id = newId();
@@ -377,7 +376,7 @@ TEST_CASE(
     {
         const qint64 conflict = collide(QStringLiteral("status"), QStringLiteral("closing"),
                                         QStringLiteral("cancelled"));
-        REQUIRE(resolver.keepMine(conflict));
+        REQUIRE(ben.core->resolve(conflict, Resolution::KeepMine).ok());
         REQUIRE(waitUntil([&] {
             return ben.outboxEmpty() &&
                    ana.field(id, QStringLiteral("status")) == QStringLiteral("cancelled");
@@ -388,7 +387,7 @@ TEST_CASE(
     {
         const qint64 conflict = collide(QStringLiteral("status"), QStringLiteral("closing"),
                                         QStringLiteral("cancelled"));
-        CHECK(resolver.takeTheirs(conflict));
+        CHECK(ben.core->resolve(conflict, Resolution::TakeTheirs).ok());
         CHECK(ben.store->conflicts().isEmpty());
         test::spin(200ms);
         CHECK(ana.field(id, QStringLiteral("status")) == QStringLiteral("closing"));
@@ -396,7 +395,10 @@ TEST_CASE(
     SECTION("merge with a typed value")
     {
         const qint64 conflict = collide(QStringLiteral("purchasePrice"), 710000, 690000);
-        REQUIRE(resolver.merge(conflict, {{QStringLiteral("purchasePrice"), 700500}}));
+        REQUIRE(
+            ben.core
+                ->resolve(conflict, Resolution::Merge, {{QStringLiteral("purchasePrice"), 700500}})
+                .ok());
         REQUIRE(waitUntil(
             [&] { return ana.field(id, QStringLiteral("purchasePrice")).toInt() == 700500; }));
     }
@@ -410,15 +412,18 @@ TEST_CASE(
         ben.goOnline();
         REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
         CHECK(ben.store->conflicts().first().kind == QStringLiteral("deleted"));
-        const auto restored = resolver.restoreWithMine(ben.store->conflicts().first().id);
-        REQUIRE(restored);
+        const auto restored =
+            ben.core->resolve(ben.store->conflicts().first().id, Resolution::Restore);
+        REQUIRE(restored.ok());
         REQUIRE(waitUntil([&] {
-            return ana.field(restored->recordId, QStringLiteral("status")) ==
+            return ana.field(restored.recordId, QStringLiteral("status")) ==
                    QStringLiteral("pending");
         }));
-        CHECK(ana.field(restored->recordId, QStringLiteral("number")) == QStringLiteral("ESC-7"));
+        CHECK(ana.field(restored.recordId, QStringLiteral("number")) == QStringLiteral("ESC-7"));
     }
-    CHECK_FALSE(resolver.keepMine(987654));
+    const auto unknown = ben.core->resolve(987654, Resolution::KeepMine);
+    CHECK(unknown.refusal == CommandResult::Refusal::NotFound);
+    CHECK_FALSE(unknown.message.isEmpty());
 }
 
 TEST_CASE("SyncEngine: many records go in one batch, each record's edits in order", "[syncengine]")
@@ -434,7 +439,7 @@ TEST_CASE("SyncEngine: many records go in one batch, each record's edits in orde
                                  {{QStringLiteral("purchasePrice"), 800000 + i}}));
     }
     int peak = 0;
-    QObject::connect(ana.engine.get(), &SyncEngine::localStateChanged, ana.engine.get(),
+    QObject::connect(ana.engine, &SyncEngine::localStateChanged, ana.engine,
                      [&] { peak = std::max(peak, ana.engine->inFlightCount()); });
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
@@ -454,7 +459,7 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     SyncStatus status(&ana.connection);
-    status.attachSync(ana.store.get(), ana.engine.get());
+    status.attachSync(ana.core.get());
     const QString id = newId();
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),

@@ -1,6 +1,6 @@
 // TaskListModel, task cards and the task history against a real in-process crm-server:
 // lifecycle (progress, cancel, retry, auto-dismiss), limits, re-sync after a reconnect, files.
-#include "models/localstore.h"
+#include "core/localstore.h"
 #include "models/tasklistmodel.h"
 #include "support/leadcsv.h"
 #include "support/restcall.h"

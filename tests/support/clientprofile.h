@@ -1,34 +1,40 @@
 #pragma once
 
-// A desktop profile for client-side tests: its own local store file, connection, REST client and
-// sync engine, signed in to an in-process crm-server (see serverfixture.h).
-#include "models/syncengine.h"
-#include "realtime/restclient.h"
+// A desktop profile for client-side tests: its own local store file and client core, signed in to
+// an in-process crm-server (see serverfixture.h).
+#include "core/clientcore.h"
 #include "support/serverfixture.h"
 
 namespace crm::test {
 
-// One desktop profile: its own store file, connection, REST client and engine.
+// One desktop profile: its own store file and client core (connection, REST client, engine).
 struct Profile
 {
     Profile(Server& server, const Identity& who, const QString& path)
-        : token(server.token(who)), connection(test::fastConnectionConfig(server.url()))
+        : token(server.token(who)), core(openCore(server.url(), path)),
+          connection(core->connection()), rest(core->rest()), store(&core->store()),
+          engine(&core->engine())
+    {
+        core->setTokenSource([this] { return token; });
+        QObject::connect(core.get(), &ClientCore::caughtUp, core.get(), [this] { ++caughtUps; });
+    }
+
+    // Its lambdas hold `this`, and its references point into the core: never copied or moved.
+    Profile(const Profile&) = delete;
+    Profile& operator=(const Profile&) = delete;
+
+    static std::unique_ptr<ClientCore> openCore(const QUrl& url, const QString& path)
     {
         QString error;
-        store = LocalStore::open(path, &error);
+        auto store = LocalStore::open(path, &error);
         REQUIRE(store);
-        rest.setBaseUrl(server.url());
-        rest.setBearerToken(token);
-        engine = std::make_unique<SyncEngine>(*store, connection, rest);
-        connection.setAuthProvider([this] { return engine->authPayload(token); });
-        QObject::connect(engine.get(), &SyncEngine::caughtUp, engine.get(),
-                         [this] { ++caughtUps; });
+        return std::make_unique<ClientCore>(test::fastConnectionConfig(url), std::move(store));
     }
 
     void goOnline()
     {
         const int before = caughtUps;
-        connection.start();
+        core->start();
         REQUIRE(waitUntil([&] { return caughtUps > before; }));
     }
     bool outboxEmpty() { return store->outbox().isEmpty(); }
@@ -39,10 +45,11 @@ struct Profile
     }
 
     QString token;
-    ConnectionManager connection;
-    RestClient rest;
-    std::unique_ptr<LocalStore> store;
-    std::unique_ptr<SyncEngine> engine;
+    std::unique_ptr<ClientCore> core;
+    ConnectionManager& connection;
+    RestClient& rest;
+    LocalStore* store;
+    SyncEngine* engine;
     int caughtUps = 0;
 };
 

@@ -2,8 +2,8 @@
 
 // One client profile (store file, connection, REST client, sync engine) against a crm-server
 // running as a process of its own: the convergence test and the backlog benchmark.
-#include "models/localstore.h"
-#include "models/syncengine.h"
+#include "core/localstore.h"
+#include "core/syncengine.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 

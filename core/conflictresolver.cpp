@@ -1,7 +1,7 @@
-#include "models/conflictresolver.h"
+#include "core/conflictresolver.h"
 
-#include "models/localstore.h"
-#include "models/syncengine.h"
+#include "core/localstore.h"
+#include "core/syncengine.h"
 
 #include <QJsonArray>
 #include <QUuid>

@@ -1,7 +1,7 @@
-#include "models/localstore.h"
+#include "core/localstore.h"
 
 #include "common/walcheckpointer.h"
-#include "models/modelslogging.h"
+#include "core/corelogging.h"
 #include "protocol/jsontext.h"
 
 #include <QCoreApplication>

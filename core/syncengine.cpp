@@ -1,6 +1,6 @@
-#include "models/syncengine.h"
+#include "core/syncengine.h"
 
-#include "models/modelslogging.h"
+#include "core/corelogging.h"
 #include "protocol/eventnames.h"
 #include "protocol/jsontext.h"
 #include "protocol/mutationbatch.h"

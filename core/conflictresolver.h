@@ -1,6 +1,6 @@
 #pragma once
 
-#include "models/outboxentry.h"
+#include "core/outboxentry.h"
 
 #include <optional>
 #include <QJsonObject>
