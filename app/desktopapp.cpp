@@ -67,7 +67,13 @@ struct DesktopApp::Account
     std::unique_ptr<RecordOpener> opener;
 };
 
-DesktopApp::DesktopApp(LinkEventFilter& links, QObject* parent) : QObject(parent), m_links(links) {}
+DesktopApp::DesktopApp(LinkEventFilter& links, QObject* parent) : QObject(parent), m_links(links)
+{
+    // Between accounts the only window is a sign-in dialog; its closing must not end the app
+    // (Qt would quit on it): the account's window closing does (MainWindow::closed), or giving
+    // up the sign-in.
+    QApplication::setQuitOnLastWindowClosed(false);
+}
 
 DesktopApp::~DesktopApp()
 {
@@ -163,10 +169,13 @@ bool DesktopApp::open(AccountLaunch launch, Status* status)
             emit finished(window.grab().save(launch.screenshot) ? Done : CannotOpen);
         });
     }
+    connect(&window, &MainWindow::closed, this, [this] { emit finished(Done); });
     // Both come from the window's own menus: the account is torn down after they return.
     connect(&window, &MainWindow::switchAccountRequested, this, &DesktopApp::switchAccount,
             Qt::QueuedConnection);
     connect(&window, &MainWindow::signOutRequested, this, [this, &session] {
+        // The server ends this session's socket too; that is no reason to ask for a sign-in.
+        disconnect(&session, &DesktopSession::signInNeeded, this, nullptr);
         session.account().signOut([this](const AccountSession::Outcome&) {
             QMetaObject::invokeMethod(this, &DesktopApp::switchAccount, Qt::QueuedConnection);
         });

@@ -53,9 +53,10 @@ namespace crm {
 MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
     : QMainWindow(parent), m_workspace(workspace)
 {
+    // Who and where; the platform adds the application's name ("— CRM Desktop") itself.
     setWindowTitle(workspace.ownName.isEmpty()
-                       ? tr("CRM Desktop - %1").arg(workspace.serverLabel)
-                       : tr("CRM Desktop - %1 - %2").arg(workspace.ownName, workspace.serverLabel));
+                       ? workspace.serverLabel
+                       : tr("%1 - %2").arg(workspace.ownName, workspace.serverLabel));
 
     auto* toolbar = addToolBar(tr("Main"));
     toolbar->setObjectName(QStringLiteral("mainToolbar"));
@@ -414,7 +415,7 @@ void MainWindow::setOwnUser(const QString& userId, const QString& name)
 {
     m_workspace.ownUserId = userId;
     m_workspace.ownName = name;
-    setWindowTitle(tr("CRM Desktop - %1 - %2").arg(name, m_workspace.serverLabel));
+    setWindowTitle(tr("%1 - %2").arg(name, m_workspace.serverLabel));
     if (m_editor)
         m_editor->setOwnUserId(userId);
 }
@@ -527,6 +528,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
     }
     saveLayout();
     QMainWindow::closeEvent(event);
+    emit closed();
 }
 
 bool MainWindow::confirmQuit()

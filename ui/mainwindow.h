@@ -75,6 +75,8 @@ public:
 
 signals:
     // File > Switch account / Sign out: the app owns sessions, so it does the work.
+    // The agent closed the window (File > Quit, the title bar) and confirmed: the app ends.
+    void closed();
     void switchAccountRequested();
     void signOutRequested();
     // The agent decided a conflict; the app has the resolver act on it.

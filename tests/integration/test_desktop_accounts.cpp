@@ -124,7 +124,13 @@ TEST_CASE("Switch account: the next account opens in the same event loop, the ol
           DesktopSession::profileDirFor(server.url(), QStringLiteral("ben@harbor.test")));
     CHECK(app.session()->account().email() == QStringLiteral("ben@harbor.test"));
     REQUIRE(waitUntil([&] { return app.session()->engine().isCaughtUp(); }));
+    // The sign-in dialog closing did not end the app (Qt quits on a last window closed by
+    // default); closing the account's window does, with status 0.
+    CHECK_FALSE(QApplication::quitOnLastWindowClosed());
     CHECK(finished.isEmpty());
+    REQUIRE(app.window()->close());
+    REQUIRE(waitUntil([&] { return finished.size() == 1; }));
+    CHECK(finished.first().at(0).toInt() == DesktopApp::Done);
 }
 
 TEST_CASE("Giving up the sign-in ends the app with status 0", "[ui][accounts]")
