@@ -44,7 +44,7 @@ bool DesktopSession::open(QString* error)
     ClientCore& core = *m_core;
     m_status = std::make_unique<SyncStatus>(&core.connection());
     m_status->attachSync(&core);
-    m_presence = std::make_unique<PresenceStore>(core.connection());
+    m_presence = std::make_unique<PresenceStore>(core);
     m_activity = std::make_unique<ActivityModel>(core);
     m_notifications = std::make_unique<NotificationModel>(core);
     m_notifications->setUserId(m_account.user().value(QStringLiteral("id")).toString());
@@ -52,8 +52,7 @@ bool DesktopSession::open(QString* error)
     m_failures = std::make_unique<FailureModel>(core);
     m_users = std::make_unique<UserDirectoryModel>(core.store(), core.engine(), core.rest());
     m_notifications->setUserDirectory(m_users.get()); // "assigned agent: you → ben"
-    m_pictures =
-        std::make_unique<UserPictureCache>(core.store(), core.rest(), *m_users, core.connection());
+    m_pictures = std::make_unique<UserPictureCache>(core, *m_users);
     m_presence->setPictures(m_pictures.get());
     m_serverInfo = std::make_unique<ServerInfo>(core.connection(), core.rest());
     m_tasks = std::make_unique<TaskListModel>(core.connection(), core.rest(), &core.store());

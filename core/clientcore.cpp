@@ -2,6 +2,7 @@
 
 #include "core/conflictresolver.h"
 #include "core/corelogging.h"
+#include "protocol/eventnames.h"
 #include "protocol/recordschema.h"
 
 #include <QUuid>
@@ -68,6 +69,70 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
     connect(m_engine.get(), &SyncEngine::bootstrapFailed, this, &ClientCore::bootstrapFailed);
     connect(m_engine.get(), &SyncEngine::editConflicted, this, &ClientCore::editConflicted);
     connect(m_engine.get(), &SyncEngine::editRefused, this, &ClientCore::editRefused);
+    connect(&m_connection, &ConnectionManager::eventReceived, this,
+            [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
+    connect(&m_connection, &ConnectionManager::stateChanged, this, [this](ConnectionState state) {
+        if (state != ConnectionState::Online)
+            emit liveChanged(false);
+    });
+}
+
+void ClientCore::onEvent(const QString& event, const QJsonArray& args)
+{
+    const QJsonObject payload = args.first().toObject();
+    if (event == events::PresenceUpdate) {
+        auto update = Presence::fromJson(payload);
+        // Presence is ephemeral: the next update or snapshot says it again.
+        if (!update.ok())
+            qCWarning(lcClientCore)
+                << "ignoring a malformed presence:" << update.error().describe();
+        else
+            emit presenceUpdated(update.value());
+    } else if (event == events::PresenceSnapshot) {
+        auto snapshot = PresenceSnapshot::fromJson(payload);
+        if (!snapshot.ok()) {
+            // The list stays as last known (stale) until a snapshot that can be read.
+            qCWarning(lcClientCore)
+                << "ignoring a malformed presence snapshot:" << snapshot.error().describe();
+            return;
+        }
+        emit presenceSnapshot(snapshot.value());
+        emit liveChanged(true);
+    } else if (event == events::UserPicture) {
+        const QString userId = payload.value(QStringLiteral("userId")).toString();
+        const QJsonValue version = payload.value(QStringLiteral("pictureVersion"));
+        if (userId.isEmpty() || !version.isDouble() || version.toInteger() < 0) {
+            qCWarning(lcClientCore) << "ignoring a malformed user:picture";
+            return;
+        }
+        emit pictureChanged(userId, version.toInteger());
+    }
+}
+
+void ClientCore::setOwnStatus(const QString& status)
+{
+    m_connection.emitEphemeral(QString(events::PresenceSet),
+                               {QJsonObject{{QStringLiteral("status"), status}}},
+                               QString(events::PresenceSet));
+}
+
+void ClientCore::viewRecord(const QString& module, const QString& id)
+{
+    if (id.isEmpty())
+        m_connection.emitEphemeral(QString(events::RecordUnsubscribe), {QJsonObject{}},
+                                   QStringLiteral("record"));
+    else
+        m_connection.emitEphemeral(QString(events::RecordSubscribe),
+                                   {RecordRef{module, id, {}}.toJson()}, QStringLiteral("record"));
+}
+
+void ClientCore::editField(const QString& field)
+{
+    m_connection.emitEphemeral(
+        QString(events::PresenceEditing),
+        {QJsonObject{{QStringLiteral("field"),
+                      field.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(field)}}},
+        QStringLiteral("editing"));
 }
 
 ClientCore::~ClientCore()

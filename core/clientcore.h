@@ -5,6 +5,7 @@
 #include "core/modulefeed.h"
 #include "core/recordlocalstate.h"
 #include "core/syncengine.h"
+#include "protocol/presence.h"
 #include "realtime/connectionconfig.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
@@ -79,7 +80,21 @@ public:
     // `values`: for Merge, what the agent chose or typed for each field (none left: TakeTheirs).
     CommandResult resolve(qint64 conflictId, Resolution resolution, const QJsonObject& values = {});
 
+    // This agent's own presence (protocol 5.4): sent now when online, else when the link is
+    // back, only the newest value of each. Nothing to refuse: presence is ephemeral.
+    void setOwnStatus(const QString& status);
+    void viewRecord(const QString& module, const QString& id); // empty id: none
+    void editField(const QString& field);                      // empty: none
+
 signals:
+    // The link is up and caught up with the server's ephemeral state, or it went down (what
+    // presence shows from then on is the last known).
+    void liveChanged(bool live);
+    // Who is present, whole (after each connect) or one user at a time (gone: isGone()).
+    void presenceSnapshot(const crm::PresenceSnapshot& snapshot);
+    void presenceUpdated(const crm::Presence& presence);
+    // A user's picture changed (version 0: removed).
+    void pictureChanged(const QString& userId, qint64 version);
     void caughtUp(qint64 seq);
     void changeArrived(const crm::ChangeEvent& event, const QJsonObject& previous);
     void copyCleared(const QString& reason);
@@ -100,6 +115,8 @@ private:
     std::optional<CommandResult> refusalToChange(const QString& module,
                                                  const RecordLocalState& state);
     void announce(const QString& module, const QString& id);
+    // Presence and pictures, read once here (the engine reads the sync events itself).
+    void onEvent(const QString& event, const QJsonArray& args);
 
     std::unique_ptr<LocalStore> m_store;
     ConnectionManager m_connection;

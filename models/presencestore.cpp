@@ -1,9 +1,8 @@
 #include "models/presencestore.h"
 
+#include "core/clientcore.h"
 #include "models/modelslogging.h"
 #include "models/userpicturecache.h"
-#include "protocol/eventnames.h"
-#include "realtime/connectionmanager.h"
 
 #include <algorithm>
 #include <QCryptographicHash>
@@ -11,13 +10,15 @@
 
 namespace crm {
 
-PresenceStore::PresenceStore(ConnectionManager& connection, QObject* parent)
-    : QAbstractListModel(parent), m_connection(connection)
+PresenceStore::PresenceStore(ClientCore& core, QObject* parent)
+    : QAbstractListModel(parent), m_core(core)
 {
-    connect(&m_connection, &ConnectionManager::eventReceived, this,
-            [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
-    connect(&m_connection, &ConnectionManager::stateChanged, this,
-            [this](ConnectionState state) { onLinkState(state == ConnectionState::Online); });
+    connect(&core, &ClientCore::presenceSnapshot, this, &PresenceStore::onSnapshot);
+    connect(&core, &ClientCore::presenceUpdated, this, &PresenceStore::onUpdate);
+    connect(&core, &ClientCore::liveChanged, this, [this](bool live) {
+        if (!live)
+            onLinkDown();
+    });
 }
 
 int PresenceStore::rowCount(const QModelIndex& parent) const
@@ -90,11 +91,11 @@ QVariant PresenceStore::headerData(int section, Qt::Orientation orientation, int
     return QAbstractListModel::headerData(section, orientation, role);
 }
 
-void PresenceStore::onLinkState(bool online)
+void PresenceStore::onLinkDown()
 {
     // Back online the rows stay stale until the snapshot replaces them: between CONNECT and the
     // snapshot they would still be the old, possibly wrong, picture.
-    if (online || !m_live)
+    if (!m_live)
         return;
     const QDateTime now = QDateTime::currentDateTimeUtc();
     for (auto& p : m_users)
@@ -161,45 +162,31 @@ int PresenceStore::freeColorSlot(const QString& userId) const
     return preferred;
 }
 
-void PresenceStore::onEvent(const QString& event, const QJsonArray& args)
+void PresenceStore::onUpdate(const crm::Presence& update)
 {
-    const QJsonObject payload = args.first().toObject();
-    if (event == events::PresenceUpdate) {
-        auto update = crm::Presence::fromJson(payload);
-        if (!update.ok()) {
-            // Presence is ephemeral: the next update or snapshot says it again.
-            qCWarning(lcPresence) << "ignoring a malformed presence:" << update.error().describe();
-            return;
-        }
-        if (update.value().isGone())
-            remove(update.value().userId);
-        else
-            upsert({std::move(update).value(), 0, {}});
-    } else if (event == events::PresenceSnapshot) {
-        auto snapshot = PresenceSnapshot::fromJson(payload);
-        if (!snapshot.ok()) {
-            // The list stays as last known (stale) until a snapshot that can be read.
-            qCWarning(lcPresence) << "ignoring a malformed presence snapshot:"
-                                  << snapshot.error().describe();
-            return;
-        }
-        // After a reconnect the snapshot is the truth: patch rows in place, drop who left (first,
-        // so that newcomers can have the colours they freed).
-        const QList<crm::Presence>& users = snapshot.value().users;
-        QSet<QString> present;
-        for (const auto& user : users)
-            present.insert(user.userId);
-        QStringList gone;
-        for (const auto& p : m_users) {
-            if (!present.contains(p.userId))
-                gone.append(p.userId);
-        }
-        for (const auto& userId : gone)
-            remove(userId);
-        for (const auto& user : users)
-            upsert({user, 0, {}});
-        setLive(true);
+    if (update.isGone())
+        remove(update.userId);
+    else
+        upsert({update, 0, {}});
+}
+
+void PresenceStore::onSnapshot(const crm::PresenceSnapshot& snapshot)
+{
+    // After a reconnect the snapshot is the truth: patch rows in place, drop who left (first,
+    // so that newcomers can have the colours they freed).
+    QSet<QString> present;
+    for (const auto& user : snapshot.users)
+        present.insert(user.userId);
+    QStringList gone;
+    for (const auto& p : m_users) {
+        if (!present.contains(p.userId))
+            gone.append(p.userId);
     }
+    for (const auto& userId : gone)
+        remove(userId);
+    for (const auto& user : snapshot.users)
+        upsert({user, 0, {}});
+    setLive(true);
 }
 
 int PresenceStore::rowOf(const QString& userId) const
@@ -278,28 +265,17 @@ QString PresenceStore::editorOf(const QString& module, const QString& id, const 
 
 void PresenceStore::setOwnStatus(const QString& status)
 {
-    m_connection.emitEphemeral(QString(events::PresenceSet),
-                               {QJsonObject{{QStringLiteral("status"), status}}},
-                               QString(events::PresenceSet));
+    m_core.setOwnStatus(status);
 }
 
 void PresenceStore::viewRecord(const QString& module, const QString& id)
 {
-    if (id.isEmpty())
-        m_connection.emitEphemeral(QString(events::RecordUnsubscribe), {QJsonObject{}},
-                                   QStringLiteral("record"));
-    else
-        m_connection.emitEphemeral(QString(events::RecordSubscribe),
-                                   {RecordRef{module, id, {}}.toJson()}, QStringLiteral("record"));
+    m_core.viewRecord(module, id);
 }
 
 void PresenceStore::editField(const QString& field)
 {
-    m_connection.emitEphemeral(
-        QString(events::PresenceEditing),
-        {QJsonObject{{QStringLiteral("field"),
-                      field.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(field)}}},
-        QStringLiteral("editing"));
+    m_core.editField(field);
 }
 
 } // namespace crm

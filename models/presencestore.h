@@ -13,7 +13,7 @@
 
 namespace crm {
 
-class ConnectionManager;
+class ClientCore;
 
 // Who is online in the brokerage and what each one views and edits, from the server's
 // presence:snapshot / presence:update (docs/protocol.md 5.4). One row per present user; a user
@@ -55,7 +55,7 @@ public:
     // How many avatar colours there are; the UI's palette has exactly this many.
     static constexpr int kColorSlots = 12;
 
-    explicit PresenceStore(ConnectionManager& connection, QObject* parent = nullptr);
+    explicit PresenceStore(ClientCore& core, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -94,15 +94,16 @@ signals:
     void liveChanged(bool live);
 
 private:
-    void onEvent(const QString& event, const QJsonArray& args);
-    void onLinkState(bool online);
+    void onSnapshot(const crm::PresenceSnapshot& snapshot);
+    void onUpdate(const crm::Presence& update);
+    void onLinkDown();
     void setLive(bool live);
     int freeColorSlot(const QString& userId) const;
     void upsert(Presence presence);
     void remove(const QString& userId);
     int rowOf(const QString& userId) const;
 
-    ConnectionManager& m_connection;
+    ClientCore& m_core;
     QPointer<const UserPictureCache> m_pictures; // may go before us
     QList<Presence> m_users;
     bool m_live = false;

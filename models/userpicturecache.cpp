@@ -1,10 +1,8 @@
 #include "models/userpicturecache.h"
 
-#include "core/localstore.h"
+#include "core/clientcore.h"
 #include "models/modelslogging.h"
 #include "models/userdirectorymodel.h"
-#include "protocol/eventnames.h"
-#include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
 
 #include <QJsonArray>
@@ -22,11 +20,10 @@ QString metaKey(const QString& userId)
 
 } // namespace
 
-UserPictureCache::UserPictureCache(LocalStore& store, RestClient& rest,
-                                   UserDirectoryModel& directory, ConnectionManager& connection,
-                                   QObject* parent)
-    : QObject(parent), m_store(store), m_rest(rest), m_directory(directory)
+UserPictureCache::UserPictureCache(ClientCore& core, UserDirectoryModel& directory, QObject* parent)
+    : QObject(parent), m_store(core.store()), m_rest(core.rest()), m_directory(directory)
 {
+    LocalStore& store = m_store;
     // What the profile has, for the people the (cached) directory names: avatars are right
     // before the network answers.
     for (int row = 0; row < directory.rowCount(); ++row) {
@@ -40,8 +37,7 @@ UserPictureCache::UserPictureCache(LocalStore& store, RestClient& rest,
     }
     connect(&directory, &QAbstractItemModel::modelReset, this,
             &UserPictureCache::syncWithDirectory);
-    connect(&connection, &ConnectionManager::eventReceived, this,
-            [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
+    connect(&core, &ClientCore::pictureChanged, this, &UserPictureCache::onPictureChanged);
 }
 
 QByteArray UserPictureCache::pictureOf(const QString& userId) const
@@ -97,15 +93,8 @@ void UserPictureCache::syncWithDirectory()
     }
 }
 
-void UserPictureCache::onEvent(const QString& event, const QJsonArray& args)
+void UserPictureCache::onPictureChanged(const QString& userId, qint64 version)
 {
-    if (event != events::UserPicture)
-        return;
-    const QJsonObject payload = args.first().toObject();
-    const QString userId = payload.value(QStringLiteral("userId")).toString();
-    const qint64 version = payload.value(QStringLiteral("pictureVersion")).toInteger();
-    if (userId.isEmpty())
-        return;
     if (version == 0)
         forget(userId);
     else if (version > versionOf(userId))

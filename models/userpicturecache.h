@@ -8,7 +8,7 @@
 
 namespace crm {
 
-class ConnectionManager;
+class ClientCore;
 class LocalStore;
 class RestClient;
 class UserDirectoryModel;
@@ -23,8 +23,7 @@ public:
     // Called with what went wrong, for people; empty when the server took the change.
     using Done = std::function<void(const QString& problem)>;
 
-    UserPictureCache(LocalStore& store, RestClient& rest, UserDirectoryModel& directory,
-                     ConnectionManager& connection, QObject* parent = nullptr);
+    UserPictureCache(ClientCore& core, UserDirectoryModel& directory, QObject* parent = nullptr);
 
     // Empty when the person has no picture (or it has not arrived yet).
     QByteArray pictureOf(const QString& userId) const;
@@ -46,7 +45,7 @@ private:
     };
 
     void syncWithDirectory();
-    void onEvent(const QString& event, const QJsonArray& args);
+    void onPictureChanged(const QString& userId, qint64 version);
     void fetch(const QString& userId, qint64 version);
     void keep(const QString& userId, const Entry& entry);
     void forget(const QString& userId);

@@ -1,12 +1,14 @@
 // The client core as its callers see it: every command answers with one CommandResult, each
 // module's feed hears its own module only and carries the state it announces, and a change
 // the copy cannot write down is refused and says so.
+#include "realtime/ackresponder.h"
 #include "support/clientprofile.h"
 
 #include <catch2/catch.hpp>
 #include <QSignalSpy>
 #include <QSqlDatabase>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 
 using namespace crm;
 using test::newId;
@@ -175,4 +177,59 @@ TEST_CASE("ClientCore: a change the copy cannot write down is refused as NotStor
                                       {{QStringLiteral("status"), QStringLiteral("pending")}});
     REQUIRE(again.ok());
     CHECK(ana.store->outbox().size() == 1);
+}
+
+TEST_CASE("ClientCore: presence and picture events become typed signals; malformed ones are "
+          "dropped with a log line",
+          "[clientcore]")
+{
+    QTemporaryDir dir;
+    QString error;
+    auto store = LocalStore::open(dir.filePath(QStringLiteral("p.sqlite")), &error);
+    REQUIRE(store);
+    ConnectionConfig config;
+    config.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:9")); // never started
+    ClientCore core(config, std::move(store));
+    QSignalSpy updates(&core, &ClientCore::presenceUpdated);
+    QSignalSpy snapshots(&core, &ClientCore::presenceSnapshot);
+    QSignalSpy live(&core, &ClientCore::liveChanged);
+    QSignalSpy pictures(&core, &ClientCore::pictureChanged);
+    auto deliver = [&](const QString& event, const QJsonValue& payload) {
+        emit core.connection().eventReceived(event, {payload}, AckResponder());
+    };
+
+    // Wrong types, missing members, not an object at all.
+    deliver(QStringLiteral("presence:update"), QJsonObject{{QStringLiteral("userId"), 7}});
+    deliver(QStringLiteral("presence:update"), QStringLiteral("online"));
+    deliver(QStringLiteral("presence:snapshot"), QJsonObject{{QStringLiteral("users"), 3}});
+    deliver(QStringLiteral("user:picture"), QJsonObject{{QStringLiteral("userId"), QString()},
+                                                        {QStringLiteral("pictureVersion"), 2}});
+    deliver(QStringLiteral("user:picture"),
+            QJsonObject{{QStringLiteral("userId"), QStringLiteral("u1")},
+                        {QStringLiteral("pictureVersion"), QStringLiteral("two")}});
+    CHECK(updates.isEmpty());
+    CHECK(snapshots.isEmpty());
+    CHECK(live.isEmpty());
+    CHECK(pictures.isEmpty());
+
+    Presence ben;
+    ben.userId = QStringLiteral("u-ben");
+    ben.name = QStringLiteral("Ben");
+    ben.status = PresenceStatus::Online;
+    ben.sessions = 1;
+    deliver(QStringLiteral("presence:update"), ben.toJson());
+    REQUIRE(updates.size() == 1);
+    CHECK(updates.first().at(0).value<Presence>().name == QStringLiteral("Ben"));
+    PresenceSnapshot snapshot;
+    snapshot.users = {ben};
+    deliver(QStringLiteral("presence:snapshot"), snapshot.toJson());
+    REQUIRE(snapshots.size() == 1);
+    CHECK(snapshots.first().at(0).value<PresenceSnapshot>().users.size() == 1);
+    REQUIRE(live.size() == 1);
+    CHECK(live.first().at(0).toBool());
+    deliver(QStringLiteral("user:picture"),
+            QJsonObject{{QStringLiteral("userId"), QStringLiteral("u-ben")},
+                        {QStringLiteral("pictureVersion"), 3}});
+    REQUIRE(pictures.size() == 1);
+    CHECK(pictures.first().at(1).toLongLong() == 3);
 }

@@ -1,9 +1,9 @@
 // An honest window (issue 13, items 6 and 9), offscreen against real servers: the badge counts
 // what waits in every state, presence greys out while the link is down and comes back with the
 // server's snapshot, avatars never share a colour, their dots are ringed and their initials fit.
+#include "core/clientcore.h"
 #include "models/presencestore.h"
 #include "models/syncstatus.h"
-#include "realtime/connectionmanager.h"
 #include "server/socketio/socketioserversession.h"
 #include "support/desktopfixture.h"
 #include "support/eventloop.h"
@@ -25,6 +25,7 @@
 #include <QPainter>
 #include <QSet>
 #include <QSignalSpy>
+#include <QTemporaryDir>
 #include <QToolBar>
 
 using namespace crm;
@@ -99,18 +100,23 @@ QJsonObject presenceOf(const QString& id, const QString& name,
 // A presence store fed by a real Socket.IO endpoint that the test makes say who is present.
 struct PresenceFeed
 {
-    PresenceFeed() : manager(config()), store(manager)
+    PresenceFeed() : core(config(), profile()), store(core)
     {
-        manager.setAuthProvider([] {
-            return QJsonObject{{QStringLiteral("token"), QStringLiteral("good-token")}};
-        });
-        manager.start();
-        REQUIRE(waitUntil([&] { return manager.state() == ConnectionState::Online; }));
+        core.setTokenSource([] { return QStringLiteral("good-token"); });
+        core.start();
+        REQUIRE(waitUntil([&] { return core.connection().state() == ConnectionState::Online; }));
     }
     ConnectionConfig config()
     {
         REQUIRE(server.listen());
         return test::fastConnectionConfig(server.url());
+    }
+    std::unique_ptr<LocalStore> profile()
+    {
+        QString error;
+        auto opened = LocalStore::open(dir.filePath(QStringLiteral("profile.sqlite")), &error);
+        REQUIRE(opened);
+        return opened;
     }
     void snapshot(const QList<QJsonObject>& users)
     {
@@ -138,7 +144,8 @@ struct PresenceFeed
     }
 
     test::TestSocketIoServer server;
-    ConnectionManager manager;
+    QTemporaryDir dir;
+    ClientCore core;
     PresenceStore store;
 };
 

@@ -133,8 +133,8 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
         UserDirectoryModel directory(*ana.store, *ana.engine, ana.rest);
         QAbstractItemModelTester tester(&directory,
                                         QAbstractItemModelTester::FailureReportingMode::Fatal);
-        UserPictureCache pictures(*ana.store, ana.rest, directory, ana.connection);
-        PresenceStore presence(ana.connection);
+        UserPictureCache pictures(*ana.core, directory);
+        PresenceStore presence(*ana.core);
         presence.setPictures(&pictures);
         AvatarStrip strip(&presence);
         strip.setExcludedUser(s.ana.userId);
@@ -143,7 +143,7 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
 
         Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
         UserDirectoryModel benDirectory(*ben.store, *ben.engine, ben.rest);
-        UserPictureCache benPictures(*ben.store, ben.rest, benDirectory, ben.connection);
+        UserPictureCache benPictures(*ben.core, benDirectory);
         ben.goOnline();
         REQUIRE(waitUntil([&] { return strip.visibleAvatars() == 1; }));
         const QColor initials = avatarCentre(strip);
@@ -179,19 +179,17 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
         QString error;
         auto store = LocalStore::open(anaPath, &error);
         REQUIRE(store);
-        ConnectionManager offline(
-            test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9"))));
-        RestClient rest;
-        SyncEngine engine(*store, offline, rest);
-        UserDirectoryModel directory(*store, engine, rest);
-        UserPictureCache pictures(*store, rest, directory, offline);
+        ClientCore offline(test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9"))),
+                           std::move(store));
+        UserDirectoryModel directory(offline.store(), offline.engine(), offline.rest());
+        UserPictureCache pictures(offline, directory);
         CHECK(pictures.pictureOf(s.ben.userId) == green);
     }
 
     // Ben removes it: Ana's copy goes, live.
     Profile ana(s, s.ana, anaPath);
     UserDirectoryModel directory(*ana.store, *ana.engine, ana.rest);
-    UserPictureCache pictures(*ana.store, ana.rest, directory, ana.connection);
+    UserPictureCache pictures(*ana.core, directory);
     ana.goOnline();
     REQUIRE(restCall(s.url(), s.token(s.ben), "DELETE", QStringLiteral("/api/me/picture")).ok());
     REQUIRE(waitUntil([&] { return pictures.pictureOf(s.ben.userId).isEmpty(); }));

@@ -20,8 +20,8 @@ TEST_CASE("PresenceStore: teammates appear, change status, view and edit, and le
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    PresenceStore anaSees(ana.connection);
-    PresenceStore benPresence(ben.connection);
+    PresenceStore anaSees(*ana.core);
+    PresenceStore benPresence(*ben.core);
     QAbstractItemModelTester tester(&anaSees,
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     QSignalSpy benChanged(&anaSees, &PresenceStore::userChanged);
@@ -72,8 +72,8 @@ TEST_CASE("PresenceStore: own presence set while offline goes out after connecti
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    PresenceStore anaSees(ana.connection);
-    PresenceStore benPresence(ben.connection);
+    PresenceStore anaSees(*ana.core);
+    PresenceStore benPresence(*ben.core);
     ana.goOnline();
     benPresence.setOwnStatus(QStringLiteral("away")); // offline: buffered, newest value kept
     benPresence.setOwnStatus(QStringLiteral("busy"));
@@ -90,7 +90,7 @@ TEST_CASE("PresenceStore: stale while the link is down, live again with the serv
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-    PresenceStore anaSees(ana.connection);
+    PresenceStore anaSees(*ana.core);
     QAbstractItemModelTester tester(&anaSees,
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     QSignalSpy live(&anaSees, &PresenceStore::liveChanged);
