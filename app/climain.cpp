@@ -153,9 +153,10 @@ int main(int argc, char* argv[])
            "local copy (--offline, or when the server cannot be reached); either way it is in\n"
            "the profile's outbox before the command exits 0, and sent as soon as it can be.\n\n"
            "Exit status: 0 ok (an edit applied, or queued when the server is out of reach),\n"
-           "1 usage, 2 credentials refused, 3 unreachable or timed out, 4 this edit met a\n"
-           "conflict (sync: conflicts or failures remain), 5 local storage error, 6 the\n"
-           "server refused this edit."));
+           "1 usage, or an edit the local copy refuses to make (the record is deleted, being\n"
+           "deleted, or read-only for you; the reason on stderr), 2 credentials refused,\n"
+           "3 unreachable or timed out, 4 this edit met a conflict (sync: conflicts or\n"
+           "failures remain), 5 local storage error, 6 the server refused this edit."));
     parser.addHelpOption();
     parser.addVersionOption();
     parser.addPositionalArgument(QStringLiteral("command"), tr("What to do."));

@@ -179,7 +179,7 @@ TEST_CASE("ClientCore: a change the copy cannot write down is refused as NotStor
     CHECK(ana.store->outbox().size() == 1);
 }
 
-TEST_CASE("ClientCore: presence and picture events become typed signals; malformed ones are "
+TEST_CASE("ClientCore: presence and picture events become typed signals, and malformed ones are "
           "dropped with a log line",
           "[clientcore]")
 {
