@@ -14,6 +14,7 @@
 #include <QMessageBox>
 #include <QRegularExpression>
 #include <QSettings>
+#include <QThread>
 #include <QTimer>
 
 namespace crm {
@@ -65,6 +66,7 @@ struct DesktopApp::Account
     std::unique_ptr<DesktopSession> session;
     std::unique_ptr<MainWindow> window;
     std::unique_ptr<RecordOpener> opener;
+    bool leaving = false; // switching account or signing out: no second request
 };
 
 DesktopApp::DesktopApp(LinkEventFilter& links, QObject* parent) : QObject(parent), m_links(links)
@@ -142,7 +144,10 @@ bool DesktopApp::open(AccountLaunch launch, Status* status)
                           user.value(QStringLiteral("name")).toString());
     });
     // The sign-in ended (expired, revoked): keep working on the local copy, ask again.
-    connect(&session, &DesktopSession::signInNeeded, this, &DesktopApp::askToSignInAgain);
+    // Queued: a sign-in the profile does not hold ("this session only" last time) fails at
+    // once inside goOnline() below, before this account is the open one.
+    connect(&session, &DesktopSession::signInNeeded, this, &DesktopApp::askToSignInAgain,
+            Qt::QueuedConnection);
     window.show();
     session.goOnline(launch.token);
 
@@ -171,11 +176,16 @@ bool DesktopApp::open(AccountLaunch launch, Status* status)
     }
     connect(&window, &MainWindow::closed, this, [this] { emit finished(Done); });
     // Both come from the window's own menus: the account is torn down after they return.
-    connect(&window, &MainWindow::switchAccountRequested, this, &DesktopApp::switchAccount,
-            Qt::QueuedConnection);
-    connect(&window, &MainWindow::signOutRequested, this, [this, &session] {
+    connect(&window, &MainWindow::switchAccountRequested, this, [this] { leave(); });
+    connect(&window, &MainWindow::signOutRequested, this, [this, &session, &window] {
+        if (m_account->leaving)
+            return;
         // The server ends this session's socket too; that is no reason to ask for a sign-in.
         disconnect(&session, &DesktopSession::signInNeeded, this, nullptr);
+        // Nothing more to do in this account while the sign-out is on its way (no dialog may be
+        // open when the window goes).
+        m_account->leaving = true;
+        window.setEnabled(false);
         session.account().signOut([this](const AccountSession::Outcome&) {
             QMetaObject::invokeMethod(this, &DesktopApp::switchAccount, Qt::QueuedConnection);
         });
@@ -195,10 +205,29 @@ void DesktopApp::closeAccount()
     m_account.reset();
 }
 
+void DesktopApp::leave()
+{
+    if (!m_account || m_account->leaving)
+        return;
+    m_account->leaving = true;
+    QMetaObject::invokeMethod(this, &DesktopApp::switchAccount, Qt::QueuedConnection);
+}
+
 void DesktopApp::switchAccount()
 {
+    if (!m_account)
+        return;
+    // The window goes with its children: never from inside a dialog's own event loop (a
+    // message box opened meanwhile); once that loop has returned.
+    if (QThread::currentThread()->loopLevel() > 1 || QApplication::activeModalWidget()) {
+        if (QWidget* modal = QApplication::activeModalWidget())
+            modal->close();
+        QTimer::singleShot(50, this, &DesktopApp::switchAccount);
+        return;
+    }
     AccountLaunch next;
-    next.server = m_account ? m_account->launch.server : QUrl();
+    next.server = m_account->launch.server;
+    next.geometry = m_account->launch.geometry;
     // The sign-in is on screen before the window goes, so the app never has no window.
     signInThenOpen(next);
     // The window, its session and its profile's lock go; the next account starts clean.
@@ -239,6 +268,7 @@ void DesktopApp::askToSignInAgain(const QString& reason)
         tr("Session expired: sign in again. Your unsent changes are kept.\n(%1)").arg(reason));
     flow->dialog().setServer(m_account->launch.server.toString());
     flow->dialog().setEmail(m_account->session->account().email());
+    // Also when the account is left meanwhile (its window takes the dialog along).
     connect(flow, &SignInFlow::cancelled, flow, &QObject::deleteLater);
     connect(
         flow, &SignInFlow::signedIn, this, [this, flow](const QUrl& server, const QString& email) {

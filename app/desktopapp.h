@@ -63,6 +63,8 @@ signals:
 private:
     struct Account;
     void closeAccount();
+    // Switch account: once, however often asked.
+    void leave();
     void switchAccount();
     void askToSignInAgain(const QString& reason);
 

@@ -19,6 +19,13 @@ SignInFlow::SignInFlow(QWidget* window, QObject* parent)
         attempt(m_dialog->keepSignedIn() ? AccountSession::Keep::Keychain
                                          : AccountSession::Keep::Memory);
     });
+    // Its window went (the account was left) before an answer: given up.
+    connect(m_dialog, &QObject::destroyed, this, [this] {
+        if (m_finished)
+            return;
+        m_finished = true;
+        emit cancelled();
+    });
     connect(m_dialog, &QDialog::finished, this, [this](int result) {
         if (m_finished)
             return;
@@ -32,7 +39,8 @@ SignInFlow::SignInFlow(QWidget* window, QObject* parent)
 
 SignInFlow::~SignInFlow()
 {
-    delete m_dialog; // owned here whether or not it has a parent window
+    m_finished = true; // no signal from a flow being destroyed
+    delete m_dialog;   // owned here whether or not it has a parent window
 }
 
 void SignInFlow::start()

@@ -101,7 +101,9 @@ void ClientCore::onEvent(const QString& event, const QJsonArray& args)
     } else if (event == events::UserPicture) {
         const QString userId = payload.value(QStringLiteral("userId")).toString();
         const QJsonValue version = payload.value(QStringLiteral("pictureVersion"));
-        if (userId.isEmpty() || !version.isDouble() || version.toInteger() < 0) {
+        const bool whole =
+            version.isDouble() && version.toDouble() == static_cast<double>(version.toInteger());
+        if (userId.isEmpty() || !whole || version.toInteger() < 0) {
             qCWarning(lcClientCore) << "ignoring a malformed user:picture";
             return;
         }

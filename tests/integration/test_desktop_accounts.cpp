@@ -2,6 +2,7 @@
 // File > Switch account tears the account down (window, session, the profile's lock) and signs
 // the next one in within the same event loop; a wrong password is said and the dialog stays;
 // giving up the sign-in ends the app with status 0.
+#include "app/accountsession.h"
 #include "app/desktopapp.h"
 #include "app/desktopsession.h"
 #include "app/linkeventfilter.h"
@@ -148,4 +149,39 @@ TEST_CASE("Giving up the sign-in ends the app with status 0", "[ui][accounts]")
     REQUIRE(waitUntil([&] { return finished.size() == 1; }));
     CHECK(finished.first().at(0).toInt() == DesktopApp::Done);
     CHECK(app.window() == nullptr);
+}
+
+TEST_CASE("A sign-in kept for one session only is asked for again at the next start, in the "
+          "window",
+          "[ui][accounts]")
+{
+    test::SettingsSandbox settings;
+    test::Server server;
+    const QString email = QStringLiteral("ana@harbor.test");
+    const QString profile = DesktopSession::profileDirFor(server.url(), email);
+    {
+        AccountSession last(server.url(), profile);
+        REQUIRE(last.wait([&](auto done) {
+                        last.signIn(email, QStringLiteral("long enough password"),
+                                    AccountSession::Keep::Memory, done);
+                    })
+                    .ok());
+        // What the end of that process does to a sign-in kept in memory: it is gone (the
+        // server's session too), account.json stays.
+        REQUIRE(last.wait([&](auto done) { last.signOut(done); }).ok());
+    }
+    // The next start: account.json names Ana, but nothing holds her sign-in any more.
+    LinkEventFilter links;
+    DesktopApp app(links);
+    AccountLaunch launch;
+    launch.server = server.url();
+    launch.email = email;
+    DesktopApp::Status status = DesktopApp::CannotOpen;
+    REQUIRE(app.open(launch, &status));
+    REQUIRE(waitUntil([&] { return visibleSignIn() != nullptr; }));
+    SignInDialog* dialog = visibleSignIn();
+    CHECK(dialog->email() == email);
+    CHECK(dialog->parentWidget() == app.window()); // over the window, which works offline
+    signInWith(*dialog, email, QStringLiteral("long enough password"));
+    REQUIRE(waitUntil([&] { return app.session()->engine().isCaughtUp(); }));
 }
