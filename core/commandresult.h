@@ -26,6 +26,13 @@ struct CommandResult
     qint64 mutationId = 0; // the queued edit the command made, when it made one
 
     bool ok() const { return refusal == Refusal::None; }
+    // ok(), with the refusal's message in *error for callers that take one.
+    bool reportTo(QString* error) const
+    {
+        if (!ok() && error)
+            *error = message;
+        return ok();
+    }
 
     static CommandResult done(const QString& recordId, qint64 mutationId = 0)
     {

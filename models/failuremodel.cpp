@@ -74,25 +74,14 @@ void FailureModel::refresh()
              [](const FailedEntry& f) { return f.entry.mutationId; });
 }
 
-namespace {
-
-bool accept(const CommandResult& result, QString* error)
-{
-    if (!result.ok() && error)
-        *error = result.message;
-    return result.ok();
-}
-
-} // namespace
-
 bool FailureModel::retry(qint64 mutationId, const QJsonObject& corrections, QString* error)
 {
-    return accept(m_core.retry(mutationId, corrections), error);
+    return m_core.retry(mutationId, corrections).reportTo(error);
 }
 
 bool FailureModel::discard(qint64 mutationId, QString* error)
 {
-    return accept(m_core.discard(mutationId), error);
+    return m_core.discard(mutationId).reportTo(error);
 }
 
 } // namespace crm

@@ -180,33 +180,21 @@ QString RecordTableModel::readOnlyReason(int row) const
     return row >= 0 && row < m_data.size() ? m_data.at(row).readOnlyReason : QString();
 }
 
-namespace {
-
-// A command's refusal in the out-parameter the widgets read.
-bool accept(const CommandResult& result, QString* error)
-{
-    if (!result.ok() && error)
-        *error = result.message;
-    return result.ok();
-}
-
-} // namespace
-
 bool RecordTableModel::updateRecord(int row, const QJsonObject& fields, QString* error)
 {
     // The core announces the queued edit; the overlay shows it before this returns.
-    return accept(m_core.edit(m_spec.name, recordId(row), fields), error);
+    return m_core.edit(m_spec.name, recordId(row), fields).reportTo(error);
 }
 
 QString RecordTableModel::createRecord(const QJsonObject& fields, QString* error)
 {
     const auto result = m_core.create(m_spec.name, fields);
-    return accept(result, error) ? result.recordId : QString();
+    return result.reportTo(error) ? result.recordId : QString();
 }
 
 bool RecordTableModel::deleteRecord(int row, QString* error)
 {
-    return accept(m_core.remove(m_spec.name, recordId(row)), error);
+    return m_core.remove(m_spec.name, recordId(row)).reportTo(error);
 }
 
 QVariant RecordTableModel::headerData(int section, Qt::Orientation orientation, int role) const
