@@ -6,11 +6,11 @@
 #include "app/recordcommands.h"
 #include "app/taskcommands.h"
 #include "common/buildinfo.h"
+#include "common/serveraddress.h"
 #include "models/recordlink.h"
 #include "models/translations.h"
 #include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
-#include "realtime/serveraddress.h"
 
 #include <algorithm>
 #include <cstdio>

@@ -5,10 +5,10 @@
 #include "app/launchrequest.h"
 #include "app/linkeventfilter.h"
 #include "common/buildinfo.h"
+#include "common/serveraddress.h"
 #include "models/recordlink.h"
 #include "models/translations.h"
 #include "protocol/recordschema.h"
-#include "realtime/serveraddress.h"
 #include "ui/theme.h"
 
 #include <QApplication>

@@ -42,20 +42,19 @@ bool DesktopSession::open(QString* error)
     m_core->setTokenSource(
         [this] { return m_fixedToken.isEmpty() ? m_account.currentAccessToken() : m_fixedToken; });
     ClientCore& core = *m_core;
-    m_status = std::make_unique<SyncStatus>(&core.connection());
-    m_status->attachSync(&core);
+    m_status = std::make_unique<SyncStatus>(core);
     m_presence = std::make_unique<PresenceStore>(core);
     m_activity = std::make_unique<ActivityModel>(core);
     m_notifications = std::make_unique<NotificationModel>(core);
     m_notifications->setUserId(m_account.user().value(QStringLiteral("id")).toString());
     m_conflicts = std::make_unique<ConflictModel>(core);
     m_failures = std::make_unique<FailureModel>(core);
-    m_users = std::make_unique<UserDirectoryModel>(core.store(), core.engine(), core.rest());
+    m_users = std::make_unique<UserDirectoryModel>(core);
     m_notifications->setUserDirectory(m_users.get()); // "assigned agent: you → ben"
     m_pictures = std::make_unique<UserPictureCache>(core, *m_users);
     m_presence->setPictures(m_pictures.get());
-    m_serverInfo = std::make_unique<ServerInfo>(core.connection(), core.rest());
-    m_tasks = std::make_unique<TaskListModel>(core.connection(), core.rest(), &core.store());
+    m_serverInfo = std::make_unique<ServerInfo>(core);
+    m_tasks = std::make_unique<TaskListModel>(core);
     for (const auto& module : RecordSchema::instance().modules())
         m_tables.append(new RecordTableModel(core, module.name, this));
     return true;

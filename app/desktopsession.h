@@ -35,6 +35,7 @@ public:
 
     // The profile folder for an account: one per server and email.
     static QString profileDirFor(const QUrl& server, const QString& email);
+    QString profileDir() const { return m_profileDir; }
 
     // Opens the local copy and builds the models (no network). False with the reason when the
     // profile cannot be opened.

@@ -5,6 +5,7 @@
 #include "protocol/eventnames.h"
 #include "protocol/recordschema.h"
 
+#include <QPointer>
 #include <QUuid>
 
 namespace crm {
@@ -47,6 +48,8 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
     m_rest.setBaseUrl(config.serverUrl);
     m_engine = std::make_unique<SyncEngine>(*m_store, m_connection, m_rest);
     m_resolver = std::make_unique<ConflictResolver>(*m_store, *m_engine);
+    m_tasks = new TaskClient(m_connection, m_rest, *m_store, this);
+    m_directory = new DirectoryClient(m_rest, *m_store, this);
     for (const auto& module : RecordSchema::instance().modules())
         m_feeds.insert(module.name, new ModuleFeed(module.name, this));
     m_connection.setAuthProvider([this] {
@@ -71,10 +74,13 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
     connect(m_engine.get(), &SyncEngine::editRefused, this, &ClientCore::editRefused);
     connect(&m_connection, &ConnectionManager::eventReceived, this,
             [this](const QString& event, const QJsonArray& args) { onEvent(event, args); });
-    connect(&m_connection, &ConnectionManager::stateChanged, this, [this](ConnectionState state) {
-        if (state != ConnectionState::Online)
-            emit liveChanged(false);
-    });
+    connect(&m_connection, &ConnectionManager::stateChanged, this,
+            [this](ConnectionState state, const QString& reason) {
+                emit linkChanged(state, reason);
+                if (state != ConnectionState::Online)
+                    emit liveChanged(false);
+            });
+    connect(&m_connection, &ConnectionManager::latencyMeasured, this, &ClientCore::latencyMeasured);
 }
 
 void ClientCore::onEvent(const QString& event, const QJsonArray& args)
@@ -109,6 +115,22 @@ void ClientCore::onEvent(const QString& event, const QJsonArray& args)
         }
         emit pictureChanged(userId, version.toInteger());
     }
+}
+
+void ClientCore::askServerVersion()
+{
+    m_rest.get(QStringLiteral("/api/health"), [self = QPointer(this)](const RestReply& reply) {
+        if (!self)
+            return;
+        if (!reply.ok()) {
+            // Not worth a notice: About says "unknown" and the next connection asks again.
+            qCInfo(lcClientCore) << "server version not known:" << reply.error.describe();
+            return;
+        }
+        const QJsonObject health = reply.body.toObject();
+        emit self->serverVersionKnown(health.value(QStringLiteral("version")).toString(),
+                                      health.value(QStringLiteral("revision")).toString());
+    });
 }
 
 void ClientCore::setOwnStatus(const QString& status)

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "core/commandresult.h"
+#include "core/directoryclient.h"
 #include "core/localstore.h"
 #include "core/modulefeed.h"
 #include "core/recordlocalstate.h"
 #include "core/syncengine.h"
+#include "core/taskclient.h"
 #include "protocol/presence.h"
 #include "realtime/connectionconfig.h"
 #include "realtime/connectionmanager.h"
@@ -59,6 +61,10 @@ public:
     ConnectionManager& connection() { return m_connection; }
     RestClient& rest() { return m_rest; }
     SyncEngine& engine() { return *m_engine; }
+    // The agent's AI and bulk tasks: their events and commands.
+    TaskClient& tasks() { return *m_tasks; }
+    // The brokerage's people: the directory and their pictures.
+    DirectoryClient& directory() { return *m_directory; }
     // The news of one module of the schema (asserts on an unknown one).
     ModuleFeed& feed(const QString& module);
 
@@ -80,6 +86,16 @@ public:
     // `values`: for Merge, what the agent chose or typed for each field (none left: TakeTheirs).
     CommandResult resolve(qint64 conflictId, Resolution resolution, const QJsonObject& values = {});
 
+    // The link to the server, for the connection badge (docs/protocol.md 4): its state and why,
+    // the retry it waits for, and a way to cut that wait short.
+    ConnectionState linkState() const { return m_connection.state(); }
+    QString linkReason() const { return m_connection.reason(); }
+    int reconnectAttempt() const { return m_connection.attempt(); }
+    qint64 msUntilReconnect() const { return m_connection.msUntilReconnect(); }
+    void reconnectNow() { m_connection.reconnectNow(); }
+    // Asks the server its version (GET /api/health): serverVersionKnown, or nothing (logged).
+    void askServerVersion();
+
     // This agent's own presence (protocol 5.4): sent now when online, else when the link is
     // back, only the newest value of each. Nothing to refuse: presence is ephemeral.
     void setOwnStatus(const QString& status);
@@ -93,6 +109,9 @@ signals:
     // Who is present, whole (after each connect) or one user at a time (gone: isGone()).
     void presenceSnapshot(const crm::PresenceSnapshot& snapshot);
     void presenceUpdated(const crm::Presence& presence);
+    void linkChanged(crm::ConnectionState state, const QString& reason);
+    void latencyMeasured(qint64 ms);
+    void serverVersionKnown(const QString& version, const QString& revision);
     // A user's picture changed (version 0: removed).
     void pictureChanged(const QString& userId, qint64 version);
     void caughtUp(qint64 seq);
@@ -123,6 +142,8 @@ private:
     RestClient m_rest;
     std::unique_ptr<SyncEngine> m_engine;
     std::unique_ptr<ConflictResolver> m_resolver;
+    TaskClient* m_tasks;          // a child of this object
+    DirectoryClient* m_directory; // a child of this object
     std::function<QString()> m_token;
     bool m_checksValues = true;
     QHash<QString, ModuleFeed*> m_feeds; // children of this object, one per module

@@ -17,6 +17,8 @@ struct CommandResult
         ReadOnly,       // the server refused this agent an edit of that record
         NotFound,       // no such record, refused edit or conflict here (any more)
         NotStored,      // this computer's copy could not write it down: nothing was kept or sent
+        Offline,        // a request that needs the server could not reach it: nothing changed
+        Rejected,       // the server refused a request (`message` says why, from the server)
     };
 
     Refusal refusal = Refusal::None;

@@ -1,20 +1,15 @@
 #include "models/serverinfo.h"
 
-#include "models/modelslogging.h"
-#include "realtime/connectionmanager.h"
-#include "realtime/restclient.h"
-#include "realtime/serveraddress.h"
-
-#include <QJsonObject>
-#include <QPointer>
+#include "common/serveraddress.h"
+#include "core/clientcore.h"
 
 namespace crm {
 
-ServerInfo::ServerInfo(ConnectionManager& connection, RestClient& rest, QObject* parent)
-    : QObject(parent), m_rest(rest)
+ServerInfo::ServerInfo(ClientCore& core, QObject* parent) : QObject(parent), m_core(core)
 {
-    connect(&connection, &ConnectionManager::stateChanged, this,
+    connect(&core, &ClientCore::linkChanged, this,
             [this](ConnectionState state) { onStateChanged(state); });
+    connect(&core, &ClientCore::serverVersionKnown, this, &ServerInfo::onVersion);
 }
 
 void ServerInfo::onStateChanged(ConnectionState state)
@@ -26,25 +21,16 @@ void ServerInfo::onStateChanged(ConnectionState state)
     if (m_asked)
         return;
     m_asked = true;
-    QPointer<ServerInfo> self(this);
-    m_rest.get(QStringLiteral("/api/health"), [self](const RestReply& reply) {
-        if (!self)
-            return;
-        if (!reply.ok()) {
-            // Not worth a notice: About says "unknown" and the next connection asks again.
-            qCInfo(lcServerInfo) << "server version not known:" << reply.error.message;
-            self->m_asked = false;
-            return;
-        }
-        const QJsonObject health = reply.body.toObject();
-        const QString version = health.value(QStringLiteral("version")).toString();
-        const QString revision = health.value(QStringLiteral("revision")).toString();
-        if (version == self->m_version && revision == self->m_revision)
-            return;
-        self->m_version = version;
-        self->m_revision = revision;
-        emit self->changed();
-    });
+    m_core.askServerVersion();
+}
+
+void ServerInfo::onVersion(const QString& version, const QString& revision)
+{
+    if (version == m_version && revision == m_revision)
+        return;
+    m_version = version;
+    m_revision = revision;
+    emit changed();
 }
 
 QString ServerInfo::plainTextWarning(const QUrl& url)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "realtime/connectionstate.h"
+#include "protocol/connectionstate.h"
 
 #include <QObject>
 #include <QString>
@@ -8,8 +8,7 @@
 
 namespace crm {
 
-class ConnectionManager;
-class RestClient;
+class ClientCore;
 
 // What the connected server says about itself (GET /api/health): its version and revision,
 // for Help > About and bug reports. Asked again at every connection, since the server may have
@@ -19,7 +18,7 @@ class ServerInfo : public QObject
     Q_OBJECT
     Q_PROPERTY(QString version READ version NOTIFY changed)
 public:
-    ServerInfo(ConnectionManager& connection, RestClient& rest, QObject* parent = nullptr);
+    explicit ServerInfo(ClientCore& core, QObject* parent = nullptr);
 
     QString version() const { return m_version; }   // empty until known
     QString revision() const { return m_revision; } // empty until known
@@ -34,7 +33,9 @@ signals:
 private:
     void onStateChanged(ConnectionState state);
 
-    RestClient& m_rest;
+    void onVersion(const QString& version, const QString& revision);
+
+    ClientCore& m_core;
     QString m_version;
     QString m_revision;
     bool m_asked = false;

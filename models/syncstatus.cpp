@@ -3,38 +3,31 @@
 #include "core/clientcore.h"
 #include "core/localstore.h"
 #include "models/modelslogging.h"
-#include "realtime/connectionmanager.h"
 
 #include <cmath>
 
 namespace crm {
 
-SyncStatus::SyncStatus(ConnectionManager* manager, QObject* parent)
-    : QObject(parent), m_manager(manager), m_state(manager->state()), m_detail(manager->reason())
+SyncStatus::SyncStatus(ClientCore& core, QObject* parent)
+    : QObject(parent), m_core(core), m_state(core.linkState()), m_detail(core.linkReason())
 {
     m_countdown.setInterval(1000);
     connect(&m_countdown, &QTimer::timeout, this, &SyncStatus::changed);
-    connect(manager, &ConnectionManager::stateChanged, this, &SyncStatus::onStateChanged);
-    connect(manager, &ConnectionManager::latencyMeasured, this, [this](qint64 ms) {
+    connect(&core, &ClientCore::linkChanged, this, &SyncStatus::onStateChanged);
+    connect(&core, &ClientCore::latencyMeasured, this, [this](qint64 ms) {
         m_latencyMs = ms;
         emit changed();
     });
-}
-
-void SyncStatus::attachSync(ClientCore* core)
-{
-    m_store = &core->store();
-    connect(core, &ClientCore::localStateChanged, this, &SyncStatus::refreshCounts);
+    connect(&core, &ClientCore::localStateChanged, this, &SyncStatus::refreshCounts);
     refreshCounts();
 }
 
 void SyncStatus::refreshCounts()
 {
-    if (!m_store)
-        return;
-    const int pending = m_store->outboxCount();
-    const int failed = m_store->failureCount();
-    const int conflicts = m_store->conflictCount();
+    LocalStore& store = m_core.store();
+    const int pending = store.outboxCount();
+    const int failed = store.failureCount();
+    const int conflicts = store.conflictCount();
     if (pending == m_pending && failed == m_failed && conflicts == m_conflicts)
         return;
     m_pending = pending;
@@ -75,12 +68,12 @@ SyncStatus::Level SyncStatus::level() const
 
 int SyncStatus::attempt() const
 {
-    return m_manager ? m_manager->attempt() : 0;
+    return m_core.reconnectAttempt();
 }
 
 int SyncStatus::secondsUntilRetry() const
 {
-    const qint64 ms = m_manager ? m_manager->msUntilReconnect() : -1;
+    const qint64 ms = m_core.msUntilReconnect();
     return ms < 0 ? -1 : static_cast<int>(std::ceil(static_cast<double>(ms) / 1000.0));
 }
 
@@ -145,8 +138,7 @@ QString SyncStatus::detail() const
 
 void SyncStatus::reconnectNow()
 {
-    if (m_manager)
-        m_manager->reconnectNow();
+    m_core.reconnectNow();
 }
 
 } // namespace crm

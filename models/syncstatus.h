@@ -1,21 +1,17 @@
 #pragma once
 
-#include "realtime/connectionstate.h"
+#include "protocol/connectionstate.h"
 
 #include <QObject>
-#include <QPointer>
 #include <QTimer>
 
 namespace crm {
 
-class ConnectionManager;
-class LocalStore;
 class ClientCore;
 
 // What the connection badge shows, in words a user reads: "Live", "Reconnecting in 4 s",
 // "Offline", "Session expired", each followed by the changes not yet sent ("Offline - 2 changes
-// waiting", "Live - 3 changes sending"). Widgets bind to this, never to the manager.
-// Counts of waiting and failed changes join it with the outbox.
+// waiting", "Live - 3 changes sending"). Widgets bind to this, never to the core.
 class SyncStatus : public QObject
 {
     Q_OBJECT
@@ -34,10 +30,9 @@ public:
     };
     Q_ENUM(Level)
 
-    explicit SyncStatus(ConnectionManager* manager, QObject* parent = nullptr);
+    explicit SyncStatus(ClientCore& core, QObject* parent = nullptr);
 
-    // Adds what waits to be sent, what failed and what conflicts to the badge.
-    void attachSync(ClientCore* core);
+    // What waits to be sent, what failed and what conflicts.
     int pendingCount() const { return m_pending; }
     int failedCount() const { return m_failed; }
     int conflictCount() const { return m_conflicts; }
@@ -65,11 +60,10 @@ signals:
 private:
     void onStateChanged(ConnectionState state, const QString& reason);
 
-    QPointer<ConnectionManager> m_manager;
+    ClientCore& m_core;
     ConnectionState m_state = ConnectionState::Offline;
     QString m_detail;
     qint64 m_latencyMs = -1;
-    LocalStore* m_store = nullptr;
     int m_pending = 0;
     int m_failed = 0;
     int m_conflicts = 0;

@@ -1,33 +1,16 @@
 #include "models/tasklistmodel.h"
 
-#include "core/localstore.h"
+#include "core/clientcore.h"
 #include "models/modelslogging.h"
-#include "protocol/eventnames.h"
-#include "realtime/connectionmanager.h"
-#include "realtime/restclient.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 
 namespace crm {
 
 namespace {
 
-const QString kCacheKey = QStringLiteral("task_list");
-
-QString str(const QJsonObject& task, const char* key)
+QVariant timeOf(const QString& text)
 {
-    return task.value(QLatin1String(key)).toString();
-}
-
-bool isActiveStatus(const QString& status)
-{
-    return status == u"queued" || status == u"running";
-}
-
-QVariant timeOf(const QJsonObject& task, const char* key)
-{
-    const QString text = str(task, key);
     if (text.isEmpty())
         return {};
     return QDateTime::fromString(text, Qt::ISODateWithMs);
@@ -35,22 +18,16 @@ QVariant timeOf(const QJsonObject& task, const char* key)
 
 } // namespace
 
-TaskListModel::TaskListModel(ConnectionManager& connection, RestClient& rest, LocalStore* cache,
-                             QObject* parent)
-    : QAbstractListModel(parent), m_connection(connection), m_rest(rest), m_cache(cache)
+TaskListModel::TaskListModel(ClientCore& core, QObject* parent)
+    : QAbstractListModel(parent), m_client(core.tasks()), m_tasks(m_client.cached())
 {
-    if (m_cache) {
-        const QJsonArray cached =
-            QJsonDocument::fromJson(m_cache->metaValue(kCacheKey).toUtf8()).array();
-        for (const auto& value : cached)
-            m_tasks.append(value.toObject());
-        m_lastActive = activeCount();
-    }
-    connect(&m_connection, &ConnectionManager::eventReceived, this,
-            [this](const QString& event, const QJsonArray& args, const AckResponder&) {
-                if (event.startsWith(events::AiTaskPrefix))
-                    onEvent(event, args);
-            });
+    m_lastActive = activeCount();
+    connect(&m_client, &TaskClient::taskChanged, this, &TaskListModel::upsert);
+    connect(&m_client, &TaskClient::listReceived, this, &TaskListModel::replaceAll);
+    connect(&m_client, &TaskClient::taskStarted, this,
+            [this](const Task& task) { emit taskStarted(task.id); });
+    connect(&m_client, &TaskClient::taskRefused, this, &TaskListModel::report);
+    connect(&m_client, &TaskClient::fileFetched, this, &TaskListModel::fileFetched);
 }
 
 int TaskListModel::rowCount(const QModelIndex& parent) const
@@ -62,59 +39,57 @@ QVariant TaskListModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const QJsonObject& task = m_tasks.at(index.row());
-    const QString status = str(task, "status");
+    const Task& task = m_tasks.at(index.row());
     switch (role) {
     case Qt::DisplayRole:
     case TitleRole:
-        return str(task, "title");
+        return task.title;
     case Qt::ToolTipRole:
-        return str(task, "step");
-    case IdRole:
-        return str(task, "id");
-    case KindRole:
-        return str(task, "kind");
-    case StatusRole:
-        return status;
-    case ProgressRole:
-        return task.value(QStringLiteral("progress")).toInt();
     case StepRole:
-        return str(task, "step");
+        return task.step;
+    case IdRole:
+        return task.id;
+    case KindRole:
+        return task.kind;
+    case StatusRole:
+        return taskStatusName(task.status);
+    case ProgressRole:
+        return task.progress;
     case StepsDoneRole:
-        return task.value(QStringLiteral("stepsDone")).toInteger();
+        return task.stepsDone;
     case StepsTotalRole:
-        return task.value(QStringLiteral("stepsTotal")).toInteger();
+        return task.stepsTotal;
     case ErrorRole:
-        return str(task, "error");
+        return task.error;
     case ResultRole:
-        return task.value(QStringLiteral("result")).toObject().toVariantMap();
+        return task.result.toVariantMap();
     case OwnerNameRole:
-        return str(task, "ownerName");
+        return task.ownerName;
     case AgentRole:
-        return str(task, "agent");
+        return task.agent;
     case ExternalRole:
-        return task.value(QStringLiteral("external")).toBool();
+        return task.external;
     case SharedRole:
-        return task.value(QStringLiteral("shared")).toBool();
+        return task.shared;
     case CancelRequestedRole:
-        return task.value(QStringLiteral("cancelRequested")).toBool();
+        return task.cancelRequested;
     case AttemptRole:
-        return task.value(QStringLiteral("attempt")).toInt();
+        return task.attempt;
     case CreatedAtRole:
-        return timeOf(task, "createdAt");
+        return timeOf(task.createdAt);
     case StartedAtRole:
-        return timeOf(task, "startedAt");
+        return timeOf(task.startedAt);
     case FinishedAtRole:
-        return timeOf(task, "finishedAt");
+        return timeOf(task.finishedAt);
     case ActiveRole:
-        return isActiveStatus(status);
+        return task.isActive();
     case CanCancelRole:
-        return isActiveStatus(status) && !task.value(QStringLiteral("cancelRequested")).toBool();
+        return task.isActive() && !task.cancelRequested;
     case CanRetryRole:
-        return (status == u"failed" || status == u"cancelled") &&
-               !task.value(QStringLiteral("external")).toBool();
+        return (task.status == TaskStatus::Failed || task.status == TaskStatus::Cancelled) &&
+               !task.external;
     case CanDownloadRole:
-        return !task.value(QStringLiteral("restricted")).toBool();
+        return !task.restricted;
     default:
         return {};
     }
@@ -152,50 +127,29 @@ QHash<int, QByteArray> TaskListModel::roleNames() const
 int TaskListModel::rowOf(const QString& id) const
 {
     for (int row = 0; row < m_tasks.size(); ++row) {
-        if (str(m_tasks.at(row), "id") == id)
+        if (m_tasks.at(row).id == id)
             return row;
     }
     return -1;
 }
 
-QJsonObject TaskListModel::task(const QString& id) const
+std::optional<Task> TaskListModel::task(const QString& id) const
 {
     const int row = rowOf(id);
-    return row < 0 ? QJsonObject() : m_tasks.at(row);
+    if (row < 0)
+        return std::nullopt;
+    return m_tasks.at(row);
 }
 
 int TaskListModel::activeCount() const
 {
-    return static_cast<int>(std::count_if(m_tasks.begin(), m_tasks.end(), [](const auto& task) {
-        return isActiveStatus(str(task, "status"));
-    }));
+    return static_cast<int>(std::count_if(m_tasks.begin(), m_tasks.end(),
+                                          [](const Task& task) { return task.isActive(); }));
 }
 
-bool TaskListModel::isNewer(const QJsonObject& incoming, const QJsonObject& current)
+void TaskListModel::upsert(const Task& incoming)
 {
-    const int attempt = incoming.value(QStringLiteral("attempt")).toInt();
-    const int currentAttempt = current.value(QStringLiteral("attempt")).toInt();
-    if (attempt != currentAttempt)
-        return attempt > currentAttempt;
-    // Within an attempt a final state is never undone, and progress never goes back.
-    if (!isActiveStatus(str(current, "status")) && isActiveStatus(str(incoming, "status")))
-        return false;
-    return str(incoming, "updatedAt") >= str(current, "updatedAt");
-}
-
-void TaskListModel::onEvent(const QString& event, const QJsonArray& args)
-{
-    const QJsonObject payload = args.first().toObject();
-    if (event == events::AiTaskList)
-        replaceAll(payload.value(QStringLiteral("tasks")).toArray());
-    else if (event != events::AiTaskCancel && payload.contains(QStringLiteral("id")))
-        upsert(payload);
-}
-
-void TaskListModel::upsert(const QJsonObject& incoming)
-{
-    const QString id = str(incoming, "id");
-    const int row = rowOf(id);
+    const int row = rowOf(incoming.id);
     bool stateChanged = true;
     if (row < 0) {
         // Newest first: a new task goes on top, history beyond the bound falls off the end.
@@ -208,24 +162,20 @@ void TaskListModel::upsert(const QJsonObject& incoming)
             endRemoveRows();
         }
     } else {
-        const QJsonObject current = m_tasks.at(row);
-        if (!isNewer(incoming, current))
+        const Task current = m_tasks.at(row);
+        if (!current.isOlderThan(incoming))
             return;
         m_tasks[row] = incoming;
         QList<int> roles{ProgressRole, StepRole, StepsDoneRole, StepsTotalRole, Qt::ToolTipRole};
-        stateChanged =
-            str(current, "status") != str(incoming, "status") ||
-            current.value(QStringLiteral("attempt")) != incoming.value(QStringLiteral("attempt")) ||
-            current.value(QStringLiteral("cancelRequested")) !=
-                incoming.value(QStringLiteral("cancelRequested"));
+        stateChanged = current.status != incoming.status || current.attempt != incoming.attempt ||
+                       current.cancelRequested != incoming.cancelRequested;
         if (stateChanged)
             roles << StatusRole << ErrorRole << ResultRole << CancelRequestedRole << AttemptRole
                   << StartedAtRole << FinishedAtRole << ActiveRole << CanCancelRole << CanRetryRole
                   << CanDownloadRole;
         emit dataChanged(index(row), index(row), roles);
-        if (stateChanged && isActiveStatus(str(current, "status")) &&
-            !isActiveStatus(str(incoming, "status")))
-            emit taskFinished(id, str(incoming, "status"));
+        if (stateChanged && current.isActive() && incoming.isFinal())
+            emit taskFinished(incoming.id, taskStatusName(incoming.status));
     }
     const int active = activeCount();
     if (active != m_lastActive) {
@@ -233,18 +183,18 @@ void TaskListModel::upsert(const QJsonObject& incoming)
         emit activeCountChanged(active);
     }
     // Progress is not worth a disk write: the next state change or list brings it anyway.
-    if (stateChanged && !m_batching)
-        saveCache();
+    if (stateChanged && !m_batching && !m_client.keep(m_tasks))
+        qCWarning(lcTaskList) << "the task list could not be kept in the profile";
 }
 
-void TaskListModel::replaceAll(const QJsonArray& tasks)
+void TaskListModel::replaceAll(const QList<Task>& tasks)
 {
     // Merged row by row, so a card that is on screen keeps its place instead of blinking.
     QSet<QString> listed;
-    for (const auto& value : tasks)
-        listed.insert(str(value.toObject(), "id"));
+    for (const auto& task : tasks)
+        listed.insert(task.id);
     for (int row = static_cast<int>(m_tasks.size()) - 1; row >= 0; --row) {
-        if (listed.contains(str(m_tasks.at(row), "id")))
+        if (listed.contains(m_tasks.at(row).id))
             continue;
         beginRemoveRows({}, row, row);
         m_tasks.removeAt(row);
@@ -252,94 +202,43 @@ void TaskListModel::replaceAll(const QJsonArray& tasks)
     }
     // The list is newest first: insert from the oldest, so each new one lands on top.
     m_batching = true;
-    for (auto it = tasks.end(); it != tasks.begin();) {
-        --it;
-        upsert(it->toObject());
-    }
+    for (auto it = tasks.rbegin(); it != tasks.rend(); ++it)
+        upsert(*it);
     m_batching = false;
-    saveCache();
+    if (!m_client.keep(m_tasks))
+        qCWarning(lcTaskList) << "the task list could not be kept in the profile";
 }
 
-void TaskListModel::saveCache()
+void TaskListModel::report(const QString& id, const CommandResult& result)
 {
-    if (!m_cache)
-        return;
-    QJsonArray all;
-    for (const auto& task : std::as_const(m_tasks))
-        all.append(task);
-    m_cache->setMetaValue(kCacheKey,
-                          QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Compact)));
+    if (!result.ok())
+        emit actionFailed(id, result.message);
 }
 
-void TaskListModel::start(const QString& kind, const QString& title, const QJsonObject& params,
-                          const QString& input, bool shared)
+void TaskListModel::start(const TaskStart& request)
 {
-    QJsonObject body{{QStringLiteral("kind"), kind},
-                     {QStringLiteral("title"), title},
-                     {QStringLiteral("params"), params},
-                     {QStringLiteral("shared"), shared}};
-    if (!input.isEmpty())
-        body.insert(QStringLiteral("input"), input);
-    m_rest.post(QStringLiteral("/api/tasks"), body, [this](const RestReply& reply) {
-        if (!reply.ok()) {
-            emit actionFailed({}, reply.error.message.isEmpty() ? reply.error.describe()
-                                                                : reply.error.message);
-            return;
-        }
-        const QJsonObject task = reply.body.toObject();
-        upsert(task);
-        emit taskStarted(str(task, "id"));
-    });
+    report({}, m_client.start(request));
 }
 
 void TaskListModel::cancel(const QString& id)
 {
-    act(QString(events::TaskCancel), id);
+    report(id, m_client.cancel(id));
 }
 
 void TaskListModel::retry(const QString& id)
 {
-    act(QString(events::TaskRetry), id);
-}
-
-void TaskListModel::act(const QString& event, const QString& id)
-{
-    m_connection.emitWithAck(
-        event, {QJsonObject{{QStringLiteral("id"), id}}}, [this, id](const AckOutcome& outcome) {
-            const QJsonObject answer = outcome.args.first().toObject();
-            if (!outcome.ok()) {
-                emit actionFailed(id, tr("Not connected: try again when the badge says Live"));
-            } else if (answer.value(QStringLiteral("status")) != QStringLiteral("ok")) {
-                emit actionFailed(id, answer.value(QStringLiteral("error"))
-                                          .toObject()
-                                          .value(QStringLiteral("message"))
-                                          .toString());
-            } else {
-                upsert(answer.value(QStringLiteral("task")).toObject());
-            }
-        });
+    report(id, m_client.retry(id));
 }
 
 void TaskListModel::fetchFile(const QString& id, const QString& role)
 {
-    m_rest.get(QStringLiteral("/api/tasks/%1/%2").arg(id, role),
-               [this, id, role](const RestReply& reply) {
-                   if (!reply.ok())
-                       emit actionFailed(id, reply.error.message.isEmpty() ? reply.error.describe()
-                                                                           : reply.error.message);
-                   else
-                       emit fileFetched(id, role, reply.text);
-               });
+    report(id, m_client.fetchFile(id, role));
 }
 
 void TaskListModel::refresh()
 {
-    m_connection.emitWithAck(QString(events::TaskList), {QJsonObject{}},
-                             [this](const AckOutcome& outcome) {
-                                 const QJsonObject answer = outcome.args.first().toObject();
-                                 if (outcome.ok() && answer.contains(QStringLiteral("tasks")))
-                                     replaceAll(answer.value(QStringLiteral("tasks")).toArray());
-                             });
+    // Offline, the list comes with the next catch-up anyway: nothing to say.
+    m_client.refresh();
 }
 
 } // namespace crm

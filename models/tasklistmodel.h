@@ -1,18 +1,19 @@
 #pragma once
 
+#include "core/commandresult.h"
+#include "protocol/task.h"
+#include "protocol/taskrequest.h"
+
 #include <QAbstractListModel>
-#include <QJsonArray>
-#include <QJsonObject>
 #include <QList>
 
 namespace crm {
 
-class ConnectionManager;
-class LocalStore;
-class RestClient;
+class ClientCore;
+class TaskClient;
 
 // The agent's AI and bulk tasks (docs/protocol.md 5.6): active ones and recent history, newest
-// first. Fed by ai:task:* events; re-synced from ai:task:list on every (re)connect, so a task
+// first. Fed by the core's TaskClient; re-synced from ai:task:list on every (re)connect, so a task
 // that finished while the app was offline shows its final state. A progress event changes only
 // the progress roles (dataChanged with exactly those), so cards repaint their bar and nothing
 // else. Kept in the profile, so the history is there before the network answers.
@@ -53,24 +54,23 @@ public:
     // History kept at most (the server sends the newest 50 finished ones).
     static constexpr int kMaxRows = 200;
 
-    TaskListModel(ConnectionManager& connection, RestClient& rest, LocalStore* cache = nullptr,
-                  QObject* parent = nullptr);
+    explicit TaskListModel(ClientCore& core, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
     QHash<int, QByteArray> roleNames() const override;
 
     int rowOf(const QString& id) const;
-    QJsonObject task(const QString& id) const;
+    // The task with that id; nullopt when this list does not hold it.
+    std::optional<Task> task(const QString& id) const;
     int activeCount() const;
 
-    // Starts a task over REST (an import's file may exceed a socket frame); answers through
-    // taskStarted or actionFailed.
-    void start(const QString& kind, const QString& title, const QJsonObject& params,
-               const QString& input = {}, bool shared = false);
+    // The agent's task commands, through the core; each answers through taskStarted,
+    // fileFetched or a row's change, or actionFailed with the reason.
+    void start(const TaskStart& request);
     void cancel(const QString& id);
     void retry(const QString& id);
-    // Asks the server for the current list (also done on every connect).
+    // Asks the server for the current list (also sent by the server on every connect).
     void refresh();
     // Downloads a task's file ("output" of an export, "report" of an import or de-duplication).
     void fetchFile(const QString& id, const QString& role);
@@ -84,17 +84,13 @@ signals:
     void activeCountChanged(int count);
 
 private:
-    void onEvent(const QString& event, const QJsonArray& args);
-    void upsert(const QJsonObject& task);
-    void replaceAll(const QJsonArray& tasks);
-    void act(const QString& event, const QString& id);
-    void saveCache();
-    static bool isNewer(const QJsonObject& incoming, const QJsonObject& current);
+    void upsert(const Task& task);
+    void replaceAll(const QList<Task>& tasks);
+    // A command's refusal said now, as one the server sends later would be.
+    void report(const QString& id, const CommandResult& result);
 
-    ConnectionManager& m_connection;
-    RestClient& m_rest;
-    LocalStore* m_cache;
-    QList<QJsonObject> m_tasks; // newest first
+    TaskClient& m_client;
+    QList<Task> m_tasks; // newest first
     int m_lastActive = 0;
     bool m_batching = false;
 };

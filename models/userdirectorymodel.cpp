@@ -1,27 +1,18 @@
 #include "models/userdirectorymodel.h"
 
-#include "core/localstore.h"
-#include "core/syncengine.h"
-#include "realtime/restclient.h"
+#include "core/clientcore.h"
 
 #include <algorithm>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 namespace crm {
 
-namespace {
-
-const QString kMetaKey = QStringLiteral("user_directory");
-
-} // namespace
-
-UserDirectoryModel::UserDirectoryModel(LocalStore& store, SyncEngine& engine, RestClient& rest,
-                                       QObject* parent)
-    : QAbstractListModel(parent), m_store(store), m_rest(rest)
+UserDirectoryModel::UserDirectoryModel(ClientCore& core, QObject* parent)
+    : QAbstractListModel(parent), m_client(core.directory())
 {
-    take(QJsonDocument::fromJson(store.metaValue(kMetaKey).toUtf8()).array());
-    connect(&engine, &SyncEngine::caughtUp, this, &UserDirectoryModel::refresh);
+    take(m_client.keptUsers());
+    connect(&m_client, &DirectoryClient::usersReceived, this, &UserDirectoryModel::take);
+    connect(&core, &ClientCore::caughtUp, this, &UserDirectoryModel::refresh);
 }
 
 int UserDirectoryModel::rowCount(const QModelIndex& parent) const
@@ -77,14 +68,7 @@ QString UserDirectoryModel::nameOf(const QString& userId) const
 
 void UserDirectoryModel::refresh()
 {
-    m_rest.get(QStringLiteral("/api/users"), [this](const RestReply& reply) {
-        if (!reply.ok())
-            return; // keep what we have; the next catch-up tries again
-        const QJsonArray users = reply.body.toObject().value(QStringLiteral("users")).toArray();
-        m_store.setMetaValue(
-            kMetaKey, QString::fromUtf8(QJsonDocument(users).toJson(QJsonDocument::Compact)));
-        take(users);
-    });
+    m_client.refresh();
 }
 
 void UserDirectoryModel::take(const QJsonArray& users)

@@ -5,9 +5,8 @@
 
 namespace crm {
 
-class LocalStore;
-class RestClient;
-class SyncEngine;
+class ClientCore;
+class DirectoryClient;
 
 // The people of the agent's brokerage (GET /api/users), for assignee pickers and names: kept in
 // the profile so it works offline, refreshed after every catch-up. Display is the name.
@@ -24,8 +23,7 @@ public:
     };
     Q_ENUM(Role)
 
-    UserDirectoryModel(LocalStore& store, SyncEngine& engine, RestClient& rest,
-                       QObject* parent = nullptr);
+    explicit UserDirectoryModel(ClientCore& core, QObject* parent = nullptr);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
@@ -38,8 +36,7 @@ public:
 private:
     void take(const QJsonArray& users);
 
-    LocalStore& m_store;
-    RestClient& m_rest;
+    DirectoryClient& m_client;
     QJsonArray m_users; // sorted by name
 };
 

@@ -3,7 +3,6 @@
 #include "core/clientcore.h"
 #include "models/modelslogging.h"
 #include "models/userdirectorymodel.h"
-#include "realtime/restclient.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -21,7 +20,7 @@ QString metaKey(const QString& userId)
 } // namespace
 
 UserPictureCache::UserPictureCache(ClientCore& core, UserDirectoryModel& directory, QObject* parent)
-    : QObject(parent), m_store(core.store()), m_rest(core.rest()), m_directory(directory)
+    : QObject(parent), m_store(core.store()), m_client(core.directory()), m_directory(directory)
 {
     LocalStore& store = m_store;
     // What the profile has, for the people the (cached) directory names: avatars are right
@@ -38,6 +37,13 @@ UserPictureCache::UserPictureCache(ClientCore& core, UserDirectoryModel& directo
     connect(&directory, &QAbstractItemModel::modelReset, this,
             &UserPictureCache::syncWithDirectory);
     connect(&core, &ClientCore::pictureChanged, this, &UserPictureCache::onPictureChanged);
+    connect(&m_client, &DirectoryClient::pictureFetched, this, &UserPictureCache::onFetched);
+    connect(&m_client, &DirectoryClient::pictureGone, this, [this](const QString& userId) {
+        m_fetching.remove(userId);
+        forget(userId);
+    });
+    connect(&m_client, &DirectoryClient::pictureNotFetched, this,
+            [this](const QString& userId) { m_fetching.remove(userId); });
 }
 
 QByteArray UserPictureCache::pictureOf(const QString& userId) const
@@ -53,21 +59,12 @@ qint64 UserPictureCache::versionOf(const QString& userId) const
 void UserPictureCache::setOwnPicture(const QByteArray& bytes, Done done)
 {
     // Our own avatar then follows like everyone's: user:picture reaches this profile's socket too.
-    m_rest.put(QStringLiteral("/api/me/picture"),
-               QJsonObject{{QStringLiteral("data"), QString::fromLatin1(bytes.toBase64())}},
-               [done = std::move(done)](const RestReply& reply) {
-                   if (done)
-                       done(reply.ok() ? QString() : reply.error.describe());
-               });
+    m_client.setOwnPicture(bytes, std::move(done));
 }
 
 void UserPictureCache::removeOwnPicture(Done done)
 {
-    m_rest.remove(QStringLiteral("/api/me/picture"),
-                  [done = std::move(done)](const RestReply& reply) {
-                      if (done)
-                          done(reply.ok() ? QString() : reply.error.describe());
-                  });
+    m_client.removeOwnPicture(std::move(done));
 }
 
 void UserPictureCache::syncWithDirectory()
@@ -106,24 +103,15 @@ void UserPictureCache::fetch(const QString& userId, qint64 version)
     if (m_fetching.value(userId) >= version)
         return; // already on its way
     m_fetching.insert(userId, version);
-    m_rest.get(QStringLiteral("/api/users/%1/picture").arg(userId),
-               [this, userId, version](const RestReply& reply) {
-                   if (m_fetching.value(userId) == version)
-                       m_fetching.remove(userId);
-                   if (!reply.ok()) {
-                       // Not found: removed meanwhile. Anything else: the next sync retries.
-                       if (reply.httpStatus == 404)
-                           forget(userId);
-                       return;
-                   }
-                   const QJsonObject body = reply.body.toObject();
-                   const QByteArray bytes = QByteArray::fromBase64(
-                       body.value(QStringLiteral("data")).toString().toLatin1());
-                   const qint64 got = body.value(QStringLiteral("version")).toInteger();
-                   if (bytes.isEmpty() || got <= versionOf(userId))
-                       return;
-                   keep(userId, {got, bytes});
-               });
+    m_client.fetchPicture(userId);
+}
+
+void UserPictureCache::onFetched(const QString& userId, qint64 version, const QByteArray& bytes)
+{
+    if (m_fetching.value(userId) <= version)
+        m_fetching.remove(userId);
+    if (version > versionOf(userId))
+        keep(userId, {version, bytes});
 }
 
 void UserPictureCache::keep(const QString& userId, const Entry& entry)

@@ -10,7 +10,7 @@ namespace crm {
 
 class ClientCore;
 class LocalStore;
-class RestClient;
+class DirectoryClient;
 class UserDirectoryModel;
 
 // People's avatar pictures (PNG or JPEG bytes; decoding is the widgets' business), kept in the
@@ -47,11 +47,12 @@ private:
     void syncWithDirectory();
     void onPictureChanged(const QString& userId, qint64 version);
     void fetch(const QString& userId, qint64 version);
+    void onFetched(const QString& userId, qint64 version, const QByteArray& bytes);
     void keep(const QString& userId, const Entry& entry);
     void forget(const QString& userId);
 
     LocalStore& m_store;
-    RestClient& m_rest;
+    DirectoryClient& m_client;
     UserDirectoryModel& m_directory;
     QHash<QString, Entry> m_pictures;
     QHash<QString, qint64> m_fetching; // userId -> version on its way

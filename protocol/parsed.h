@@ -3,7 +3,9 @@
 #include "protocol/wireerror.h"
 
 #include <optional>
+#include <QJsonArray>
 #include <QJsonValue>
+#include <QList>
 #include <QtGlobal>
 #include <utility>
 
@@ -57,6 +59,32 @@ inline std::optional<qint64> wholeNumber(const QJsonValue& value, qint64 least,
         number != static_cast<double>(static_cast<qint64>(number)))
         return std::nullopt;
     return static_cast<qint64>(number);
+}
+
+// A list of messages ("users", "tasks") written and read whole: one malformed entry refuses the
+// list, since a list replaces what the reader had and a partial one would drop entries.
+template <typename T> QJsonArray listToJson(const QList<T>& items)
+{
+    QJsonArray list;
+    for (const auto& item : items)
+        list.append(item.toJson());
+    return list;
+}
+
+template <typename T> Parsed<QList<T>> listFromJson(const QJsonValue& value, const QString& member)
+{
+    if (!value.isArray())
+        return badMember(member, QStringLiteral("must be a list"));
+    QList<T> items;
+    for (const auto& item : value.toArray()) {
+        if (!item.isObject())
+            return badMember(member, QStringLiteral("must hold objects only"));
+        auto parsed = T::fromJson(item.toObject());
+        if (!parsed.ok())
+            return parsed.error();
+        items.append(std::move(parsed).value());
+    }
+    return items;
 }
 
 } // namespace crm

@@ -94,25 +94,15 @@ Parsed<Presence> Presence::fromJson(const QJsonObject& json)
 
 QJsonObject PresenceSnapshot::toJson() const
 {
-    QJsonArray list;
-    for (const auto& user : users)
-        list.append(user.toJson());
-    return {{u"users"_s, list}};
+    return {{u"users"_s, listToJson(users)}};
 }
 
 Parsed<PresenceSnapshot> PresenceSnapshot::fromJson(const QJsonObject& json)
 {
-    const QJsonValue list = json.value(u"users"_s);
-    if (!list.isArray())
-        return badMember(u"users"_s, u"must be a list of presences"_s);
-    PresenceSnapshot snapshot;
-    for (const auto& item : list.toArray()) {
-        auto user = Presence::fromJson(item.toObject());
-        if (!user.ok())
-            return user.error();
-        snapshot.users.append(std::move(user).value());
-    }
-    return snapshot;
+    auto list = listFromJson<Presence>(json.value(u"users"_s), u"users"_s);
+    if (!list.ok())
+        return list.error();
+    return PresenceSnapshot{std::move(list).value()};
 }
 
 } // namespace crm

@@ -1,11 +1,11 @@
 #pragma once
 
+#include "protocol/connectionstate.h"
 #include "protocol/engineiocodec.h"
 #include "protocol/pendingacks.h"
 #include "realtime/ackresponder.h"
 #include "realtime/backoffpolicy.h"
 #include "realtime/connectionconfig.h"
-#include "realtime/connectionstate.h"
 #include "realtime/ephemeralbuffer.h"
 #include "realtime/heartbeatdeadline.h"
 

@@ -24,6 +24,7 @@
 #include "ui/settingsdialog.h"
 #include "ui/taskcardstack.h"
 #include "ui/taskhistorypanel.h"
+#include "ui/taskmenu.h"
 #include "ui/theme.h"
 #include "ui/toaststack.h"
 #include "ui/windowlayout.h"
@@ -32,9 +33,7 @@
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDockWidget>
-#include <QFile>
 #include <QFileDialog>
-#include <QFileInfo>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -225,7 +224,10 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
                     if (id.isEmpty())
                         QMessageBox::warning(this, tr("Task not started"), message);
                 });
-        buildTaskMenu();
+        menuBar()->addMenu(new TaskMenu(
+            workspace.tasks,
+            [this] { return qobject_cast<RecordTablePane*>(m_panes->currentWidget()); },
+            m_taskDock->toggleViewAction(), this));
     }
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About CRM Desktop"), this, [this] {
@@ -356,59 +358,6 @@ void MainWindow::buildMenus()
     });
     QMenu* view = menuBar()->addMenu(tr("&View"));
     view->setObjectName(QStringLiteral("viewMenu"));
-}
-
-void MainWindow::buildTaskMenu()
-{
-    TaskListModel* tasks = m_workspace.tasks;
-    QMenu* menu = menuBar()->addMenu(tr("&Tasks"));
-    auto currentModule = [this]() -> QString {
-        auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget());
-        return current ? current->table()->spec().name : QString();
-    };
-    menu->addAction(
-        tr("&Import CSV into this module…"), QKeySequence(Qt::CTRL | Qt::Key_I), this,
-        [this, tasks, currentModule] {
-            const QString module = currentModule();
-            const QString path = QFileDialog::getOpenFileName(
-                this, tr("Import CSV"), {}, tr("CSV files (*.csv);;All files (*)"));
-            if (path.isEmpty())
-                return;
-            QFile file(path);
-            if (!file.open(QIODevice::ReadOnly)) {
-                QMessageBox::warning(this, tr("Import CSV"),
-                                     tr("Could not read %1: %2").arg(path, file.errorString()));
-                return;
-            }
-            tasks->start(QStringLiteral("csv_import"),
-                         tr("Import %1 into %2").arg(QFileInfo(path).fileName(), module),
-                         {{QStringLiteral("module"), module}}, QString::fromUtf8(file.readAll()));
-        });
-    menu->addAction(tr("&Export this view to CSV"), QKeySequence(Qt::CTRL | Qt::Key_E), this,
-                    [this, tasks, currentModule] {
-                        auto* current = qobject_cast<RecordTablePane*>(m_panes->currentWidget());
-                        QJsonObject params{{QStringLiteral("module"), currentModule()}};
-                        if (current && !current->searchText().isEmpty())
-                            params.insert(QStringLiteral("search"), current->searchText());
-                        tasks->start(QStringLiteral("csv_export"), {}, params);
-                    });
-    menu->addSeparator();
-    menu->addAction(tr("&Find duplicate leads"), this, [tasks] {
-        tasks->start(QStringLiteral("lead_dedupe"), {}, {{QStringLiteral("merge"), false}});
-    });
-    menu->addAction(tr("&Merge duplicate leads…"), this, [this, tasks] {
-        const auto answer = QMessageBox::question(
-            this, tr("Merge duplicate leads"),
-            tr("Leads that are likely the same person are merged into the oldest one: its empty "
-               "fields are filled from the others, and the others are deleted. Every step is in "
-               "the activity history. Merge now?"));
-        if (answer == QMessageBox::Yes)
-            tasks->start(QStringLiteral("lead_dedupe"), {}, {{QStringLiteral("merge"), true}});
-    });
-    menu->addSeparator();
-    QAction* history = m_taskDock->toggleViewAction();
-    history->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_T));
-    menu->addAction(history);
 }
 
 void MainWindow::setOwnUser(const QString& userId, const QString& name)

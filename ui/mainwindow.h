@@ -90,7 +90,6 @@ protected:
 
 private:
     void buildMenus();
-    void buildTaskMenu();
     class NoticeArea* notices(); // made on first use
     QAction* countedAction(QMenu* menu, QAbstractItemModel* model, const QString& text,
                            const QString& textWithCount);

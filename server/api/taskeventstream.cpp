@@ -14,7 +14,7 @@ constexpr std::chrono::seconds kHeartbeat{15};
 QString TaskEventStream::eventIdOf(const AgentTask& task)
 {
     return QString::number(task.attempt) + u'-' + task.updatedAt + u'-' +
-           QString::number(task.progress) + u'-' + AgentTask::statusName(task.status);
+           QString::number(task.progress) + u'-' + taskStatusName(task.status);
 }
 
 void TaskEventStream::start(QHttpServerResponder&& responder, TaskRunner& tasks,

@@ -18,21 +18,46 @@ using Status = QHttpServerResponder::StatusCode;
 using Method = QHttpServerRequest::Method;
 using rest::errorResponse;
 
+QHttpServerResponse refusalResponse(ErrorCode code, const QString& message);
+
+// A body this API cannot read at all: 400, naming the member at fault.
+QHttpServerResponse malformed(const WireError& error)
+{
+    return errorResponse(Status::BadRequest, error.codeName(), error.message);
+}
+
 QHttpServerResponse replyResponse(const TaskRunner::Reply& reply, const Identity& who,
                                   Status success = Status::Ok)
 {
     if (reply.task)
         return QHttpServerResponse(reply.task->toJsonFor(who), success);
-    const QString& code = reply.code;
-    const Status status =
-        code == QStringLiteral("not_found")   ? Status::NotFound
-        : code == QStringLiteral("forbidden") ? Status::Forbidden
-        : code == QStringLiteral("too_large") ? Status::PayloadTooLarge
-        : code == QStringLiteral("storage")   ? Status::ServiceUnavailable
-        : code == QStringLiteral("not_running") || code == QStringLiteral("not_retryable")
-            ? Status::Conflict
-            : Status::UnprocessableEntity;
-    return errorResponse(status, code, reply.message);
+    return refusalResponse(reply.code, reply.message);
+}
+
+QHttpServerResponse refusalResponse(ErrorCode code, const QString& message)
+{
+    Status status = Status::UnprocessableEntity;
+    switch (code) {
+    case ErrorCode::NotFound:
+        status = Status::NotFound;
+        break;
+    case ErrorCode::Forbidden:
+        status = Status::Forbidden;
+        break;
+    case ErrorCode::TooLarge:
+        status = Status::PayloadTooLarge;
+        break;
+    case ErrorCode::Storage:
+        status = Status::ServiceUnavailable;
+        break;
+    case ErrorCode::NotRunning:
+    case ErrorCode::NotRetryable:
+        status = Status::Conflict;
+        break;
+    default:
+        break;
+    }
+    return errorResponse(status, errorCodeName(code), message);
 }
 
 } // namespace
@@ -70,10 +95,10 @@ QHttpServerResponse TaskRestApi::list(const QHttpServerRequest& request)
     const auto who = rest::authenticate(request, m_s.tokens, m_s.users, failure);
     if (!who)
         return std::move(*failure);
-    QJsonArray tasks;
+    TaskList list;
     for (const auto& task : m_s.tasks.visibleTo(*who))
-        tasks.append(task.toJsonFor(*who));
-    return QJsonObject{{QStringLiteral("tasks"), tasks}};
+        list.tasks.append(task.viewFor(*who));
+    return list.toJson();
 }
 
 QHttpServerResponse TaskRestApi::start(const QHttpServerRequest& request)
@@ -86,21 +111,10 @@ QHttpServerResponse TaskRestApi::start(const QHttpServerRequest& request)
     const auto body = rest::jsonBody(request, failure, 33 * 1024 * 1024);
     if (!body)
         return std::move(*failure);
-    const QJsonValue params = body->value(QStringLiteral("params"));
-    const QJsonValue input = body->value(QStringLiteral("input"));
-    if (!body->value(QStringLiteral("kind")).isString() ||
-        (!params.isUndefined() && !params.isObject()) ||
-        (!input.isUndefined() && !input.isString()))
-        return errorResponse(Status::BadRequest, QStringLiteral("bad_request"),
-                             QStringLiteral("Send {\"kind\", \"title\"?, \"params\"?, "
-                                            "\"input\"?, \"shared\"?}"));
-    TaskRunner::Request start;
-    start.kind = body->value(QStringLiteral("kind")).toString();
-    start.title = body->value(QStringLiteral("title")).toString();
-    start.params = params.toObject();
-    start.input = input.toString();
-    start.shared = body->value(QStringLiteral("shared")).toBool();
-    return replyResponse(m_s.tasks.start(*who, start, QString()), *who, Status::Created);
+    const auto start = TaskStart::fromJson(*body);
+    if (!start.ok())
+        return malformed(start.error());
+    return replyResponse(m_s.tasks.start(*who, start.value(), QString()), *who, Status::Created);
 }
 
 void TaskRestApi::events(const QString& id, const QHttpServerRequest& request,
@@ -168,7 +182,10 @@ QHttpServerResponse TaskRestApi::action(const QString& id, const QString& verb,
         const auto body = rest::jsonBody(request, failure);
         if (!body)
             return std::move(*failure);
-        return replyResponse(m_s.tasks.report(*who, id, *body), *who);
+        const auto report = TaskReport::fromJson(*body);
+        if (!report.ok())
+            return malformed(report.error());
+        return replyResponse(m_s.tasks.report(*who, id, report.value()), *who);
     }
     return errorResponse(Status::NotFound, QStringLiteral("not_found"),
                          QStringLiteral("Tasks have cancel, retry, report, output"));

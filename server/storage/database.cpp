@@ -149,9 +149,11 @@ std::unique_ptr<Database> Database::open(const QString& target, QString* error,
         // The log is copied back on a thread of its own (see WalCheckpointer): SQLite's own
         // checkpoint ran inside whichever commit crossed 1,000 pages and held every socket's
         // event loop for it. It stays as a backstop the background one keeps the log from.
+        // A log file keeps the size of its longest run unless limited: after each restart this
+        // connection cuts it back to 16 MB, so a burst (a big import) does not hold the disk.
         for (const char* statement :
              {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=NORMAL", "PRAGMA foreign_keys=ON",
-              "PRAGMA wal_autocheckpoint=10000"}) {
+              "PRAGMA wal_autocheckpoint=10000", "PRAGMA journal_size_limit=16777216"}) {
             if (!pragma.exec(QString::fromLatin1(statement)))
                 qCWarning(lcStorage) << statement << pragma.lastError().text();
         }

@@ -5,6 +5,7 @@
 #include "protocol/mutationresult.h"
 #include "protocol/recordschema.h"
 #include "protocol/socketiocodec.h"
+#include "protocol/taskrequest.h"
 #include "server/http/httplogging.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
@@ -420,11 +421,7 @@ void SyncHub::sendTaskList(SocketIoServerSession* session, const Identity& ident
 {
     if (!m_tasks)
         return;
-    QJsonArray tasks;
-    for (const auto& task : m_tasks->visibleTo(identity))
-        tasks.append(task.toJsonFor(identity));
-    session->emitEvent(QString(events::AiTaskList),
-                       {QJsonObject{{QStringLiteral("tasks"), tasks}}});
+    session->emitEvent(QString(events::AiTaskList), {visibleTasks(identity).toJson()});
 }
 
 void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
@@ -435,31 +432,35 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
         return;
     const Session& state = m_sessions.value(session);
     const QJsonObject payload = args.first().toObject();
-    const QString id = payload.value(QStringLiteral("id")).toString();
+    // A request this build cannot read is refused naming the member at fault; a well-formed one
+    // goes to the runner, whose refusals have the same shape.
+    auto answerFrom = [&](auto&& parsed, auto&& act) -> QJsonObject {
+        if (!parsed.ok())
+            return TaskAnswer{{}, {}, parsed.error()}.toJson();
+        return act(parsed.value()).toJson(state.identity);
+    };
     QJsonObject answer;
     if (!m_tasks) {
         answer =
             rejectedResult(ErrorCode::Unavailable, QStringLiteral("This server runs no tasks"));
     } else if (event == events::TaskList) {
-        QJsonArray tasks;
-        for (const auto& task : m_tasks->visibleTo(state.identity))
-            tasks.append(task.toJsonFor(state.identity));
-        answer = {{QStringLiteral("status"), QStringLiteral("ok")},
-                  {QStringLiteral("tasks"), tasks}};
+        answer = TaskAnswer{{}, visibleTasks(state.identity), {}}.toJson();
     } else if (event == events::TaskStart) {
-        TaskRunner::Request request;
-        request.kind = payload.value(QStringLiteral("kind")).toString();
-        request.title = payload.value(QStringLiteral("title")).toString();
-        request.params = payload.value(QStringLiteral("params")).toObject();
-        request.input = payload.value(QStringLiteral("input")).toString();
-        request.shared = payload.value(QStringLiteral("shared")).toBool();
-        answer = m_tasks->start(state.identity, request, state.clientId).toJson(state.identity);
+        answer = answerFrom(TaskStart::fromJson(payload), [&](const TaskStart& request) {
+            return m_tasks->start(state.identity, request, state.clientId);
+        });
     } else if (event == events::TaskCancel) {
-        answer = m_tasks->cancel(state.identity, id).toJson(state.identity);
+        answer = answerFrom(TaskRef::fromJson(payload), [&](const TaskRef& task) {
+            return m_tasks->cancel(state.identity, task.id);
+        });
     } else if (event == events::TaskRetry) {
-        answer = m_tasks->retry(state.identity, id).toJson(state.identity);
+        answer = answerFrom(TaskRef::fromJson(payload), [&](const TaskRef& task) {
+            return m_tasks->retry(state.identity, task.id);
+        });
     } else if (event == events::TaskReport) {
-        answer = m_tasks->report(state.identity, id, payload).toJson(state.identity);
+        answer = answerFrom(TaskReport::fromJson(payload), [&](const TaskReport& report) {
+            return m_tasks->report(state.identity, report.id, report);
+        });
     } else {
         answer =
             rejectedResult(ErrorCode::UnknownEvent, QStringLiteral("No such event: %1").arg(event));
@@ -468,6 +469,14 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
         session->sendAck(ackId, {answer});
     else if (answer.value(QStringLiteral("status")) == QStringLiteral("rejected"))
         session->emitEvent(QString(events::ProtocolError), {answer});
+}
+
+TaskList SyncHub::visibleTasks(const Identity& identity) const
+{
+    TaskList list;
+    for (const auto& task : m_tasks->visibleTo(identity))
+        list.tasks.append(task.viewFor(identity));
+    return list;
 }
 
 void SyncHub::sendTaskEvent(const AgentTask& task, const QString& event)
@@ -492,8 +501,7 @@ void SyncHub::sendCancelRequest(const AgentTask& task)
         if (it.key()->isConnected() && it->identity.userId == task.ownerId &&
             !task.clientId.isEmpty() && it->clientId == task.clientId)
             it.key()->emitEvent(QString(events::AiTaskCancel),
-                                {QJsonObject{{QStringLiteral("id"), task.id},
-                                             {QStringLiteral("title"), task.title}}});
+                                {TaskRef{task.id, task.title}.toJson()});
     }
 }
 

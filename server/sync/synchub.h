@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/task.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changeentry.h"
 #include "server/storage/identity.h"
@@ -114,6 +115,8 @@ private:
     void onClosed(SocketIoServerSession* session, const QString& reason);
     void handleTask(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
                     qint64 ackId);
+    // The tasks `identity` may see, each as they may read it (ai:task:list, task:list).
+    TaskList visibleTasks(const Identity& identity) const;
     void sendTaskEvent(const AgentTask& task, const QString& event);
     void sendCancelRequest(const AgentTask& task);
     void sendTaskList(SocketIoServerSession* session, const Identity& identity);

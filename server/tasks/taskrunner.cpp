@@ -21,12 +21,12 @@ QString now()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
-TaskRunner::Reply refusal(const QString& code, const QString& message)
+TaskRunner::Reply refusal(ErrorCode code, const QString& message)
 {
     return TaskRunner::Reply{std::nullopt, code, message};
 }
 
-QString defaultTitle(const TaskRunner::Request& request)
+QString defaultTitle(const TaskStart& request)
 {
     const QString module = request.params.value(QStringLiteral("module")).toString();
     if (request.kind == QStringLiteral("csv_import"))
@@ -109,14 +109,14 @@ private:
     Identity m_actor;
 };
 
-QJsonObject TaskRunner::Reply::toJson(const Identity& viewer) const
+TaskAnswer TaskRunner::Reply::answerFor(const Identity& viewer) const
 {
+    TaskAnswer answer;
     if (task)
-        return {{QStringLiteral("status"), QStringLiteral("ok")},
-                {QStringLiteral("task"), task->toJsonFor(viewer)}};
-    return {{QStringLiteral("status"), QStringLiteral("rejected")},
-            {QStringLiteral("error"),
-             QJsonObject{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}}}};
+        answer.task = task->viewFor(viewer);
+    else
+        answer.error = WireError{code, message, {}, {}, {}};
+    return answer;
 }
 
 TaskRunner::TaskRunner(Services services, Options options, QObject* parent)
@@ -143,34 +143,33 @@ void TaskRunner::failSilentAgents()
         task.status = AgentTask::Status::Failed;
         task.error = QStringLiteral("The agent stopped reporting");
         task.finishedAt = now();
-        publish(task, AgentTask::eventFor(task.status));
+        publish(task, taskEventName(task.status));
     }
 }
 
 TaskRunner::~TaskRunner() = default;
 
-TaskRunner::Reply TaskRunner::start(const Identity& who, const Request& request,
+TaskRunner::Reply TaskRunner::start(const Identity& who, const TaskStart& request,
                                     const QString& clientId)
 {
     const bool external = request.kind == QStringLiteral("agent");
     if (!external && !TaskJob::isBuiltIn(request.kind))
-        return refusal(QStringLiteral("unknown_kind"),
+        return refusal(ErrorCode::UnknownKind,
                        QStringLiteral("Unknown task kind '%1' (csv_import, csv_export, "
                                       "lead_dedupe, agent)")
                            .arg(request.kind));
     if (request.title.size() > 200)
-        return refusal(QStringLiteral("bad_request"),
+        return refusal(ErrorCode::BadRequest,
                        QStringLiteral("Titles are limited to 200 characters"));
     if (request.input.size() > m_options.maxInputBytes)
-        return refusal(QStringLiteral("too_large"),
-                       QStringLiteral("Task input is limited to %1 MB")
-                           .arg(m_options.maxInputBytes / (1024 * 1024)));
+        return refusal(ErrorCode::TooLarge, QStringLiteral("Task input is limited to %1 MB")
+                                                .arg(m_options.maxInputBytes / (1024 * 1024)));
     if (QJsonDocument(request.params).toJson(QJsonDocument::Compact).size() > kMaxReportResultBytes)
         return refusal(
-            QStringLiteral("too_large"),
+            ErrorCode::TooLarge,
             QStringLiteral("Task parameters are limited to 64 KB (send files as input)"));
     if (who.teamId.isEmpty())
-        return refusal(QStringLiteral("forbidden"),
+        return refusal(ErrorCode::Forbidden,
                        QStringLiteral("Users without a team cannot run tasks"));
     AgentTask task;
     task.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
@@ -197,14 +196,14 @@ TaskRunner::Reply TaskRunner::start(const Identity& who, const Request& request,
         Run probe(*this, task, who, TaskJob::create(task.kind));
         probe.inputOverride = request.input;
         if (!probe.job->prepare(probe, &error))
-            return refusal(QStringLiteral("bad_request"), error);
+            return refusal(ErrorCode::BadRequest, error);
         task.step = QStringLiteral("Waiting for a free slot");
     }
     if (!m_s.store.insert(task, request.input))
-        return refusal(QStringLiteral("storage"),
+        return refusal(ErrorCode::Storage,
                        QStringLiteral("The server could not store the task; try again"));
     qCInfo(lcTasks) << "task" << task.id << task.kind << "created by" << who.userId;
-    emit taskChanged(task, AgentTask::eventFor(task.status));
+    emit taskChanged(task, taskEventName(task.status));
     schedule();
     return Reply{m_s.store.find(task.id), {}, {}};
 }
@@ -213,7 +212,7 @@ TaskRunner::Reply TaskRunner::visibleTask(const Identity& who, const QString& id
 {
     const auto task = m_s.store.find(id);
     if (!task || !task->isVisibleTo(who))
-        return refusal(QStringLiteral("not_found"), QStringLiteral("No such task"));
+        return refusal(ErrorCode::NotFound, QStringLiteral("No such task"));
     return Reply{task, {}, {}};
 }
 
@@ -241,7 +240,7 @@ TaskRunner::Reply TaskRunner::controllableTask(const Identity& who, const QStrin
     auto reply = visibleTask(who, id);
     if (reply.task && !reply.task->isControllableBy(who))
         return refusal(
-            QStringLiteral("forbidden"),
+            ErrorCode::Forbidden,
             QStringLiteral("Only the task's owner or a broker admin can %1 it").arg(verb));
     return reply;
 }
@@ -253,9 +252,8 @@ TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
         return reply;
     AgentTask& task = *reply.task;
     if (task.isFinal())
-        return refusal(
-            QStringLiteral("not_running"),
-            QStringLiteral("The task has %1 already").arg(AgentTask::statusName(task.status)));
+        return refusal(ErrorCode::NotRunning,
+                       QStringLiteral("The task has %1 already").arg(taskStatusName(task.status)));
     if (const auto run = m_running.value(id)) {
         run->current.cancelRequested = true;
         finishRun(*run, AgentTask::Status::Cancelled, {});
@@ -275,14 +273,14 @@ TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
             pending->status = AgentTask::Status::Cancelled;
             pending->step = QStringLiteral("Cancelled; the agent did not confirm");
             pending->finishedAt = now();
-            publish(*pending, AgentTask::eventFor(pending->status));
+            publish(*pending, taskEventName(pending->status));
         });
         return Reply{task, {}, {}};
     }
     task.status = AgentTask::Status::Cancelled;
     task.step = QStringLiteral("Cancelled before it started");
     task.finishedAt = now();
-    publish(task, AgentTask::eventFor(task.status));
+    publish(task, taskEventName(task.status));
     return Reply{task, {}, {}};
 }
 
@@ -293,10 +291,10 @@ TaskRunner::Reply TaskRunner::retry(const Identity& who, const QString& id)
         return reply;
     AgentTask& task = *reply.task;
     if (task.external)
-        return refusal(QStringLiteral("not_retryable"),
+        return refusal(ErrorCode::NotRetryable,
                        QStringLiteral("An agent's task is retried by starting the agent again"));
     if (task.status != AgentTask::Status::Failed && task.status != AgentTask::Status::Cancelled)
-        return refusal(QStringLiteral("not_retryable"),
+        return refusal(ErrorCode::NotRetryable,
                        QStringLiteral("Only failed or cancelled tasks can be retried"));
     task.status = AgentTask::Status::Queued;
     task.attempt += 1;
@@ -308,68 +306,42 @@ TaskRunner::Reply TaskRunner::retry(const Identity& who, const QString& id)
     task.cancelRequested = false;
     task.startedAt.clear();
     task.finishedAt.clear();
-    publish(task, AgentTask::eventFor(task.status));
+    publish(task, taskEventName(task.status));
     schedule();
     return Reply{m_s.store.find(id), {}, {}};
 }
 
 TaskRunner::Reply TaskRunner::report(const Identity& who, const QString& id,
-                                     const QJsonObject& report)
+                                     const TaskReport& report)
 {
     auto reply = visibleTask(who, id);
     if (!reply.task)
         return reply;
     AgentTask& task = *reply.task;
     if (task.ownerId != who.userId || !task.external)
-        return refusal(QStringLiteral("forbidden"),
+        return refusal(ErrorCode::Forbidden,
                        QStringLiteral("Only the agent running this task reports on it"));
     if (task.isFinal())
-        return refusal(
-            QStringLiteral("not_running"),
-            QStringLiteral("The task has %1 already").arg(AgentTask::statusName(task.status)));
-    const QJsonValue progress = report.value(QStringLiteral("progress"));
-    const QJsonValue step = report.value(QStringLiteral("step"));
-    const QJsonValue done = report.value(QStringLiteral("stepsDone"));
-    const QJsonValue total = report.value(QStringLiteral("stepsTotal"));
-    const QJsonValue status = report.value(QStringLiteral("status"));
-    const QJsonValue result = report.value(QStringLiteral("result"));
-    const QJsonValue error = report.value(QStringLiteral("error"));
-    auto isCount = [](const QJsonValue& v) {
-        return v.isUndefined() || (v.isDouble() && v.toDouble() >= 0 && v.toDouble() < 1e12);
-    };
-    if ((!progress.isUndefined() &&
-         (!progress.isDouble() || progress.toDouble() < 0 || progress.toDouble() > 100)) ||
-        (!step.isUndefined() && (!step.isString() || step.toString().size() > 500)) ||
-        !isCount(done) || !isCount(total) || (!result.isUndefined() && !result.isObject()) ||
-        (!error.isUndefined() && !error.isString()))
-        return refusal(QStringLiteral("bad_request"),
-                       QStringLiteral("A report has progress 0-100, step (text up to 500), "
-                                      "stepsDone, stepsTotal, status, result (object), error"));
-    if (QJsonDocument(result.toObject()).toJson(QJsonDocument::Compact).size() >
-        kMaxReportResultBytes)
-        return refusal(QStringLiteral("too_large"),
-                       QStringLiteral("A task result is limited to 64 KB"));
-    std::optional<AgentTask::Status> final;
-    if (!status.isUndefined()) {
-        final = AgentTask::statusFromName(status.toString());
-        if (!final || *final == AgentTask::Status::Queued || *final == AgentTask::Status::Running)
-            return refusal(QStringLiteral("bad_request"),
-                           QStringLiteral("status must be completed, failed or cancelled"));
-    }
-    if (!done.isUndefined())
-        task.stepsDone = done.toInteger();
-    if (!total.isUndefined())
-        task.stepsTotal = total.toInteger();
+        return refusal(ErrorCode::NotRunning,
+                       QStringLiteral("The task has %1 already").arg(taskStatusName(task.status)));
+    if (report.result &&
+        QJsonDocument(*report.result).toJson(QJsonDocument::Compact).size() > kMaxReportResultBytes)
+        return refusal(ErrorCode::TooLarge, QStringLiteral("A task result is limited to 64 KB"));
+    const std::optional<AgentTask::Status> final = report.status;
+    if (report.stepsDone)
+        task.stepsDone = *report.stepsDone;
+    if (report.stepsTotal)
+        task.stepsTotal = *report.stepsTotal;
     int percent = task.progress;
-    if (progress.isDouble())
-        percent = static_cast<int>(progress.toDouble());
+    if (report.progress)
+        percent = *report.progress;
     else if (task.stepsTotal > 0)
         percent = static_cast<int>(std::min<qint64>(100, task.stepsDone * 100 / task.stepsTotal));
     task.progress = std::max(task.progress, percent);
-    if (step.isString())
-        task.step = step.toString();
-    if (result.isObject())
-        task.result = result.toObject();
+    if (report.step)
+        task.step = *report.step;
+    if (report.result)
+        task.result = *report.result;
     if (!final) {
         publish(task, kProgress, Publish::ThrottledStored);
         return Reply{task, {}, {}};
@@ -379,8 +351,8 @@ TaskRunner::Reply TaskRunner::report(const Identity& who, const QString& id,
     if (*final == AgentTask::Status::Completed)
         task.progress = 100;
     if (*final == AgentTask::Status::Failed)
-        task.error = error.toString(QStringLiteral("The agent reported a failure"));
-    publish(task, AgentTask::eventFor(task.status));
+        task.error = report.error.value_or(QStringLiteral("The agent reported a failure"));
+    publish(task, taskEventName(task.status));
     return Reply{task, {}, {}};
 }
 
@@ -401,8 +373,8 @@ void TaskRunner::recover()
             task.step = QStringLiteral("Resuming after a server restart");
         }
         qCInfo(lcTasks) << "task" << task.id << "was running at shutdown; now"
-                        << AgentTask::statusName(task.status);
-        publish(task, AgentTask::eventFor(task.status));
+                        << taskStatusName(task.status);
+        publish(task, taskEventName(task.status));
     }
     schedule();
 }
@@ -427,7 +399,7 @@ void TaskRunner::schedule()
             task.error = !job ? QStringLiteral("This server cannot run '%1' tasks").arg(task.kind)
                               : QStringLiteral("The owner's account is disabled");
             task.finishedAt = now();
-            publish(task, AgentTask::eventFor(task.status));
+            publish(task, taskEventName(task.status));
             continue;
         }
         // The job acts as its owner, and as the AI agent that started it, if one did: its
@@ -440,12 +412,12 @@ void TaskRunner::schedule()
             run->current.status = AgentTask::Status::Failed;
             run->current.error = error;
             run->current.finishedAt = now();
-            publish(run->current, AgentTask::eventFor(run->current.status));
+            publish(run->current, taskEventName(run->current.status));
             continue;
         }
         ++running[task.brokerageId];
         m_running.insert(task.id, run);
-        publish(run->current, AgentTask::eventFor(run->current.status));
+        publish(run->current, taskEventName(run->current.status));
     }
     if (!m_running.isEmpty() && !m_tick.isActive() && !m_stopped)
         m_tick.start();
@@ -530,8 +502,8 @@ void TaskRunner::finishRun(Run& run, AgentTask::Status status, const QString& er
     } else {
         task.step = run.job->summary();
     }
-    qCInfo(lcTasks) << "task" << task.id << AgentTask::statusName(task.status) << task.step;
-    publish(task, AgentTask::eventFor(task.status));
+    qCInfo(lcTasks) << "task" << task.id << taskStatusName(task.status) << task.step;
+    publish(task, taskEventName(task.status));
     m_lastProgressMs.remove(task.id);
     m_quietProgress.remove(task.id);
     schedule();

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "protocol/taskrequest.h"
 #include "server/tasks/agenttask.h"
 #include "server/tasks/taskjob.h"
 
@@ -52,34 +53,27 @@ public:
         // Fans a committed change out like a user's own edit.
         std::function<void(const ChangeEntry&)> broadcast;
     };
-    struct Request
-    {
-        QString kind;
-        QString title;
-        QJsonObject params;
-        QString input; // csv_import: the file
-        bool shared = false;
-    };
     // A task, or why not: code is bad_request, unknown_kind, not_found, forbidden, too_large,
     // not_running, not_retryable or storage; message is for people.
     struct Reply
     {
         std::optional<AgentTask> task;
-        QString code;
+        ErrorCode code = ErrorCode::Unknown;
         QString message;
-        // The answer for `viewer`: the task as they may read it (AgentTask::toJsonFor).
-        QJsonObject toJson(const Identity& viewer) const;
+        // The answer for `viewer`: the task as they may read it (AgentTask::viewFor).
+        TaskAnswer answerFor(const Identity& viewer) const;
+        QJsonObject toJson(const Identity& viewer) const { return answerFor(viewer).toJson(); }
     };
 
     TaskRunner(Services services, Options options, QObject* parent = nullptr);
     ~TaskRunner() override;
 
     // Queues a built-in job, or registers a running "agent" task run by the caller's process.
-    Reply start(const Identity& who, const Request& request, const QString& clientId);
+    Reply start(const Identity& who, const TaskStart& request, const QString& clientId);
     Reply cancel(const Identity& who, const QString& id);
     Reply retry(const Identity& who, const QString& id);
     // An external agent's progress, step, or final state (docs/protocol.md 5.6).
-    Reply report(const Identity& who, const QString& id, const QJsonObject& report);
+    Reply report(const Identity& who, const QString& id, const TaskReport& report);
     Reply find(const Identity& who, const QString& id);
     QList<AgentTask> visibleTo(const Identity& who);
     // A finished task's file ("output" of an export, "report" of an import or de-duplication),

@@ -48,7 +48,7 @@ bool TaskStore::insert(const AgentTask& t, const QString& input)
          orNull(t.agent),
          t.kind,
          t.title,
-         AgentTask::statusName(t.status),
+         taskStatusName(t.status),
          t.progress,
          t.step,
          t.stepsDone,
@@ -78,9 +78,9 @@ bool TaskStore::update(const AgentTask& t)
                                     "steps_done = ?, steps_total = ?, result = ?, error = ?, "
                                     "cancel_requested = ?, attempt = ?, started_at = ?, "
                                     "finished_at = ?, updated_at = ? WHERE id = ?"),
-                     {AgentTask::statusName(t.status), t.progress, t.step, t.stepsDone,
-                      t.stepsTotal, json(t.result), orNull(t.error), t.cancelRequested ? 1 : 0,
-                      t.attempt, orNull(t.startedAt), orNull(t.finishedAt), t.updatedAt, t.id});
+                     {taskStatusName(t.status), t.progress, t.step, t.stepsDone, t.stepsTotal,
+                      json(t.result), orNull(t.error), t.cancelRequested ? 1 : 0, t.attempt,
+                      orNull(t.startedAt), orNull(t.finishedAt), t.updatedAt, t.id});
 }
 
 QList<AgentTask> TaskStore::select(const QString& where, const QVariantList& binds)
@@ -104,8 +104,8 @@ QList<AgentTask> TaskStore::select(const QString& where, const QVariantList& bin
         t.agent = query.value(5).toString();
         t.kind = query.value(6).toString();
         t.title = query.value(7).toString();
-        t.status = AgentTask::statusFromName(query.value(8).toString())
-                       .value_or(AgentTask::Status::Failed);
+        t.status =
+            taskStatusFromName(query.value(8).toString()).value_or(AgentTask::Status::Failed);
         t.progress = query.value(9).toInt();
         t.step = query.value(10).toString();
         t.stepsDone = query.value(11).toLongLong();
@@ -138,7 +138,7 @@ std::optional<AgentTask> TaskStore::find(const QString& id)
 QList<AgentTask> TaskStore::withStatus(AgentTask::Status status)
 {
     return select(QStringLiteral("WHERE t.status = ? ORDER BY t.created_at, t.id"),
-                  {AgentTask::statusName(status)});
+                  {taskStatusName(status)});
 }
 
 QHash<QString, qint64> TaskStore::countByStatus()

@@ -10,6 +10,7 @@
 #include "protocol/presence.h"
 #include "protocol/recordpayload.h"
 #include "protocol/socketiocodec.h"
+#include "protocol/taskrequest.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -118,6 +119,12 @@ void checkMessages(const QJsonValue& value)
     checkMessage<crm::RecordPayload>(json);
     checkMessage<crm::Presence>(json);
     checkMessage<crm::PresenceSnapshot>(json);
+    checkMessage<crm::Task>(json);
+    checkMessage<crm::TaskList>(json);
+    checkMessage<crm::TaskStart>(json);
+    checkMessage<crm::TaskRef>(json);
+    checkMessage<crm::TaskReport>(json);
+    checkMessage<crm::TaskAnswer>(json);
 }
 
 } // namespace

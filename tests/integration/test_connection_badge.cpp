@@ -1,8 +1,8 @@
 // The connection badge widget, offscreen, bound to a SyncStatus over a real connection.
 #include "models/syncstatus.h"
-#include "realtime/connectionmanager.h"
 #include "support/eventloop.h"
 #include "support/fastconfig.h"
+#include "support/linkcore.h"
 #include "support/testsocketioserver.h"
 #include "ui/connectionbadge.h"
 #include "ui/connectionlog.h"
@@ -25,11 +25,8 @@ TEST_CASE("The badge shows Live, then the countdown, and Reconnect now works", "
     config.backoffBase = 20s;
     config.backoffCap = 20s;
     config.backoffSeed = 5;
-    ConnectionManager manager(config);
-    manager.setAuthProvider([] {
-        return QJsonObject{{QStringLiteral("token"), QStringLiteral("good-token")}};
-    });
-    SyncStatus status(&manager);
+    auto core = test::linkCore(config, [] { return QStringLiteral("good-token"); });
+    SyncStatus status(*core);
     Workspace workspace;
     workspace.status = &status;
     workspace.serverLabel = server.url().authority();
@@ -40,7 +37,7 @@ TEST_CASE("The badge shows Live, then the countdown, and Reconnect now works", "
     CHECK(badge->accessibleName() == QStringLiteral("Connection status"));
     CHECK(badge->text() == QStringLiteral("Offline"));
 
-    manager.start();
+    core->start();
     REQUIRE(waitUntil([&] { return badge->text() == QStringLiteral("Live"); }));
     CHECK(badge->toolTip().contains(QStringLiteral("round trip")));
     QAction* reconnect = nullptr;

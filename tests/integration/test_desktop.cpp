@@ -495,8 +495,7 @@ TEST_CASE("The brokerage's people: assignees are chosen by name, known offline",
 
     // The directory is kept in the profile: a later start knows the names before the network.
     ana.session.goOffline();
-    RestClient unused; // never asked: no catch-up happens offline
-    UserDirectoryModel offline(ana.session.store(), ana.session.engine(), unused);
+    UserDirectoryModel offline(ana.session.core());
     CHECK(offline.nameOf(server.dee.userId) == QStringLiteral("dee"));
 }
 

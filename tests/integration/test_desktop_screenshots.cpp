@@ -12,6 +12,7 @@
 #include "support/demobrokerage.h"
 #include "support/desktopfixture.h"
 #include "support/fastconfig.h"
+#include "support/linkcore.h"
 #include "support/screenshots.h"
 #include "support/serverfixture.h"
 #include "ui/aboutdialog.h"
@@ -260,9 +261,11 @@ TEST_CASE("Screenshots: the connection badge in each state, presence greyed out 
         test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9")));
     config.backoffBase = 8s;
     config.backoffCap = 8s;
-    ConnectionManager nowhere(config);
-    SyncStatus nowhereStatus(&nowhere);
-    nowhereStatus.attachSync(&both.alex.session.core());
+    // Its own link, over the same profile: the same queue behind another address.
+    auto nowhereCore = test::linkCore(
+        config, [] { return QString(); }, both.alex.session.profileDir());
+    ConnectionManager& nowhere = nowhereCore->connection();
+    SyncStatus nowhereStatus(*nowhereCore);
     ConnectionBadge reconnecting(&nowhereStatus);
     // As in the window's toolbar: no menu arrow beside the badge.
     reconnecting.setStyleSheet(

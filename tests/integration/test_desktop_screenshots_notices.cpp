@@ -107,11 +107,16 @@ TEST_CASE("Screenshots: task cards and toasts over the editor's column, the noti
     // A finished export, and an import Alex stopped (with Retry).
     TaskListModel& tasks = alex.session.tasks();
     QSignalSpy started(&tasks, &TaskListModel::taskStarted);
-    tasks.start(QStringLiteral("csv_export"), {},
-                {{QStringLiteral("module"), QStringLiteral("escrows")}});
-    tasks.start(QStringLiteral("csv_import"), QStringLiteral("Import open-house-signups.csv"),
-                {{QStringLiteral("module"), QStringLiteral("leads")}},
-                test::makeLeadCsv(3000).text);
+    tasks.start({QStringLiteral("csv_export"),
+                 {},
+                 {{QStringLiteral("module"), QStringLiteral("escrows")}},
+                 {},
+                 false});
+    tasks.start({QStringLiteral("csv_import"),
+                 QStringLiteral("Import open-house-signups.csv"),
+                 {{QStringLiteral("module"), QStringLiteral("leads")}},
+                 test::makeLeadCsv(3000).text,
+                 false});
     REQUIRE(waitUntil([&] { return started.count() == 2; }));
     const QString import = started.at(1).first().toString();
     REQUIRE(waitUntil(

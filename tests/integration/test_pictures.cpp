@@ -130,7 +130,7 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
     QByteArray green;
     {
         Profile ana(s, s.ana, anaPath);
-        UserDirectoryModel directory(*ana.store, *ana.engine, ana.rest);
+        UserDirectoryModel directory(*ana.core);
         QAbstractItemModelTester tester(&directory,
                                         QAbstractItemModelTester::FailureReportingMode::Fatal);
         UserPictureCache pictures(*ana.core, directory);
@@ -142,7 +142,7 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
         ana.goOnline();
 
         Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
-        UserDirectoryModel benDirectory(*ben.store, *ben.engine, ben.rest);
+        UserDirectoryModel benDirectory(*ben.core);
         UserPictureCache benPictures(*ben.core, benDirectory);
         ben.goOnline();
         REQUIRE(waitUntil([&] { return strip.visibleAvatars() == 1; }));
@@ -181,14 +181,14 @@ TEST_CASE("A teammate's picture reaches the agent's avatars live, stays for offl
         REQUIRE(store);
         ClientCore offline(test::fastConnectionConfig(QUrl(QStringLiteral("http://127.0.0.1:9"))),
                            std::move(store));
-        UserDirectoryModel directory(offline.store(), offline.engine(), offline.rest());
+        UserDirectoryModel directory(offline);
         UserPictureCache pictures(offline, directory);
         CHECK(pictures.pictureOf(s.ben.userId) == green);
     }
 
     // Ben removes it: Ana's copy goes, live.
     Profile ana(s, s.ana, anaPath);
-    UserDirectoryModel directory(*ana.store, *ana.engine, ana.rest);
+    UserDirectoryModel directory(*ana.core);
     UserPictureCache pictures(*ana.core, directory);
     ana.goOnline();
     REQUIRE(restCall(s.url(), s.token(s.ben), "DELETE", QStringLiteral("/api/me/picture")).ok());

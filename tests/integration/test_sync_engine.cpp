@@ -458,8 +458,7 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
 {
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
-    SyncStatus status(&ana.connection);
-    status.attachSync(ana.core.get());
+    SyncStatus status(*ana.core);
     const QString id = newId();
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),

@@ -1,8 +1,8 @@
 // SyncStatus: the words and levels the badge shows, driven by a real connection.
 #include "models/syncstatus.h"
-#include "realtime/connectionmanager.h"
 #include "support/eventloop.h"
 #include "support/fastconfig.h"
+#include "support/linkcore.h"
 #include "support/testsocketioserver.h"
 
 #include <catch2/catch.hpp>
@@ -30,17 +30,16 @@ TEST_CASE("SyncStatus follows the connection in words a user reads", "[syncstatu
 {
     test::TestSocketIoServer server;
     REQUIRE(server.listen());
-    ConnectionManager manager(configFor(server.url()));
     QString token = QStringLiteral("good-token");
-    manager.setAuthProvider([&] { return QJsonObject{{QStringLiteral("token"), token}}; });
-    SyncStatus status(&manager);
+    auto core = test::linkCore(configFor(server.url()), [&] { return token; });
+    SyncStatus status(*core);
     QSignalSpy changed(&status, &SyncStatus::changed);
 
     CHECK(status.level() == SyncStatus::Level::Offline);
     CHECK(status.label() == QStringLiteral("Offline"));
     CHECK(status.canReconnectNow());
 
-    manager.start();
+    core->start();
     REQUIRE(waitUntil([&] { return status.level() == SyncStatus::Level::Live; }));
     CHECK(status.label() == QStringLiteral("Live"));
     CHECK(status.latencyMs() >= 0);

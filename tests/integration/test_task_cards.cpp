@@ -1,7 +1,7 @@
 // TaskListModel, task cards and the task history against a real in-process crm-server:
 // lifecycle (progress, cancel, retry, auto-dismiss), limits, re-sync after a reconnect, files.
-#include "core/localstore.h"
 #include "models/tasklistmodel.h"
+#include "support/clientprofile.h"
 #include "support/leadcsv.h"
 #include "support/restcall.h"
 #include "support/serverfixture.h"
@@ -28,34 +28,18 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// One desktop's task side: its connection, REST client, profile store and the model.
+// One desktop's task side: its profile (store and client core) and the model.
 struct Desk
 {
     Desk(Server& server, const Identity& who, const QString& storePath)
-        : token(server.token(who)), connection(test::fastConnectionConfig(server.url()))
-    {
-        rest.setBaseUrl(server.url());
-        rest.setBearerToken(token);
-        QString error;
-        store = LocalStore::open(storePath, &error);
-        REQUIRE(store);
-        connection.setAuthProvider([this] {
-            return QJsonObject{{QStringLiteral("token"), token},
-                               {QStringLiteral("clientId"), clientId}};
-        });
-        tasks = std::make_unique<TaskListModel>(connection, rest, store.get());
-    }
-    void online()
-    {
-        connection.start();
-        REQUIRE(waitUntil([&] { return connection.state() == ConnectionState::Online; }));
-    }
+        : profile(server, who, storePath), token(profile.token), connection(profile.connection),
+          tasks(std::make_unique<TaskListModel>(*profile.core))
+    {}
+    void online() { profile.goOnline(); }
 
-    QString token;
-    QString clientId = newId();
-    ConnectionManager connection;
-    RestClient rest;
-    std::unique_ptr<LocalStore> store;
+    test::Profile profile;
+    QString& token;
+    ConnectionManager& connection;
     std::unique_ptr<TaskListModel> tasks;
 };
 
@@ -93,9 +77,11 @@ TEST_CASE("TaskListModel: rows, progress-only dataChanged, history kept, re-sync
     QSignalSpy finished(ana.tasks.get(), &TaskListModel::taskFinished);
     QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
 
-    ana.tasks->start(QStringLiteral("csv_import"), QStringLiteral("Spring leads"),
-                     {{QStringLiteral("module"), QStringLiteral("leads")}},
-                     test::makeLeadCsv(1500).text);
+    ana.tasks->start({QStringLiteral("csv_import"),
+                      QStringLiteral("Spring leads"),
+                      {{QStringLiteral("module"), QStringLiteral("leads")}},
+                      test::makeLeadCsv(1500).text,
+                      false});
     REQUIRE(waitUntil([&] { return started.count() == 1; }));
     const QString id = started.first().first().toString();
     REQUIRE(ana.tasks->rowCount() == 1);
@@ -140,9 +126,8 @@ TEST_CASE("TaskListModel: rows, progress-only dataChanged, history kept, re-sync
         waitUntil([&] { return statusOf(*ana.tasks, exportId) == QStringLiteral("completed"); }));
     CHECK(ana.tasks->rowOf(exportId) == 0); // newest first
 
-    // The history is in the profile: a new model shows it before any network.
-    ConnectionManager offline(test::fastConnectionConfig(s.url()));
-    TaskListModel cached(offline, ana.rest, ana.store.get());
+    // The history is in the profile: a new model shows it before the server says anything.
+    TaskListModel cached(*ana.profile.core);
     QAbstractItemModelTester cachedTester(&cached,
                                           QAbstractItemModelTester::FailureReportingMode::Fatal);
     CHECK(cached.rowCount() == 2);
@@ -168,9 +153,11 @@ TEST_CASE("Task cards: progress, cancel, retry, auto-dismiss after success, and 
     window.show();
 
     QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
-    ana.tasks->start(QStringLiteral("csv_import"), QStringLiteral("Open house sign-ups"),
-                     {{QStringLiteral("module"), QStringLiteral("leads")}},
-                     test::makeLeadCsv(4000).text);
+    ana.tasks->start({QStringLiteral("csv_import"),
+                      QStringLiteral("Open house sign-ups"),
+                      {{QStringLiteral("module"), QStringLiteral("leads")}},
+                      test::makeLeadCsv(4000).text,
+                      false});
     REQUIRE(waitUntil([&] { return started.count() == 1; }));
     const QString id = started.first().first().toString();
     TaskCard* card = nullptr;
@@ -249,8 +236,11 @@ TEST_CASE("Task history: cancel and retry the selected task, save an export's fi
     });
     panel.show();
     QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
-    ana.tasks->start(QStringLiteral("csv_export"), {},
-                     {{QStringLiteral("module"), QStringLiteral("escrows")}});
+    ana.tasks->start({QStringLiteral("csv_export"),
+                      {},
+                      {{QStringLiteral("module"), QStringLiteral("escrows")}},
+                      {},
+                      false});
     REQUIRE(waitUntil([&] { return started.count() == 1; }));
     const QString id = started.first().first().toString();
     REQUIRE(waitUntil([&] { return statusOf(*ana.tasks, id) == QStringLiteral("completed"); }));
@@ -285,9 +275,11 @@ TEST_CASE("Task cards: an ended task folds to one line with its outcome, unfolds
     window.show();
 
     QSignalSpy started(ana.tasks.get(), &TaskListModel::taskStarted);
-    ana.tasks->start(QStringLiteral("csv_import"), QStringLiteral("Open house sign-ups"),
-                     {{QStringLiteral("module"), QStringLiteral("leads")}},
-                     test::makeLeadCsv(4000).text);
+    ana.tasks->start({QStringLiteral("csv_import"),
+                      QStringLiteral("Open house sign-ups"),
+                      {{QStringLiteral("module"), QStringLiteral("leads")}},
+                      test::makeLeadCsv(4000).text,
+                      false});
     REQUIRE(waitUntil([&] { return started.count() == 1; }));
     const QString id = started.first().first().toString();
     TaskCard* card = nullptr;

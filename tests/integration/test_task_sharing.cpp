@@ -5,6 +5,7 @@
 // every ai:task:* event, and the answers to cancel and retry.
 #include "models/tasklistmodel.h"
 #include "realtime/restclient.h"
+#include "support/clientprofile.h"
 #include "support/nodepeer.h"
 #include "support/restcall.h"
 #include "support/serverfixture.h"
@@ -233,12 +234,13 @@ TEST_CASE("A shared task shows a teammate its progress, never its data: REST, ta
     // Over the socket: the list sent at connect and the task:list answer hold the same summary,
     // and the desktop's task list offers no download of them; the broker admin's offers all.
     Agent ben(s, s.ben, newId());
-    Agent dee(s, s.dee, newId());
-    RestClient rest;
-    TaskListModel benTasks(ben.manager, rest);
-    TaskListModel deeTasks(dee.manager, rest);
+    test::Profile benDesk(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
+    test::Profile deeDesk(s, s.dee, s.dir.filePath(QStringLiteral("dee.sqlite")));
+    TaskListModel benTasks(*benDesk.core);
+    TaskListModel deeTasks(*deeDesk.core);
     ben.connect();
-    dee.connect();
+    benDesk.goOnline();
+    deeDesk.goOnline();
     REQUIRE(waitUntil([&] { return benTasks.rowCount() == 3 && deeTasks.rowCount() == 3; }));
     for (int row = 0; row < 3; ++row) {
         CHECK_FALSE(benTasks.index(row).data(TaskListModel::CanDownloadRole).toBool());

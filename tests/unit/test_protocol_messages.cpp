@@ -7,6 +7,7 @@
 #include "protocol/mutationresult.h"
 #include "protocol/presence.h"
 #include "protocol/recordpayload.h"
+#include "protocol/taskrequest.h"
 
 #include <catch2/catch.hpp>
 #include <QJsonArray>
@@ -399,4 +400,147 @@ TEST_CASE("Protocol: presence is written as the server always wrote it, and read
     CHECK(PresenceSnapshot::fromJson(object(R"({"users":{}})")).error().member ==
           QStringLiteral("users"));
     CHECK_FALSE(PresenceSnapshot::fromJson(object(R"({"users":[{"userId":""}]})")).ok());
+}
+
+TEST_CASE("Protocol: a task is written as the server always wrote it, and read strictly",
+          "[protocol][tasks]")
+{
+    // A running import as the server wrote it before the task became a typed message.
+    const QJsonObject expected = object(
+        R"({"id":"b3a1","kind":"csv_import","title":"Import leads from CSV","status":"running",
+            "progress":42,"step":"Row 2100 of 5000","stepsDone":2100,"stepsTotal":5000,
+            "params":{"module":"leads"},"result":{},"error":null,"ownerId":"u1",
+            "ownerName":"Alex Rivera","agent":null,"teamId":"north","shared":false,
+            "external":false,"cancelRequested":false,"attempt":1,
+            "createdAt":"2026-11-22T10:18:00.000Z","startedAt":"2026-11-22T10:18:01.000Z",
+            "finishedAt":null,"updatedAt":"2026-11-22T10:18:09.000Z","restricted":false})");
+    REQUIRE_FALSE(expected.isEmpty());
+    const auto task = Task::fromJson(expected);
+    REQUIRE(task.ok());
+    CHECK(task.value().status == TaskStatus::Running);
+    CHECK(task.value().isActive());
+    CHECK(task.value().stepsDone == 2100);
+    CHECK(task.value().finishedAt.isEmpty());
+    CHECK(task.value().toJson() == expected);
+    CHECK(taskEventName(TaskStatus::Running) == QStringLiteral("ai:task:started"));
+    CHECK(taskEventName(TaskStatus::Cancelled) == QStringLiteral("ai:task:cancelled"));
+
+    // Which copy is newer: attempt first, a final state never undone within an attempt.
+    Task done = task.value();
+    done.status = TaskStatus::Completed;
+    done.updatedAt = QStringLiteral("2026-11-22T10:19:00.000Z");
+    CHECK(task.value().isOlderThan(done));
+    CHECK_FALSE(done.isOlderThan(task.value()));
+    Task retried = task.value();
+    retried.attempt = 2;
+    retried.updatedAt = QStringLiteral("2026-11-22T10:00:00.000Z");
+    CHECK(done.isOlderThan(retried));
+
+    // Each malformed member is named; nothing half-read comes back.
+    const std::pair<const char*, const char*> bad[] = {
+        {R"({"status":"running"})", "id"},
+        {R"({"id":"","status":"running"})", "id"},
+        {R"({"id":"t","status":"sleeping"})", "status"},
+        {R"({"id":"t","status":"running","progress":101})", "progress"},
+        {R"({"id":"t","status":"running","progress":"half"})", "progress"},
+        {R"({"id":"t","status":"running","stepsDone":-1})", "stepsDone"},
+        {R"({"id":"t","status":"running","params":[]})", "params"},
+        {R"({"id":"t","status":"running","shared":"yes"})", "shared"},
+        {R"({"id":"t","status":"running","attempt":0})", "attempt"},
+        {R"({"id":"t","status":"running","title":7})", "title"},
+    };
+    for (const auto& [text, member] : bad) {
+        INFO(text);
+        const auto refused = Task::fromJson(object(text));
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == ErrorCode::BadRequest);
+        CHECK(refused.error().member == QLatin1String(member));
+    }
+
+    // A list is refused whole when one entry is malformed.
+    const auto list = TaskList::fromJson(TaskList{{task.value(), done}}.toJson());
+    REQUIRE(list.ok());
+    CHECK(list.value().tasks == QList<Task>{task.value(), done});
+    CHECK(TaskList::fromJson(object(R"({"tasks":{}})")).error().member == QStringLiteral("tasks"));
+    CHECK_FALSE(TaskList::fromJson(object(R"({"tasks":[{"id":"a","status":"queued"},7]})")).ok());
+    CHECK_FALSE(
+        TaskList::fromJson(object(R"({"tasks":[{"id":"a","status":"queued"},{"id":"b"}]})")).ok());
+}
+
+TEST_CASE("Protocol: task requests and answers round-trip and refuse wrong types",
+          "[protocol][tasks]")
+{
+    const TaskStart start{QStringLiteral("csv_import"),
+                          QStringLiteral("Spring leads"),
+                          {{QStringLiteral("module"), QStringLiteral("leads")}},
+                          QStringLiteral("Name\nAna\n"),
+                          true};
+    const auto startBack = TaskStart::fromJson(start.toJson());
+    REQUIRE(startBack.ok());
+    CHECK(startBack.value().kind == start.kind);
+    CHECK(startBack.value().input == start.input);
+    CHECK(startBack.value().shared);
+    CHECK(TaskStart::fromJson(object(R"({"title":"x"})")).error().member == QStringLiteral("kind"));
+    CHECK(TaskStart::fromJson(object(R"({"kind":"agent","params":"x"})")).error().member ==
+          QStringLiteral("params"));
+    CHECK(TaskStart::fromJson(object(R"({"kind":"agent","shared":1})")).error().member ==
+          QStringLiteral("shared"));
+    CHECK(TaskStart::fromJson(object(R"({"kind":"csv_import","input":[]})")).error().member ==
+          QStringLiteral("input"));
+
+    CHECK(TaskRef::fromJson(object(R"({"id":"t1"})")).value().id == QStringLiteral("t1"));
+    CHECK(TaskRef::fromJson(object(R"({"id":7})")).error().member == QStringLiteral("id"));
+    CHECK(TaskRef::fromJson(object(R"({})")).error().member == QStringLiteral("id"));
+
+    const auto report = TaskReport::fromJson(object(
+        R"({"id":"t1","progress":42.5,"step":"Reading","stepsDone":3,"stepsTotal":8,
+            "status":"completed","result":{"rows":8},"error":"none"})"));
+    REQUIRE(report.ok());
+    CHECK(report.value().progress == 42);
+    CHECK(report.value().status == TaskStatus::Completed);
+    CHECK(report.value().result->value(QStringLiteral("rows")) == 8);
+    const auto reportBack = TaskReport::fromJson(report.value().toJson());
+    REQUIRE(reportBack.ok());
+    CHECK(reportBack.value().toJson() == report.value().toJson());
+    const auto empty = TaskReport::fromJson({});
+    REQUIRE(empty.ok());
+    CHECK_FALSE(empty.value().progress);
+    CHECK_FALSE(empty.value().status);
+    const std::pair<const char*, const char*> badReports[] = {
+        {R"({"progress":"lots"})", "progress"},
+        {R"({"progress":101})", "progress"},
+        {R"({"step":5})", "step"},
+        {R"({"stepsDone":-2})", "stepsDone"},
+        {R"({"stepsTotal":1.5})", "stepsTotal"},
+        {R"({"status":"running"})", "status"},
+        {R"({"status":3})", "status"},
+        {R"({"result":[1]})", "result"},
+        {R"({"error":{}})", "error"},
+    };
+    for (const auto& [text, member] : badReports) {
+        INFO(text);
+        CHECK(TaskReport::fromJson(object(text)).error().member == QLatin1String(member));
+    }
+    const QString longStep(TaskReport::kMaxStepLength + 1, u'x');
+    CHECK_FALSE(TaskReport::fromJson({{QStringLiteral("step"), longStep}}).ok());
+
+    // Answers: a task, a list, or the server's refusal.
+    Task task;
+    task.id = QStringLiteral("t1");
+    const auto one = TaskAnswer::fromJson(TaskAnswer{task, {}, {}}.toJson());
+    REQUIRE(one.ok());
+    REQUIRE(one.value().task);
+    CHECK(one.value().task->id == QStringLiteral("t1"));
+    const auto many = TaskAnswer::fromJson(TaskAnswer{{}, TaskList{{task}}, {}}.toJson());
+    REQUIRE(many.ok());
+    REQUIRE(many.value().list);
+    CHECK(many.value().list->tasks.size() == 1);
+    const auto refused = TaskAnswer::fromJson(object(
+        R"({"status":"rejected","error":{"code":"not_running","message":"The task has completed already"}})"));
+    REQUIRE(refused.ok());
+    CHECK_FALSE(refused.value().ok());
+    CHECK(refused.value().error->code == ErrorCode::NotRunning);
+    CHECK(TaskAnswer::fromJson(object(R"({"status":"maybe"})")).error().member ==
+          QStringLiteral("status"));
+    CHECK_FALSE(TaskAnswer::fromJson(object(R"({"status":"ok","task":{"id":"t"}})")).ok());
 }

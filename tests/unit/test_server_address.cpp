@@ -1,6 +1,6 @@
 // How private the link to a server is: plain http:// elsewhere is said; a brokerage's own CA can
 // be trusted from a PEM file.
-#include "realtime/serveraddress.h"
+#include "common/serveraddress.h"
 
 #include <catch2/catch.hpp>
 #include <QFile>

@@ -1,4 +1,4 @@
-#include "realtime/serveraddress.h"
+#include "common/serveraddress.h"
 
 #include <QCoreApplication>
 #include <QFile>

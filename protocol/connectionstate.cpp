@@ -1,4 +1,4 @@
-#include "realtime/connectionstate.h"
+#include "protocol/connectionstate.h"
 
 namespace crm {
 
