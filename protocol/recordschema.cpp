@@ -66,7 +66,7 @@ FieldSpec parseField(const QJsonObject& json)
     return field;
 }
 
-ValidationError error(const QString& code, const FieldSpec& field, const QString& message)
+ValidationError error(ErrorCode code, const FieldSpec& field, const QString& message)
 {
     return {code, field.name, message};
 }
@@ -79,10 +79,10 @@ bool isString(const QJsonValue& value)
 std::optional<ValidationError> checkString(const FieldSpec& field, const QJsonValue& value)
 {
     if (!isString(value))
-        return error(QStringLiteral("wrong_type"), field,
+        return error(ErrorCode::WrongType, field,
                      QStringLiteral("%1 must be text").arg(field.label));
     if (value.toString().size() > field.maxLength)
-        return error(QStringLiteral("too_long"), field,
+        return error(ErrorCode::TooLong, field,
                      QStringLiteral("%1 is longer than %2 characters")
                          .arg(field.label)
                          .arg(field.maxLength));
@@ -92,17 +92,17 @@ std::optional<ValidationError> checkString(const FieldSpec& field, const QJsonVa
 std::optional<ValidationError> checkNumber(const FieldSpec& field, const QJsonValue& value)
 {
     if (!value.isDouble() || !std::isfinite(value.toDouble()))
-        return error(QStringLiteral("wrong_type"), field,
+        return error(ErrorCode::WrongType, field,
                      QStringLiteral("%1 must be a number").arg(field.label));
     const double number = value.toDouble();
     if (field.type == FieldSpec::Type::Integer && number != std::floor(number))
-        return error(QStringLiteral("wrong_type"), field,
+        return error(ErrorCode::WrongType, field,
                      QStringLiteral("%1 must be a whole number").arg(field.label));
     if (field.type == FieldSpec::Type::Money && !RecordSchema::isWholeCents(number))
-        return error(QStringLiteral("wrong_type"), field,
+        return error(ErrorCode::WrongType, field,
                      QStringLiteral("%1 has more than two decimals").arg(field.label));
     if ((field.min && number < *field.min) || (field.max && number > *field.max))
-        return error(QStringLiteral("out_of_range"), field,
+        return error(ErrorCode::OutOfRange, field,
                      QStringLiteral("%1 must be between %2 and %3")
                          .arg(field.label)
                          .arg(field.min.value_or(-INFINITY))
@@ -125,7 +125,7 @@ std::optional<ValidationError> checkValue(const FieldSpec& field, const QJsonVal
             return problem;
         const auto& pattern = field.type == Type::Email ? emailPattern : phonePattern;
         if (!value.toString().isEmpty() && !pattern.match(value.toString()).hasMatch())
-            return error(QStringLiteral("bad_format"), field,
+            return error(ErrorCode::BadFormat, field,
                          QStringLiteral("%1 is not a valid %2")
                              .arg(field.label, RecordSchema::typeName(field.type)));
         return std::nullopt;
@@ -136,29 +136,29 @@ std::optional<ValidationError> checkValue(const FieldSpec& field, const QJsonVal
         return checkNumber(field, value);
     case Type::Date:
         if (!isString(value) || !QDate::fromString(value.toString(), Qt::ISODate).isValid())
-            return error(QStringLiteral("bad_format"), field,
+            return error(ErrorCode::BadFormat, field,
                          QStringLiteral("%1 must be a date like 2026-11-22").arg(field.label));
         return std::nullopt;
     case Type::DateTime:
         if (!isString(value) ||
             !QDateTime::fromString(value.toString(), Qt::ISODateWithMs).isValid())
-            return error(QStringLiteral("bad_format"), field,
+            return error(ErrorCode::BadFormat, field,
                          QStringLiteral("%1 must be an ISO 8601 date and time").arg(field.label));
         return std::nullopt;
     case Type::Enum:
         if (!isString(value) || !field.values.contains(value.toString()))
-            return error(QStringLiteral("not_in_enum"), field,
+            return error(ErrorCode::NotInEnum, field,
                          QStringLiteral("%1 must be one of: %2")
                              .arg(field.label, field.values.join(QStringLiteral(", "))));
         return std::nullopt;
     case Type::Ref:
         if (!isString(value) || QUuid::fromString(value.toString()).isNull())
-            return error(QStringLiteral("bad_format"), field,
+            return error(ErrorCode::BadFormat, field,
                          QStringLiteral("%1 must be a record id").arg(field.label));
         return std::nullopt;
     case Type::Bool:
         if (!value.isBool())
-            return error(QStringLiteral("wrong_type"), field,
+            return error(ErrorCode::WrongType, field,
                          QStringLiteral("%1 must be true or false").arg(field.label));
         return std::nullopt;
     }
@@ -267,11 +267,11 @@ RecordSchema::validate(const ModuleSpec& module, const QJsonObject& fields, bool
         const FieldSpec* spec = module.field(it.key());
         if (!spec)
             return ValidationError{
-                QStringLiteral("unknown_field"), it.key(),
+                ErrorCode::UnknownField, it.key(),
                 QStringLiteral("%1 has no field '%2'").arg(module.name, it.key())};
         if (it.value().isNull()) {
             if (spec->required)
-                return error(QStringLiteral("required"), *spec,
+                return error(ErrorCode::Required, *spec,
                              QStringLiteral("%1 cannot be empty").arg(spec->label));
             continue;
         }
@@ -281,7 +281,7 @@ RecordSchema::validate(const ModuleSpec& module, const QJsonObject& fields, bool
     if (creating) {
         for (const auto& spec : module.fields) {
             if (spec.required && (!fields.contains(spec.name) || fields.value(spec.name).isNull()))
-                return error(QStringLiteral("required"), spec,
+                return error(ErrorCode::Required, spec,
                              QStringLiteral("%1 is required").arg(spec.label));
         }
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "protocol/errorcode.h"
+
 #include <optional>
 #include <QJsonObject>
 #include <QList>
@@ -57,8 +59,8 @@ struct ModuleSpec
 // Why a set of field values was refused.
 struct ValidationError
 {
-    QString code; // unknown_module, unknown_field, wrong_type, out_of_range, not_in_enum,
-                  // too_long, required, bad_format
+    // UnknownField, WrongType, OutOfRange, NotInEnum, TooLong, Required, BadFormat
+    ErrorCode code = ErrorCode::BadRequest;
     QString field;
     QString message;
 };

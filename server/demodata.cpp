@@ -114,12 +114,9 @@ bool DemoData::seed(CrmServer& server, QString* error)
         m.recordId = newId();
         m.fields = fields;
         const auto outcome = server.mutations().apply(who, m);
-        if (outcome.result.value(QStringLiteral("status")) != QStringLiteral("applied"))
+        if (outcome.result.status != MutationResult::Status::Applied)
             qWarning("demo data: %s rejected: %s", qPrintable(module),
-                     qPrintable(outcome.result.value(QStringLiteral("error"))
-                                    .toObject()
-                                    .value(QStringLiteral("message"))
-                                    .toString()));
+                     qPrintable(outcome.result.error.message));
         return m.recordId;
     };
 

@@ -435,10 +435,10 @@ QHttpServerResponse RestApi::mutate(const QString& module, const QString& id,
                              why.codeName(), why.message);
     }
     const auto outcome = m_s.mutations.apply(*identity, mutation.value());
-    m_s.metrics.mutation(outcome.result.value(QStringLiteral("status")).toString());
+    m_s.metrics.mutation(mutationStatusName(outcome.result.status));
     if (outcome.change)
         m_s.hub.broadcast(*outcome.change);
-    return mutationResponse(outcome.result, creating);
+    return mutationResponse(outcome.result.toJson(), creating);
 }
 
 QHttpServerResponse RestApi::changes(const QHttpServerRequest& request)

@@ -21,20 +21,19 @@ QString now()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
-QJsonObject rejected(ErrorCode code, const QString& message, const QString& field = {})
+MutationResult rejected(ErrorCode code, const QString& message, const QString& field = {})
 {
-    return MutationResult::rejected(code, message, field).toJson();
+    return MutationResult::rejected(code, message, field);
 }
 
-QJsonObject storageError()
+MutationResult storageError()
 {
-    return MutationResult::storageError().toJson();
+    return MutationResult::storageError();
 }
 
-bool isStorageError(const QJsonObject& result)
+bool isStorageError(const MutationResult& result)
 {
-    return result.value(QStringLiteral("status")) ==
-           mutationStatusName(MutationResult::Status::Error);
+    return result.status == MutationResult::Status::Error;
 }
 
 // A result about `record` as it is now.
@@ -48,14 +47,14 @@ MutationResult resultFor(MutationResult::Status status, const StoredRecord& reco
     return result;
 }
 
-QJsonObject applied(const StoredRecord& record, qint64 seq, const Identity& who,
-                    const ModuleSpec& spec)
+MutationResult applied(const StoredRecord& record, qint64 seq, const Identity& who,
+                       const ModuleSpec& spec)
 {
     MutationResult result = resultFor(MutationResult::Status::Applied, record);
     if (seq > 0)
         result.seq = seq;
     result.record = record.toJson(who, spec);
-    return result.toJson();
+    return result;
 }
 
 // Whether a logged change came from anyone but the client of this mutation. One-off REST calls
@@ -135,17 +134,24 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
                        {m.clientId, m.mutationId}))
             return {storageError(), std::nullopt};
         if (previous.next()) {
-            // The first answer verbatim, as it was stored.
-            QJsonObject duplicate{
-                {QStringLiteral("status"), mutationStatusName(MutationResult::Status::Duplicate)},
-                {QStringLiteral("mutationId"), m.mutationId},
-                {QStringLiteral("original"),
-                 QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object()}};
+            // The first answer, as it was stored (the message round-trips exactly).
+            auto original = MutationResult::fromJson(
+                QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object());
+            if (!original.ok()) {
+                qCWarning(lcMutations) << "the stored answer to" << m.clientId << m.mutationId
+                                       << "cannot be read:" << original.error().describe();
+                return {storageError(), std::nullopt};
+            }
+            MutationResult duplicate;
+            duplicate.status = MutationResult::Status::Duplicate;
+            duplicate.mutationId = m.mutationId;
+            duplicate.original =
+                std::make_shared<const MutationResult>(std::move(original).value());
             return {duplicate, std::nullopt};
         }
     }
 
-    QJsonObject result;
+    MutationResult result;
     std::optional<ChangeEntry> change;
     const ModuleSpec* spec = RecordSchema::instance().module(m.module);
     if (!spec) {
@@ -170,15 +176,15 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
 
     if (!m.clientId.isEmpty()) {
         if (lastMutationId > 0 && m.mutationId > lastMutationId + 1)
-            result.insert(QStringLiteral("gapAfter"), lastMutationId);
-        result.insert(QStringLiteral("mutationId"), m.mutationId);
+            result.gapAfter = lastMutationId;
+        result.mutationId = m.mutationId;
         if (!recordResult(who, m, result))
             return {storageError(), std::nullopt};
     }
     if (!transaction.commit())
         return {storageError(), std::nullopt};
     qCDebug(lcMutations) << operationName(m.op) << m.module << m.recordId << "by" << who.userId
-                         << "->" << result.value(QStringLiteral("status")).toString();
+                         << "->" << mutationStatusName(result.status);
     return {result, change};
 }
 
@@ -207,7 +213,7 @@ QList<MutationService::Outcome> MutationService::applyAll(const Identity& who,
 }
 
 bool MutationService::recordResult(const Identity& who, const Mutation& m,
-                                   const QJsonObject& result)
+                                   const MutationResult& result)
 {
     auto upsert = m_db.query();
     auto store = m_db.query();
@@ -219,12 +225,13 @@ bool MutationService::recordResult(const Identity& who, const Mutation& m,
                                     "THEN excluded.last_mutation_id ELSE "
                                     "client_mutations.last_mutation_id END"),
                      {m.clientId, who.userId, m.mutationId}) &&
-           m_db.exec(store,
-                     QStringLiteral("INSERT INTO mutation_results (client_id, mutation_id, result, "
-                                    "at) VALUES (?, ?, ?, ?)"),
-                     {m.clientId, m.mutationId,
-                      QString::fromUtf8(QJsonDocument(result).toJson(QJsonDocument::Compact)),
-                      now()});
+           m_db.exec(
+               store,
+               QStringLiteral("INSERT INTO mutation_results (client_id, mutation_id, result, "
+                              "at) VALUES (?, ?, ?, ?)"),
+               {m.clientId, m.mutationId,
+                QString::fromUtf8(QJsonDocument(result.toJson()).toJson(QJsonDocument::Compact)),
+                now()});
 }
 
 std::optional<bool> MutationService::isValidBase(qint64 base, const StoredRecord& record,
@@ -242,7 +249,7 @@ std::optional<bool> MutationService::isValidBase(qint64 base, const StoredRecord
            history->first().clientId == m.clientId;
 }
 
-QJsonObject MutationService::badBase(qint64 base)
+MutationResult MutationService::badBase(qint64 base)
 {
     return rejected(ErrorCode::BadBaseVersion,
                     QStringLiteral("Version %1 of this record never existed").arg(base));
@@ -268,8 +275,8 @@ ChangeEntry MutationService::newChange(const Identity& who, const Mutation& m,
     return change;
 }
 
-QJsonObject MutationService::create(const Identity& who, const Mutation& m, const ModuleSpec& spec,
-                                    std::optional<ChangeEntry>& change)
+MutationResult MutationService::create(const Identity& who, const Mutation& m,
+                                       const ModuleSpec& spec, std::optional<ChangeEntry>& change)
 {
     if (QUuid::fromString(m.recordId).isNull())
         return rejected(ErrorCode::BadId, QStringLiteral("New records need a UUID id"));
@@ -282,7 +289,7 @@ QJsonObject MutationService::create(const Identity& who, const Mutation& m, cons
         return rejected(ErrorCode::NoTeam,
                         QStringLiteral("Users without a team cannot create records"));
     if (auto problem = RecordSchema::instance().validate(spec, m.fields, true))
-        return rejected(errorCodeFromName(problem->code), problem->message, problem->field);
+        return rejected(problem->code, problem->message, problem->field);
 
     StoredRecord record;
     record.module = m.module;
@@ -310,8 +317,9 @@ QJsonObject MutationService::create(const Identity& who, const Mutation& m, cons
     return applied(record, entry.seq, who, spec);
 }
 
-QJsonObject MutationService::update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
-                                    StoredRecord record, std::optional<ChangeEntry>& change)
+MutationResult MutationService::update(const Identity& who, const Mutation& m,
+                                       const ModuleSpec& spec, StoredRecord record,
+                                       std::optional<ChangeEntry>& change)
 {
     if (record.deleted) {
         // Who deleted it: the newest entry of the record's log is the deletion.
@@ -321,10 +329,10 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
         const auto last = m_log.recordHistoryAfter(record.module, record.id, record.version - 1);
         if (last && !last->isEmpty())
             result.by = author(last->constLast());
-        return result.toJson();
+        return result;
     }
     if (auto problem = RecordSchema::instance().validate(spec, m.fields, false))
-        return rejected(errorCodeFromName(problem->code), problem->message, problem->field);
+        return rejected(problem->code, problem->message, problem->field);
     if (!who.seesSensitiveOf(record.ownerId)) {
         for (const auto& name : spec.sensitiveFields()) {
             if (m.fields.contains(name))
@@ -372,7 +380,7 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
         result.kind = ConflictKind::Fields;
         result.conflicts = conflicts;
         result.record = record.toJson(who, spec);
-        return result.toJson();
+        return result;
     }
 
     QJsonObject changed;
@@ -405,14 +413,15 @@ QJsonObject MutationService::update(const Identity& who, const Mutation& m, cons
     return applied(record, entry.seq, who, spec);
 }
 
-QJsonObject MutationService::remove(const Identity& who, const Mutation& m, const ModuleSpec& spec,
-                                    StoredRecord record, std::optional<ChangeEntry>& change)
+MutationResult MutationService::remove(const Identity& who, const Mutation& m,
+                                       const ModuleSpec& spec, StoredRecord record,
+                                       std::optional<ChangeEntry>& change)
 {
     if (record.deleted) {
         // Gone already, as this delete wanted: nothing to apply, nothing to ask.
         MutationResult result = resultFor(MutationResult::Status::Applied, record);
         result.deleted = true;
-        return result.toJson();
+        return result;
     }
     if (m.baseVersion) {
         const qint64 base = *m.baseVersion;
@@ -448,7 +457,7 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
                 result.by = author(*other);
                 result.changedFields = changedFields;
                 result.record = record.toJson(who, spec);
-                return result.toJson();
+                return result;
             }
         }
     }
@@ -463,7 +472,7 @@ QJsonObject MutationService::remove(const Identity& who, const Mutation& m, cons
     MutationResult result = resultFor(MutationResult::Status::Applied, record);
     result.seq = entry.seq;
     result.deleted = true;
-    return result.toJson();
+    return result;
 }
 
 } // namespace crm

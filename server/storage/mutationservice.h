@@ -1,6 +1,7 @@
 #pragma once
 
 #include "protocol/mutation.h"
+#include "protocol/mutationresult.h"
 #include "server/storage/changeentry.h"
 #include "server/storage/identity.h"
 
@@ -31,7 +32,7 @@ class MutationService
 public:
     struct Outcome
     {
-        QJsonObject result;
+        MutationResult result;
         std::optional<ChangeEntry> change; // to fan out when something was committed
     };
 
@@ -46,20 +47,18 @@ public:
 
 private:
     // Each returns the result; a committed change is left in `change`.
-    QJsonObject create(const Identity& who, const Mutation& m, const ModuleSpec& spec,
-                       std::optional<ChangeEntry>& change);
-    QJsonObject update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
-                       StoredRecord record, std::optional<ChangeEntry>& change);
-    QJsonObject remove(const Identity& who, const Mutation& m, const ModuleSpec& spec,
-                       StoredRecord record, std::optional<ChangeEntry>& change);
-    std::optional<QJsonObject> previousResult(const Identity& who, const Mutation& m,
-                                              qint64* lastMutationId);
-    bool recordResult(const Identity& who, const Mutation& m, const QJsonObject& result);
+    MutationResult create(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                          std::optional<ChangeEntry>& change);
+    MutationResult update(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                          StoredRecord record, std::optional<ChangeEntry>& change);
+    MutationResult remove(const Identity& who, const Mutation& m, const ModuleSpec& spec,
+                          StoredRecord record, std::optional<ChangeEntry>& change);
+    bool recordResult(const Identity& who, const Mutation& m, const MutationResult& result);
     // A version the record had (>= 1), or 0 when this client created it: an edit made while
     // its own create was still queued.
     // Nullopt when it cannot be told (a failed read).
     std::optional<bool> isValidBase(qint64 base, const StoredRecord& record, const Mutation& m);
-    static QJsonObject badBase(qint64 base);
+    static MutationResult badBase(qint64 base);
     ChangeEntry newChange(const Identity& who, const Mutation& m, const StoredRecord& record,
                           const QString& kind);
 

@@ -292,8 +292,8 @@ void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& p
     }
     const auto outcomes = m_s.mutations.applyAll(identity, mutations);
     for (qsizetype k = 0; k < outcomes.size(); ++k) {
-        results[positions.at(k)] = outcomes.at(k).result;
-        m_s.metrics.mutation(outcomes.at(k).result.value(QStringLiteral("status")).toString());
+        results[positions.at(k)] = outcomes.at(k).result.toJson();
+        m_s.metrics.mutation(mutationStatusName(outcomes.at(k).result.status));
     }
     if (batch) {
         QJsonArray list;

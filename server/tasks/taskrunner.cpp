@@ -63,7 +63,7 @@ public:
         const auto outcome = m_runner.m_s.mutations.apply(m_actor, mutation);
         if (outcome.change)
             committing.append(*outcome.change);
-        return outcome.result;
+        return outcome.result.toJson();
     }
     RecordStore& records() override { return m_runner.m_s.records; }
     QList<UserDirectory::User> people() override

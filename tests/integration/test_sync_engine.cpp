@@ -325,9 +325,8 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
         REQUIRE(entry);
         const auto mutation = Mutation::fromJson(entry->toMutation().toJson(), store->clientId());
         REQUIRE(mutation.ok());
-        REQUIRE(s.server.mutations()
-                    .apply(s.ana, mutation.value())
-                    .result.value(QStringLiteral("status")) == QStringLiteral("applied"));
+        REQUIRE(s.server.mutations().apply(s.ana, mutation.value()).result.status ==
+                MutationResult::Status::Applied);
     }
     Profile ana(s, s.ana, path); // the app starts again on the same profile
     CHECK(ana.store->outbox().size() == 1);
