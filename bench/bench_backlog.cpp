@@ -161,12 +161,12 @@ int runOnce(int edits, int records)
         return std::fprintf(stderr, "bench_backlog: backlog did not drain\n"), 1;
     const double seconds = clock.elapsed() / 1000.0;
     const qint64 applied = serverSeq(sam) - seqBefore;
-    const int conflicts = alex.store->conflictCount();
+    const int conflicts = alex.store->problems().conflictCount();
     std::printf("backlog %5d edits over %d leads: %6.2f s  %7.0f edits/s  applied %lld  "
                 "conflicts %d (expected %d)  refused %d  rate-limited sockets %.0f  %s\n"
                 "  %d answers, %.1f ms each on average (connect included)\n",
                 edits, records, seconds, edits / seconds, static_cast<long long>(applied),
-                conflicts, kContested, alex.store->failureCount(),
+                conflicts, kContested, alex.store->problems().failureCount(),
                 metric(sam, QStringLiteral("crm_rate_limited_sockets_total")),
                 applied == edits - kContested && conflicts == kContested ? "exactly once"
                                                                          : "MISMATCH",

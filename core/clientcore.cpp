@@ -35,7 +35,7 @@ std::unique_ptr<ClientCore> ClientCore::open(const ConnectionConfig& config,
     auto store = LocalStore::openProfile(profileDir, error);
     if (!store)
         return nullptr;
-    qCInfo(lcClientCore) << "opened" << profileDir << "with" << store->outboxCount()
+    qCInfo(lcClientCore) << "opened" << profileDir << "with" << store->outbox().count()
                          << "queued edits";
     return std::make_unique<ClientCore>(config, std::move(store));
 }
@@ -57,7 +57,7 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
 
     // Records go to their module's feed only, with the state they are in.
     connect(m_engine.get(), &SyncEngine::recordChanged, this,
-            [this](const LocalStore::Record& record, const QStringList& fields, bool byOthers) {
+            [this](const RecordCache::Record& record, const QStringList& fields, bool byOthers) {
                 if (auto* feed = m_feeds.value(record.module))
                     emit feed->recordChanged(record, fields, byOthers);
             });
@@ -171,13 +171,13 @@ RecordLocalState ClientCore::localState(const QString& module, const QString& id
     RecordLocalState state;
     state.module = module;
     state.id = id;
-    for (const auto& entry : m_store->outboxOf(module, id))
+    for (const auto& entry : m_store->outbox().entriesOf(module, id))
         state.addQueued(entry);
-    state.failed = m_store->hasFailure(module, id);
+    state.failed = m_store->problems().hasFailure(module, id);
     if (state.failed)
-        state.readOnlyReason = m_store->permissionRefusal(module, id);
-    state.conflict = m_store->hasConflict(module, id);
-    state.confirmed = m_store->record(module, id);
+        state.readOnlyReason = m_store->problems().permissionRefusal(module, id);
+    state.conflict = m_store->problems().hasConflict(module, id);
+    state.confirmed = m_store->cache().record(module, id);
     return state;
 }
 
@@ -190,23 +190,23 @@ QHash<QString, RecordLocalState> ClientCore::localStates(const QString& module)
             it = states.insert(id, {});
             it->module = module;
             it->id = id;
-            it->confirmed = m_store->record(module, id);
+            it->confirmed = m_store->cache().record(module, id);
         }
         return *it;
     };
-    for (const auto& entry : m_store->outbox()) {
+    for (const auto& entry : m_store->outbox().entries()) {
         if (entry.module == module)
             stateOf(entry.recordId).addQueued(entry);
     }
-    for (const auto& failure : m_store->failures()) {
+    for (const auto& failure : m_store->problems().failures()) {
         if (failure.entry.module != module)
             continue;
         auto& state = stateOf(failure.entry.recordId);
         state.failed = true;
-        if (LocalStore::isPermissionRefusal(failure.code))
+        if (ProblemLog::isPermissionRefusal(failure.code))
             state.readOnlyReason = failure.message;
     }
-    for (const auto& conflict : m_store->conflicts()) {
+    for (const auto& conflict : m_store->problems().conflicts()) {
         if (conflict.entry.module == module)
             stateOf(conflict.entry.recordId).conflict = true;
     }
@@ -301,7 +301,7 @@ CommandResult ClientCore::remove(const QString& module, const QString& id)
 
 CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& corrections)
 {
-    for (const auto& failed : m_store->failures()) {
+    for (const auto& failed : m_store->problems().failures()) {
         if (failed.entry.mutationId != mutationId)
             continue;
         QJsonObject fields = failed.entry.fields;
@@ -314,7 +314,7 @@ CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& correction
         auto result = enqueue(failed.entry.module, failed.entry.recordId, failed.entry.op, fields);
         if (!result.ok())
             return result;
-        if (!m_store->discardFailure(mutationId))
+        if (!m_store->problems().discardFailure(mutationId))
             qCWarning(lcClientCore)
                 << "the refused edit" << mutationId << "stays listed after its retry was queued";
         m_engine->announce(failed.entry.module, failed.entry.recordId);
@@ -326,10 +326,10 @@ CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& correction
 
 CommandResult ClientCore::discard(qint64 mutationId)
 {
-    for (const auto& failed : m_store->failures()) {
+    for (const auto& failed : m_store->problems().failures()) {
         if (failed.entry.mutationId != mutationId)
             continue;
-        if (!m_store->discardFailure(mutationId))
+        if (!m_store->problems().discardFailure(mutationId))
             return CommandResult::refused(Refusal::NotStored, notStoredReason());
         m_engine->announce(failed.entry.module, failed.entry.recordId);
         return CommandResult::done(failed.entry.recordId);
@@ -342,7 +342,7 @@ CommandResult ClientCore::resolve(qint64 conflictId, Resolution resolution,
                                   const QJsonObject& values)
 {
     std::optional<ConflictEntry> conflict;
-    for (const auto& open : m_store->conflicts()) {
+    for (const auto& open : m_store->problems().conflicts()) {
         if (open.id == conflictId)
             conflict = open;
     }

@@ -23,7 +23,7 @@ struct RecordLocalState
     bool conflict = false;
     // The server refused an edit of it for lack of permission: why, in its words.
     QString readOnlyReason;
-    std::optional<LocalStore::Record> confirmed; // none: not in the confirmed copy
+    std::optional<RecordCache::Record> confirmed; // none: not in the confirmed copy
 
     // Lays one queued edit over what the earlier ones made.
     void addQueued(const OutboxEntry& entry)

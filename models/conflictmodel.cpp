@@ -37,7 +37,7 @@ QString ConflictModel::recordTitle(const ConflictEntry& c) const
                    .toVariant()
                    .toString();
     if (name.isEmpty()) {
-        if (const auto record = m_core.store().record(c.entry.module, c.entry.recordId))
+        if (const auto record = m_core.store().cache().record(c.entry.module, c.entry.recordId))
             name = record->fields.value(spec->titleField).toVariant().toString();
     }
     return name.isEmpty() ? kind : tr("%1 %2").arg(kind, name);
@@ -89,7 +89,7 @@ ConflictModel::ConflictModel(ClientCore& core, QObject* parent)
     : StoreListModel(parent), m_core(core)
 {
     connect(&core, &ClientCore::localStateChanged, this, &ConflictModel::refresh);
-    m_conflicts = m_core.store().conflicts();
+    m_conflicts = m_core.store().problems().conflicts();
 }
 
 int ConflictModel::rowCount(const QModelIndex& parent) const
@@ -191,7 +191,8 @@ QHash<int, QByteArray> ConflictModel::roleNames() const
 
 void ConflictModel::refresh()
 {
-    syncRows(m_conflicts, m_core.store().conflicts(), [](const ConflictEntry& c) { return c.id; });
+    syncRows(m_conflicts, m_core.store().problems().conflicts(),
+             [](const ConflictEntry& c) { return c.id; });
 }
 
 } // namespace crm

@@ -70,7 +70,7 @@ QHash<int, QByteArray> FailureModel::roleNames() const
 
 void FailureModel::refresh()
 {
-    syncRows(m_failures, m_core.store().failures(),
+    syncRows(m_failures, m_core.store().problems().failures(),
              [](const FailedEntry& f) { return f.entry.mutationId; });
 }
 

@@ -32,9 +32,9 @@ void SyncStatus::refreshCounts()
 {
     if (!m_store)
         return;
-    const int pending = m_store->outboxCount();
-    const int failed = m_store->failureCount();
-    const int conflicts = m_store->conflictCount();
+    const int pending = m_store->outbox().count();
+    const int failed = m_store->problems().failureCount();
+    const int conflicts = m_store->problems().conflictCount();
     if (pending == m_pending && failed == m_failed && conflicts == m_conflicts)
         return;
     m_pending = pending;

@@ -280,8 +280,8 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
     int conflicts = 0;
     int failures = 0;
     for (auto& c : clients) {
-        conflicts += static_cast<int>(c->store->conflicts().size());
-        failures += static_cast<int>(c->store->failures().size());
+        conflicts += static_cast<int>(c->store->problems().conflicts().size());
+        failures += static_cast<int>(c->store->problems().failures().size());
     }
     // The run must actually have produced overlapping edits, or it proves little.
     CHECK(conflicts > 0);
@@ -290,7 +290,7 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
                              << failures);
     for (auto& c : clients) {
         // Every local copy equals the server's state.
-        const auto local = c->store->records(QStringLiteral("escrows"));
+        const auto local = c->store->cache().records(QStringLiteral("escrows"));
         CHECK(local.size() == static_cast<qsizetype>(serverRecords.size()));
         for (const auto& record : local) {
             INFO(record.id.toStdString());
@@ -309,9 +309,9 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
                     QStringLiteral("deleted"))
                 accounted.insert(mutationId);
         }
-        for (const auto& conflict : c->store->conflicts())
+        for (const auto& conflict : c->store->problems().conflicts())
             CHECK(accounted.insert(conflict.entry.mutationId).second);
-        for (const auto& failure : c->store->failures())
+        for (const auto& failure : c->store->problems().failures())
             CHECK(accounted.insert(failure.entry.mutationId).second);
         CHECK(accounted == c->enqueued);
     }

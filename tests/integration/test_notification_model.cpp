@@ -139,9 +139,9 @@ TEST_CASE("NotificationModel: a change names the record and says each field befo
         QStringLiteral("leads"), lead, QStringLiteral("create"),
         {{QStringLiteral("name"), QStringLiteral("Priya Shah")}, {QStringLiteral("score"), 40}}));
     REQUIRE(waitUntil([&] {
-        return ana.outboxEmpty() && ben.store->record(QStringLiteral("escrows"), escrow) &&
-               ben.store->record(QStringLiteral("clients"), client) &&
-               ben.store->record(QStringLiteral("leads"), lead);
+        return ana.outboxEmpty() && ben.store->cache().record(QStringLiteral("escrows"), escrow) &&
+               ben.store->cache().record(QStringLiteral("clients"), client) &&
+               ben.store->cache().record(QStringLiteral("leads"), lead);
     }));
 
     // One field: the sentence says which record, which field, from what to what.

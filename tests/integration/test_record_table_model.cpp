@@ -181,7 +181,7 @@ TEST_CASE("RecordTableModel: a steady stream is applied once a frame, not once p
     RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     auto escrow = [](int n, int price) {
-        LocalStore::Record record;
+        RecordCache::Record record;
         record.module = QStringLiteral("escrows");
         record.id = QStringLiteral("e%1").arg(n);
         record.version = price;
@@ -284,8 +284,8 @@ TEST_CASE("Moved to another team: the copy reloads for the new team at once, and
     CHECK(refused.first().at(1).toString() == QStringLiteral("not_found"));
     CHECK(refused.first().at(2).toString() ==
           QStringLiteral("This escrow does not exist or is outside your team"));
-    CHECK(ben.store->failureCount() == 1); // kept for Ben to see, retry or discard
-    CHECK(ben.store->outboxCount() == 0);
+    CHECK(ben.store->problems().failureCount() == 1); // kept for Ben to see, retry or discard
+    CHECK(ben.store->outbox().count() == 0);
 
     // Only a broker admin moves people.
     std::optional<RestReply> refusedMove;

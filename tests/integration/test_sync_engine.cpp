@@ -52,8 +52,8 @@ TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the st
     }
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     ana.goOnline();
-    CHECK(ana.store->records(QStringLiteral("escrows")).size() == 3);
-    CHECK(ana.store->lastSeq() == 3);
+    CHECK(ana.store->cache().records(QStringLiteral("escrows")).size() == 3);
+    CHECK(ana.store->cache().lastSeq() == 3);
 
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
     ben.goOnline();
@@ -62,7 +62,7 @@ TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the st
     REQUIRE(waitUntil(
         [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
-    CHECK(ana.store->lastSeq() == 4);
+    CHECK(ana.store->cache().lastSeq() == 4);
 }
 
 TEST_CASE("SyncEngine: offline edits wait in the outbox and sync exactly once on reconnect",
@@ -79,12 +79,12 @@ TEST_CASE("SyncEngine: offline edits wait in the outbox and sync exactly once on
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
                              {{QStringLiteral("purchasePrice"), 710000}}));
-    CHECK(ana.store->outbox().size() == 3);
+    CHECK(ana.store->outbox().entries().size() == 3);
 
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     // Her own queued edits never conflicted with each other; Ben has the final state.
-    CHECK(ana.store->conflicts().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
     REQUIRE(waitUntil(
         [&] { return ben.field(id, QStringLiteral("purchasePrice")).toInt() == 710000; }));
     CHECK(ben.field(id, QStringLiteral("status")) == QStringLiteral("pending"));
@@ -109,7 +109,7 @@ TEST_CASE("SyncEngine: overlapping offline edits become a conflict, never a sile
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     ben.goOnline();
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
-    const auto conflicts = ben.store->conflicts();
+    const auto conflicts = ben.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
     const auto field =
         conflicts[0].detail.value(QStringLiteral("conflicts")).toArray().first().toObject();
@@ -145,7 +145,7 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     // Her price edits applied (her own change in between is no conflict); her status edit
     // did not overwrite Ben's: it waits for her, naming him.
-    const auto conflicts = ana.store->conflicts();
+    const auto conflicts = ana.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
     const auto field =
         conflicts[0].detail.value(QStringLiteral("conflicts")).toArray().first().toObject();
@@ -179,7 +179,7 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    auto conflicts = ana.store->conflicts();
+    auto conflicts = ana.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
     CHECK(conflicts[0].kind == QStringLiteral("changed"));
     CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
@@ -195,18 +195,18 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     SECTION("keep it: the delete is dropped, the record stays with Ben's change")
     {
         REQUIRE(ana.core->resolve(conflicts[0].id, Resolution::TakeTheirs).ok());
-        CHECK(ana.store->conflicts().isEmpty());
-        CHECK(ana.store->outbox().isEmpty());
+        CHECK(ana.store->problems().conflicts().isEmpty());
+        CHECK(ana.store->outbox().entries().isEmpty());
         CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
     }
     SECTION("delete anyway: a delete on the version she has now seen")
     {
         REQUIRE(ana.core->resolve(conflicts[0].id, Resolution::DeleteAnyway).ok());
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-        CHECK(ana.store->conflicts().isEmpty());
+        CHECK(ana.store->problems().conflicts().isEmpty());
         CHECK(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
         REQUIRE(waitUntil([&] {
-            const auto copy = ben.store->record(QStringLiteral("escrows"), id);
+            const auto copy = ben.store->cache().record(QStringLiteral("escrows"), id);
             return copy && copy->deleted;
         }));
     }
@@ -246,8 +246,8 @@ TEST_CASE("SyncEngine: a backlog over the server's mutation budget is slowed, ne
     CHECK(drops == 0);
     CHECK(largestBatch == 100);                  // 260 edits go as 100 + 100 + 60
     CHECK(s.server.metrics().duplicates() == 0); // each sent once: no answer was lost
-    CHECK(ana.store->conflicts().isEmpty());
-    CHECK(ana.store->failures().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
+    CHECK(ana.store->problems().failures().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 260);
     for (int i = 0; i < 20; ++i)
         CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 801200 + i);
@@ -267,7 +267,7 @@ TEST_CASE("SyncEngine: a server without mutate:batch gets the outbox one mutate 
                                  {{QStringLiteral("purchasePrice"), 700000 + i}}));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    CHECK(ana.store->failures().isEmpty());
+    CHECK(ana.store->problems().failures().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 6);
     CHECK(ana.field(id, QStringLiteral("purchasePrice")).toInt() == 700005);
 }
@@ -286,7 +286,7 @@ TEST_CASE("SyncEngine: an edit too large for any frame is refused here, not retr
     REQUIRE(ana.engine->edit(QStringLiteral("escrows"), small, QStringLiteral("create"), kEscrow));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    const auto failures = ana.store->failures();
+    const auto failures = ana.store->problems().failures();
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].code == QStringLiteral("too_large"));
     CHECK(failures[0].entry.recordId == big);
@@ -303,7 +303,7 @@ TEST_CASE("SyncEngine: a refused edit is kept as a failure with the server's rea
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("someday")}}));
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    const auto failures = ana.store->failures();
+    const auto failures = ana.store->problems().failures();
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].code == QStringLiteral("not_in_enum"));
     CHECK_FALSE(failures[0].message.isEmpty());
@@ -320,8 +320,8 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
         // under this profile's clientId and mutation id, but the answer never arrived.
         QString error;
         auto store = LocalStore::open(path, &error);
-        const auto entry = store->enqueue(QStringLiteral("escrows"), id, QStringLiteral("create"),
-                                          std::nullopt, kEscrow);
+        const auto entry = store->outbox().enqueue(QStringLiteral("escrows"), id,
+                                                   QStringLiteral("create"), std::nullopt, kEscrow);
         REQUIRE(entry);
         const auto mutation = Mutation::fromJson(entry->toMutation().toJson(), store->clientId());
         REQUIRE(mutation.ok());
@@ -330,11 +330,11 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
                     .result.value(QStringLiteral("status")) == QStringLiteral("applied"));
     }
     Profile ana(s, s.ana, path); // the app starts again on the same profile
-    CHECK(ana.store->outbox().size() == 1);
+    CHECK(ana.store->outbox().entries().size() == 1);
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    CHECK(ana.store->conflicts().isEmpty());
-    CHECK(ana.store->failures().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
+    CHECK(ana.store->problems().failures().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 1); // applied once
     REQUIRE(waitUntil(
         [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
@@ -368,8 +368,8 @@ TEST_CASE(
                                  {{field, anaValue}}));
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         ben.goOnline();
-        REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
-        return ben.store->conflicts().first().id;
+        REQUIRE(waitUntil([&] { return ben.store->problems().conflicts().size() == 1; }));
+        return ben.store->problems().conflicts().first().id;
     };
 
     SECTION("keep mine")
@@ -381,14 +381,14 @@ TEST_CASE(
             return ben.outboxEmpty() &&
                    ana.field(id, QStringLiteral("status")) == QStringLiteral("cancelled");
         }));
-        CHECK(ben.store->conflicts().isEmpty());
+        CHECK(ben.store->problems().conflicts().isEmpty());
     }
     SECTION("take theirs")
     {
         const qint64 conflict = collide(QStringLiteral("status"), QStringLiteral("closing"),
                                         QStringLiteral("cancelled"));
         CHECK(ben.core->resolve(conflict, Resolution::TakeTheirs).ok());
-        CHECK(ben.store->conflicts().isEmpty());
+        CHECK(ben.store->problems().conflicts().isEmpty());
         test::spin(200ms);
         CHECK(ana.field(id, QStringLiteral("status")) == QStringLiteral("closing"));
     }
@@ -410,10 +410,10 @@ TEST_CASE(
         REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         ben.goOnline();
-        REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
-        CHECK(ben.store->conflicts().first().kind == QStringLiteral("deleted"));
+        REQUIRE(waitUntil([&] { return ben.store->problems().conflicts().size() == 1; }));
+        CHECK(ben.store->problems().conflicts().first().kind == QStringLiteral("deleted"));
         const auto restored =
-            ben.core->resolve(ben.store->conflicts().first().id, Resolution::Restore);
+            ben.core->resolve(ben.store->problems().conflicts().first().id, Resolution::Restore);
         REQUIRE(restored.ok());
         REQUIRE(waitUntil([&] {
             return ana.field(restored.recordId, QStringLiteral("status")) ==
@@ -445,9 +445,9 @@ TEST_CASE("SyncEngine: many records go in one batch, each record's edits in orde
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     CHECK(peak == 50); // one batch: different records and each record's edits together
     CHECK(s.server.metrics().duplicates() == 0);
-    for (const auto& failure : ana.store->failures())
+    for (const auto& failure : ana.store->problems().failures())
         FAIL_CHECK(failure.code.toStdString() + ": " + failure.message.toStdString());
-    CHECK(ana.store->conflicts().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 50);
     for (int i = 0; i < 25; ++i)
         CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 800000 + i);

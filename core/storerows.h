@@ -1,0 +1,29 @@
+#pragma once
+
+#include "core/outboxentry.h"
+
+#include <QJsonObject>
+#include <QSqlQuery>
+#include <QString>
+#include <QVariantList>
+
+// How the LocalStore's parts write values into their rows and read them back. The outbox, failed
+// and conflicts tables start with the same eight columns (an OutboxEntry), because a failure or
+// a conflict is an outbox entry moved out with the server's answer added: Outbox and ProblemLog
+// both read and write that layout, so it is described once, here. Internal to the store.
+namespace crm::storerows {
+
+// An object as stored: the same text as QJsonDocument::Compact, several times faster.
+QString toText(const QJsonObject& object);
+QJsonObject objectFrom(const QString& text);
+// The time a row is written (UTC, ISO 8601 with milliseconds).
+QString now();
+
+// Columns 0-7 of outbox, failed and conflicts share this layout.
+extern const QString kEntryColumns;
+// The entry in columns first .. first + 7 of the row.
+OutboxEntry entryFrom(const QSqlQuery& query, int first = 0);
+// The binds for kEntryColumns, in that order.
+QVariantList entryBinds(const OutboxEntry& entry);
+
+} // namespace crm::storerows
