@@ -100,7 +100,7 @@ QJsonObject withPending(QJsonObject line, const QList<OutboxEntry>& queued)
     QJsonArray pending;
     for (const auto& entry : queued)
         pending.append(QJsonObject{{QStringLiteral("mutationId"), entry.mutationId},
-                                   {QStringLiteral("op"), entry.op},
+                                   {QStringLiteral("op"), operationName(entry.op)},
                                    {QStringLiteral("fields"), entry.fields}});
     line.insert(QStringLiteral("pending"), pending);
     return line;
@@ -228,7 +228,7 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
     if (command == QStringLiteral("conflicts")) {
         for (const auto& conflict : session.store().problems().conflicts())
             out(canonical({{QStringLiteral("conflictId"), conflict.id},
-                           {QStringLiteral("kind"), conflict.kind},
+                           {QStringLiteral("kind"), conflictKindName(conflict.kind)},
                            {QStringLiteral("mutation"), conflict.entry.toMutation().toJson()},
                            {QStringLiteral("detail"), conflict.detail}}));
         return 0;
@@ -276,13 +276,13 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             std::optional<Resolution> resolution;
             if (options.theirs)
                 resolution = Resolution::TakeTheirs;
-            else if (conflict->kind == QStringLiteral("deleted") && options.mine)
+            else if (conflict->kind == ConflictKind::Deleted && options.mine)
                 resolution = Resolution::Restore;
-            else if (conflict->kind == QStringLiteral("changed") && options.mine)
+            else if (conflict->kind == ConflictKind::Changed && options.mine)
                 resolution = Resolution::DeleteAnyway;
-            else if (conflict->kind == QStringLiteral("fields") && options.mine)
+            else if (conflict->kind == ConflictKind::Fields && options.mine)
                 resolution = Resolution::KeepMine;
-            else if (conflict->kind == QStringLiteral("fields") && !chosen.isEmpty())
+            else if (conflict->kind == ConflictKind::Fields && !chosen.isEmpty())
                 resolution = Resolution::Merge;
             if (!resolution)
                 return fail(1,

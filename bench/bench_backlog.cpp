@@ -109,7 +109,7 @@ int runOnce(int edits, int records)
     QStringList ids;
     for (int i = 0; i < records; ++i) {
         ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        alex.engine->edit(QStringLiteral("leads"), ids.last(), QStringLiteral("create"),
+        alex.engine->edit(QStringLiteral("leads"), ids.last(), Operation::Create,
                           {{QStringLiteral("name"), QStringLiteral("Lead %1").arg(i)},
                            {QStringLiteral("status"), QStringLiteral("new")}});
     }
@@ -147,7 +147,7 @@ int runOnce(int edits, int records)
             fields.insert(QStringLiteral("score"), round % 100);
         else
             fields.insert(QStringLiteral("budgetMax"), 100000 + i);
-        alex.engine->edit(QStringLiteral("leads"), id, QStringLiteral("update"), fields);
+        alex.engine->edit(QStringLiteral("leads"), id, Operation::Update, fields);
     }
 
     int answers = 0;

@@ -222,13 +222,13 @@ void ClientCore::announce(const QString& module, const QString& id)
     emit localStateChanged(state);
 }
 
-CommandResult ClientCore::enqueue(const QString& module, const QString& id, const QString& op,
+CommandResult ClientCore::enqueue(const QString& module, const QString& id, Operation op,
                                   const QJsonObject& fields)
 {
     // The engine announces the queued edit (the module's feed hears it before this returns).
     const auto entry = m_engine->edit(module, id, op, fields);
     if (!entry) {
-        qCWarning(lcClientCore) << "could not queue" << op << "of" << module << id;
+        qCWarning(lcClientCore) << "could not queue" << operationName(op) << "of" << module << id;
         return CommandResult::refused(Refusal::NotStored, notStoredReason());
     }
     return CommandResult::done(id, entry->mutationId);
@@ -273,7 +273,7 @@ CommandResult ClientCore::edit(const QString& module, const QString& id, const Q
         if (const auto invalid = schema.validate(*schema.module(module), fields, false))
             return CommandResult::refused(Refusal::InvalidValue, invalid->message, invalid->field);
     }
-    return enqueue(module, id, QStringLiteral("update"), fields);
+    return enqueue(module, id, Operation::Update, fields);
 }
 
 CommandResult ClientCore::create(const QString& module, const QJsonObject& fields)
@@ -286,8 +286,8 @@ CommandResult ClientCore::create(const QString& module, const QJsonObject& field
         if (const auto invalid = schema.validate(*spec, fields, true))
             return CommandResult::refused(Refusal::InvalidValue, invalid->message, invalid->field);
     }
-    return enqueue(module, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                   QStringLiteral("create"), fields);
+    return enqueue(module, QUuid::createUuid().toString(QUuid::WithoutBraces), Operation::Create,
+                   fields);
 }
 
 CommandResult ClientCore::remove(const QString& module, const QString& id)
@@ -296,7 +296,7 @@ CommandResult ClientCore::remove(const QString& module, const QString& id)
     // says nothing about the right to delete).
     if (auto refused = refusalToChange(module, localState(module, id)))
         return *refused;
-    return enqueue(module, id, QStringLiteral("delete"), {});
+    return enqueue(module, id, Operation::Delete, {});
 }
 
 CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& corrections)
@@ -350,8 +350,8 @@ CommandResult ClientCore::resolve(qint64 conflictId, Resolution resolution,
         return CommandResult::refused(Refusal::NotFound,
                                       tr("That conflict has already been settled."));
     const QString recordId = conflict->entry.recordId;
-    const QString kind = conflict->kind;
-    auto fits = [&](const char* wanted) { return kind == QLatin1StringView(wanted); };
+    const QString kind = conflictKindName(conflict->kind);
+    auto fits = [&](ConflictKind wanted) { return conflict->kind == wanted; };
     auto queued = [&](const std::optional<OutboxEntry>& entry) {
         return entry ? CommandResult::done(entry->recordId, entry->mutationId)
                      : CommandResult::refused(Refusal::NotStored, notStoredReason());
@@ -364,16 +364,17 @@ CommandResult ClientCore::resolve(qint64 conflictId, Resolution resolution,
                    ? CommandResult::done(recordId)
                    : CommandResult::refused(Refusal::NotStored, notStoredReason());
     case Resolution::KeepMine:
-        return fits("fields") ? queued(m_resolver->keepMine(conflictId)) : unfit;
+        return fits(ConflictKind::Fields) ? queued(m_resolver->keepMine(conflictId)) : unfit;
     case Resolution::Merge:
         // Every field left to theirs is the same as taking theirs, whatever the conflict.
         if (values.isEmpty())
             return resolve(conflictId, Resolution::TakeTheirs);
-        return fits("fields") ? queued(m_resolver->merge(conflictId, values)) : unfit;
+        return fits(ConflictKind::Fields) ? queued(m_resolver->merge(conflictId, values)) : unfit;
     case Resolution::Restore:
-        return fits("deleted") ? queued(m_resolver->restoreWithMine(conflictId)) : unfit;
+        return fits(ConflictKind::Deleted) ? queued(m_resolver->restoreWithMine(conflictId))
+                                           : unfit;
     case Resolution::DeleteAnyway:
-        return fits("changed") ? queued(m_resolver->deleteAnyway(conflictId)) : unfit;
+        return fits(ConflictKind::Changed) ? queued(m_resolver->deleteAnyway(conflictId)) : unfit;
     }
     return unfit;
 }

@@ -45,11 +45,11 @@ void ConflictResolver::adoptCurrent(const ConflictEntry& conflict)
 std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJsonObject& values)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || conflict->kind != QStringLiteral("fields"))
+    if (!conflict || conflict->kind != ConflictKind::Fields)
         return std::nullopt;
     adoptCurrent(*conflict);
-    auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
-                               QStringLiteral("update"), values);
+    auto entry =
+        m_engine.edit(conflict->entry.module, conflict->entry.recordId, Operation::Update, values);
     if (entry) {
         m_store.problems().resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);
@@ -60,11 +60,11 @@ std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJs
 std::optional<OutboxEntry> ConflictResolver::deleteAnyway(qint64 conflictId)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || conflict->kind != QStringLiteral("changed"))
+    if (!conflict || conflict->kind != ConflictKind::Changed)
         return std::nullopt;
     adoptCurrent(*conflict);
-    auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
-                               QStringLiteral("delete"), {});
+    auto entry =
+        m_engine.edit(conflict->entry.module, conflict->entry.recordId, Operation::Delete, {});
     if (entry) {
         m_store.problems().resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);
@@ -95,7 +95,7 @@ std::optional<OutboxEntry> ConflictResolver::merge(qint64 conflictId, const QJso
 std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || conflict->kind != QStringLiteral("deleted"))
+    if (!conflict || conflict->kind != ConflictKind::Deleted)
         return std::nullopt;
     QJsonObject fields;
     if (const auto last = m_store.cache().record(conflict->entry.module, conflict->entry.recordId))
@@ -104,7 +104,7 @@ std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
         fields.insert(it.key(), it.value());
     auto entry =
         m_engine.edit(conflict->entry.module, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                      QStringLiteral("create"), fields);
+                      Operation::Create, fields);
     if (entry) {
         m_store.problems().resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);

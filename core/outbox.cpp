@@ -13,7 +13,7 @@ using storerows::entryFrom;
 using storerows::kEntryColumns;
 
 std::optional<OutboxEntry> Outbox::enqueue(const QString& module, const QString& recordId,
-                                           const QString& op, std::optional<qint64> baseVersion,
+                                           Operation op, std::optional<qint64> baseVersion,
                                            const QJsonObject& fields)
 {
     // Synced before this returns: an edit the agent made survives a power cut (see
@@ -53,7 +53,8 @@ QList<OutboxEntry> Outbox::entries(int limit)
     m_db.select(
         QStringLiteral("SELECT %1 FROM outbox ORDER BY mutation_id LIMIT ?").arg(kEntryColumns),
         {limit > 0 ? limit : -1}, [&](const QSqlQuery& query) {
-            entries.append(entryFrom(query));
+            if (auto entry = entryFrom(query))
+                entries.append(std::move(*entry));
             return true;
         });
     return entries;
@@ -66,7 +67,8 @@ QList<OutboxEntry> Outbox::entriesOf(const QString& module, const QString& recor
                                "mutation_id")
                     .arg(kEntryColumns),
                 {module, recordId}, [&](const QSqlQuery& query) {
-                    entries.append(entryFrom(query));
+                    if (auto entry = entryFrom(query))
+                        entries.append(std::move(*entry));
                     return true;
                 });
     return entries;
@@ -92,6 +94,7 @@ std::optional<OutboxEntry> Outbox::take(qint64 mutationId)
                     entry = entryFrom(query);
                     return false;
                 });
+    // An entry this build cannot read (entryFrom) is not taken: it stays in the outbox.
     if (!entry || !complete(mutationId))
         return std::nullopt;
     return entry;

@@ -23,8 +23,8 @@ public:
     Outbox& operator=(const Outbox&) = delete;
 
     // Writes a new edit to the outbox with the next mutation id and commits.
-    std::optional<OutboxEntry> enqueue(const QString& module, const QString& recordId,
-                                       const QString& op, std::optional<qint64> baseVersion,
+    std::optional<OutboxEntry> enqueue(const QString& module, const QString& recordId, Operation op,
+                                       std::optional<qint64> baseVersion,
                                        const QJsonObject& fields);
     // The queued edits in mutation-id order; the first `limit` only when it is positive.
     QList<OutboxEntry> entries(int limit = -1);

@@ -6,7 +6,7 @@ Mutation OutboxEntry::toMutation() const
 {
     Mutation mutation;
     mutation.module = module;
-    mutation.op = operationFromName(op).value_or(Operation::Update);
+    mutation.op = op;
     mutation.recordId = recordId;
     mutation.mutationId = mutationId;
     mutation.baseVersion = baseVersion;

@@ -1,5 +1,6 @@
 #include "core/problemlog.h"
 
+#include "core/corelogging.h"
 #include "core/outbox.h"
 #include "core/storedatabase.h"
 #include "core/storerows.h"
@@ -33,7 +34,7 @@ bool ProblemLog::fail(qint64 mutationId, const QString& code, const QString& mes
     return true;
 }
 
-bool ProblemLog::conflict(qint64 mutationId, const QString& kind, const QJsonObject& detail)
+bool ProblemLog::conflict(qint64 mutationId, ConflictKind kind, const QJsonObject& detail)
 {
     // Without the transaction the entry would leave the outbox even if the insert failed.
     if (!m_db.beginWrite())
@@ -43,7 +44,8 @@ bool ProblemLog::conflict(qint64 mutationId, const QString& kind, const QJsonObj
         !m_db.run(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES (?, ?, ?, ?, "
                                  "?, ?, ?, ?, ?, ?, ?)")
                       .arg(kEntryColumns),
-                  entryBinds(*entry) + QVariantList{kind, toText(detail), now()}) ||
+                  entryBinds(*entry) +
+                      QVariantList{conflictKindName(kind), toText(detail), now()}) ||
         !m_db.commit()) {
         m_db.rollback();
         return false;
@@ -54,13 +56,15 @@ bool ProblemLog::conflict(qint64 mutationId, const QString& kind, const QJsonObj
 QList<FailedEntry> ProblemLog::failures()
 {
     QList<FailedEntry> out;
-    m_db.select(
-        QStringLiteral("SELECT %1, code, message FROM failed ORDER BY mutation_id")
-            .arg(kEntryColumns),
-        {}, [&](const QSqlQuery& query) {
-            out.append({entryFrom(query), query.value(8).toString(), query.value(9).toString()});
-            return true;
-        });
+    m_db.select(QStringLiteral("SELECT %1, code, message FROM failed ORDER BY mutation_id")
+                    .arg(kEntryColumns),
+                {}, [&](const QSqlQuery& query) {
+                    // A row this build cannot read is skipped and kept (see storerows::entryFrom).
+                    if (auto entry = entryFrom(query))
+                        out.append({std::move(*entry), query.value(8).toString(),
+                                    query.value(9).toString()});
+                    return true;
+                });
     return out;
 }
 
@@ -70,8 +74,20 @@ QList<ConflictEntry> ProblemLog::conflicts()
     m_db.select(
         QStringLiteral("SELECT %1, kind, detail, id FROM conflicts ORDER BY id").arg(kEntryColumns),
         {}, [&](const QSqlQuery& query) {
-            out.append({query.value(10).toLongLong(), entryFrom(query), query.value(8).toString(),
-                        objectFrom(query.value(9).toString())});
+            // A row this build cannot read is skipped and kept, for the reasons of
+            // storerows::entryFrom: shown as some other kind, the conflict would offer choices
+            // that do not fit it (keep mine on a deleted record, restore on a changed one).
+            const QString kindName = query.value(8).toString();
+            const auto kind = conflictKindFromName(kindName);
+            if (!kind) {
+                qCWarning(lcLocalStore)
+                    << "conflict" << query.value(10).toLongLong() << "has an unknown kind"
+                    << kindName << "; left in the profile, not read";
+                return true;
+            }
+            if (auto entry = entryFrom(query))
+                out.append({query.value(10).toLongLong(), std::move(*entry), *kind,
+                            objectFrom(query.value(9).toString())});
             return true;
         });
     return out;

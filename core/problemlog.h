@@ -27,7 +27,7 @@ public:
     // Moves an outbox entry to the failures with the server's code and message.
     bool fail(qint64 mutationId, const QString& code, const QString& message);
     // Moves an outbox entry to the conflicts with what the server said (base / mine / theirs).
-    bool conflict(qint64 mutationId, const QString& kind, const QJsonObject& detail);
+    bool conflict(qint64 mutationId, ConflictKind kind, const QJsonObject& detail);
     QList<FailedEntry> failures();
     QList<ConflictEntry> conflicts();
     // False when there was no such failure / conflict (or the delete failed).

@@ -28,8 +28,8 @@ struct RecordLocalState
     // Lays one queued edit over what the earlier ones made.
     void addQueued(const OutboxEntry& entry)
     {
-        pendingCreate = pendingCreate || entry.op == QStringLiteral("create");
-        pendingDelete = pendingDelete || entry.op == QStringLiteral("delete");
+        pendingCreate = pendingCreate || entry.op == Operation::Create;
+        pendingDelete = pendingDelete || entry.op == Operation::Delete;
         for (auto it = entry.fields.begin(); it != entry.fields.end(); ++it)
             overlay.insert(it.key(), it.value());
     }

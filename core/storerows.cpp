@@ -1,5 +1,6 @@
 #include "core/storerows.h"
 
+#include "core/corelogging.h"
 #include "protocol/jsontext.h"
 
 #include <QDateTime>
@@ -34,13 +35,20 @@ QString now()
 const QString kEntryColumns = QStringLiteral(
     "mutation_id, module, record_id, op, base_version, fields, attempts, created_at");
 
-OutboxEntry entryFrom(const QSqlQuery& query, int first)
+std::optional<OutboxEntry> entryFrom(const QSqlQuery& query, int first)
 {
     OutboxEntry entry;
     entry.mutationId = query.value(first).toLongLong();
+    const QString op = query.value(first + 3).toString();
+    const auto known = operationFromName(op);
+    if (!known) {
+        qCWarning(lcLocalStore) << "edit" << entry.mutationId << "has an unknown operation" << op
+                                << "; left in the profile, not read";
+        return std::nullopt;
+    }
+    entry.op = *known;
     entry.module = query.value(first + 1).toString();
     entry.recordId = query.value(first + 2).toString();
-    entry.op = query.value(first + 3).toString();
     if (!query.value(first + 4).isNull())
         entry.baseVersion = query.value(first + 4).toLongLong();
     entry.fields = objectFrom(query.value(first + 5).toString());
@@ -51,8 +59,14 @@ OutboxEntry entryFrom(const QSqlQuery& query, int first)
 
 QVariantList entryBinds(const OutboxEntry& e)
 {
-    return {e.mutationId,     e.module,   e.recordId, e.op, optionalVersion(e.baseVersion),
-            toText(e.fields), e.attempts, e.createdAt};
+    return {e.mutationId,
+            e.module,
+            e.recordId,
+            operationName(e.op),
+            optionalVersion(e.baseVersion),
+            toText(e.fields),
+            e.attempts,
+            e.createdAt};
 }
 
 } // namespace crm::storerows

@@ -2,6 +2,7 @@
 
 #include "core/outboxentry.h"
 
+#include <optional>
 #include <QJsonObject>
 #include <QSqlQuery>
 #include <QString>
@@ -21,8 +22,13 @@ QString now();
 
 // Columns 0-7 of outbox, failed and conflicts share this layout.
 extern const QString kEntryColumns;
-// The entry in columns first .. first + 7 of the row.
-OutboxEntry entryFrom(const QSqlQuery& query, int first = 0);
+// The entry in columns first .. first + 7 of the row; nullopt (logged) when its op is not one
+// this build knows. Callers skip such a row and leave it on disk, untouched: it is most likely an
+// edit a newer version of the app queued in this profile (which may read it again after an
+// upgrade), and there is no safe guess: sending it as some other operation could delete or
+// overwrite a record, and failing the whole read would stop every other queued edit from being
+// sent and hide every other problem from the agent.
+std::optional<OutboxEntry> entryFrom(const QSqlQuery& query, int first = 0);
 // The binds for kEntryColumns, in that order.
 QVariantList entryBinds(const OutboxEntry& entry);
 

@@ -65,13 +65,13 @@ QJsonObject SyncEngine::authPayload(const QString& accessToken) const
 }
 
 std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString& recordId,
-                                            const QString& op, const QJsonObject& fields)
+                                            Operation op, const QJsonObject& fields)
 {
     // The base is the version this edit was made on: the confirmed one (0 for a record whose
     // create is still queued here). It never moves: the server tells this client's own changes
     // since then from everybody else's.
     std::optional<qint64> base;
-    if (op != QStringLiteral("create")) {
+    if (op != Operation::Create) {
         const auto confirmed = m_store.cache().record(module, recordId);
         base = confirmed ? confirmed->version : 0;
     }
@@ -434,14 +434,13 @@ bool SyncEngine::handleResult(const OutboxEntry& entry, const QJsonObject& json)
             return false;
         break;
     case Status::Conflict: {
-        const QString kind = conflictKindName(result.kind);
         // Kept as the server sent it (a duplicate's original), members this build does not
         // read included.
         const QJsonObject detail =
             &result == &parsed.value() ? json : json.value(QStringLiteral("original")).toObject();
-        if (!m_store.problems().conflict(entry.mutationId, kind, detail))
+        if (!m_store.problems().conflict(entry.mutationId, result.kind, detail))
             return false;
-        emit editConflicted(entry, kind, detail);
+        emit editConflicted(entry, conflictKindName(result.kind), detail);
         break;
     }
     case Status::Rejected: {

@@ -36,8 +36,8 @@ public:
     QJsonObject authPayload(const QString& accessToken) const;
 
     // A local edit: durable in the outbox when this returns, sent when online.
-    std::optional<OutboxEntry> edit(const QString& module, const QString& recordId,
-                                    const QString& op, const QJsonObject& fields);
+    std::optional<OutboxEntry> edit(const QString& module, const QString& recordId, Operation op,
+                                    const QJsonObject& fields);
     // Sends the head of the outbox unless a batch is on the wire already (after catch-up, after
     // each answer, on retry, after an edit).
     void flush();

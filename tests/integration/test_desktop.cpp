@@ -409,7 +409,7 @@ TEST_CASE("Refused changes: listed with the server's reason, sent again or disca
     const QString id = createEscrow(ana, QStringLiteral("ESC-R"), 1);
     REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     // An edit the server refuses (as from a client with an older schema: not checked here).
-    REQUIRE(ana.session.engine().edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.session.engine().edit(QStringLiteral("escrows"), id, Operation::Update,
                                       {{QStringLiteral("status"), QStringLiteral("bogus")}}));
     REQUIRE(waitUntil([&] { return ana.session.failures().rowCount() == 1; }));
     CHECK(ana.session.status().failedCount() == 1);

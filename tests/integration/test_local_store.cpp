@@ -69,10 +69,10 @@ TEST_CASE("Local store: the outbox survives a reopen and mutation ids are never 
         clientId = store->clientId();
         CHECK_FALSE(clientId.isEmpty());
         const auto a = store->outbox().enqueue(
-            QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("create"), std::nullopt,
+            QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Create, std::nullopt,
             {{QStringLiteral("number"), QStringLiteral("ESC-1")}});
         const auto b = store->outbox().enqueue(
-            QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("update"), 1,
+            QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Update, 1,
             {{QStringLiteral("status"), QStringLiteral("pending")}});
         REQUIRE(a);
         REQUIRE(b);
@@ -82,7 +82,7 @@ TEST_CASE("Local store: the outbox survives a reopen and mutation ids are never 
         CHECK(store->outbox().complete(b->mutationId));
         // Written and committed: the next store sees it even though this one never closed cleanly.
         REQUIRE(store->outbox().enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
-                                        QStringLiteral("create"), std::nullopt,
+                                        Operation::Create, std::nullopt,
                                         {{QStringLiteral("name"), QStringLiteral("Lee")}}));
     }
     auto store = openStore(dir);
@@ -95,7 +95,7 @@ TEST_CASE("Local store: the outbox survives a reopen and mutation ids are never 
           first + 2);
     CHECK_FALSE(pending[0].toMutation().toJson().contains(QStringLiteral("baseVersion")));
     const auto next = store->outbox().enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
-                                              QStringLiteral("update"), 1, {});
+                                              Operation::Update, 1, {});
     CHECK(next->mutationId == first + 3);
 }
 
@@ -143,7 +143,7 @@ TEST_CASE("Local store: changes apply by version, repeats are harmless, seq adva
 
     // Re-bootstrap forgets the confirmed copy but never the outbox.
     REQUIRE(store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e2"),
-                                    QStringLiteral("create"), std::nullopt, {}));
+                                    Operation::Create, std::nullopt, {}));
     CHECK(store->cache().clearConfirmed());
     CHECK(store->cache().lastSeq() == 0);
     CHECK_FALSE(store->cache().record(QStringLiteral("escrows"), QStringLiteral("e1")));
@@ -156,16 +156,16 @@ TEST_CASE("Local store: edits keep their base, failures and conflicts leave the 
     QTemporaryDir dir;
     auto store = openStore(dir);
     const auto create = store->outbox().enqueue(
-        QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("create"), std::nullopt,
+        QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Create, std::nullopt,
         {{QStringLiteral("number"), QStringLiteral("ESC-1")}});
-    const auto edit1 = store->outbox().enqueue(
-        QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("update"), 1,
-        {{QStringLiteral("status"), QStringLiteral("pending")}});
-    const auto edit2 = store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e1"),
-                                               QStringLiteral("update"), 1,
-                                               {{QStringLiteral("purchasePrice"), 5}});
+    const auto edit1 =
+        store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Update,
+                                1, {{QStringLiteral("status"), QStringLiteral("pending")}});
+    const auto edit2 =
+        store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Update,
+                                1, {{QStringLiteral("purchasePrice"), 5}});
     const auto other = store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e9"),
-                                               QStringLiteral("update"), 7, {});
+                                               Operation::Update, 7, {});
 
     // The first edit came back as version 2: later edits of e1 keep the version the agent saw
     // (the server tells this client's own changes from others'), and the head of the outbox
@@ -183,7 +183,7 @@ TEST_CASE("Local store: edits keep their base, failures and conflicts leave the 
     CHECK(store->problems().fail(edit2->mutationId, QStringLiteral("out_of_range"),
                                  QStringLiteral("too cheap")));
     CHECK(store->problems().conflict(
-        other->mutationId, QStringLiteral("fields"),
+        other->mutationId, ConflictKind::Fields,
         {{QStringLiteral("conflicts"),
           QJsonArray{QJsonObject{{QStringLiteral("field"), QStringLiteral("status")}}}}}));
     CHECK(store->outbox().entries().size() == 1);
@@ -195,7 +195,7 @@ TEST_CASE("Local store: edits keep their base, failures and conflicts leave the 
     CHECK(failures[0].entry.fields.value(QStringLiteral("purchasePrice")).toInt() == 5);
     const auto conflicts = store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
-    CHECK(conflicts[0].kind == QStringLiteral("fields"));
+    CHECK(conflicts[0].kind == ConflictKind::Fields);
     CHECK(conflicts[0].entry.recordId == QStringLiteral("e9"));
 
     CHECK(store->problems().discardFailure(edit2->mutationId));
@@ -204,6 +204,66 @@ TEST_CASE("Local store: edits keep their base, failures and conflicts leave the 
     CHECK(store->problems().failures().isEmpty());
     CHECK(store->problems().conflicts().isEmpty());
     CHECK_FALSE(store->problems().fail(424242, QStringLiteral("x"), QStringLiteral("unknown id")));
+}
+
+TEST_CASE("Local store: a row with an operation or conflict kind this build does not know is "
+          "skipped, kept, and blocks nothing else",
+          "[localstore]")
+{
+    QTemporaryDir dir;
+    qint64 known = 0;
+    {
+        auto store = openStore(dir);
+        const auto entry = store->outbox().enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
+                                                   Operation::Update, 1, {});
+        REQUIRE(entry);
+        known = entry->mutationId;
+    }
+    // As a newer version of the app might have left them in the profile.
+    const QString name = QStringLiteral("newer-app");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(dir.filePath(QStringLiteral("profile.sqlite")));
+        REQUIRE(db.open());
+        QSqlQuery query(db);
+        const QString columns = QStringLiteral(
+            "mutation_id, module, record_id, op, base_version, fields, attempts, created_at");
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO outbox (%1) VALUES (90, 'leads', 'l2', "
+                                          "'archive', 1, '{}', 0, '')")
+                               .arg(columns)));
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO failed (%1, code, message, failed_at) "
+                                          "VALUES (91, 'leads', 'l3', 'archive', 1, '{}', 1, '', "
+                                          "'forbidden', 'no', '')")
+                               .arg(columns)));
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES "
+                                          "(92, 'leads', 'l4', 'update', 1, '{}', 1, '', "
+                                          "'moved', '{}', '')")
+                               .arg(columns)));
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES "
+                                          "(93, 'leads', 'l5', 'archive', 1, '{}', 1, '', "
+                                          "'fields', '{}', '')")
+                               .arg(columns)));
+    }
+    QSqlDatabase::removeDatabase(name);
+
+    auto store = openStore(dir);
+    const auto pending = store->outbox().entries();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].mutationId == known);
+    CHECK(pending[0].op == Operation::Update);
+    CHECK(pending[0].toMutation().op == Operation::Update);
+    CHECK(store->outbox().entriesOf(QStringLiteral("leads"), QStringLiteral("l2")).isEmpty());
+    CHECK(store->problems().failures().isEmpty());
+    CHECK(store->problems().conflicts().isEmpty());
+    // Not taken out of the outbox: a failure cannot file what could not be read.
+    CHECK_FALSE(store->problems().fail(90, QStringLiteral("x"), QStringLiteral("y")));
+    // Still there, and still counted: nothing was lost.
+    CHECK(store->outbox().count() == 2);
+    CHECK(store->problems().failureCount() == 1);
+    CHECK(store->problems().conflictCount() == 2);
+    // The edits this build can read go on as usual.
+    CHECK(store->outbox().complete(known));
+    CHECK(store->outbox().entries().isEmpty());
 }
 
 TEST_CASE("Local store: a file that is not a database is a clear error", "[localstore]")

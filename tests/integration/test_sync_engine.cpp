@@ -28,7 +28,7 @@ QString sharedEscrow(Profile& creator, Profile& other)
     creator.goOnline();
     other.goOnline();
     const QString id = newId();
-    REQUIRE(creator.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(creator.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     REQUIRE(waitUntil([&] {
         return other.field(id, QStringLiteral("number")).isString() && creator.outboxEmpty();
     }));
@@ -58,7 +58,7 @@ TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the st
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
     ben.goOnline();
     const QString id = newId();
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     REQUIRE(waitUntil(
         [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
@@ -74,10 +74,10 @@ TEST_CASE("SyncEngine: offline edits wait in the outbox and sync exactly once on
     ben.goOnline();
     const QString id = newId();
     // Offline: create, then two edits of the same record on top of it.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 710000}}));
     CHECK(ana.store->outbox().entries().size() == 3);
 
@@ -101,9 +101,9 @@ TEST_CASE("SyncEngine: overlapping offline edits become a conflict, never a sile
 
     ana.connection.stop();
     ben.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 720000}}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 690000}}));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
@@ -131,13 +131,13 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     // Ana, offline, edits the price and then the status, both on version 1; Ben changes the
     // status meanwhile.
     ana.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 730000}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("closing")}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 735000}}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
 
@@ -173,15 +173,15 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
     const QString id = sharedEscrow(ana, ben);
     ana.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Delete, {}));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 760000}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     auto conflicts = ana.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
-    CHECK(conflicts[0].kind == QStringLiteral("changed"));
+    CHECK(conflicts[0].kind == ConflictKind::Changed);
     CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
     ConflictModel model(*ana.core);
     QAbstractItemModelTester tester(&model);
@@ -224,13 +224,13 @@ TEST_CASE("SyncEngine: a backlog over the server's mutation budget is slowed, ne
     QStringList ids;
     for (int i = 0; i < 20; ++i) {
         ids.append(newId());
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
-                                 kEscrow));
+        REQUIRE(
+            ana.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Create, kEscrow));
     }
     for (int round = 1; round <= 12; ++round) {
         for (int i = 0; i < 20; ++i)
             REQUIRE(
-                ana.engine->edit(QStringLiteral("escrows"), ids[i], QStringLiteral("update"),
+                ana.engine->edit(QStringLiteral("escrows"), ids[i], Operation::Update,
                                  {{QStringLiteral("purchasePrice"), 800000 + round * 100 + i}}));
     }
     int drops = 0;
@@ -261,9 +261,9 @@ TEST_CASE("SyncEngine: a server without mutate:batch gets the outbox one mutate 
     Server s(std::chrono::seconds(900), older);
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     for (int i = 1; i <= 5; ++i)
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{QStringLiteral("purchasePrice"), 700000 + i}}));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
@@ -281,9 +281,9 @@ TEST_CASE("SyncEngine: an edit too large for any frame is refused here, not retr
     const QString small = newId();
     // Far over the server's 1,000,000-byte frames (the server would refuse it as too_large
     // anyway; here it cannot even be sent), queued before an ordinary edit.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), big, QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), big, Operation::Create,
                              {{QStringLiteral("number"), QString(1200000, u'x')}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), small, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), small, Operation::Create, kEscrow));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     const auto failures = ana.store->problems().failures();
@@ -299,7 +299,7 @@ TEST_CASE("SyncEngine: a refused edit is kept as a failure with the server's rea
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     ana.goOnline();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("someday")}}));
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
@@ -320,8 +320,8 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
         // under this profile's clientId and mutation id, but the answer never arrived.
         QString error;
         auto store = LocalStore::open(path, &error);
-        const auto entry = store->outbox().enqueue(QStringLiteral("escrows"), id,
-                                                   QStringLiteral("create"), std::nullopt, kEscrow);
+        const auto entry = store->outbox().enqueue(QStringLiteral("escrows"), id, Operation::Create,
+                                                   std::nullopt, kEscrow);
         REQUIRE(entry);
         const auto mutation = Mutation::fromJson(entry->toMutation().toJson(), store->clientId());
         REQUIRE(mutation.ok());
@@ -354,7 +354,7 @@ TEST_CASE(
     QAbstractItemModelTester tester(&conflictModel,
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     REQUIRE(waitUntil(
         [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
 
@@ -362,9 +362,9 @@ TEST_CASE(
     auto collide = [&](const QString& field, const QJsonValue& anaValue,
                        const QJsonValue& benValue) {
         ben.connection.stop();
-        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{field, benValue}}));
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{field, anaValue}}));
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         ben.goOnline();
@@ -405,13 +405,13 @@ TEST_CASE(
     SECTION("restore a record deleted by someone else")
     {
         ben.connection.stop();
-        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{QStringLiteral("status"), QStringLiteral("pending")}}));
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Delete, {}));
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         ben.goOnline();
         REQUIRE(waitUntil([&] { return ben.store->problems().conflicts().size() == 1; }));
-        CHECK(ben.store->problems().conflicts().first().kind == QStringLiteral("deleted"));
+        CHECK(ben.store->problems().conflicts().first().kind == ConflictKind::Deleted);
         const auto restored =
             ben.core->resolve(ben.store->problems().conflicts().first().id, Resolution::Restore);
         REQUIRE(restored.ok());
@@ -433,9 +433,9 @@ TEST_CASE("SyncEngine: many records go in one batch, each record's edits in orde
     QStringList ids;
     for (int i = 0; i < 25; ++i) {
         ids.append(newId());
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
-                                 kEscrow));
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("update"),
+        REQUIRE(
+            ana.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Create, kEscrow));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Update,
                                  {{QStringLiteral("purchasePrice"), 800000 + i}}));
     }
     int peak = 0;
@@ -461,8 +461,8 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
     SyncStatus status(&ana.connection);
     status.attachSync(ana.core.get());
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("maybe")}}));
     CHECK(status.pendingCount() == 2);
