@@ -54,8 +54,10 @@ CliSession::SyncResult CliSession::sync(int timeoutSec, QString* why,
             break;
         }
         if (caughtUp && m_core->engine().inFlightCount() == 0 &&
-            m_core->store().outboxCount() == 0) {
-            result = m_core->store().failureCount() + m_core->store().conflictCount() > 0
+            m_core->store().outbox().count() == 0) {
+            result = m_core->store().problems().failureCount() +
+                                 m_core->store().problems().conflictCount() >
+                             0
                          ? SyncResult::Attention
                          : SyncResult::Clear;
             break;

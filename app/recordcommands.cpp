@@ -80,7 +80,7 @@ bool parseAssignments(const ModuleSpec& spec, const QStringList& items, QJsonObj
     return true;
 }
 
-QJsonObject recordJson(const LocalStore::Record& r)
+QJsonObject recordJson(const RecordCache::Record& r)
 {
     QJsonObject json{{QStringLiteral("module"), r.module},
                      {QStringLiteral("id"), r.id},
@@ -100,7 +100,7 @@ QJsonObject withPending(QJsonObject line, const QList<OutboxEntry>& queued)
     QJsonArray pending;
     for (const auto& entry : queued)
         pending.append(QJsonObject{{QStringLiteral("mutationId"), entry.mutationId},
-                                   {QStringLiteral("op"), entry.op},
+                                   {QStringLiteral("op"), operationName(entry.op)},
                                    {QStringLiteral("fields"), entry.fields}});
     line.insert(QStringLiteral("pending"), pending);
     return line;
@@ -112,7 +112,7 @@ QList<QJsonObject> recordLines(LocalStore& store, const QString& module)
 {
     QHash<QString, QList<OutboxEntry>> queued;
     QStringList queuedOrder;
-    for (const auto& entry : store.outbox()) {
+    for (const auto& entry : store.outbox().entries()) {
         if (entry.module != module)
             continue;
         if (!queued.contains(entry.recordId))
@@ -120,7 +120,7 @@ QList<QJsonObject> recordLines(LocalStore& store, const QString& module)
         queued[entry.recordId].append(entry);
     }
     QList<QJsonObject> lines;
-    for (const auto& record : store.records(module)) {
+    for (const auto& record : store.cache().records(module)) {
         lines.append(withPending(recordJson(record), queued.take(record.id)));
     }
     for (const auto& id : queuedOrder) {
@@ -139,7 +139,7 @@ QList<QJsonObject> recordLines(LocalStore& store, const QString& module)
 // The details go to stderr, so a script learns about its own edit, not about others'.
 int fateOf(LocalStore& store, qint64 mutationId)
 {
-    for (const auto& conflict : store.conflicts()) {
+    for (const auto& conflict : store.problems().conflicts()) {
         if (conflict.entry.mutationId == mutationId) {
             std::fprintf(stderr, "%s\n",
                          qPrintable(tr("crm-cli: conflict %1: someone else changed this record; "
@@ -148,7 +148,7 @@ int fateOf(LocalStore& store, qint64 mutationId)
             return 4;
         }
     }
-    for (const auto& failed : store.failures()) {
+    for (const auto& failed : store.problems().failures()) {
         if (failed.entry.mutationId == mutationId) {
             std::fprintf(stderr, "%s\n",
                          qPrintable(tr("crm-cli: refused (%1): %2; `crm-cli retry %3 f=v ...` "
@@ -158,7 +158,7 @@ int fateOf(LocalStore& store, qint64 mutationId)
             return 6;
         }
     }
-    for (const auto& entry : store.outbox()) {
+    for (const auto& entry : store.outbox().entries()) {
         if (entry.mutationId == mutationId) {
             std::fprintf(stderr, "%s\n",
                          qPrintable(tr("crm-cli: queued: not sent yet; it goes at the next sync")));
@@ -185,10 +185,11 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         session.setToken(token);
         QString why;
         const auto result = session.sync(options.timeoutSec, &why, onceCaughtUp);
-        const QJsonObject summary{{QStringLiteral("seq"), session.store().lastSeq()},
-                                  {QStringLiteral("pending"), session.store().outboxCount()},
-                                  {QStringLiteral("failed"), session.store().failureCount()},
-                                  {QStringLiteral("conflicts"), session.store().conflictCount()}};
+        const QJsonObject summary{
+            {QStringLiteral("seq"), session.store().cache().lastSeq()},
+            {QStringLiteral("pending"), session.store().outbox().count()},
+            {QStringLiteral("failed"), session.store().problems().failureCount()},
+            {QStringLiteral("conflicts"), session.store().problems().conflictCount()}};
         if (!quiet)
             out(options.json ? canonical(summary)
                              : tr("seq %1, pending %2, failed %3, conflicts %4")
@@ -212,10 +213,10 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
     if (command == QStringLiteral("sync"))
         return syncNow(false);
     if (command == QStringLiteral("pending")) {
-        for (const auto& entry : session.store().outbox())
+        for (const auto& entry : session.store().outbox().entries())
             out(canonical(entry.toMutation().toJson()));
         // Refused edits wait for `retry` or `discard`: listed with the server's reason.
-        for (const auto& failed : session.store().failures()) {
+        for (const auto& failed : session.store().problems().failures()) {
             QJsonObject line = failed.entry.toMutation().toJson();
             line.insert(QStringLiteral("failed"),
                         QJsonObject{{QStringLiteral("code"), failed.code},
@@ -225,9 +226,9 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         return 0;
     }
     if (command == QStringLiteral("conflicts")) {
-        for (const auto& conflict : session.store().conflicts())
+        for (const auto& conflict : session.store().problems().conflicts())
             out(canonical({{QStringLiteral("conflictId"), conflict.id},
-                           {QStringLiteral("kind"), conflict.kind},
+                           {QStringLiteral("kind"), conflictKindName(conflict.kind)},
                            {QStringLiteral("mutation"), conflict.entry.toMutation().toJson()},
                            {QStringLiteral("detail"), conflict.detail}}));
         return 0;
@@ -246,7 +247,7 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         }
         if (command == QStringLiteral("retry")) {
             QString module;
-            for (const auto& failed : session.store().failures()) {
+            for (const auto& failed : session.store().problems().failures()) {
                 if (failed.entry.mutationId == id)
                     module = failed.entry.module;
             }
@@ -260,7 +261,7 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             result = session.core().retry(id, corrections);
         } else {
             std::optional<ConflictEntry> conflict;
-            for (const auto& c : session.store().conflicts()) {
+            for (const auto& c : session.store().problems().conflicts()) {
                 if (c.id == id)
                     conflict = c;
             }
@@ -275,13 +276,13 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
             std::optional<Resolution> resolution;
             if (options.theirs)
                 resolution = Resolution::TakeTheirs;
-            else if (conflict->kind == QStringLiteral("deleted") && options.mine)
+            else if (conflict->kind == ConflictKind::Deleted && options.mine)
                 resolution = Resolution::Restore;
-            else if (conflict->kind == QStringLiteral("changed") && options.mine)
+            else if (conflict->kind == ConflictKind::Changed && options.mine)
                 resolution = Resolution::DeleteAnyway;
-            else if (conflict->kind == QStringLiteral("fields") && options.mine)
+            else if (conflict->kind == ConflictKind::Fields && options.mine)
                 resolution = Resolution::KeepMine;
-            else if (conflict->kind == QStringLiteral("fields") && !chosen.isEmpty())
+            else if (conflict->kind == ConflictKind::Fields && !chosen.isEmpty())
                 resolution = Resolution::Merge;
             if (!resolution)
                 return fail(1,
@@ -355,13 +356,13 @@ int runRecordCommand(const QStringList& args, const CliOptions& options)
         return fail(1, error);
     // An edit is made on the version we have: a record this profile has never seen is fetched
     // first, or the server would refuse an edit based on nothing.
-    if (!creating && !session.store().record(spec->name, id)) {
+    if (!creating && !session.store().cache().record(spec->name, id)) {
         if (options.offline)
             return fail(1, tr("%1 %2 is not in the local copy; run without --offline to fetch it")
                                .arg(spec->singular, id));
         if (const int status = syncNow(true); status == 2 || status == 3)
             return status;
-        if (!session.store().record(spec->name, id))
+        if (!session.store().cache().record(spec->name, id))
             return fail(1, tr("no %1 with id %2").arg(spec->singular, id));
     }
     // Online, the edit is made once the copy has caught up: "set price=5" means the price

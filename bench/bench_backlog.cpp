@@ -109,7 +109,7 @@ int runOnce(int edits, int records)
     QStringList ids;
     for (int i = 0; i < records; ++i) {
         ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
-        alex.engine->edit(QStringLiteral("leads"), ids.last(), QStringLiteral("create"),
+        alex.engine->edit(QStringLiteral("leads"), ids.last(), Operation::Create,
                           {{QStringLiteral("name"), QStringLiteral("Lead %1").arg(i)},
                            {QStringLiteral("status"), QStringLiteral("new")}});
     }
@@ -147,7 +147,7 @@ int runOnce(int edits, int records)
             fields.insert(QStringLiteral("score"), round % 100);
         else
             fields.insert(QStringLiteral("budgetMax"), 100000 + i);
-        alex.engine->edit(QStringLiteral("leads"), id, QStringLiteral("update"), fields);
+        alex.engine->edit(QStringLiteral("leads"), id, Operation::Update, fields);
     }
 
     int answers = 0;
@@ -161,12 +161,12 @@ int runOnce(int edits, int records)
         return std::fprintf(stderr, "bench_backlog: backlog did not drain\n"), 1;
     const double seconds = clock.elapsed() / 1000.0;
     const qint64 applied = serverSeq(sam) - seqBefore;
-    const int conflicts = alex.store->conflictCount();
+    const int conflicts = alex.store->problems().conflictCount();
     std::printf("backlog %5d edits over %d leads: %6.2f s  %7.0f edits/s  applied %lld  "
                 "conflicts %d (expected %d)  refused %d  rate-limited sockets %.0f  %s\n"
                 "  %d answers, %.1f ms each on average (connect included)\n",
                 edits, records, seconds, edits / seconds, static_cast<long long>(applied),
-                conflicts, kContested, alex.store->failureCount(),
+                conflicts, kContested, alex.store->problems().failureCount(),
                 metric(sam, QStringLiteral("crm_rate_limited_sockets_total")),
                 applied == edits - kContested && conflicts == kContested ? "exactly once"
                                                                          : "MISMATCH",

@@ -145,7 +145,7 @@ int main(int argc, char* argv[])
         const auto page = ChangePage::fromJson(
             {{QStringLiteral("changes"),
               changeBatch(ids, 2 + changes + done, std::min(batch, changes - done), 1)}});
-        if (!page.ok() || !core.store().applyChanges(page.value().changes)) {
+        if (!page.ok() || !core.store().cache().applyChanges(page.value().changes)) {
             std::fprintf(stderr, "bench_sync: the catch-up could not be applied\n");
             return 1;
         }

@@ -28,7 +28,7 @@ inline double residentMegabytes(const QByteArray& field = QByteArrayLiteral("VmR
 inline QStringList seedEscrows(LocalStore& store, int count)
 {
     QStringList ids;
-    QList<LocalStore::Record> batch;
+    QList<RecordCache::Record> batch;
     for (int i = 0; i < count; ++i) {
         ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
         batch.append(
@@ -46,8 +46,8 @@ inline QStringList seedEscrows(LocalStore& store, int count)
              {},
              false});
     }
-    store.storeRecords(batch);
-    store.setLastSeq(1);
+    store.cache().storeRecords(batch);
+    store.cache().setLastSeq(1);
     return ids;
 }
 

@@ -36,7 +36,7 @@ std::unique_ptr<ClientCore> ClientCore::open(const ConnectionConfig& config,
     auto store = LocalStore::openProfile(profileDir, error);
     if (!store)
         return nullptr;
-    qCInfo(lcClientCore) << "opened" << profileDir << "with" << store->outboxCount()
+    qCInfo(lcClientCore) << "opened" << profileDir << "with" << store->outbox().count()
                          << "queued edits";
     return std::make_unique<ClientCore>(config, std::move(store));
 }
@@ -60,7 +60,7 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
 
     // Records go to their module's feed only, with the state they are in.
     connect(m_engine.get(), &SyncEngine::recordChanged, this,
-            [this](const LocalStore::Record& record, const QStringList& fields, bool byOthers) {
+            [this](const RecordCache::Record& record, const QStringList& fields, bool byOthers) {
                 if (auto* feed = m_feeds.value(record.module))
                     emit feed->recordChanged(record, fields, byOthers);
             });
@@ -193,13 +193,13 @@ RecordLocalState ClientCore::localState(const QString& module, const QString& id
     RecordLocalState state;
     state.module = module;
     state.id = id;
-    for (const auto& entry : m_store->outboxOf(module, id))
+    for (const auto& entry : m_store->outbox().entriesOf(module, id))
         state.addQueued(entry);
-    state.failed = m_store->hasFailure(module, id);
+    state.failed = m_store->problems().hasFailure(module, id);
     if (state.failed)
-        state.readOnlyReason = m_store->permissionRefusal(module, id);
-    state.conflict = m_store->hasConflict(module, id);
-    state.confirmed = m_store->record(module, id);
+        state.readOnlyReason = m_store->problems().permissionRefusal(module, id);
+    state.conflict = m_store->problems().hasConflict(module, id);
+    state.confirmed = m_store->cache().record(module, id);
     return state;
 }
 
@@ -212,23 +212,23 @@ QHash<QString, RecordLocalState> ClientCore::localStates(const QString& module)
             it = states.insert(id, {});
             it->module = module;
             it->id = id;
-            it->confirmed = m_store->record(module, id);
+            it->confirmed = m_store->cache().record(module, id);
         }
         return *it;
     };
-    for (const auto& entry : m_store->outbox()) {
+    for (const auto& entry : m_store->outbox().entries()) {
         if (entry.module == module)
             stateOf(entry.recordId).addQueued(entry);
     }
-    for (const auto& failure : m_store->failures()) {
+    for (const auto& failure : m_store->problems().failures()) {
         if (failure.entry.module != module)
             continue;
         auto& state = stateOf(failure.entry.recordId);
         state.failed = true;
-        if (LocalStore::isPermissionRefusal(failure.code))
+        if (ProblemLog::isPermissionRefusal(failure.code))
             state.readOnlyReason = failure.message;
     }
-    for (const auto& conflict : m_store->conflicts()) {
+    for (const auto& conflict : m_store->problems().conflicts()) {
         if (conflict.entry.module == module)
             stateOf(conflict.entry.recordId).conflict = true;
     }
@@ -244,13 +244,13 @@ void ClientCore::announce(const QString& module, const QString& id)
     emit localStateChanged(state);
 }
 
-CommandResult ClientCore::enqueue(const QString& module, const QString& id, const QString& op,
+CommandResult ClientCore::enqueue(const QString& module, const QString& id, Operation op,
                                   const QJsonObject& fields)
 {
     // The engine announces the queued edit (the module's feed hears it before this returns).
     const auto entry = m_engine->edit(module, id, op, fields);
     if (!entry) {
-        qCWarning(lcClientCore) << "could not queue" << op << "of" << module << id;
+        qCWarning(lcClientCore) << "could not queue" << operationName(op) << "of" << module << id;
         return CommandResult::refused(Refusal::NotStored, notStoredReason());
     }
     return CommandResult::done(id, entry->mutationId);
@@ -295,7 +295,7 @@ CommandResult ClientCore::edit(const QString& module, const QString& id, const Q
         if (const auto invalid = schema.validate(*schema.module(module), fields, false))
             return CommandResult::refused(Refusal::InvalidValue, invalid->message, invalid->field);
     }
-    return enqueue(module, id, QStringLiteral("update"), fields);
+    return enqueue(module, id, Operation::Update, fields);
 }
 
 CommandResult ClientCore::create(const QString& module, const QJsonObject& fields)
@@ -308,8 +308,8 @@ CommandResult ClientCore::create(const QString& module, const QJsonObject& field
         if (const auto invalid = schema.validate(*spec, fields, true))
             return CommandResult::refused(Refusal::InvalidValue, invalid->message, invalid->field);
     }
-    return enqueue(module, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                   QStringLiteral("create"), fields);
+    return enqueue(module, QUuid::createUuid().toString(QUuid::WithoutBraces), Operation::Create,
+                   fields);
 }
 
 CommandResult ClientCore::remove(const QString& module, const QString& id)
@@ -318,12 +318,12 @@ CommandResult ClientCore::remove(const QString& module, const QString& id)
     // says nothing about the right to delete).
     if (auto refused = refusalToChange(module, localState(module, id)))
         return *refused;
-    return enqueue(module, id, QStringLiteral("delete"), {});
+    return enqueue(module, id, Operation::Delete, {});
 }
 
 CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& corrections)
 {
-    for (const auto& failed : m_store->failures()) {
+    for (const auto& failed : m_store->problems().failures()) {
         if (failed.entry.mutationId != mutationId)
             continue;
         QJsonObject fields = failed.entry.fields;
@@ -336,7 +336,7 @@ CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& correction
         auto result = enqueue(failed.entry.module, failed.entry.recordId, failed.entry.op, fields);
         if (!result.ok())
             return result;
-        if (!m_store->discardFailure(mutationId))
+        if (!m_store->problems().discardFailure(mutationId))
             qCWarning(lcClientCore)
                 << "the refused edit" << mutationId << "stays listed after its retry was queued";
         m_engine->announce(failed.entry.module, failed.entry.recordId);
@@ -348,10 +348,10 @@ CommandResult ClientCore::retry(qint64 mutationId, const QJsonObject& correction
 
 CommandResult ClientCore::discard(qint64 mutationId)
 {
-    for (const auto& failed : m_store->failures()) {
+    for (const auto& failed : m_store->problems().failures()) {
         if (failed.entry.mutationId != mutationId)
             continue;
-        if (!m_store->discardFailure(mutationId))
+        if (!m_store->problems().discardFailure(mutationId))
             return CommandResult::refused(Refusal::NotStored, notStoredReason());
         m_engine->announce(failed.entry.module, failed.entry.recordId);
         return CommandResult::done(failed.entry.recordId);
@@ -364,7 +364,7 @@ CommandResult ClientCore::resolve(qint64 conflictId, Resolution resolution,
                                   const QJsonObject& values)
 {
     std::optional<ConflictEntry> conflict;
-    for (const auto& open : m_store->conflicts()) {
+    for (const auto& open : m_store->problems().conflicts()) {
         if (open.id == conflictId)
             conflict = open;
     }
@@ -372,8 +372,8 @@ CommandResult ClientCore::resolve(qint64 conflictId, Resolution resolution,
         return CommandResult::refused(Refusal::NotFound,
                                       tr("That conflict has already been settled."));
     const QString recordId = conflict->entry.recordId;
-    const QString kind = conflict->kind;
-    auto fits = [&](const char* wanted) { return kind == QLatin1StringView(wanted); };
+    const QString kind = conflictKindName(conflict->kind);
+    auto fits = [&](ConflictKind wanted) { return conflict->kind == wanted; };
     auto queued = [&](const std::optional<OutboxEntry>& entry) {
         return entry ? CommandResult::done(entry->recordId, entry->mutationId)
                      : CommandResult::refused(Refusal::NotStored, notStoredReason());
@@ -386,16 +386,17 @@ CommandResult ClientCore::resolve(qint64 conflictId, Resolution resolution,
                    ? CommandResult::done(recordId)
                    : CommandResult::refused(Refusal::NotStored, notStoredReason());
     case Resolution::KeepMine:
-        return fits("fields") ? queued(m_resolver->keepMine(conflictId)) : unfit;
+        return fits(ConflictKind::Fields) ? queued(m_resolver->keepMine(conflictId)) : unfit;
     case Resolution::Merge:
         // Every field left to theirs is the same as taking theirs, whatever the conflict.
         if (values.isEmpty())
             return resolve(conflictId, Resolution::TakeTheirs);
-        return fits("fields") ? queued(m_resolver->merge(conflictId, values)) : unfit;
+        return fits(ConflictKind::Fields) ? queued(m_resolver->merge(conflictId, values)) : unfit;
     case Resolution::Restore:
-        return fits("deleted") ? queued(m_resolver->restoreWithMine(conflictId)) : unfit;
+        return fits(ConflictKind::Deleted) ? queued(m_resolver->restoreWithMine(conflictId))
+                                           : unfit;
     case Resolution::DeleteAnyway:
-        return fits("changed") ? queued(m_resolver->deleteAnyway(conflictId)) : unfit;
+        return fits(ConflictKind::Changed) ? queued(m_resolver->deleteAnyway(conflictId)) : unfit;
     }
     return unfit;
 }

@@ -127,7 +127,7 @@ signals:
 
 private:
     // Writes one edit to the outbox; the refusal when the store could not.
-    CommandResult enqueue(const QString& module, const QString& id, const QString& op,
+    CommandResult enqueue(const QString& module, const QString& id, Operation op,
                           const QJsonObject& fields);
     // Why a record in this state cannot be changed at all here (gone, deleted, never created,
     // being deleted), or nullopt.

@@ -12,7 +12,7 @@ namespace {
 
 std::optional<ConflictEntry> findConflict(LocalStore& store, qint64 conflictId)
 {
-    for (const auto& conflict : store.conflicts()) {
+    for (const auto& conflict : store.problems().conflicts()) {
         if (conflict.id == conflictId)
             return conflict;
     }
@@ -30,28 +30,28 @@ void ConflictResolver::adoptCurrent(const ConflictEntry& conflict)
     const QJsonObject current = conflict.detail.value(QStringLiteral("record")).toObject();
     if (current.isEmpty())
         return;
-    const auto existing = m_store.record(conflict.entry.module, conflict.entry.recordId);
+    const auto existing = m_store.cache().record(conflict.entry.module, conflict.entry.recordId);
     const qint64 version = current.value(QStringLiteral("version")).toInteger();
     if (existing && existing->version >= version)
         return;
-    LocalStore::Record record = existing.value_or(LocalStore::Record{});
+    RecordCache::Record record = existing.value_or(RecordCache::Record{});
     record.module = conflict.entry.module;
     record.id = conflict.entry.recordId;
     record.fields = current.value(QStringLiteral("fields")).toObject();
     record.version = version;
-    m_store.storeRecord(record);
+    m_store.cache().storeRecord(record);
 }
 
 std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJsonObject& values)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || conflict->kind != QStringLiteral("fields"))
+    if (!conflict || conflict->kind != ConflictKind::Fields)
         return std::nullopt;
     adoptCurrent(*conflict);
-    auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
-                               QStringLiteral("update"), values);
+    auto entry =
+        m_engine.edit(conflict->entry.module, conflict->entry.recordId, Operation::Update, values);
     if (entry) {
-        m_store.resolveConflict(conflictId);
+        m_store.problems().resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);
     }
     return entry;
@@ -60,13 +60,13 @@ std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJs
 std::optional<OutboxEntry> ConflictResolver::deleteAnyway(qint64 conflictId)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || conflict->kind != QStringLiteral("changed"))
+    if (!conflict || conflict->kind != ConflictKind::Changed)
         return std::nullopt;
     adoptCurrent(*conflict);
-    auto entry = m_engine.edit(conflict->entry.module, conflict->entry.recordId,
-                               QStringLiteral("delete"), {});
+    auto entry =
+        m_engine.edit(conflict->entry.module, conflict->entry.recordId, Operation::Delete, {});
     if (entry) {
-        m_store.resolveConflict(conflictId);
+        m_store.problems().resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);
     }
     return entry;
@@ -81,7 +81,7 @@ std::optional<OutboxEntry> ConflictResolver::keepMine(qint64 conflictId)
 bool ConflictResolver::takeTheirs(qint64 conflictId)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || !m_store.resolveConflict(conflictId))
+    if (!conflict || !m_store.problems().resolveConflict(conflictId))
         return false;
     m_engine.announce(conflict->entry.module, conflict->entry.recordId);
     return true;
@@ -95,18 +95,18 @@ std::optional<OutboxEntry> ConflictResolver::merge(qint64 conflictId, const QJso
 std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
 {
     const auto conflict = findConflict(m_store, conflictId);
-    if (!conflict || conflict->kind != QStringLiteral("deleted"))
+    if (!conflict || conflict->kind != ConflictKind::Deleted)
         return std::nullopt;
     QJsonObject fields;
-    if (const auto last = m_store.record(conflict->entry.module, conflict->entry.recordId))
+    if (const auto last = m_store.cache().record(conflict->entry.module, conflict->entry.recordId))
         fields = last->fields;
     for (auto it = conflict->entry.fields.begin(); it != conflict->entry.fields.end(); ++it)
         fields.insert(it.key(), it.value());
     auto entry =
         m_engine.edit(conflict->entry.module, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                      QStringLiteral("create"), fields);
+                      Operation::Create, fields);
     if (entry) {
-        m_store.resolveConflict(conflictId);
+        m_store.problems().resolveConflict(conflictId);
         m_engine.announce(conflict->entry.module, conflict->entry.recordId);
     }
     return entry;

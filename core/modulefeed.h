@@ -22,7 +22,7 @@ public:
 signals:
     // The confirmed copy of a record changed (deleted set when it went). byOthers: a teammate
     // or an AI agent made the change, not this profile.
-    void recordChanged(const crm::LocalStore::Record& record, const QStringList& fields,
+    void recordChanged(const crm::RecordCache::Record& record, const QStringList& fields,
                        bool byOthers);
     // A record's queued edits, refusal or conflict changed.
     void localStateChanged(const crm::RecordLocalState& state);

@@ -17,7 +17,7 @@ struct OutboxEntry
     qint64 mutationId = 0;
     QString module;
     QString recordId;
-    QString op; // create, update, delete
+    Operation op = Operation::Update;
     std::optional<qint64> baseVersion;
     QJsonObject fields;
     int attempts = 0;
@@ -42,7 +42,7 @@ struct ConflictEntry
 {
     qint64 id = 0;
     OutboxEntry entry;
-    QString kind; // fields, deleted
+    ConflictKind kind = ConflictKind::Fields;
     QJsonObject detail;
 
     // Who made the change this edit met, as the server names them (by.name on the conflict,

@@ -23,13 +23,13 @@ struct RecordLocalState
     bool conflict = false;
     // The server refused an edit of it for lack of permission: why, in its words.
     QString readOnlyReason;
-    std::optional<LocalStore::Record> confirmed; // none: not in the confirmed copy
+    std::optional<RecordCache::Record> confirmed; // none: not in the confirmed copy
 
     // Lays one queued edit over what the earlier ones made.
     void addQueued(const OutboxEntry& entry)
     {
-        pendingCreate = pendingCreate || entry.op == QStringLiteral("create");
-        pendingDelete = pendingDelete || entry.op == QStringLiteral("delete");
+        pendingCreate = pendingCreate || entry.op == Operation::Create;
+        pendingDelete = pendingDelete || entry.op == Operation::Delete;
         for (auto it = entry.fields.begin(); it != entry.fields.end(); ++it)
             overlay.insert(it.key(), it.value());
     }

@@ -17,7 +17,7 @@ namespace {
 
 // The record a REST page or a mutation result carries, as the store keeps it; nullopt (logged)
 // when it is malformed.
-std::optional<LocalStore::Record> recordFromJson(const QJsonObject& json)
+std::optional<RecordCache::Record> recordFromJson(const QJsonObject& json)
 {
     auto parsed = RecordPayload::fromJson(json);
     if (!parsed.ok()) {
@@ -26,9 +26,9 @@ std::optional<LocalStore::Record> recordFromJson(const QJsonObject& json)
         return std::nullopt;
     }
     RecordPayload payload = std::move(parsed).value();
-    return LocalStore::Record{payload.module,  payload.id,     std::move(payload.fields),
-                              payload.version, payload.teamId, payload.ownerId,
-                              payload.masked,  payload.deleted};
+    return RecordCache::Record{payload.module,  payload.id,     std::move(payload.fields),
+                               payload.version, payload.teamId, payload.ownerId,
+                               payload.masked,  payload.deleted};
 }
 
 } // namespace
@@ -58,24 +58,24 @@ QJsonObject SyncEngine::authPayload(const QString& accessToken) const
     QJsonObject auth{{QStringLiteral("token"), accessToken},
                      {QStringLiteral("clientId"), m_store.clientId()}};
     // A fresh profile asks for no replay: it bootstraps over REST instead (section 6).
-    const qint64 seq = m_store.lastSeq();
+    const qint64 seq = m_store.cache().lastSeq();
     if (seq > 0)
         auth.insert(QStringLiteral("since"), seq);
     return auth;
 }
 
 std::optional<OutboxEntry> SyncEngine::edit(const QString& module, const QString& recordId,
-                                            const QString& op, const QJsonObject& fields)
+                                            Operation op, const QJsonObject& fields)
 {
     // The base is the version this edit was made on: the confirmed one (0 for a record whose
     // create is still queued here). It never moves: the server tells this client's own changes
     // since then from everybody else's.
     std::optional<qint64> base;
-    if (op != QStringLiteral("create")) {
-        const auto confirmed = m_store.record(module, recordId);
+    if (op != Operation::Create) {
+        const auto confirmed = m_store.cache().record(module, recordId);
         base = confirmed ? confirmed->version : 0;
     }
-    auto entry = m_store.enqueue(module, recordId, op, base, fields);
+    auto entry = m_store.outbox().enqueue(module, recordId, op, base, fields);
     if (entry) {
         emit localStateChanged(module, recordId);
         flush();
@@ -117,7 +117,7 @@ void SyncEngine::onEvent(const QString& event, const QJsonArray& args)
             rebuildCopy(why);
             return;
         }
-        if (m_store.lastSeq() == 0 && seq > 0 && !m_bootstrapping)
+        if (m_store.cache().lastSeq() == 0 && seq > 0 && !m_bootstrapping)
             bootstrap();
         else
             emit caughtUp(seq);
@@ -159,12 +159,12 @@ void SyncEngine::applyLiveChanges()
 
 void SyncEngine::applyChanges(const QList<ChangeEvent>& changes)
 {
-    const auto applied = m_store.applyChanges(changes);
+    const auto applied = m_store.cache().applyChanges(changes);
     if (!applied)
         return; // storage trouble: nothing applied, the seq did not move; the next replay retries
     for (qsizetype i = 0; i < changes.size(); ++i) {
         const ChangeEvent& change = changes.at(i);
-        const LocalStore::Applied& result = applied->at(i);
+        const RecordCache::Applied& result = applied->at(i);
         emit changeArrived(change, result.previous);
         const bool byOthers = change.clientId != m_store.clientId();
         if (result.changed)
@@ -176,15 +176,15 @@ void SyncEngine::applyChanges(const QList<ChangeEvent>& changes)
     }
 }
 
-std::optional<LocalStore::Record> SyncEngine::reconcile(const LocalStore::Record& fetched)
+std::optional<RecordCache::Record> SyncEngine::reconcile(const RecordCache::Record& fetched)
 {
-    const auto existing = m_store.record(fetched.module, fetched.id);
+    const auto existing = m_store.cache().record(fetched.module, fetched.id);
     if (!existing || existing->version <= fetched.version)
         return fetched; // the same version has the same content: the full copy wins
     if (existing->deleted)
         return std::nullopt;
     // The stream is newer: its events carried every field changed since the copy was read.
-    LocalStore::Record merged = *existing;
+    RecordCache::Record merged = *existing;
     QJsonObject fields = fetched.fields;
     for (auto it = existing->fields.begin(); it != existing->fields.end(); ++it)
         fields.insert(it.key(), it.value());
@@ -198,14 +198,14 @@ std::optional<LocalStore::Record> SyncEngine::reconcile(const LocalStore::Record
     return merged;
 }
 
-void SyncEngine::storeFetched(const QList<LocalStore::Record>& fetched)
+void SyncEngine::storeFetched(const QList<RecordCache::Record>& fetched)
 {
-    QList<LocalStore::Record> page;
+    QList<RecordCache::Record> page;
     for (const auto& record : fetched) {
         if (auto reconciled = reconcile(record))
             page.append(*reconciled);
     }
-    if (page.isEmpty() || !m_store.storeRecords(page)) // one transaction per page
+    if (page.isEmpty() || !m_store.cache().storeRecords(page)) // one transaction per page
         return;
     for (const auto& record : page)
         emit recordChanged(record, record.fields.keys(), false);
@@ -240,8 +240,8 @@ bool SyncEngine::scopeChanged(const QJsonObject& scope)
 
 void SyncEngine::rebuildCopy(const QString& reason)
 {
-    qCInfo(lcSyncEngine) << reason << "; keeping" << m_store.outboxCount() << "queued edits";
-    m_store.clearConfirmed();
+    qCInfo(lcSyncEngine) << reason << "; keeping" << m_store.outbox().count() << "queued edits";
+    m_store.cache().clearConfirmed();
     emit copyCleared(reason);
     bootstrap();
 }
@@ -260,10 +260,10 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
     if (moduleIndex >= modules.size()) {
         // Live events that arrived meanwhile were applied by version already; from here the
         // stream continues after the seq the first page was read at.
-        if (seq > m_store.lastSeq())
-            m_store.setLastSeq(seq);
+        if (seq > m_store.cache().lastSeq())
+            m_store.cache().setLastSeq(seq);
         m_bootstrapping = false;
-        emit caughtUp(m_store.lastSeq());
+        emit caughtUp(m_store.cache().lastSeq());
         flush();
         return;
     }
@@ -287,7 +287,7 @@ void SyncEngine::bootstrapModule(qsizetype moduleIndex, int offset, qint64 seq)
             const qint64 pageSeq = body.value(QStringLiteral("seq")).toInteger();
             const qint64 resume = seq < 0 ? pageSeq : std::min(seq, pageSeq);
             const auto items = body.value(QStringLiteral("items")).toArray();
-            QList<LocalStore::Record> page;
+            QList<RecordCache::Record> page;
             for (const auto& item : items) {
                 if (auto record = recordFromJson(item.toObject()))
                     page.append(*record);
@@ -324,7 +324,7 @@ void SyncEngine::flush()
     const qint64 frameRoom = m_connection.handshake().maxPayload - 1024;
     QJsonArray mutations;
     qsizetype bytes = 0;
-    for (const auto& entry : m_store.outbox(most)) {
+    for (const auto& entry : m_store.outbox().entries(most)) {
         const QJsonObject mutation = entry.toMutation().toJson();
         const qsizetype size = json::write(mutation).size();
         if (size > frameRoom) {
@@ -332,7 +332,7 @@ void SyncEngine::flush()
             const QString why =
                 tr("This change is larger than the server accepts (%1 bytes)").arg(size);
             const QString code = errorCodeName(ErrorCode::TooLarge);
-            if (m_store.fail(entry.mutationId, code, why)) {
+            if (m_store.problems().fail(entry.mutationId, code, why)) {
                 emit editRefused(entry, code, why);
                 emit localStateChanged(entry.module, entry.recordId);
             }
@@ -347,7 +347,7 @@ void SyncEngine::flush()
     if (m_onTheWire.isEmpty())
         return;
     for (const auto& entry : std::as_const(m_onTheWire))
-        m_store.noteAttempt(entry.mutationId);
+        m_store.outbox().noteAttempt(entry.mutationId);
     auto answer = [this](const AckOutcome& outcome) { onBatchAnswer(outcome); };
     if (m_oneAtATime)
         m_connection.emitWithAck(QString(events::Mutate), {mutations.first()}, answer);
@@ -423,30 +423,29 @@ bool SyncEngine::handleResult(const OutboxEntry& entry, const QJsonObject& json)
         if (!result.record.isEmpty()) {
             const auto confirmed = recordFromJson(result.record);
             const auto existing =
-                confirmed ? m_store.record(confirmed->module, confirmed->id) : std::nullopt;
+                confirmed ? m_store.cache().record(confirmed->module, confirmed->id) : std::nullopt;
             if (confirmed && (!existing || existing->version < confirmed->version)) {
-                if (!m_store.storeRecord(*confirmed))
+                if (!m_store.cache().storeRecord(*confirmed))
                     return false; // still queued: the resend is answered "duplicate"
                 emit recordChanged(*confirmed, confirmed->fields.keys(), false);
             }
         }
-        if (!m_store.complete(entry.mutationId))
+        if (!m_store.outbox().complete(entry.mutationId))
             return false;
         break;
     case Status::Conflict: {
-        const QString kind = conflictKindName(result.kind);
         // Kept as the server sent it (a duplicate's original), members this build does not
         // read included.
         const QJsonObject detail =
             &result == &parsed.value() ? json : json.value(QStringLiteral("original")).toObject();
-        if (!m_store.conflict(entry.mutationId, kind, detail))
+        if (!m_store.problems().conflict(entry.mutationId, result.kind, detail))
             return false;
-        emit editConflicted(entry, kind, detail);
+        emit editConflicted(entry, conflictKindName(result.kind), detail);
         break;
     }
     case Status::Rejected: {
         const QString code = result.error.codeName();
-        if (!m_store.fail(entry.mutationId, code, result.error.message))
+        if (!m_store.problems().fail(entry.mutationId, code, result.error.message))
             return false;
         emit editRefused(entry, code, result.error.message);
         break;

@@ -36,8 +36,8 @@ public:
     QJsonObject authPayload(const QString& accessToken) const;
 
     // A local edit: durable in the outbox when this returns, sent when online.
-    std::optional<OutboxEntry> edit(const QString& module, const QString& recordId,
-                                    const QString& op, const QJsonObject& fields);
+    std::optional<OutboxEntry> edit(const QString& module, const QString& recordId, Operation op,
+                                    const QJsonObject& fields);
     // Sends the head of the outbox unless a batch is on the wire already (after catch-up, after
     // each answer, on retry, after an edit).
     void flush();
@@ -56,7 +56,7 @@ signals:
     void changeArrived(const crm::ChangeEvent& event, const QJsonObject& previous);
     // byOthers: the change came from someone else (a teammate, an AI agent), not this profile.
     // record: the confirmed state now (deleted set when it went), so no one re-reads the store.
-    void recordChanged(const crm::LocalStore::Record& record, const QStringList& fields,
+    void recordChanged(const crm::RecordCache::Record& record, const QStringList& fields,
                        bool byOthers);
     void caughtUp(qint64 seq);
     // The record's queued edits, failure or conflict changed (the model re-reads just that).
@@ -91,9 +91,9 @@ private:
     // A full copy read over REST, against what the stream brought meanwhile: the copy when it
     // is at least as new, else the stream's newer fields laid over it; nullopt when nothing
     // would change.
-    std::optional<LocalStore::Record> reconcile(const LocalStore::Record& fetched);
+    std::optional<RecordCache::Record> reconcile(const RecordCache::Record& fetched);
     // Stores reconciled copies and tells the models.
-    void storeFetched(const QList<LocalStore::Record>& fetched);
+    void storeFetched(const QList<RecordCache::Record>& fetched);
     void fetchRecord(const QString& module, const QString& id);
     void onBatchAnswer(const AckOutcome& outcome);
     // One mutation's result (5.3); false when the server could not store it (send it later).

@@ -37,7 +37,7 @@ QString ConflictModel::recordTitle(const ConflictEntry& c) const
                    .toVariant()
                    .toString();
     if (name.isEmpty()) {
-        if (const auto record = m_core.store().record(c.entry.module, c.entry.recordId))
+        if (const auto record = m_core.store().cache().record(c.entry.module, c.entry.recordId))
             name = record->fields.value(spec->titleField).toVariant().toString();
     }
     return name.isEmpty() ? kind : tr("%1 %2").arg(kind, name);
@@ -51,7 +51,7 @@ QString ConflictModel::summary(const ConflictEntry& c, const QVariantList& field
     QStringList theirs; // the fields they changed, as words inside a sentence
     for (const QVariant& field : fields) {
         const QVariantMap map = field.toMap();
-        if (c.kind != QStringLiteral("fields") ||
+        if (c.kind != ConflictKind::Fields ||
             map.value(QStringLiteral("theirs")) != map.value(QStringLiteral("base"))) {
             theirs.append(FieldFormat::inSentence(map.value(QStringLiteral("label")).toString()));
         }
@@ -62,11 +62,11 @@ QString ConflictModel::summary(const ConflictEntry& c, const QVariantList& field
             ? tr("the %1").arg(theirs.first())
             : tr("the %1 and %2")
                   .arg(theirs.mid(0, theirs.size() - 1).join(QStringLiteral(", ")), theirs.last());
-    if (c.kind == QStringLiteral("deleted"))
+    if (c.kind == ConflictKind::Deleted)
         return tr("%1 deleted this record while your changes waited to be sent. Resolve to "
                   "bring it back with them, or let it go.")
             .arg(who);
-    if (c.kind == QStringLiteral("changed"))
+    if (c.kind == ConflictKind::Changed)
         return tr("%1 changed %2 after you deleted it here. Resolve to delete it anyway, or "
                   "keep it.")
             .arg(who, what);
@@ -89,7 +89,7 @@ ConflictModel::ConflictModel(ClientCore& core, QObject* parent)
     : StoreListModel(parent), m_core(core)
 {
     connect(&core, &ClientCore::localStateChanged, this, &ConflictModel::refresh);
-    m_conflicts = m_core.store().conflicts();
+    m_conflicts = m_core.store().problems().conflicts();
 }
 
 int ConflictModel::rowCount(const QModelIndex& parent) const
@@ -107,10 +107,10 @@ QVariant ConflictModel::data(const QModelIndex& index, int role) const
     case Qt::DisplayRole: {
         const QString what = recordTitle(c);
         const QString who = otherPerson(c);
-        if (c.kind == QStringLiteral("deleted"))
+        if (c.kind == ConflictKind::Deleted)
             return who.isEmpty() ? tr("%1, which you edited, was deleted by someone else").arg(what)
                                  : tr("%1 deleted %2, which you edited").arg(who, what);
-        if (c.kind == QStringLiteral("changed"))
+        if (c.kind == ConflictKind::Changed)
             return who.isEmpty() ? tr("Someone changed %1 after you last saw it").arg(what)
                                  : tr("%1 changed %2 after you last saw it").arg(who, what);
         return who.isEmpty() ? tr("Someone else changed %1 at the same time as you").arg(what)
@@ -129,10 +129,10 @@ QVariant ConflictModel::data(const QModelIndex& index, int role) const
     case RecordIdRole:
         return c.entry.recordId;
     case KindRole:
-        return c.kind;
+        return conflictKindName(c.kind);
     case FieldsRole: {
         QVariantList fields;
-        if (c.kind == QStringLiteral("changed")) {
+        if (c.kind == ConflictKind::Changed) {
             // What they changed, as it is now: what a delete anyway would throw away.
             const QJsonObject now = c.detail.value(QStringLiteral("record"))
                                         .toObject()
@@ -147,7 +147,7 @@ QVariant ConflictModel::data(const QModelIndex& index, int role) const
             }
             return fields;
         }
-        if (c.kind == QStringLiteral("deleted")) {
+        if (c.kind == ConflictKind::Deleted) {
             for (auto it = c.entry.fields.begin(); it != c.entry.fields.end(); ++it) {
                 const FieldSpec* field = spec ? spec->field(it.key()) : nullptr;
                 fields.append(
@@ -191,7 +191,8 @@ QHash<int, QByteArray> ConflictModel::roleNames() const
 
 void ConflictModel::refresh()
 {
-    syncRows(m_conflicts, m_core.store().conflicts(), [](const ConflictEntry& c) { return c.id; });
+    syncRows(m_conflicts, m_core.store().problems().conflicts(),
+             [](const ConflictEntry& c) { return c.id; });
 }
 
 } // namespace crm

@@ -30,8 +30,8 @@ QVariant FailureModel::data(const QModelIndex& index, int role) const
             fields.append(field ? field->label : it.key());
         }
         const QString what = spec ? spec->singular : failed.entry.module;
-        const QString change = failed.entry.op == QStringLiteral("create") ? tr("new %1").arg(what)
-                               : failed.entry.op == QStringLiteral("delete")
+        const QString change = failed.entry.op == Operation::Create ? tr("new %1").arg(what)
+                               : failed.entry.op == Operation::Delete
                                    ? tr("deleting a %1").arg(what)
                                    : tr("%1: %2").arg(what, fields.join(tr(", ")));
         return tr("%1 — %2").arg(change, failed.message.isEmpty() ? failed.code : failed.message);
@@ -43,7 +43,7 @@ QVariant FailureModel::data(const QModelIndex& index, int role) const
     case RecordIdRole:
         return failed.entry.recordId;
     case OpRole:
-        return failed.entry.op;
+        return operationName(failed.entry.op);
     case FieldsRole:
         return failed.entry.fields.toVariantMap();
     case CodeRole:
@@ -70,7 +70,7 @@ QHash<int, QByteArray> FailureModel::roleNames() const
 
 void FailureModel::refresh()
 {
-    syncRows(m_failures, m_core.store().failures(),
+    syncRows(m_failures, m_core.store().problems().failures(),
              [](const FailedEntry& f) { return f.entry.mutationId; });
 }
 

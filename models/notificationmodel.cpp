@@ -88,7 +88,7 @@ QString NotificationModel::recordName(const QString& module, const QString& id,
     if (!spec->titleField.isEmpty()) {
         title = known.value(spec->titleField).toVariant().toString();
         if (title.isEmpty()) {
-            const auto record = m_core.store().record(module, id);
+            const auto record = m_core.store().cache().record(module, id);
             if (record)
                 title = record->fields.value(spec->titleField).toVariant().toString();
         }
@@ -111,7 +111,7 @@ QString NotificationModel::valueText(const FieldSpec& field, const QJsonValue& v
         // A buyer or a listing by its name, as the editor's picker shows it.
         const ModuleSpec* target = RecordSchema::instance().module(field.ref);
         const auto record =
-            target ? m_core.store().record(field.ref, value.toString()) : std::nullopt;
+            target ? m_core.store().cache().record(field.ref, value.toString()) : std::nullopt;
         const QString title =
             record ? record->fields.value(target->titleField).toVariant().toString() : QString();
         return title.isEmpty() ? value.toString() : title;

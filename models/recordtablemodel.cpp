@@ -37,7 +37,7 @@ RecordTableModel::RecordTableModel(ClientCore& core, const QString& module, QObj
     connect(&m_highlightTimer, &QTimer::timeout, this, &RecordTableModel::fadeHighlights);
     const ModuleFeed& feed = core.feed(m_spec.name);
     connect(&feed, &ModuleFeed::recordChanged, this,
-            [this](const LocalStore::Record& record, const QStringList& fields, bool byOthers) {
+            [this](const RecordCache::Record& record, const QStringList& fields, bool byOthers) {
                 m_queue.append({record, fields, byOthers});
                 if (!m_sliceTimer.isActive())
                     m_sliceTimer.start(untilNextFrame());
@@ -68,7 +68,7 @@ RecordTableModel::RecordTableModel(ClientCore& core, const QString& module, QObj
 
 void RecordTableModel::load()
 {
-    const auto records = m_core.store().records(m_spec.name);
+    const auto records = m_core.store().cache().records(m_spec.name);
     m_data.reserve(records.size());
     m_rows.reserve(records.size());
     for (const auto& record : records) {
@@ -288,7 +288,7 @@ void RecordTableModel::fadeHighlights()
         m_highlightTimer.stop();
 }
 
-void RecordTableModel::applyChange(const LocalStore::Record& record, const QStringList& fields,
+void RecordTableModel::applyChange(const RecordCache::Record& record, const QStringList& fields,
                                    const QStringList& remoteFields)
 {
     if (record.deleted) {

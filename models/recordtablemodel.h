@@ -115,7 +115,7 @@ private:
     void applyQueued();
     void fadeHighlights();
     // remoteFields: the cells a teammate changed (marked for a moment); own changes pass none.
-    void applyChange(const LocalStore::Record& record, const QStringList& fields,
+    void applyChange(const RecordCache::Record& record, const QStringList& fields,
                      const QStringList& remoteFields);
     // Local state (queued edits, failure, conflict) of every record: once, at load; then the
     // feed brings each record's as it changes.
@@ -142,7 +142,7 @@ private:
     Reload m_reloading = Reload::None;
     struct QueuedChange
     {
-        LocalStore::Record record;
+        RecordCache::Record record;
         QStringList fields;
         bool byOthers = false;
     };

@@ -25,9 +25,9 @@ SyncStatus::SyncStatus(ClientCore& core, QObject* parent)
 void SyncStatus::refreshCounts()
 {
     LocalStore& store = m_core.store();
-    const int pending = store.outboxCount();
-    const int failed = store.failureCount();
-    const int conflicts = store.conflictCount();
+    const int pending = store.outbox().count();
+    const int failed = store.problems().failureCount();
+    const int conflicts = store.problems().conflictCount();
     if (pending == m_pending && failed == m_failed && conflicts == m_conflicts)
         return;
     m_pending = pending;

@@ -29,11 +29,11 @@ TEST_CASE("ActivityModel: who changed what, before and after, newest first, filt
     ben.goOnline();
 
     const QString id = newId();
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("ESC-A")},
                               {QStringLiteral("status"), QStringLiteral("open")}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty() && activity.rowCount() == 1; }));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(waitUntil([&] { return activity.rowCount() == 2; }));
 
@@ -48,9 +48,9 @@ TEST_CASE("ActivityModel: who changed what, before and after, newest first, filt
     CHECK(activity.index(1).data() == QStringLiteral("ben created escrow ESC-A"));
 
     // Ana's own change, then the bound: only the three newest stay.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 1}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 2}}));
     REQUIRE(waitUntil([&] {
         return ana.outboxEmpty() && activity.index(0).data(ActivityModel::SeqRole).toInt() == 4;

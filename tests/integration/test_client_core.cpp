@@ -47,7 +47,7 @@ TEST_CASE("ClientCore: each module's feed hears its module only, with the state 
     REQUIRE(made.ok());
     CHECK(made.mutationId > 0);
     REQUIRE(waitUntil([&] { return clientRecords.size() == 1; }));
-    const auto record = clientRecords.first().at(0).value<LocalStore::Record>();
+    const auto record = clientRecords.first().at(0).value<RecordCache::Record>();
     CHECK(record.id == made.recordId);
     CHECK(record.fields.value(QStringLiteral("name")) == QStringLiteral("Lu"));
     CHECK(clientRecords.first().at(2).toBool()); // by someone else
@@ -81,7 +81,7 @@ TEST_CASE("ClientCore: every refused command says why and changes nothing", "[cl
     REQUIRE(made.ok());
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     const QString id = made.recordId;
-    const auto before = ana.store->record(QStringLiteral("escrows"), id);
+    const auto before = ana.store->cache().record(QStringLiteral("escrows"), id);
     REQUIRE(before);
     QSignalSpy states(ana.core.get(), &ClientCore::localStateChanged);
 
@@ -107,10 +107,10 @@ TEST_CASE("ClientCore: every refused command says why and changes nothing", "[cl
     refused(ana.core->retry(424242), Refusal::NotFound);
     refused(ana.core->discard(424242), Refusal::NotFound);
     refused(ana.core->resolve(424242, ClientCore::Resolution::TakeTheirs), Refusal::NotFound);
-    CHECK(ana.store->outbox().isEmpty());
+    CHECK(ana.store->outbox().entries().isEmpty());
     CHECK(states.isEmpty());
     states.clear();
-    CHECK(ana.store->record(QStringLiteral("escrows"), id)->fields == before->fields);
+    CHECK(ana.store->cache().record(QStringLiteral("escrows"), id)->fields == before->fields);
 
     // crm-cli leaves values to the server: the same wrong value is queued, for the server to
     // refuse with its reason.
@@ -122,11 +122,11 @@ TEST_CASE("ClientCore: every refused command says why and changes nothing", "[cl
     CHECK(unchecked.mutationId > 0);
     REQUIRE(ana.core->discard(0).refusal == Refusal::NotFound);
     ana.core->setChecksValues(true);
-    CHECK(ana.store->outbox().size() == 1);
+    CHECK(ana.store->outbox().entries().size() == 1);
     ana.goOnline();
-    REQUIRE(waitUntil([&] { return ana.store->failures().size() == 1; }));
-    REQUIRE(ana.core->discard(ana.store->failures().first().entry.mutationId).ok());
-    CHECK(ana.store->failures().isEmpty());
+    REQUIRE(waitUntil([&] { return ana.store->problems().failures().size() == 1; }));
+    REQUIRE(ana.core->discard(ana.store->problems().failures().first().entry.mutationId).ok());
+    CHECK(ana.store->problems().failures().isEmpty());
 
     // A record being deleted here cannot be edited any more.
     ana.connection.stop();
@@ -134,7 +134,7 @@ TEST_CASE("ClientCore: every refused command says why and changes nothing", "[cl
     refused(ana.core->edit(QStringLiteral("escrows"), id,
                            {{QStringLiteral("status"), QStringLiteral("pending")}}),
             Refusal::NotFound);
-    CHECK(ana.store->outbox().size() == 1);
+    CHECK(ana.store->outbox().entries().size() == 1);
 }
 
 TEST_CASE("ClientCore: a change the copy cannot write down is refused as NotStored, never "
@@ -172,11 +172,11 @@ TEST_CASE("ClientCore: a change the copy cannot write down is refused as NotStor
     }
     QSqlDatabase::removeDatabase(QStringLiteral("other-process"));
     // The lock gone, the same command goes through: nothing was left half-written.
-    CHECK(ana.store->outbox().isEmpty());
+    CHECK(ana.store->outbox().entries().isEmpty());
     const auto again = ana.core->edit(QStringLiteral("escrows"), made.recordId,
                                       {{QStringLiteral("status"), QStringLiteral("pending")}});
     REQUIRE(again.ok());
-    CHECK(ana.store->outbox().size() == 1);
+    CHECK(ana.store->outbox().entries().size() == 1);
 }
 
 TEST_CASE("ClientCore: presence and picture events become typed signals, and malformed ones are "

@@ -119,19 +119,19 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
         if (ids.size() < 4 || dice == 0) {
             ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
             entry =
-                c.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
+                c.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Create,
                                {{QStringLiteral("number"), QStringLiteral("C-%1").arg(++counter)},
                                 {QStringLiteral("purchasePrice"), 400000 + counter}});
         } else if (dice == 1) {
-            entry = c.engine->edit(QStringLiteral("escrows"),
-                                   ids.at(pick(static_cast<int>(ids.size()))),
-                                   QStringLiteral("delete"), {});
+            entry =
+                c.engine->edit(QStringLiteral("escrows"),
+                               ids.at(pick(static_cast<int>(ids.size()))), Operation::Delete, {});
         } else {
             // Unique values: every applied edit really changes something.
             const bool price = pick(2) == 0;
             entry = c.engine->edit(
                 QStringLiteral("escrows"), ids.at(pick(static_cast<int>(ids.size()))),
-                QStringLiteral("update"),
+                Operation::Update,
                 price ? QJsonObject{{QStringLiteral("purchasePrice"), 500000 + ++counter}}
                       : QJsonObject{{QStringLiteral("escrowCompany"),
                                      QStringLiteral("Co %1").arg(++counter)},
@@ -169,7 +169,7 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
     for (int i = 0; i < 25; ++i) {
         ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
         const auto entry = clients[0]->engine->edit(
-            QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
+            QStringLiteral("escrows"), ids.last(), Operation::Create,
             {{QStringLiteral("number"), QStringLiteral("C-%1").arg(++counter)}});
         REQUIRE(entry);
         clients[0]->enqueued.insert(entry->mutationId);
@@ -182,9 +182,9 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
         const QString id = reach.at(pick(static_cast<int>(reach.size())));
         const auto entry =
             pick(50) == 0
-                ? c.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {})
+                ? c.engine->edit(QStringLiteral("escrows"), id, Operation::Delete, {})
                 : c.engine->edit(
-                      QStringLiteral("escrows"), id, QStringLiteral("update"),
+                      QStringLiteral("escrows"), id, Operation::Update,
                       pick(2) == 0
                           ? QJsonObject{{QStringLiteral("purchasePrice"), 500000 + ++counter}}
                           : QJsonObject{{QStringLiteral("escrowCompany"),
@@ -280,8 +280,8 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
     int conflicts = 0;
     int failures = 0;
     for (auto& c : clients) {
-        conflicts += static_cast<int>(c->store->conflicts().size());
-        failures += static_cast<int>(c->store->failures().size());
+        conflicts += static_cast<int>(c->store->problems().conflicts().size());
+        failures += static_cast<int>(c->store->problems().failures().size());
     }
     // The run must actually have produced overlapping edits, or it proves little.
     CHECK(conflicts > 0);
@@ -290,7 +290,7 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
                              << failures);
     for (auto& c : clients) {
         // Every local copy equals the server's state.
-        const auto local = c->store->records(QStringLiteral("escrows"));
+        const auto local = c->store->cache().records(QStringLiteral("escrows"));
         CHECK(local.size() == static_cast<qsizetype>(serverRecords.size()));
         for (const auto& record : local) {
             INFO(record.id.toStdString());
@@ -303,15 +303,15 @@ TEST_CASE("Convergence: three clients, offline stretches, a SIGKILLed server", "
         // record that was gone already is applied without a change (no seq, not in the log).
         std::set<qint64> accounted = appliedByClient[c->store->clientId()];
         for (const auto& [mutationId, entry] : c->entries) {
-            if (entry.op == QStringLiteral("delete") && !accounted.count(mutationId) &&
+            if (entry.op == Operation::Delete && !accounted.count(mutationId) &&
                 serverRecords.count(entry.recordId) == 0 &&
                 histories[entry.recordId].rbegin()->second.value(QStringLiteral("kind")) ==
                     QStringLiteral("deleted"))
                 accounted.insert(mutationId);
         }
-        for (const auto& conflict : c->store->conflicts())
+        for (const auto& conflict : c->store->problems().conflicts())
             CHECK(accounted.insert(conflict.entry.mutationId).second);
-        for (const auto& failure : c->store->failures())
+        for (const auto& failure : c->store->problems().failures())
             CHECK(accounted.insert(failure.entry.mutationId).second);
         CHECK(accounted == c->enqueued);
     }

@@ -95,9 +95,9 @@ TEST_CASE("Two desktops: an edit in one appears in the other's table and editor"
     REQUIRE(waitUntil([&] { return benPrice->text() == QStringLiteral("$ 500,000.00"); }));
 
     // A value the schema refuses changes nothing and queues nothing.
-    const int queued = ben.session.store().outboxCount();
+    const int queued = ben.session.store().outbox().count();
     CHECK_FALSE(benTable->setData(benTable->index(benTable->rowOf(id), 2), -5.0));
-    CHECK(ben.session.store().outboxCount() == queued);
+    CHECK(ben.session.store().outbox().count() == queued);
 
     // Ben works offline; his edit shows at once, marked pending, and syncs on reconnect.
     ben.session.goOffline();
@@ -282,7 +282,7 @@ TEST_CASE("Conflict dialog: a same-field edit, field by field choices, the resol
     REQUIRE(anaTable->updateRecord(anaTable->rowOf(id), {{QStringLiteral("escrowCompany"),
                                                           QStringLiteral("Pacific Escrow")}}));
     REQUIRE(benTable->deleteRecord(benTable->rowOf(id)));
-    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ben.session.store().outbox().count() == 0; }));
     ana.session.goOnline(server.token(server.ana));
     REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 1; }));
     ConflictDialog deleted(ana.session.conflicts(), 0);
@@ -319,12 +319,12 @@ TEST_CASE("Conflict dialog: a delete made on an old copy names who changed it si
     RecordTableModel* anaTable = ana.session.table(QStringLiteral("escrows"));
     RecordTableModel* benTable = ben.session.table(QStringLiteral("escrows"));
     REQUIRE(waitUntil(
-        [&] { return benTable->rowOf(id) >= 0 && ana.session.store().outboxCount() == 0; }));
+        [&] { return benTable->rowOf(id) >= 0 && ana.session.store().outbox().count() == 0; }));
     ana.session.goOffline();
     REQUIRE(anaTable->deleteRecord(anaTable->rowOf(id)));
     REQUIRE(
         benTable->updateRecord(benTable->rowOf(id), {{QStringLiteral("purchasePrice"), 455000}}));
-    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ben.session.store().outbox().count() == 0; }));
     ana.session.goOnline(server.token(server.ana));
     REQUIRE(waitUntil([&] { return ana.session.conflicts().rowCount() == 1; }));
 
@@ -381,7 +381,7 @@ TEST_CASE("Toasts: stacked newest first, at most three, hide by themselves, clic
     for (const char* status : {"pending", "closing", "closed", "cancelled"}) {
         REQUIRE(benTable->updateRecord(benTable->rowOf(id),
                                        {{QStringLiteral("status"), QString::fromLatin1(status)}}));
-        REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+        REQUIRE(waitUntil([&] { return ben.session.store().outbox().count() == 0; }));
     }
     REQUIRE(waitUntil([&] { return ana.session.notifications().rowCount() == 4; }));
     CHECK(toasts->visibleToasts() == 3); // the oldest made room
@@ -407,9 +407,9 @@ TEST_CASE("Refused changes: listed with the server's reason, sent again or disca
     test::Server server;
     Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
     const QString id = createEscrow(ana, QStringLiteral("ESC-R"), 1);
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     // An edit the server refuses (as from a client with an older schema: not checked here).
-    REQUIRE(ana.session.engine().edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.session.engine().edit(QStringLiteral("escrows"), id, Operation::Update,
                                       {{QStringLiteral("status"), QStringLiteral("bogus")}}));
     REQUIRE(waitUntil([&] { return ana.session.failures().rowCount() == 1; }));
     CHECK(ana.session.status().failedCount() == 1);
@@ -603,14 +603,14 @@ TEST_CASE("Opening a record while the first catch-up is still being applied (the
                    .value(QStringLiteral("purchasePrice"))
                    .toInt() == 612500;
     });
-    INFO(
-        "delay " << delayMs << " row "
-                 << QJsonDocument(table->recordValues(table->rowOf(picked))).toJson().toStdString()
-                 << " store "
-                 << QJsonDocument(session.store().record(QStringLiteral("escrows"), picked)->fields)
-                        .toJson()
-                        .toStdString()
-                 << " server v" << records.find(QStringLiteral("escrows"), picked)->version);
+    INFO("delay " << delayMs << " row "
+                  << QJsonDocument(table->recordValues(table->rowOf(picked))).toJson().toStdString()
+                  << " store "
+                  << QJsonDocument(
+                         session.store().cache().record(QStringLiteral("escrows"), picked)->fields)
+                         .toJson()
+                         .toStdString()
+                  << " server v" << records.find(QStringLiteral("escrows"), picked)->version);
     REQUIRE(arrived);
     test::spin(200ms);
     CHECK(window.editor()->recordId() == picked);

@@ -160,7 +160,7 @@ TEST_CASE("The editor saves exactly what it shows: a wrong value is an error on 
     test::Server server;
     Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
     const QString id = createEscrow(ana, QStringLiteral("ESC-T"), 100000);
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     ana.window->openRecord(QStringLiteral("escrows"), id);
     RecordEditor* editor = ana.window->editor();
     QWidget* price = editor->editorFor(QStringLiteral("purchasePrice"));
@@ -182,7 +182,7 @@ TEST_CASE("The editor saves exactly what it shows: a wrong value is an error on 
         CHECK(editor->errorText().contains(QStringLiteral("Purchase price")));
         CHECK_FALSE(editor->save());
         QTest::keyClick(price, Qt::Key_S, Qt::ControlModifier);
-        CHECK(ana.session.store().outboxCount() == 0);
+        CHECK(ana.session.store().outbox().count() == 0);
         CHECK(stored(ana, id, QStringLiteral("purchasePrice")) == 100000);
     }
     // A valid value is saved as typed, and shown as the editor writes it.
@@ -252,7 +252,7 @@ TEST_CASE("Typed changes survive moving to another record: kept as a draft, or a
     Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
     const QString first = createEscrow(ana, QStringLiteral("ESC-1"), 100000);
     const QString second = createEscrow(ana, QStringLiteral("ESC-2"), 200000);
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     RecordEditor* editor = ana.window->editor();
 
     // A search that hides the record does not stop it opening from elsewhere.
@@ -270,7 +270,7 @@ TEST_CASE("Typed changes survive moving to another record: kept as a draft, or a
     ana.window->openRecord(QStringLiteral("escrows"), second);
     REQUIRE(editor->recordId() == second);
     // Nothing was saved or sent; the draft is counted for the quit question.
-    CHECK(ana.session.store().outboxCount() == 0);
+    CHECK(ana.session.store().outbox().count() == 0);
     CHECK(stored(ana, first, QStringLiteral("escrowCompany")).toString().isEmpty());
     CHECK(editor->hasDraft(QStringLiteral("escrows"), first));
     CHECK(editor->unsavedCount() == 1);
@@ -338,7 +338,7 @@ TEST_CASE("A teammate's change mid-edit: untouched fields follow it, a field bei
     CHECK(editor->fieldNote(QStringLiteral("purchasePrice")).contains(QStringLiteral("$320,000")));
     // Saving sends only what Ana changed, not Ben's company back as hers.
     REQUIRE(editor->save());
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     REQUIRE(waitUntil([&] {
         return benTable->recordValues(benTable->rowOf(id)).value(QStringLiteral("purchasePrice")) ==
                310000;
@@ -564,7 +564,7 @@ TEST_CASE("A record that leaves the agent's reach while open is said so, with no
     test::Server server;
     Desktop ana(server, server.ana, server.dir.filePath(QStringLiteral("ana")));
     const QString id = createEscrow(ana, QStringLiteral("ESC-MOVED"), 100000);
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     ana.window->openRecord(QStringLiteral("escrows"), id);
     RecordEditor* editor = ana.window->editor();
     REQUIRE(editor->recordId() == id);
@@ -586,7 +586,7 @@ TEST_CASE("A record that leaves the agent's reach while open is said so, with no
         editor->readOnlyText().contains(QStringLiteral("no longer among the records you may see")));
     CHECK(editor->readOnlyText().contains(QStringLiteral("unsaved changes")));
     CHECK_FALSE(editor->save());
-    CHECK(ana.session.store().outboxCount() == 0);
+    CHECK(ana.session.store().outbox().count() == 0);
     // A change of a row that is gone is refused with its reason, never a silent false.
     QString why;
     CHECK_FALSE(table->updateRecord(table->rowCount(),

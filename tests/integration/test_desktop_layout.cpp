@@ -217,7 +217,8 @@ TEST_CASE("The column chooser hides and shows columns, hidden ones are still sea
                                                     QStringLiteral("Golden State Escrow")}}));
     test::createEscrow(ana, QStringLiteral("ESC-C2"), 620000);
     REQUIRE(waitUntil([&] {
-        return ana.session.store().outboxCount() == 0 && ana.session.status().pendingCount() == 0;
+        return ana.session.store().outbox().count() == 0 &&
+               ana.session.status().pendingCount() == 0;
     }));
 
     // The header's context menu is the chooser.

@@ -217,7 +217,7 @@ TEST_CASE("Toasts and task cards: a solid themed surface in the editor's column,
     REQUIRE(waitUntil([&] { return benTable->rowOf(id) >= 0; }));
     REQUIRE(
         benTable->updateRecord(benTable->rowOf(id), {{QStringLiteral("purchasePrice"), 465000}}));
-    REQUIRE(waitUntil([&] { return ben.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ben.session.store().outbox().count() == 0; }));
     REQUIRE(benTable->updateRecord(benTable->rowOf(id),
                                    {{QStringLiteral("status"), QStringLiteral("pending")},
                                     {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")}}));

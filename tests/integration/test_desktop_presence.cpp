@@ -522,7 +522,7 @@ TEST_CASE("The badge counts waiting changes in every state, Retry now shows whil
 
     // Back online the queue is "sending" until the server has taken it.
     ana.session.goOnline(server.token(server.ana));
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
     REQUIRE(waitUntil([&] { return badge->text() == QStringLiteral("Live"); }));
     CHECK(labels.contains(QStringLiteral("Live - 2 changes sending")));
     CHECK(labels.contains(QStringLiteral("Connecting - 2 changes waiting")));

@@ -180,7 +180,7 @@ TEST_CASE("Screenshots: the editor's honest states: a wrong value refused on its
 
     // A conflict: Alex changes the price offline while Sam changes it (and, with no conflict, the
     // close date and status).
-    REQUIRE(waitUntil([&] { return both.alex.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return both.alex.session.store().outbox().count() == 0; }));
     both.alex.session.goOffline();
     REQUIRE(
         table->updateRecord(table->rowOf(both.id), {{QStringLiteral("purchasePrice"), 1250000}}));
@@ -189,7 +189,7 @@ TEST_CASE("Screenshots: the editor's honest states: a wrong value refused on its
                                    {{QStringLiteral("purchasePrice"), 1275000},
                                     {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")},
                                     {QStringLiteral("status"), QStringLiteral("pending")}}));
-    REQUIRE(waitUntil([&] { return both.sam.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return both.sam.session.store().outbox().count() == 0; }));
     both.alex.session.goOnline(demo.token(kAlex));
     REQUIRE(waitUntil([&] { return both.alex.session.conflicts().rowCount() == 1; }));
     // Selected in the table, as after a click (opening it offers the dialog at once).
@@ -304,7 +304,7 @@ TEST_CASE("Screenshots: the connection badge in each state, presence greyed out 
     both.alex.session.goOnline(demo.token(kAlex));
     REQUIRE(waitUntil([&] { return badge->text().startsWith(QStringLiteral("Live")); }));
     REQUIRE(waitUntil([&] { return people->countText() == QStringLiteral("2 online"); }));
-    REQUIRE(waitUntil([&] { return both.alex.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return both.alex.session.store().outbox().count() == 0; }));
     demo.server.reset();
     REQUIRE(
         waitUntil([&] { return badge->text().startsWith(QStringLiteral("Reconnecting")); }, 20s));

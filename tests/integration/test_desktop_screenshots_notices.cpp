@@ -47,11 +47,11 @@ void samChangesAlexsEscrows(DemoBrokerage& demo, DemoDesktop& sam)
     const int price = own.at(0).data.value(QStringLiteral("purchasePrice")).toInt();
     REQUIRE(table->updateRecord(table->rowOf(own.at(0).id),
                                 {{QStringLiteral("purchasePrice"), price + 15000}}));
-    REQUIRE(waitUntil([&] { return sam.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return sam.session.store().outbox().count() == 0; }));
     REQUIRE(table->updateRecord(table->rowOf(own.at(1).id),
                                 {{QStringLiteral("status"), QStringLiteral("closing")},
                                  {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")}}));
-    REQUIRE(waitUntil([&] { return sam.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return sam.session.store().outbox().count() == 0; }));
 }
 
 } // namespace
@@ -192,7 +192,7 @@ TEST_CASE("Screenshots: the activity feed beside the editor, Sam's changes on to
         RecordTableModel* table = who.table(module);
         REQUIRE(waitUntil([&] { return table->rowCount() > row; }));
         REQUIRE(table->updateRecord(row, fields));
-        REQUIRE(waitUntil([&] { return who.session.store().outboxCount() == 0; }));
+        REQUIRE(waitUntil([&] { return who.session.store().outbox().count() == 0; }));
     };
     change(priya, QStringLiteral("tasks"), 0,
            {{QStringLiteral("priority"), QStringLiteral("urgent")}});

@@ -39,7 +39,7 @@ TEST_CASE("A chosen reference is kept through a reload of its list and while it 
     const QString other =
         clients->createRecord({{QStringLiteral("name"), QStringLiteral("Al Other")}}, &error);
     REQUIRE_FALSE(buyer.isEmpty());
-    REQUIRE(waitUntil([&] { return ana.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return ana.session.store().outbox().count() == 0; }));
 
     FieldInput input(field(QStringLiteral("escrows"), QStringLiteral("buyerClientId")), clients,
                      nullptr);
@@ -55,11 +55,11 @@ TEST_CASE("A chosen reference is kept through a reload of its list and while it 
     CHECK(combo->currentText() == QStringLiteral("Zoe Buyer"));
 
     // Gone from the copy (out of reach): still the same value, said as such, not "None".
-    const auto kept = ana.session.store().record(QStringLiteral("clients"), buyer);
-    const auto keptOther = ana.session.store().record(QStringLiteral("clients"), other);
+    const auto kept = ana.session.store().cache().record(QStringLiteral("clients"), buyer);
+    const auto keptOther = ana.session.store().cache().record(QStringLiteral("clients"), other);
     REQUIRE(kept);
     REQUIRE(keptOther);
-    REQUIRE(ana.session.store().clearConfirmed());
+    REQUIRE(ana.session.store().cache().clearConfirmed());
     emit ana.session.engine().copyCleared(QStringLiteral("test"));
     CHECK(clients->rowOf(buyer) < 0);
     CHECK(input.value() == QJsonValue(buyer));
@@ -67,7 +67,7 @@ TEST_CASE("A chosen reference is kept through a reload of its list and while it 
     CHECK(combo->placeholderText() == QStringLiteral("A record not in your copy"));
 
     // Back in the copy: chosen again in the list.
-    REQUIRE(ana.session.store().storeRecord(*kept));
+    REQUIRE(ana.session.store().cache().storeRecord(*kept));
     emit ana.session.engine().recordChanged(*kept, kept->fields.keys(), false);
     REQUIRE(waitUntil([&] { return clients->rowOf(buyer) >= 0; }));
     CHECK(combo->currentText() == QStringLiteral("Zoe Buyer"));
@@ -76,7 +76,7 @@ TEST_CASE("A chosen reference is kept through a reload of its list and while it 
     CHECK(edited.isEmpty());
 
     // The agent's own choice is what counts from then on.
-    REQUIRE(ana.session.store().storeRecord(*keptOther));
+    REQUIRE(ana.session.store().cache().storeRecord(*keptOther));
     emit ana.session.engine().recordChanged(*keptOther, keptOther->fields.keys(), false);
     REQUIRE(waitUntil([&] { return clients->rowOf(other) >= 0; }));
     CHECK(input.value() == QJsonValue(buyer)); // a row arriving is not a choice

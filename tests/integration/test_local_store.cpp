@@ -68,34 +68,34 @@ TEST_CASE("Local store: the outbox survives a reopen and mutation ids are never 
         CHECK(store->schemaVersion() == 1);
         clientId = store->clientId();
         CHECK_FALSE(clientId.isEmpty());
-        const auto a = store->enqueue(QStringLiteral("escrows"), QStringLiteral("e1"),
-                                      QStringLiteral("create"), std::nullopt,
-                                      {{QStringLiteral("number"), QStringLiteral("ESC-1")}});
-        const auto b = store->enqueue(QStringLiteral("escrows"), QStringLiteral("e1"),
-                                      QStringLiteral("update"), 1,
-                                      {{QStringLiteral("status"), QStringLiteral("pending")}});
+        const auto a = store->outbox().enqueue(
+            QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Create, std::nullopt,
+            {{QStringLiteral("number"), QStringLiteral("ESC-1")}});
+        const auto b = store->outbox().enqueue(
+            QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Update, 1,
+            {{QStringLiteral("status"), QStringLiteral("pending")}});
         REQUIRE(a);
         REQUIRE(b);
         first = a->mutationId;
         CHECK(b->mutationId == first + 1);
-        CHECK(store->complete(a->mutationId));
-        CHECK(store->complete(b->mutationId));
+        CHECK(store->outbox().complete(a->mutationId));
+        CHECK(store->outbox().complete(b->mutationId));
         // Written and committed: the next store sees it even though this one never closed cleanly.
-        REQUIRE(store->enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
-                               QStringLiteral("create"), std::nullopt,
-                               {{QStringLiteral("name"), QStringLiteral("Lee")}}));
+        REQUIRE(store->outbox().enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
+                                        Operation::Create, std::nullopt,
+                                        {{QStringLiteral("name"), QStringLiteral("Lee")}}));
     }
     auto store = openStore(dir);
     CHECK(store->clientId() == clientId);
-    const auto pending = store->outbox();
+    const auto pending = store->outbox().entries();
     REQUIRE(pending.size() == 1);
     CHECK(pending[0].module == QStringLiteral("leads"));
     CHECK(pending[0].mutationId == first + 2);
     CHECK(pending[0].toMutation().toJson().value(QStringLiteral("mutationId")).toInteger() ==
           first + 2);
     CHECK_FALSE(pending[0].toMutation().toJson().contains(QStringLiteral("baseVersion")));
-    const auto next = store->enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
-                                     QStringLiteral("update"), 1, {});
+    const auto next = store->outbox().enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
+                                              Operation::Update, 1, {});
     CHECK(next->mutationId == first + 3);
 }
 
@@ -104,47 +104,50 @@ TEST_CASE("Local store: changes apply by version, repeats are harmless, seq adva
 {
     QTemporaryDir dir;
     auto store = openStore(dir);
-    auto changed = store->applyChange(change(QStringLiteral("created"), 1, 10,
-                                             {{QStringLiteral("number"), QStringLiteral("ESC-1")},
-                                              {QStringLiteral("status"), QStringLiteral("open")}},
-                                             {QStringLiteral("myCommission")}));
+    auto changed =
+        store->cache().applyChange(change(QStringLiteral("created"), 1, 10,
+                                          {{QStringLiteral("number"), QStringLiteral("ESC-1")},
+                                           {QStringLiteral("status"), QStringLiteral("open")}},
+                                          {QStringLiteral("myCommission")}));
     REQUIRE(changed);
-    CHECK(store->lastSeq() == 10);
-    auto record = store->record(QStringLiteral("escrows"), QStringLiteral("e1"));
+    CHECK(store->cache().lastSeq() == 10);
+    auto record = store->cache().record(QStringLiteral("escrows"), QStringLiteral("e1"));
     REQUIRE(record);
     CHECK(record->version == 1);
     CHECK(record->masked == QStringList{QStringLiteral("myCommission")});
 
-    changed = store->applyChange(change(QStringLiteral("updated"), 2, 11,
-                                        {{QStringLiteral("status"), QStringLiteral("pending")}}));
+    changed = store->cache().applyChange(change(
+        QStringLiteral("updated"), 2, 11, {{QStringLiteral("status"), QStringLiteral("pending")}}));
     CHECK(*changed == QStringList{QStringLiteral("status")});
     // The same event again (replay overlapping live) changes nothing.
-    changed = store->applyChange(change(QStringLiteral("updated"), 2, 11,
-                                        {{QStringLiteral("status"), QStringLiteral("pending")}}));
+    changed = store->cache().applyChange(change(
+        QStringLiteral("updated"), 2, 11, {{QStringLiteral("status"), QStringLiteral("pending")}}));
     CHECK(changed->isEmpty());
     // An older version arriving late does not roll the record back.
-    changed = store->applyChange(change(QStringLiteral("updated"), 1, 9,
-                                        {{QStringLiteral("status"), QStringLiteral("open")}}));
+    changed = store->cache().applyChange(change(
+        QStringLiteral("updated"), 1, 9, {{QStringLiteral("status"), QStringLiteral("open")}}));
     CHECK(changed->isEmpty());
-    CHECK(store->record(QStringLiteral("escrows"), QStringLiteral("e1"))
+    CHECK(store->cache()
+              .record(QStringLiteral("escrows"), QStringLiteral("e1"))
               ->fields.value(QStringLiteral("status")) == QStringLiteral("pending"));
-    CHECK(store->lastSeq() == 11);
+    CHECK(store->cache().lastSeq() == 11);
 
-    store->applyChange(
+    store->cache().applyChange(
         change(QStringLiteral("updated"), 3, 12, {{QStringLiteral("status"), QJsonValue::Null}}));
-    CHECK_FALSE(store->record(QStringLiteral("escrows"), QStringLiteral("e1"))
+    CHECK_FALSE(store->cache()
+                    .record(QStringLiteral("escrows"), QStringLiteral("e1"))
                     ->fields.contains(QStringLiteral("status")));
-    store->applyChange(change(QStringLiteral("deleted"), 4, 13, {}));
-    CHECK(store->record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
-    CHECK(store->records(QStringLiteral("escrows")).isEmpty());
+    store->cache().applyChange(change(QStringLiteral("deleted"), 4, 13, {}));
+    CHECK(store->cache().record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
+    CHECK(store->cache().records(QStringLiteral("escrows")).isEmpty());
 
     // Re-bootstrap forgets the confirmed copy but never the outbox.
-    REQUIRE(store->enqueue(QStringLiteral("escrows"), QStringLiteral("e2"),
-                           QStringLiteral("create"), std::nullopt, {}));
-    CHECK(store->clearConfirmed());
-    CHECK(store->lastSeq() == 0);
-    CHECK_FALSE(store->record(QStringLiteral("escrows"), QStringLiteral("e1")));
-    CHECK(store->outbox().size() == 1);
+    REQUIRE(store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e2"),
+                                    Operation::Create, std::nullopt, {}));
+    CHECK(store->cache().clearConfirmed());
+    CHECK(store->cache().lastSeq() == 0);
+    CHECK_FALSE(store->cache().record(QStringLiteral("escrows"), QStringLiteral("e1")));
+    CHECK(store->outbox().entries().size() == 1);
 }
 
 TEST_CASE("Local store: edits keep their base, failures and conflicts leave the outbox",
@@ -152,55 +155,115 @@ TEST_CASE("Local store: edits keep their base, failures and conflicts leave the 
 {
     QTemporaryDir dir;
     auto store = openStore(dir);
-    const auto create =
-        store->enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("create"),
-                       std::nullopt, {{QStringLiteral("number"), QStringLiteral("ESC-1")}});
+    const auto create = store->outbox().enqueue(
+        QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Create, std::nullopt,
+        {{QStringLiteral("number"), QStringLiteral("ESC-1")}});
     const auto edit1 =
-        store->enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("update"), 1,
-                       {{QStringLiteral("status"), QStringLiteral("pending")}});
+        store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Update,
+                                1, {{QStringLiteral("status"), QStringLiteral("pending")}});
     const auto edit2 =
-        store->enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), QStringLiteral("update"), 1,
-                       {{QStringLiteral("purchasePrice"), 5}});
-    const auto other = store->enqueue(QStringLiteral("escrows"), QStringLiteral("e9"),
-                                      QStringLiteral("update"), 7, {});
+        store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e1"), Operation::Update,
+                                1, {{QStringLiteral("purchasePrice"), 5}});
+    const auto other = store->outbox().enqueue(QStringLiteral("escrows"), QStringLiteral("e9"),
+                                               Operation::Update, 7, {});
 
     // The first edit came back as version 2: later edits of e1 keep the version the agent saw
     // (the server tells this client's own changes from others'), and the head of the outbox
     // can be read alone.
-    CHECK(store->complete(edit1->mutationId));
-    const auto pending = store->outbox();
+    CHECK(store->outbox().complete(edit1->mutationId));
+    const auto pending = store->outbox().entries();
     REQUIRE(pending.size() == 3);
     CHECK_FALSE(pending[0].baseVersion.has_value()); // the create has none
     CHECK(pending[1].baseVersion == 1);
     CHECK(pending[2].baseVersion == 7);
-    const auto head = store->outbox(2);
+    const auto head = store->outbox().entries(2);
     REQUIRE(head.size() == 2);
     CHECK(head[1].mutationId == edit2->mutationId);
 
-    CHECK(store->fail(edit2->mutationId, QStringLiteral("out_of_range"),
-                      QStringLiteral("too cheap")));
-    CHECK(store->conflict(
-        other->mutationId, QStringLiteral("fields"),
+    CHECK(store->problems().fail(edit2->mutationId, QStringLiteral("out_of_range"),
+                                 QStringLiteral("too cheap")));
+    CHECK(store->problems().conflict(
+        other->mutationId, ConflictKind::Fields,
         {{QStringLiteral("conflicts"),
           QJsonArray{QJsonObject{{QStringLiteral("field"), QStringLiteral("status")}}}}}));
-    CHECK(store->outbox().size() == 1);
-    CHECK(store->outbox()[0].mutationId == create->mutationId);
+    CHECK(store->outbox().entries().size() == 1);
+    CHECK(store->outbox().entries()[0].mutationId == create->mutationId);
 
-    const auto failures = store->failures();
+    const auto failures = store->problems().failures();
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].code == QStringLiteral("out_of_range"));
     CHECK(failures[0].entry.fields.value(QStringLiteral("purchasePrice")).toInt() == 5);
-    const auto conflicts = store->conflicts();
+    const auto conflicts = store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
-    CHECK(conflicts[0].kind == QStringLiteral("fields"));
+    CHECK(conflicts[0].kind == ConflictKind::Fields);
     CHECK(conflicts[0].entry.recordId == QStringLiteral("e9"));
 
-    CHECK(store->discardFailure(edit2->mutationId));
-    CHECK_FALSE(store->discardFailure(edit2->mutationId));
-    CHECK(store->resolveConflict(conflicts[0].id));
-    CHECK(store->failures().isEmpty());
-    CHECK(store->conflicts().isEmpty());
-    CHECK_FALSE(store->fail(424242, QStringLiteral("x"), QStringLiteral("unknown id")));
+    CHECK(store->problems().discardFailure(edit2->mutationId));
+    CHECK_FALSE(store->problems().discardFailure(edit2->mutationId));
+    CHECK(store->problems().resolveConflict(conflicts[0].id));
+    CHECK(store->problems().failures().isEmpty());
+    CHECK(store->problems().conflicts().isEmpty());
+    CHECK_FALSE(store->problems().fail(424242, QStringLiteral("x"), QStringLiteral("unknown id")));
+}
+
+TEST_CASE("Local store: a row with an operation or conflict kind this build does not know is "
+          "skipped, kept, and blocks nothing else",
+          "[localstore]")
+{
+    QTemporaryDir dir;
+    qint64 known = 0;
+    {
+        auto store = openStore(dir);
+        const auto entry = store->outbox().enqueue(QStringLiteral("leads"), QStringLiteral("l1"),
+                                                   Operation::Update, 1, {});
+        REQUIRE(entry);
+        known = entry->mutationId;
+    }
+    // As a newer version of the app might have left them in the profile.
+    const QString name = QStringLiteral("newer-app");
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(dir.filePath(QStringLiteral("profile.sqlite")));
+        REQUIRE(db.open());
+        QSqlQuery query(db);
+        const QString columns = QStringLiteral(
+            "mutation_id, module, record_id, op, base_version, fields, attempts, created_at");
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO outbox (%1) VALUES (90, 'leads', 'l2', "
+                                          "'archive', 1, '{}', 0, '')")
+                               .arg(columns)));
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO failed (%1, code, message, failed_at) "
+                                          "VALUES (91, 'leads', 'l3', 'archive', 1, '{}', 1, '', "
+                                          "'forbidden', 'no', '')")
+                               .arg(columns)));
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES "
+                                          "(92, 'leads', 'l4', 'update', 1, '{}', 1, '', "
+                                          "'moved', '{}', '')")
+                               .arg(columns)));
+        REQUIRE(query.exec(QStringLiteral("INSERT INTO conflicts (%1, kind, detail, at) VALUES "
+                                          "(93, 'leads', 'l5', 'archive', 1, '{}', 1, '', "
+                                          "'fields', '{}', '')")
+                               .arg(columns)));
+    }
+    QSqlDatabase::removeDatabase(name);
+
+    auto store = openStore(dir);
+    const auto pending = store->outbox().entries();
+    REQUIRE(pending.size() == 1);
+    CHECK(pending[0].mutationId == known);
+    CHECK(pending[0].op == Operation::Update);
+    CHECK(pending[0].toMutation().op == Operation::Update);
+    CHECK(store->outbox().entriesOf(QStringLiteral("leads"), QStringLiteral("l2")).isEmpty());
+    CHECK(store->problems().failures().isEmpty());
+    CHECK(store->problems().conflicts().isEmpty());
+    // Not taken out of the outbox: a failure cannot file what could not be read.
+    CHECK_FALSE(store->problems().fail(90, QStringLiteral("x"), QStringLiteral("y")));
+    // Still there, and still counted: nothing was lost.
+    CHECK(store->outbox().count() == 2);
+    CHECK(store->problems().failureCount() == 1);
+    CHECK(store->problems().conflictCount() == 2);
+    // The edits this build can read go on as usual.
+    CHECK(store->outbox().complete(known));
+    CHECK(store->outbox().entries().isEmpty());
 }
 
 TEST_CASE("Local store: a file that is not a database is a clear error", "[localstore]")
@@ -219,17 +282,18 @@ TEST_CASE("Local store: the in-memory copy of a listed module agrees with the fi
 {
     QTemporaryDir dir;
     auto store = openStore(dir);
-    store->applyChange(change(QStringLiteral("created"), 1, 10,
-                              {{QStringLiteral("number"), QStringLiteral("ESC-1")}}));
-    CHECK(store->records(QStringLiteral("escrows")).size() == 1); // from now on kept in memory
+    store->cache().applyChange(change(QStringLiteral("created"), 1, 10,
+                                      {{QStringLiteral("number"), QStringLiteral("ESC-1")}}));
+    CHECK(store->cache().records(QStringLiteral("escrows")).size() ==
+          1); // from now on kept in memory
 
     // Two events for one record in one batch: the second builds on the first.
     auto second = change(QStringLiteral("updated"), 3, 12,
                          {{QStringLiteral("status"), QStringLiteral("closing")}});
-    const auto applied =
-        store->applyChanges({change(QStringLiteral("updated"), 2, 11,
-                                    {{QStringLiteral("status"), QStringLiteral("pending")}}),
-                             second});
+    const auto applied = store->cache().applyChanges(
+        {change(QStringLiteral("updated"), 2, 11,
+                {{QStringLiteral("status"), QStringLiteral("pending")}}),
+         second});
     REQUIRE(applied);
     CHECK(applied->at(1).previous.value(QStringLiteral("status")) == QStringLiteral("pending"));
     CHECK(applied->at(1).record.fields.value(QStringLiteral("number")) == QStringLiteral("ESC-1"));
@@ -241,27 +305,27 @@ TEST_CASE("Local store: the in-memory copy of a listed module agrees with the fi
                      {QStringLiteral("version"), 1},
                      {QStringLiteral("seq"), 13},
                      {QStringLiteral("fields"), QJsonObject{{QStringLiteral("number"), 2}}}};
-    REQUIRE(store->applyChange(parsed(bare)));
+    REQUIRE(store->cache().applyChange(parsed(bare)));
 
     // A tombstone is remembered: a late, older event does not bring the record back.
-    store->applyChange(change(QStringLiteral("deleted"), 4, 14, {}));
-    CHECK(store
-              ->applyChange(change(QStringLiteral("updated"), 3, 12,
-                                   {{QStringLiteral("status"), QStringLiteral("open")}}))
+    store->cache().applyChange(change(QStringLiteral("deleted"), 4, 14, {}));
+    CHECK(store->cache()
+              .applyChange(change(QStringLiteral("updated"), 3, 12,
+                                  {{QStringLiteral("status"), QStringLiteral("open")}}))
               ->isEmpty());
-    CHECK(store->record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
+    CHECK(store->cache().record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
 
-    const auto inMemory = store->record(QStringLiteral("escrows"), QStringLiteral("e2"));
+    const auto inMemory = store->cache().record(QStringLiteral("escrows"), QStringLiteral("e2"));
     store.reset();
     auto reopened = openStore(dir); // nothing listed yet: reads come from the file
-    const auto onDisk = reopened->record(QStringLiteral("escrows"), QStringLiteral("e2"));
+    const auto onDisk = reopened->cache().record(QStringLiteral("escrows"), QStringLiteral("e2"));
     REQUIRE(inMemory);
     REQUIRE(onDisk);
     CHECK(onDisk->fields == inMemory->fields);
     CHECK(onDisk->version == inMemory->version);
     CHECK(onDisk->teamId.isEmpty());
-    CHECK(reopened->record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
-    CHECK(reopened->lastSeq() == 14);
+    CHECK(reopened->cache().record(QStringLiteral("escrows"), QStringLiteral("e1"))->deleted);
+    CHECK(reopened->cache().lastSeq() == 14);
 }
 
 namespace {
@@ -357,7 +421,7 @@ TEST_CASE("Local store: a long stream of remote changes keeps the log bounded an
                             {QStringLiteral("purchasePrice"), i}});
             event.insert(QStringLiteral("id"), QStringLiteral("e%1").arg(i % 50));
             event.insert(QStringLiteral("version"), i / 50 + 1);
-            REQUIRE(store->applyChange(parsed(event)));
+            REQUIRE(store->cache().applyChange(parsed(event)));
             if (i % 100 == 0)
                 QThread::msleep(10); // a live stream, not one burst
         }
@@ -365,10 +429,10 @@ TEST_CASE("Local store: a long stream of remote changes keeps the log bounded an
         // log well below that means the background checkpoints restarted it.
         INFO("log " << fileSize(path + QStringLiteral("-wal")) << " bytes");
         CHECK(fileSize(path + QStringLiteral("-wal")) < 24 * 1024 * 1024);
-        CHECK(store->lastSeq() == total);
+        CHECK(store->cache().lastSeq() == total);
     }
     CHECK_FALSE(QFileInfo::exists(path + QStringLiteral("-wal"))); // closed cleanly
     auto reopened = openStore(dir);
-    CHECK(reopened->lastSeq() == total);
-    CHECK(reopened->records(QStringLiteral("escrows")).size() == 50);
+    CHECK(reopened->cache().lastSeq() == total);
+    CHECK(reopened->cache().records(QStringLiteral("escrows")).size() == 50);
 }

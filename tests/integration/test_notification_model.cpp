@@ -43,7 +43,7 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
 
     // Ana's own record: creating it tells her nothing.
     const QString escrow = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("ESC-N1")},
                               {QStringLiteral("status"), QStringLiteral("open")}}));
     REQUIRE(waitUntil([&] {
@@ -54,7 +54,7 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
     CHECK(notes.rowCount() == 0);
 
     // Ben changes it: Ana hears who changed what.
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 1; }));
     CHECK(kind(notes, 0) == NotificationModel::Kind::Changed);
@@ -67,7 +67,7 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
 
     // Ben assigns Ana a task.
     const QString task = newId();
-    REQUIRE(ben.engine->edit(QStringLiteral("tasks"), task, QStringLiteral("create"),
+    REQUIRE(ben.engine->edit(QStringLiteral("tasks"), task, Operation::Create,
                              {{QStringLiteral("title"), QStringLiteral("Call the lender")},
                               {QStringLiteral("assigneeId"), s.ana.userId}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 2; }));
@@ -75,7 +75,7 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
     CHECK(title(notes, 0) == QStringLiteral("ben assigned you task “Call the lender”"));
 
     // Ana's edit that the server refuses.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("bogus")}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 3; }));
     CHECK(kind(notes, 0) == NotificationModel::Kind::Refused);
@@ -83,9 +83,9 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
 
     // Ana edits offline while Ben changes the same field: a conflict.
     ana.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("closing")}}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("cancelled")}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
     ana.goOnline();
@@ -104,7 +104,7 @@ TEST_CASE("NotificationModel: what a teammate did to my records, and what became
     CHECK(notes.unreadCount() == 0);
 
     // Ben deletes Ana's escrow.
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("delete"), {}));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Delete, {}));
     REQUIRE(waitUntil([&] { return kind(notes, 0) == NotificationModel::Kind::Deleted; }));
     CHECK(title(notes, 0) == QStringLiteral("ben deleted your escrow “ESC-N1”"));
     CHECK(notes.unreadCount() == 1);
@@ -129,23 +129,23 @@ TEST_CASE("NotificationModel: a change names the record and says each field befo
     const QString escrow = newId();
     const QString client = newId();
     const QString lead = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), escrow, Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("ESC-26867")},
                               {QStringLiteral("purchasePrice"), 450000},
                               {QStringLiteral("status"), QStringLiteral("open")}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("clients"), client, QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("clients"), client, Operation::Create,
                              {{QStringLiteral("name"), QStringLiteral("Sam Okafor")}}));
     REQUIRE(ana.engine->edit(
-        QStringLiteral("leads"), lead, QStringLiteral("create"),
+        QStringLiteral("leads"), lead, Operation::Create,
         {{QStringLiteral("name"), QStringLiteral("Priya Shah")}, {QStringLiteral("score"), 40}}));
     REQUIRE(waitUntil([&] {
-        return ana.outboxEmpty() && ben.store->record(QStringLiteral("escrows"), escrow) &&
-               ben.store->record(QStringLiteral("clients"), client) &&
-               ben.store->record(QStringLiteral("leads"), lead);
+        return ana.outboxEmpty() && ben.store->cache().record(QStringLiteral("escrows"), escrow) &&
+               ben.store->cache().record(QStringLiteral("clients"), client) &&
+               ben.store->cache().record(QStringLiteral("leads"), lead);
     }));
 
     // One field: the sentence says which record, which field, from what to what.
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 465000}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 1; }));
     CHECK(title(notes, 0) == QStringLiteral("ben changed the purchase price of your escrow "
@@ -154,21 +154,21 @@ TEST_CASE("NotificationModel: a change names the record and says each field befo
     CHECK(notified.last().first().toLongLong() == first);
 
     // A lead by its name; a number as a number.
-    REQUIRE(ben.engine->edit(QStringLiteral("leads"), lead, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("leads"), lead, Operation::Update,
                              {{QStringLiteral("score"), 85}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 2; }));
     CHECK(title(notes, 0) ==
           QStringLiteral("ben changed the score of your lead “Priya Shah”: 40 → 85"));
 
     // A reference by the referenced record's name, set where there was none.
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("buyerClientId"), client}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 3; }));
     CHECK(title(notes, 0) ==
           QStringLiteral("ben set the buyer of your escrow “ESC-26867” to Sam Okafor"));
 
     // Several fields: counted in the sentence, each before and after in the detail.
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")},
                               {QStringLiteral("closeDate"), QStringLiteral("2027-01-22")}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 4; }));
@@ -179,7 +179,7 @@ TEST_CASE("NotificationModel: a change names the record and says each field befo
     CHECK(lines.contains(QStringLiteral("Close date: empty → 1/22/27")));
 
     // A renamed record is named by its new name; a cleared value says what it was.
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), escrow, Operation::Update,
                              {{QStringLiteral("buyerClientId"), QJsonValue::Null}}));
     REQUIRE(waitUntil([&] { return notes.rowCount() == 5; }));
     CHECK(title(notes, 0) ==

@@ -45,7 +45,7 @@ TEST_CASE("PresenceStore: teammates appear, change status, view and edit, and le
 
     // Ben sets his status and opens a record; Ana's store follows.
     const QString id = newId();
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("ESC-P")}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
     benPresence.setOwnStatus(QStringLiteral("busy"));

@@ -49,7 +49,7 @@ TEST_CASE("RecordTableModel: exactly the changed cells, inserts, removals, optim
     // A teammate creates a record: one row inserted.
     QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
     const QString id = newId();
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("ESC-1")},
                               {QStringLiteral("purchasePrice"), 500000},
                               {QStringLiteral("status"), QStringLiteral("open")}}));
@@ -59,7 +59,7 @@ TEST_CASE("RecordTableModel: exactly the changed cells, inserts, removals, optim
 
     // The teammate changes one field: dataChanged for exactly that cell, marked as theirs.
     QSignalSpy changed(&model, &QAbstractItemModel::dataChanged);
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(waitUntil([&] {
         return cell(model, id, QStringLiteral("status")).data() == QStringLiteral("pending");
@@ -81,7 +81,7 @@ TEST_CASE("RecordTableModel: exactly the changed cells, inserts, removals, optim
 
     // Ana edits offline: the table shows it at once, marked pending, until the server has it.
     ana.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 510000}}));
     REQUIRE(waitUntil(
         [&] { return cell(model, id, QStringLiteral("purchasePrice")).data().toInt() == 510000; }));
@@ -100,7 +100,7 @@ TEST_CASE("RecordTableModel: exactly the changed cells, inserts, removals, optim
     CHECK(cell(model, id, QStringLiteral("purchasePrice")).data().toInt() == 510000);
 
     // A refused edit rolls the cell back to the confirmed value and flags the row.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), -1}}));
     REQUIRE(waitUntil([&] {
         return cell(model, id, QStringLiteral("purchasePrice"))
@@ -111,7 +111,7 @@ TEST_CASE("RecordTableModel: exactly the changed cells, inserts, removals, optim
 
     // The teammate deletes it: the row goes.
     QSignalSpy removed(&model, &QAbstractItemModel::rowsRemoved);
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Delete, {}));
     REQUIRE(waitUntil([&] { return model.rowCount() == 0; }));
     CHECK(removed.count() == 1);
 }
@@ -124,7 +124,7 @@ TEST_CASE("RecordTableModel: a local create appears at once and stays one row wh
     RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("ESC-2")}}));
     REQUIRE(waitUntil([&] { return model.rowCount() == 1; }));
     CHECK(cell(model, id, QStringLiteral("number")).data(RecordTableModel::PendingRole).toBool());
@@ -181,7 +181,7 @@ TEST_CASE("RecordTableModel: a steady stream is applied once a frame, not once p
     RecordTableModel model(*ana.core, QStringLiteral("escrows"));
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::Fatal);
     auto escrow = [](int n, int price) {
-        LocalStore::Record record;
+        RecordCache::Record record;
         record.module = QStringLiteral("escrows");
         record.id = QStringLiteral("e%1").arg(n);
         record.version = price;
@@ -284,8 +284,8 @@ TEST_CASE("Moved to another team: the copy reloads for the new team at once, and
     CHECK(refused.first().at(1).toString() == QStringLiteral("not_found"));
     CHECK(refused.first().at(2).toString() ==
           QStringLiteral("This escrow does not exist or is outside your team"));
-    CHECK(ben.store->failureCount() == 1); // kept for Ben to see, retry or discard
-    CHECK(ben.store->outboxCount() == 0);
+    CHECK(ben.store->problems().failureCount() == 1); // kept for Ben to see, retry or discard
+    CHECK(ben.store->outbox().count() == 0);
 
     // Only a broker admin moves people.
     std::optional<RestReply> refusedMove;

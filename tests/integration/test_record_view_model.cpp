@@ -38,7 +38,7 @@ struct Fixture
         QString error;
         auto store = LocalStore::open(dir.filePath(QStringLiteral("p.sqlite")), &error);
         REQUIRE(store);
-        QList<LocalStore::Record> seed;
+        QList<RecordCache::Record> seed;
         for (int i = 0; i < records; ++i)
             seed.append(
                 {QStringLiteral("escrows"),
@@ -52,8 +52,8 @@ struct Fixture
                  QStringLiteral("u1"),
                  {},
                  false});
-        REQUIRE(store->storeRecords(seed));
-        REQUIRE(store->setLastSeq(1));
+        REQUIRE(store->cache().storeRecords(seed));
+        REQUIRE(store->cache().setLastSeq(1));
         ConnectionConfig config;
         config.serverUrl = QUrl(QStringLiteral("http://127.0.0.1:9")); // never started
         core = std::make_unique<ClientCore>(config, std::move(store));

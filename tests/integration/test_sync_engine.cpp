@@ -28,7 +28,7 @@ QString sharedEscrow(Profile& creator, Profile& other)
     creator.goOnline();
     other.goOnline();
     const QString id = newId();
-    REQUIRE(creator.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(creator.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     REQUIRE(waitUntil([&] {
         return other.field(id, QStringLiteral("number")).isString() && creator.outboxEmpty();
     }));
@@ -52,17 +52,17 @@ TEST_CASE("SyncEngine: a fresh profile bootstraps over REST, then follows the st
     }
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     ana.goOnline();
-    CHECK(ana.store->records(QStringLiteral("escrows")).size() == 3);
-    CHECK(ana.store->lastSeq() == 3);
+    CHECK(ana.store->cache().records(QStringLiteral("escrows")).size() == 3);
+    CHECK(ana.store->cache().lastSeq() == 3);
 
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
     ben.goOnline();
     const QString id = newId();
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     REQUIRE(waitUntil(
         [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
-    CHECK(ana.store->lastSeq() == 4);
+    CHECK(ana.store->cache().lastSeq() == 4);
 }
 
 TEST_CASE("SyncEngine: offline edits wait in the outbox and sync exactly once on reconnect",
@@ -74,17 +74,17 @@ TEST_CASE("SyncEngine: offline edits wait in the outbox and sync exactly once on
     ben.goOnline();
     const QString id = newId();
     // Offline: create, then two edits of the same record on top of it.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 710000}}));
-    CHECK(ana.store->outbox().size() == 3);
+    CHECK(ana.store->outbox().entries().size() == 3);
 
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     // Her own queued edits never conflicted with each other; Ben has the final state.
-    CHECK(ana.store->conflicts().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
     REQUIRE(waitUntil(
         [&] { return ben.field(id, QStringLiteral("purchasePrice")).toInt() == 710000; }));
     CHECK(ben.field(id, QStringLiteral("status")) == QStringLiteral("pending"));
@@ -101,15 +101,15 @@ TEST_CASE("SyncEngine: overlapping offline edits become a conflict, never a sile
 
     ana.connection.stop();
     ben.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 720000}}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 690000}}));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     ben.goOnline();
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
-    const auto conflicts = ben.store->conflicts();
+    const auto conflicts = ben.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
     const auto field =
         conflicts[0].detail.value(QStringLiteral("conflicts")).toArray().first().toObject();
@@ -131,13 +131,13 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     // Ana, offline, edits the price and then the status, both on version 1; Ben changes the
     // status meanwhile.
     ana.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 730000}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("closing")}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 735000}}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("status"), QStringLiteral("pending")}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
 
@@ -145,7 +145,7 @@ TEST_CASE("SyncEngine: queued edits keep the version the agent saw, so a teammat
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     // Her price edits applied (her own change in between is no conflict); her status edit
     // did not overwrite Ben's: it waits for her, naming him.
-    const auto conflicts = ana.store->conflicts();
+    const auto conflicts = ana.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
     const auto field =
         conflicts[0].detail.value(QStringLiteral("conflicts")).toArray().first().toObject();
@@ -173,15 +173,15 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     Profile ben(s, s.ben, s.dir.filePath(QStringLiteral("ben.sqlite")));
     const QString id = sharedEscrow(ana, ben);
     ana.connection.stop();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
-    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Delete, {}));
+    REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                              {{QStringLiteral("purchasePrice"), 760000}}));
     REQUIRE(waitUntil([&] { return ben.outboxEmpty(); }));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    auto conflicts = ana.store->conflicts();
+    auto conflicts = ana.store->problems().conflicts();
     REQUIRE(conflicts.size() == 1);
-    CHECK(conflicts[0].kind == QStringLiteral("changed"));
+    CHECK(conflicts[0].kind == ConflictKind::Changed);
     CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
     ConflictModel model(*ana.core);
     QAbstractItemModelTester tester(&model);
@@ -195,18 +195,18 @@ TEST_CASE("SyncEngine: a delete made on an old copy waits for the agent: delete 
     SECTION("keep it: the delete is dropped, the record stays with Ben's change")
     {
         REQUIRE(ana.core->resolve(conflicts[0].id, Resolution::TakeTheirs).ok());
-        CHECK(ana.store->conflicts().isEmpty());
-        CHECK(ana.store->outbox().isEmpty());
+        CHECK(ana.store->problems().conflicts().isEmpty());
+        CHECK(ana.store->outbox().entries().isEmpty());
         CHECK_FALSE(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
     }
     SECTION("delete anyway: a delete on the version she has now seen")
     {
         REQUIRE(ana.core->resolve(conflicts[0].id, Resolution::DeleteAnyway).ok());
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-        CHECK(ana.store->conflicts().isEmpty());
+        CHECK(ana.store->problems().conflicts().isEmpty());
         CHECK(s.server.records().find(QStringLiteral("escrows"), id)->deleted);
         REQUIRE(waitUntil([&] {
-            const auto copy = ben.store->record(QStringLiteral("escrows"), id);
+            const auto copy = ben.store->cache().record(QStringLiteral("escrows"), id);
             return copy && copy->deleted;
         }));
     }
@@ -224,13 +224,13 @@ TEST_CASE("SyncEngine: a backlog over the server's mutation budget is slowed, ne
     QStringList ids;
     for (int i = 0; i < 20; ++i) {
         ids.append(newId());
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
-                                 kEscrow));
+        REQUIRE(
+            ana.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Create, kEscrow));
     }
     for (int round = 1; round <= 12; ++round) {
         for (int i = 0; i < 20; ++i)
             REQUIRE(
-                ana.engine->edit(QStringLiteral("escrows"), ids[i], QStringLiteral("update"),
+                ana.engine->edit(QStringLiteral("escrows"), ids[i], Operation::Update,
                                  {{QStringLiteral("purchasePrice"), 800000 + round * 100 + i}}));
     }
     int drops = 0;
@@ -246,8 +246,8 @@ TEST_CASE("SyncEngine: a backlog over the server's mutation budget is slowed, ne
     CHECK(drops == 0);
     CHECK(largestBatch == 100);                  // 260 edits go as 100 + 100 + 60
     CHECK(s.server.metrics().duplicates() == 0); // each sent once: no answer was lost
-    CHECK(ana.store->conflicts().isEmpty());
-    CHECK(ana.store->failures().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
+    CHECK(ana.store->problems().failures().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 260);
     for (int i = 0; i < 20; ++i)
         CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 801200 + i);
@@ -261,13 +261,13 @@ TEST_CASE("SyncEngine: a server without mutate:batch gets the outbox one mutate 
     Server s(std::chrono::seconds(900), older);
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     for (int i = 1; i <= 5; ++i)
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{QStringLiteral("purchasePrice"), 700000 + i}}));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    CHECK(ana.store->failures().isEmpty());
+    CHECK(ana.store->problems().failures().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 6);
     CHECK(ana.field(id, QStringLiteral("purchasePrice")).toInt() == 700005);
 }
@@ -281,12 +281,12 @@ TEST_CASE("SyncEngine: an edit too large for any frame is refused here, not retr
     const QString small = newId();
     // Far over the server's 1,000,000-byte frames (the server would refuse it as too_large
     // anyway; here it cannot even be sent), queued before an ordinary edit.
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), big, QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), big, Operation::Create,
                              {{QStringLiteral("number"), QString(1200000, u'x')}}));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), small, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), small, Operation::Create, kEscrow));
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    const auto failures = ana.store->failures();
+    const auto failures = ana.store->problems().failures();
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].code == QStringLiteral("too_large"));
     CHECK(failures[0].entry.recordId == big);
@@ -299,11 +299,11 @@ TEST_CASE("SyncEngine: a refused edit is kept as a failure with the server's rea
     Server s;
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     ana.goOnline();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("someday")}}));
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    const auto failures = ana.store->failures();
+    const auto failures = ana.store->problems().failures();
     REQUIRE(failures.size() == 1);
     CHECK(failures[0].code == QStringLiteral("not_in_enum"));
     CHECK_FALSE(failures[0].message.isEmpty());
@@ -320,8 +320,8 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
         // under this profile's clientId and mutation id, but the answer never arrived.
         QString error;
         auto store = LocalStore::open(path, &error);
-        const auto entry = store->enqueue(QStringLiteral("escrows"), id, QStringLiteral("create"),
-                                          std::nullopt, kEscrow);
+        const auto entry = store->outbox().enqueue(QStringLiteral("escrows"), id, Operation::Create,
+                                                   std::nullopt, kEscrow);
         REQUIRE(entry);
         const auto mutation = Mutation::fromJson(entry->toMutation().toJson(), store->clientId());
         REQUIRE(mutation.ok());
@@ -329,11 +329,11 @@ TEST_CASE("SyncEngine: applied on the server but the ack was lost -> the resend 
                 MutationResult::Status::Applied);
     }
     Profile ana(s, s.ana, path); // the app starts again on the same profile
-    CHECK(ana.store->outbox().size() == 1);
+    CHECK(ana.store->outbox().entries().size() == 1);
     ana.goOnline();
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
-    CHECK(ana.store->conflicts().isEmpty());
-    CHECK(ana.store->failures().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
+    CHECK(ana.store->problems().failures().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 1); // applied once
     REQUIRE(waitUntil(
         [&] { return ana.field(id, QStringLiteral("number")) == QStringLiteral("ESC-7"); }));
@@ -353,7 +353,7 @@ TEST_CASE(
     QAbstractItemModelTester tester(&conflictModel,
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
     REQUIRE(waitUntil(
         [&] { return ben.field(id, QStringLiteral("number")).isString() && ana.outboxEmpty(); }));
 
@@ -361,14 +361,14 @@ TEST_CASE(
     auto collide = [&](const QString& field, const QJsonValue& anaValue,
                        const QJsonValue& benValue) {
         ben.connection.stop();
-        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{field, benValue}}));
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{field, anaValue}}));
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         ben.goOnline();
-        REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
-        return ben.store->conflicts().first().id;
+        REQUIRE(waitUntil([&] { return ben.store->problems().conflicts().size() == 1; }));
+        return ben.store->problems().conflicts().first().id;
     };
 
     SECTION("keep mine")
@@ -380,14 +380,14 @@ TEST_CASE(
             return ben.outboxEmpty() &&
                    ana.field(id, QStringLiteral("status")) == QStringLiteral("cancelled");
         }));
-        CHECK(ben.store->conflicts().isEmpty());
+        CHECK(ben.store->problems().conflicts().isEmpty());
     }
     SECTION("take theirs")
     {
         const qint64 conflict = collide(QStringLiteral("status"), QStringLiteral("closing"),
                                         QStringLiteral("cancelled"));
         CHECK(ben.core->resolve(conflict, Resolution::TakeTheirs).ok());
-        CHECK(ben.store->conflicts().isEmpty());
+        CHECK(ben.store->problems().conflicts().isEmpty());
         test::spin(200ms);
         CHECK(ana.field(id, QStringLiteral("status")) == QStringLiteral("closing"));
     }
@@ -404,15 +404,15 @@ TEST_CASE(
     SECTION("restore a record deleted by someone else")
     {
         ben.connection.stop();
-        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("update"),
+        REQUIRE(ben.engine->edit(QStringLiteral("escrows"), id, Operation::Update,
                                  {{QStringLiteral("status"), QStringLiteral("pending")}}));
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("delete"), {}));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Delete, {}));
         REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
         ben.goOnline();
-        REQUIRE(waitUntil([&] { return ben.store->conflicts().size() == 1; }));
-        CHECK(ben.store->conflicts().first().kind == QStringLiteral("deleted"));
+        REQUIRE(waitUntil([&] { return ben.store->problems().conflicts().size() == 1; }));
+        CHECK(ben.store->problems().conflicts().first().kind == ConflictKind::Deleted);
         const auto restored =
-            ben.core->resolve(ben.store->conflicts().first().id, Resolution::Restore);
+            ben.core->resolve(ben.store->problems().conflicts().first().id, Resolution::Restore);
         REQUIRE(restored.ok());
         REQUIRE(waitUntil([&] {
             return ana.field(restored.recordId, QStringLiteral("status")) ==
@@ -432,9 +432,9 @@ TEST_CASE("SyncEngine: many records go in one batch, each record's edits in orde
     QStringList ids;
     for (int i = 0; i < 25; ++i) {
         ids.append(newId());
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("create"),
-                                 kEscrow));
-        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), QStringLiteral("update"),
+        REQUIRE(
+            ana.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Create, kEscrow));
+        REQUIRE(ana.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Update,
                                  {{QStringLiteral("purchasePrice"), 800000 + i}}));
     }
     int peak = 0;
@@ -444,9 +444,9 @@ TEST_CASE("SyncEngine: many records go in one batch, each record's edits in orde
     REQUIRE(waitUntil([&] { return ana.outboxEmpty(); }));
     CHECK(peak == 50); // one batch: different records and each record's edits together
     CHECK(s.server.metrics().duplicates() == 0);
-    for (const auto& failure : ana.store->failures())
+    for (const auto& failure : ana.store->problems().failures())
         FAIL_CHECK(failure.code.toStdString() + ": " + failure.message.toStdString());
-    CHECK(ana.store->conflicts().isEmpty());
+    CHECK(ana.store->problems().conflicts().isEmpty());
     CHECK(s.server.changeLog().lastSeq(s.ana.brokerageId) == 50);
     for (int i = 0; i < 25; ++i)
         CHECK(ana.field(ids[i], QStringLiteral("purchasePrice")).toInt() == 800000 + i);
@@ -459,8 +459,8 @@ TEST_CASE("SyncStatus counts what waits, what failed and what conflicts",
     Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
     SyncStatus status(*ana.core);
     const QString id = newId();
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, QStringLiteral("create"), kEscrow));
-    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), QStringLiteral("create"),
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), id, Operation::Create, kEscrow));
+    REQUIRE(ana.engine->edit(QStringLiteral("escrows"), newId(), Operation::Create,
                              {{QStringLiteral("number"), QStringLiteral("E")},
                               {QStringLiteral("status"), QStringLiteral("maybe")}}));
     CHECK(status.pendingCount() == 2);

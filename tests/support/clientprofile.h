@@ -37,10 +37,10 @@ struct Profile
         core->start();
         REQUIRE(waitUntil([&] { return caughtUps > before; }));
     }
-    bool outboxEmpty() { return store->outbox().isEmpty(); }
+    bool outboxEmpty() { return store->outbox().entries().isEmpty(); }
     QJsonValue field(const QString& id, const QString& name)
     {
-        const auto r = store->record(QStringLiteral("escrows"), id);
+        const auto r = store->cache().record(QStringLiteral("escrows"), id);
         return r ? r->fields.value(name) : QJsonValue(QJsonValue::Undefined);
     }
 

@@ -63,11 +63,11 @@ inline void makeConflict(Server& server, const Identity& mineWho, Desktop& mine,
     RecordTableModel* mineTable = mine.session.table(QStringLiteral("escrows"));
     RecordTableModel* theirTable = theirs.session.table(QStringLiteral("escrows"));
     REQUIRE(waitUntil(
-        [&] { return theirTable->rowOf(id) >= 0 && mine.session.store().outboxCount() == 0; }));
+        [&] { return theirTable->rowOf(id) >= 0 && mine.session.store().outbox().count() == 0; }));
     mine.session.goOffline();
     REQUIRE(mineTable->updateRecord(mineTable->rowOf(id), mineFields));
     REQUIRE(theirTable->updateRecord(theirTable->rowOf(id), theirFields));
-    REQUIRE(waitUntil([&] { return theirs.session.store().outboxCount() == 0; }));
+    REQUIRE(waitUntil([&] { return theirs.session.store().outbox().count() == 0; }));
     mine.session.goOnline(server.token(mineWho));
     REQUIRE(waitUntil([&] { return mine.session.conflicts().rowCount() == 1; }));
 }

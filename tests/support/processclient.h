@@ -32,7 +32,7 @@ struct ProcessClient
     bool settled()
     {
         return connection.state() == ConnectionState::Online && caughtUp &&
-               engine->inFlightCount() == 0 && store->outboxCount() == 0;
+               engine->inFlightCount() == 0 && store->outbox().count() == 0;
     }
 
     QString token;
