@@ -8,6 +8,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QPointer>
 
 namespace crm {
 
@@ -23,9 +24,53 @@ CommandResult offline()
         Refusal::Offline, TaskClient::tr("Not connected: try again when the badge says Live"));
 }
 
-QString restFailure(const RestReply& reply)
+// A REST request that failed: the server's own reason when it gave one; when it could not be
+// reached, that nothing happened and when to try again.
+CommandResult restFailure(const RestReply& reply)
 {
-    return reply.error.message.isEmpty() ? reply.error.describe() : reply.error.message;
+    if (reply.error.kind == RestError::Kind::Network ||
+        reply.error.kind == RestError::Kind::Timeout)
+        return CommandResult::refused(
+            Refusal::Offline, TaskClient::tr("The server could not be reached (%1), so nothing "
+                                             "happened: try again when the badge says Live")
+                                  .arg(reply.error.describe()));
+    return CommandResult::refused(Refusal::Rejected, reply.error.message.isEmpty()
+                                                         ? reply.error.describe()
+                                                         : reply.error.message);
+}
+
+// A task command whose ack never came back: why, in the agent's words. Whether the server did
+// it is unknown, and the task's next event or the list after the next connect will say.
+CommandResult unanswered(const AckOutcome& outcome)
+{
+    switch (outcome.status) {
+    case AckOutcome::Status::TimedOut:
+        return CommandResult::refused(
+            Refusal::Offline, TaskClient::tr("The server did not answer in time: look at the "
+                                             "task again in a moment, and try again if needed"));
+    case AckOutcome::Status::Disconnected:
+        return CommandResult::refused(
+            Refusal::Offline, TaskClient::tr("The connection dropped before the server answered: "
+                                             "try again when the badge says Live"));
+    default:
+        return offline();
+    }
+}
+
+// The tasks of a list that this build can read. One it cannot (a status a newer server added)
+// is left out and logged rather than costing the agent the whole list.
+QList<Task> readableTasks(const QJsonValue& list, const char* where)
+{
+    QList<Task> tasks;
+    for (const auto& item : list.toArray()) {
+        auto task = Task::fromJson(item.toObject());
+        if (task.ok())
+            tasks.append(std::move(task).value());
+        else
+            qCWarning(lcClientCore) << "left out of the" << where
+                                    << "a task that cannot be read:" << task.error().describe();
+    }
+    return tasks;
 }
 
 } // namespace
@@ -46,13 +91,12 @@ void TaskClient::onEvent(const QString& event, const QJsonArray& args)
     // ai:task:cancel asks an external agent to stop: not for a person's window.
     if (event == events::AiTaskCancel)
         return;
-    const QJsonObject payload = args.first().toObject();
+    const QJsonObject payload = args.isEmpty() ? QJsonObject() : args.first().toObject();
     if (event == events::AiTaskList) {
-        auto list = TaskList::fromJson(payload);
-        if (!list.ok())
-            qCWarning(lcClientCore) << "ignoring a malformed task list:" << list.error().describe();
+        if (!payload.value(QStringLiteral("tasks")).isArray())
+            qCWarning(lcClientCore) << "ignoring a task list without a list";
         else
-            emit listReceived(list.value().tasks);
+            emit listReceived(readableTasks(payload.value(QStringLiteral("tasks")), "task list"));
         return;
     }
     auto task = Task::fromJson(payload);
@@ -68,23 +112,25 @@ CommandResult TaskClient::start(const TaskStart& request)
     if (request.kind.isEmpty())
         return CommandResult::refused(Refusal::InvalidValue, tr("Which kind of task to start?"),
                                       QStringLiteral("kind"));
-    m_rest.post(QStringLiteral("/api/tasks"), request.toJson(), [this](const RestReply& reply) {
-        if (!reply.ok()) {
-            emit taskRefused({}, CommandResult::refused(Refusal::Rejected, restFailure(reply)));
-            return;
-        }
-        auto task = Task::fromJson(reply.body.toObject());
-        if (!task.ok()) {
-            emit taskRefused(
-                {},
-                CommandResult::refused(
-                    Refusal::Rejected,
-                    tr("The server's answer could not be read: %1").arg(task.error().describe())));
-            return;
-        }
-        emit taskChanged(task.value());
-        emit taskStarted(task.value());
-    });
+    m_rest.post(QStringLiteral("/api/tasks"), request.toJson(),
+                [this, self = QPointer(this)](const RestReply& reply) {
+                    if (!self)
+                        return;
+                    if (!reply.ok()) {
+                        emit taskRefused({}, restFailure(reply));
+                        return;
+                    }
+                    auto task = Task::fromJson(reply.body.toObject());
+                    if (!task.ok()) {
+                        emit taskRefused({}, CommandResult::refused(
+                                                 Refusal::Rejected,
+                                                 tr("The server's answer could not be read: %1")
+                                                     .arg(task.error().describe())));
+                        return;
+                    }
+                    emit taskChanged(task.value());
+                    emit taskStarted(task.value());
+                });
     return CommandResult::done({});
 }
 
@@ -105,12 +151,16 @@ CommandResult TaskClient::ask(QLatin1StringView event, const QString& id)
     if (m_connection.state() != ConnectionState::Online)
         return offline();
     m_connection.emitWithAck(
-        QString(event), {TaskRef{id, {}}.toJson()}, [this, id](const AckOutcome& outcome) {
+        QString(event), {TaskRef{id, {}}.toJson()},
+        [this, self = QPointer(this), id](const AckOutcome& outcome) {
+            if (!self)
+                return;
             if (!outcome.ok()) {
-                emit taskRefused(id, offline());
+                emit taskRefused(id, unanswered(outcome));
                 return;
             }
-            auto answer = TaskAnswer::fromJson(outcome.args.first().toObject());
+            auto answer = TaskAnswer::fromJson(
+                outcome.args.isEmpty() ? QJsonObject() : outcome.args.first().toObject());
             if (!answer.ok() || !answer.value().ok() || !answer.value().task) {
                 const QString why = !answer.ok()          ? answer.error().describe()
                                     : answer.value().ok() ? tr("The server sent no task")
@@ -127,16 +177,19 @@ CommandResult TaskClient::refresh()
 {
     if (m_connection.state() != ConnectionState::Online)
         return offline();
-    m_connection.emitWithAck(
-        QString(events::TaskList), {QJsonObject{}}, [this](const AckOutcome& outcome) {
-            if (!outcome.ok())
-                return; // the list comes again after the next catch-up
-            auto answer = TaskAnswer::fromJson(outcome.args.first().toObject());
-            if (answer.ok() && answer.value().list)
-                emit listReceived(answer.value().list->tasks);
-            else
-                qCWarning(lcClientCore) << "the task list could not be read";
-        });
+    m_connection.emitWithAck(QString(events::TaskList), {QJsonObject{}},
+                             [this, self = QPointer(this)](const AckOutcome& outcome) {
+                                 if (!self || !outcome.ok())
+                                     return; // the list comes again after the next catch-up
+                                 const QJsonObject answer = outcome.args.isEmpty()
+                                                                ? QJsonObject()
+                                                                : outcome.args.first().toObject();
+                                 if (answer.value(QStringLiteral("tasks")).isArray())
+                                     emit listReceived(readableTasks(
+                                         answer.value(QStringLiteral("tasks")), "task list"));
+                                 else
+                                     qCWarning(lcClientCore) << "the task list could not be read";
+                             });
     return CommandResult::done({});
 }
 
@@ -144,27 +197,23 @@ CommandResult TaskClient::fetchFile(const QString& id, const QString& role)
 {
     if (id.isEmpty() || role.isEmpty())
         return CommandResult::refused(Refusal::NotFound, tr("No such task file"));
-    m_rest.get(
-        QStringLiteral("/api/tasks/%1/%2").arg(id, role), [this, id, role](const RestReply& reply) {
-            if (!reply.ok())
-                emit taskRefused(id, CommandResult::refused(Refusal::Rejected, restFailure(reply)));
-            else
-                emit fileFetched(id, role, reply.text);
-        });
+    m_rest.get(QStringLiteral("/api/tasks/%1/%2").arg(id, role),
+               [this, self = QPointer(this), id, role](const RestReply& reply) {
+                   if (!self)
+                       return;
+                   if (!reply.ok())
+                       emit taskRefused(id, restFailure(reply));
+                   else
+                       emit fileFetched(id, role, reply.text);
+               });
     return CommandResult::done(id);
 }
 
 QList<Task> TaskClient::cached() const
 {
     // Kept as the bare array ai:task:list carries.
-    const QJsonArray kept = QJsonDocument::fromJson(m_store.metaValue(kCacheKey).toUtf8()).array();
-    auto list = TaskList::fromJson({{QStringLiteral("tasks"), kept}});
-    if (!list.ok()) {
-        qCWarning(lcClientCore) << "the kept task list could not be read:"
-                                << list.error().describe();
-        return {};
-    }
-    return list.value().tasks;
+    return readableTasks(QJsonDocument::fromJson(m_store.metaValue(kCacheKey).toUtf8()).array(),
+                         "kept task list");
 }
 
 bool TaskClient::keep(const QList<Task>& tasks)

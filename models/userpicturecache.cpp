@@ -108,8 +108,9 @@ void UserPictureCache::fetch(const QString& userId, qint64 version)
 
 void UserPictureCache::onFetched(const QString& userId, qint64 version, const QByteArray& bytes)
 {
-    if (m_fetching.value(userId) <= version)
-        m_fetching.remove(userId);
+    // Whatever version came (the server's may be older than the one asked for, if it was
+    // replaced meanwhile), nothing is on its way any more: the next user:picture asks again.
+    m_fetching.remove(userId);
     if (version > versionOf(userId))
         keep(userId, {version, bytes});
 }

@@ -6,10 +6,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// An optional member of the given JSON type: absent is fine, another type is not.
+// An optional member of the given JSON type: absent (or null, as JavaScript clients send an
+// unset one) is fine, another type is not.
 bool isAbsentOr(const QJsonValue& value, QJsonValue::Type type)
 {
-    return value.isUndefined() || value.type() == type;
+    return value.isUndefined() || value.isNull() || value.type() == type;
 }
 
 } // namespace

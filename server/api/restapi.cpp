@@ -438,7 +438,7 @@ QHttpServerResponse RestApi::mutate(const QString& module, const QString& id,
     m_s.metrics.mutation(mutationStatusName(outcome.result.status));
     if (outcome.change)
         m_s.hub.broadcast(*outcome.change);
-    return mutationResponse(outcome.result.toJson(), creating);
+    return mutationResponse(outcome.toJson(), creating);
 }
 
 QHttpServerResponse RestApi::changes(const QHttpServerRequest& request)

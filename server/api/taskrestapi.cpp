@@ -182,10 +182,7 @@ QHttpServerResponse TaskRestApi::action(const QString& id, const QString& verb,
         const auto body = rest::jsonBody(request, failure);
         if (!body)
             return std::move(*failure);
-        const auto report = TaskReport::fromJson(*body);
-        if (!report.ok())
-            return malformed(report.error());
-        return replyResponse(m_s.tasks.report(*who, id, report.value()), *who);
+        return replyResponse(m_s.tasks.report(*who, id, *body), *who);
     }
     return errorResponse(Status::NotFound, QStringLiteral("not_found"),
                          QStringLiteral("Tasks have cancel, retry, report, output"));

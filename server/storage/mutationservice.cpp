@@ -108,7 +108,7 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
 {
     Transaction transaction(m_db);
     if (!transaction.isOpen())
-        return {storageError(), std::nullopt};
+        return {storageError(), std::nullopt, {}};
 
     qint64 lastMutationId = 0;
     if (!m.clientId.isEmpty()) {
@@ -117,12 +117,13 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
                        QStringLiteral("SELECT user_id, last_mutation_id FROM client_mutations "
                                       "WHERE client_id = ?"),
                        {m.clientId}))
-            return {storageError(), std::nullopt};
+            return {storageError(), std::nullopt, {}};
         if (owner.next()) {
             if (owner.value(0).toString() != who.userId)
                 return {rejected(ErrorCode::ClientIdInUse,
                                  QStringLiteral("This clientId belongs to another user")),
-                        std::nullopt};
+                        std::nullopt,
+                        {}};
             lastMutationId = owner.value(1).toLongLong();
         }
         // A duplicate is a mutation whose result is stored, whatever arrived in between: clients
@@ -132,22 +133,23 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
                        QStringLiteral("SELECT result FROM mutation_results WHERE client_id = ? AND "
                                       "mutation_id = ?"),
                        {m.clientId, m.mutationId}))
-            return {storageError(), std::nullopt};
+            return {storageError(), std::nullopt, {}};
         if (previous.next()) {
             // The first answer, as it was stored (the message round-trips exactly).
             auto original = MutationResult::fromJson(
                 QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object());
-            if (!original.ok()) {
-                qCWarning(lcMutations) << "the stored answer to" << m.clientId << m.mutationId
-                                       << "cannot be read:" << original.error().describe();
-                return {storageError(), std::nullopt};
-            }
             MutationResult duplicate;
             duplicate.status = MutationResult::Status::Duplicate;
             duplicate.mutationId = m.mutationId;
-            duplicate.original =
-                std::make_shared<const MutationResult>(std::move(original).value());
-            return {duplicate, std::nullopt};
+            if (original.ok()) {
+                duplicate.original =
+                    std::make_shared<const MutationResult>(std::move(original).value());
+                return {duplicate, std::nullopt, {}};
+            }
+            qCWarning(lcMutations) << "the stored answer to" << m.clientId << m.mutationId
+                                   << "is sent back unread:" << original.error().describe();
+            return {duplicate, std::nullopt,
+                    QJsonDocument::fromJson(previous.value(0).toString().toUtf8()).object()};
         }
     }
 
@@ -172,20 +174,29 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
             result = remove(who, m, *spec, *record, change);
     }
     if (isStorageError(result))
-        return {result, std::nullopt};
+        return {result, std::nullopt, {}};
 
     if (!m.clientId.isEmpty()) {
         if (lastMutationId > 0 && m.mutationId > lastMutationId + 1)
             result.gapAfter = lastMutationId;
         result.mutationId = m.mutationId;
         if (!recordResult(who, m, result))
-            return {storageError(), std::nullopt};
+            return {storageError(), std::nullopt, {}};
     }
     if (!transaction.commit())
-        return {storageError(), std::nullopt};
+        return {storageError(), std::nullopt, {}};
     qCDebug(lcMutations) << operationName(m.op) << m.module << m.recordId << "by" << who.userId
                          << "->" << mutationStatusName(result.status);
-    return {result, change};
+    return {result, change, {}};
+}
+
+QJsonObject MutationService::Outcome::toJson() const
+{
+    if (unreadOriginal.isEmpty())
+        return result.toJson();
+    QJsonObject json = result.toJson();
+    json.insert(QStringLiteral("original"), unreadOriginal);
+    return json;
 }
 
 QList<MutationService::Outcome> MutationService::applyAll(const Identity& who,
@@ -199,7 +210,7 @@ QList<MutationService::Outcome> MutationService::applyAll(const Identity& who,
     bool stored = transaction.isOpen();
     for (const auto& mutation : mutations) {
         if (!stored) {
-            outcomes.append({storageError(), std::nullopt});
+            outcomes.append({storageError(), std::nullopt, {}});
             continue;
         }
         outcomes.append(apply(who, mutation));
@@ -208,7 +219,7 @@ QList<MutationService::Outcome> MutationService::applyAll(const Identity& who,
     if (stored && transaction.commit())
         return outcomes;
     for (auto& outcome : outcomes)
-        outcome = {storageError(), std::nullopt};
+        outcome = {storageError(), std::nullopt, {}};
     return outcomes;
 }
 

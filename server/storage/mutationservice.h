@@ -34,6 +34,13 @@ public:
     {
         MutationResult result;
         std::optional<ChangeEntry> change; // to fan out when something was committed
+        // A resend's stored first answer that this build cannot read (a newer server wrote
+        // it before a rollback): it goes back as it was stored, never as an error, or that
+        // client's outbox would never drain.
+        QJsonObject unreadOriginal;
+
+        // The answer on the wire.
+        QJsonObject toJson() const;
     };
 
     MutationService(Database& db, RecordStore& records, ChangeLog& log);

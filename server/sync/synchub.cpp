@@ -292,7 +292,7 @@ void SyncHub::applyMutations(SocketIoServerSession* session, const QJsonArray& p
     }
     const auto outcomes = m_s.mutations.applyAll(identity, mutations);
     for (qsizetype k = 0; k < outcomes.size(); ++k) {
-        results[positions.at(k)] = outcomes.at(k).result.toJson();
+        results[positions.at(k)] = outcomes.at(k).toJson();
         m_s.metrics.mutation(mutationStatusName(outcomes.at(k).result.status));
     }
     if (batch) {
@@ -458,8 +458,8 @@ void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
             return m_tasks->retry(state.identity, task.id);
         });
     } else if (event == events::TaskReport) {
-        answer = answerFrom(TaskReport::fromJson(payload), [&](const TaskReport& report) {
-            return m_tasks->report(state.identity, report.id, report);
+        answer = answerFrom(TaskRef::fromJson(payload), [&](const TaskRef& task) {
+            return m_tasks->report(state.identity, task.id, payload);
         });
     } else {
         answer =

@@ -116,8 +116,7 @@ QJsonObject CsvExportJob::result() const
 
 QString CsvExportJob::summary() const
 {
-    return m_written == 1 ? QStringLiteral("Exported 1 record")
-                          : QStringLiteral("Exported %1 records").arg(m_written);
+    return QStringLiteral("Exported ") + counted(m_written, "record", "records");
 }
 
 } // namespace crm

@@ -228,9 +228,9 @@ QJsonObject CsvImportJob::result() const
 
 QString CsvImportJob::summary() const
 {
-    return QStringLiteral("Imported %1 of %2 rows; %3 rejected")
+    return QStringLiteral("Imported %1 of %2; %3 rejected")
         .arg(m_imported)
-        .arg(m_rows.size())
+        .arg(counted(m_rows.size(), "row", "rows"))
         .arg(m_rejectedCount);
 }
 

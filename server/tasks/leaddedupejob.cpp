@@ -289,12 +289,12 @@ QString LeadDedupeJob::summary() const
     for (const auto& group : m_groups)
         duplicates += group.members.size() - 1;
     if (m_merge)
-        return QStringLiteral("Merged %1 duplicate leads in %2 groups")
-            .arg(m_merged)
-            .arg(m_groups.size());
-    return QStringLiteral("Found %1 likely duplicate leads in %2 groups")
-        .arg(duplicates)
-        .arg(m_groups.size());
+        return QStringLiteral("Merged %1 in %2")
+            .arg(counted(m_merged, "duplicate lead", "duplicate leads"),
+                 counted(m_groups.size(), "group", "groups"));
+    return QStringLiteral("Found %1 in %2")
+        .arg(counted(duplicates, "likely duplicate lead", "likely duplicate leads"),
+             counted(m_groups.size(), "group", "groups"));
 }
 
 } // namespace crm

@@ -49,6 +49,12 @@ public:
 
     virtual ~TaskJob() = default;
 
+    // "1 lead", "3 leads": a summary's counts, in the words people read on the task card.
+    static QString counted(qint64 count, const char* one, const char* many)
+    {
+        return QStringLiteral("%1 %2").arg(count).arg(QLatin1String(count == 1 ? one : many));
+    }
+
     // Checks the parameters and reads the input; false with a message for people.
     virtual bool prepare(TaskContext& context, QString* error) = 0;
     virtual Slice runSlice(TaskContext& context) = 0;

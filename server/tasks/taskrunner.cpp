@@ -63,7 +63,7 @@ public:
         const auto outcome = m_runner.m_s.mutations.apply(m_actor, mutation);
         if (outcome.change)
             committing.append(*outcome.change);
-        return outcome.result.toJson();
+        return outcome.toJson();
     }
     RecordStore& records() override { return m_runner.m_s.records; }
     QList<UserDirectory::User> people() override
@@ -312,7 +312,7 @@ TaskRunner::Reply TaskRunner::retry(const Identity& who, const QString& id)
 }
 
 TaskRunner::Reply TaskRunner::report(const Identity& who, const QString& id,
-                                     const TaskReport& report)
+                                     const QJsonObject& json)
 {
     auto reply = visibleTask(who, id);
     if (!reply.task)
@@ -324,6 +324,10 @@ TaskRunner::Reply TaskRunner::report(const Identity& who, const QString& id,
     if (task.isFinal())
         return refusal(ErrorCode::NotRunning,
                        QStringLiteral("The task has %1 already").arg(taskStatusName(task.status)));
+    const auto parsed = TaskReport::fromJson(json);
+    if (!parsed.ok())
+        return refusal(ErrorCode::BadRequest, parsed.error().message);
+    const TaskReport& report = parsed.value();
     if (report.result &&
         QJsonDocument(*report.result).toJson(QJsonDocument::Compact).size() > kMaxReportResultBytes)
         return refusal(ErrorCode::TooLarge, QStringLiteral("A task result is limited to 64 KB"));

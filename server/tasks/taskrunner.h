@@ -73,7 +73,9 @@ public:
     Reply cancel(const Identity& who, const QString& id);
     Reply retry(const Identity& who, const QString& id);
     // An external agent's progress, step, or final state (docs/protocol.md 5.6).
-    Reply report(const Identity& who, const QString& id, const TaskReport& report);
+    // The report is read (TaskReport) once the task is known to be the caller's to report on,
+    // so a stranger learns nothing from a malformed one.
+    Reply report(const Identity& who, const QString& id, const QJsonObject& json);
     Reply find(const Identity& who, const QString& id);
     QList<AgentTask> visibleTo(const Identity& who);
     // A finished task's file ("output" of an export, "report" of an import or de-duplication),

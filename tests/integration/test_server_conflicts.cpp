@@ -232,11 +232,11 @@ TEST_CASE("Conflicts: a batch applies in order in one transaction, each result i
     };
     const auto outcomes = b.mutations->applyAll(b.ana, batch);
     REQUIRE(outcomes.size() == 5);
-    CHECK(status(outcomes[0].result.toJson()) == QStringLiteral("applied"));
-    CHECK(status(outcomes[1].result.toJson()) == QStringLiteral("conflict"));
-    CHECK(errorCode(outcomes[2].result.toJson()) == QStringLiteral("out_of_range"));
-    CHECK(status(outcomes[3].result.toJson()) == QStringLiteral("applied"));
-    CHECK(status(outcomes[4].result.toJson()) == QStringLiteral("applied"));
+    CHECK(status(outcomes[0].toJson()) == QStringLiteral("applied"));
+    CHECK(status(outcomes[1].toJson()) == QStringLiteral("conflict"));
+    CHECK(errorCode(outcomes[2].toJson()) == QStringLiteral("out_of_range"));
+    CHECK(status(outcomes[3].toJson()) == QStringLiteral("applied"));
+    CHECK(status(outcomes[4].toJson()) == QStringLiteral("applied"));
     CHECK(outcomes[0].change.has_value());
     CHECK_FALSE(outcomes[1].change.has_value());
     CHECK(b.log->lastSeq(b.brokerage) == seqBefore + 3);
@@ -245,7 +245,7 @@ TEST_CASE("Conflicts: a batch applies in order in one transaction, each result i
     // Every result is stored: the whole batch again is answered duplicate by duplicate.
     const auto again = b.mutations->applyAll(b.ana, batch);
     for (const auto& outcome : again) {
-        CHECK(status(outcome.result.toJson()) == QStringLiteral("duplicate"));
+        CHECK(status(outcome.toJson()) == QStringLiteral("duplicate"));
         CHECK_FALSE(outcome.change.has_value());
     }
     CHECK(b.log->lastSeq(b.brokerage) == seqBefore + 3);

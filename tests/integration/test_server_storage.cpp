@@ -15,6 +15,7 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QThread>
 #include <QUuid>
@@ -89,7 +90,8 @@ TEST_CASE("Storage: a transaction inside a transaction is a savepoint that rolls
     CHECK(b.users->teamIdByName(b.brokerage, QStringLiteral("Never")).isEmpty());
 }
 
-TEST_CASE("Storage: a long run of mutations keeps the SQLite log bounded, every one stored",
+TEST_CASE("Storage: a long run of mutations never grows the SQLite log without bound, and it is "
+          "cut back once the run pauses, every mutation stored",
           "[server][storage][checkpoint]")
 {
     Brokerage b(QStringLiteral("sqlite"));
@@ -97,22 +99,27 @@ TEST_CASE("Storage: a long run of mutations keeps the SQLite log bounded, every 
     REQUIRE(status(b.mutate(b.ana, QStringLiteral("c1"), 1, QStringLiteral("create"), id,
                             kEscrow)) == QStringLiteral("applied"));
     const int total = 3000;
+    const QString wal = b.dir.filePath(QStringLiteral("crm.sqlite-wal"));
+    qint64 peak = 0;
     for (int i = 2; i <= total; ++i) {
         REQUIRE(status(b.mutate(b.ana, QStringLiteral("c1"), i, QStringLiteral("update"), id,
                                 {{QStringLiteral("purchasePrice"), 500000 + i}}, i - 1)) ==
                 QStringLiteral("applied"));
         if (i % 20 == 0)
             QThread::msleep(5); // a live stream (a few thousand a second), not one long burst
+        if (i % 100 == 0)
+            peak = std::max(peak, QFileInfo(wal).size());
     }
     // Each mutation writes several pages (record, change log, results): with SQLite's own
     // checkpoint at its threshold (10,000 pages) the log would reach 40 MB. How far below that
     // the background checkpoints keep it depends on how often their thread gets the CPU (61 MB
-    // was seen under the sanitizers on a loaded 2-core machine), so the peak is no test's
-    // business (timing belongs in benchmarks). What holds whatever the load: once it pauses,
-    // a background pass copies the log back, the next write restarts it, and the writer cuts
-    // the file to the 16 MB journal_size_limit, so no burst keeps its disk space.
-    const QString wal = b.dir.filePath(QStringLiteral("crm.sqlite-wal"));
-    INFO("log after the stream " << QFileInfo(wal).size() << " bytes");
+    // was seen once under the sanitizers on a loaded 2-core machine, the two checkpointers
+    // getting in each other's way), so the peak is bounded only against growth without end (at
+    // twice SQLite's own 40 MB backstop); its usual figure is a benchmark's business. What
+    // holds whatever the load: once the run pauses, a background pass copies the log back, the
+    // next write restarts it, and the writer cuts the file to the 16 MB journal_size_limit.
+    INFO("log peak " << peak << " bytes, after the stream " << QFileInfo(wal).size());
+    CHECK(peak < 80 * 1024 * 1024);
     int extra = total;
     CHECK(waitUntil(
         [&] {
@@ -267,6 +274,25 @@ TEST_CASE("Mutations: a resend is a duplicate with the original result, applied 
     CHECK(again.value(QStringLiteral("original")).toObject() == first);
     CHECK_FALSE(b.lastChange);
     CHECK(b.log->lastSeq(b.brokerage) == 1);
+
+    SECTION("a stored answer this build cannot read goes back as it was, never as an error")
+    {
+        // As a newer server (since rolled back) might have written it.
+        const QJsonObject newer{{QStringLiteral("status"), QStringLiteral("postponed")},
+                                {QStringLiteral("mutationId"), 1},
+                                {QStringLiteral("hint"), QStringLiteral("from a newer server")}};
+        auto rewrite = b.db->query();
+        REQUIRE(b.db->exec(rewrite,
+                           QStringLiteral("UPDATE mutation_results SET result = ? WHERE "
+                                          "client_id = ? AND mutation_id = ?"),
+                           {QString::fromUtf8(QJsonDocument(newer).toJson(QJsonDocument::Compact)),
+                            QStringLiteral("c-ana"), 1}));
+        const auto resent =
+            b.mutate(b.ana, QStringLiteral("c-ana"), 1, QStringLiteral("create"), id, kEscrow);
+        CHECK(status(resent) == QStringLiteral("duplicate"));
+        CHECK(resent.value(QStringLiteral("original")).toObject() == newer);
+        CHECK(b.log->lastSeq(b.brokerage) == 1);
+    }
 
     SECTION("another user cannot borrow the clientId")
     {

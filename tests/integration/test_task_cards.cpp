@@ -12,6 +12,8 @@
 #include <catch2/catch.hpp>
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QListView>
 #include <QProgressBar>
@@ -106,8 +108,13 @@ TEST_CASE("TaskListModel: rows, progress-only dataChanged, history kept, re-sync
               .toMap()
               .value(QStringLiteral("imported")) == 1500 - test::makeLeadCsv(1500).bad);
 
-    // Offline: a task starts and finishes elsewhere; the reconnect brings its final state.
+    // Offline: a cancel is refused at once, saying why, and nothing is sent.
     ana.connection.stop();
+    QSignalSpy offlineRefusal(ana.tasks.get(), &TaskListModel::actionFailed);
+    ana.tasks->cancel(id);
+    REQUIRE(offlineRefusal.count() == 1);
+    CHECK(offlineRefusal.first().at(1).toString().startsWith(QStringLiteral("Not connected")));
+    // ... while a task starts and finishes elsewhere; the reconnect brings its final state.
     const auto elsewhere =
         restCall(s.url(), ana.token, "POST", QStringLiteral("/api/tasks"),
                  {{QStringLiteral("kind"), QStringLiteral("csv_export")},
@@ -132,6 +139,18 @@ TEST_CASE("TaskListModel: rows, progress-only dataChanged, history kept, re-sync
                                           QAbstractItemModelTester::FailureReportingMode::Fatal);
     CHECK(cached.rowCount() == 2);
     CHECK(statusOf(cached, id) == QStringLiteral("completed"));
+    // The history as an older version kept it (a bare array), with an entry this build cannot
+    // read (a status a newer server added): the rest still shows.
+    const QString kept = ana.profile.store->metaValue(QStringLiteral("task_list"));
+    QJsonArray older = QJsonDocument::fromJson(kept.toUtf8()).array();
+    REQUIRE(older.size() == 2);
+    older.append(QJsonObject{{QStringLiteral("id"), QStringLiteral("from-the-future")},
+                             {QStringLiteral("status"), QStringLiteral("paused")}});
+    REQUIRE(ana.profile.store->setMetaValue(QStringLiteral("task_list"),
+                                            QString::fromUtf8(QJsonDocument(older).toJson())));
+    TaskListModel olderCache(*ana.profile.core);
+    CHECK(olderCache.rowCount() == 2);
+    CHECK(olderCache.rowOf(QStringLiteral("from-the-future")) < 0);
 
     // A cancel the server refuses (already finished) is reported, not swallowed.
     QSignalSpy failed(ana.tasks.get(), &TaskListModel::actionFailed);

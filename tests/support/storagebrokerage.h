@@ -87,7 +87,7 @@ struct Brokerage
         auto outcome =
             mutations->apply(who, mutation(clientId, mutationId, op, id, fields, base, module));
         lastChange = outcome.change;
-        return outcome.result.toJson();
+        return outcome.toJson();
     }
 
     QTemporaryDir dir;
