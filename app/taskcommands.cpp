@@ -1,5 +1,6 @@
 #include "app/taskcommands.h"
 
+#include "protocol/taskrequest.h"
 #include "realtime/restclient.h"
 
 #include <cstdio>
@@ -62,19 +63,29 @@ int failure(const RestReply& reply)
     return reply.error.kind == RestError::Kind::Http ? 6 : 3;
 }
 
-QString describe(const QJsonObject& task)
+QString describe(const Task& task)
 {
     return tr("%1  %2  %3%  %4  %5")
-        .arg(task.value(QStringLiteral("id")).toString(),
-             task.value(QStringLiteral("status")).toString().leftJustified(9))
-        .arg(task.value(QStringLiteral("progress")).toInt(), 3)
-        .arg(task.value(QStringLiteral("title")).toString(),
-             task.value(QStringLiteral("step")).toString());
+        .arg(task.id, taskStatusName(task.status).leftJustified(9))
+        .arg(task.progress, 3)
+        .arg(task.title, task.step);
 }
 
-int exitFor(const QJsonObject& task)
+int exitFor(const Task& task)
 {
-    return task.value(QStringLiteral("status")) == QStringLiteral("completed") ? 0 : 4;
+    return task.status == TaskStatus::Completed ? 0 : 4;
+}
+
+// The task a successful answer carries; nullopt (said on stderr, exit 6) when it cannot be read.
+std::optional<Task> taskIn(const RestReply& reply)
+{
+    auto task = Task::fromJson(reply.body.toObject());
+    if (task.ok())
+        return std::move(task).value();
+    line(tr("crm-cli: the server's answer is not a task this version can read: %1")
+             .arg(task.error().describe()),
+         stderr);
+    return std::nullopt;
 }
 
 // Polls until the task is final; progress lines go to stderr so stdout stays the result.
@@ -87,28 +98,27 @@ int waitFor(RestClient& rest, const QString& id, const CliOptions& options)
         const auto reply = call(rest, "GET", QStringLiteral("/api/tasks/%1").arg(id));
         if (!reply.ok())
             return failure(reply);
-        const QJsonObject task = reply.body.toObject();
-        const QString status = task.value(QStringLiteral("status")).toString();
-        const int progress = task.value(QStringLiteral("progress")).toInt();
-        if (progress != lastProgress && !options.json) {
-            line(tr("%1%  %2").arg(progress, 3).arg(task.value(QStringLiteral("step")).toString()),
-                 stderr);
-            lastProgress = progress;
+        const auto task = taskIn(reply);
+        if (!task)
+            return 6;
+        if (task->progress != lastProgress && !options.json) {
+            line(tr("%1%  %2").arg(task->progress, 3).arg(task->step), stderr);
+            lastProgress = task->progress;
         }
-        if (status != QStringLiteral("queued") && status != QStringLiteral("running")) {
+        if (task->isFinal()) {
             const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
-            const qint64 steps = task.value(QStringLiteral("stepsDone")).toInteger();
+            const qint64 steps = task->stepsDone;
             if (options.json)
-                line(compact(task));
+                line(compact(reply.body.toObject()));
             else
-                line(describe(task));
+                line(describe(*task));
             if (!options.json && seconds > 0 && steps > 0)
                 line(tr("%1 steps in %2 s (%3 per second)")
                          .arg(steps)
                          .arg(seconds, 0, 'f', 2)
                          .arg(static_cast<double>(steps) / seconds, 0, 'f', 0),
                      stderr);
-            return exitFor(task);
+            return exitFor(*task);
         }
         QEventLoop pause;
         QTimer::singleShot(200, &pause, &QEventLoop::quit);
@@ -139,8 +149,15 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
         const auto reply = call(rest, "GET", QStringLiteral("/api/tasks"));
         if (!reply.ok())
             return failure(reply);
-        for (const auto& task : reply.body.toObject().value(QStringLiteral("tasks")).toArray())
-            line(options.json ? compact(task.toObject()) : describe(task.toObject()));
+        const auto list = TaskList::fromJson(reply.body.toObject());
+        if (!list.ok()) {
+            line(tr("crm-cli: the server's task list cannot be read: %1")
+                     .arg(list.error().describe()),
+                 stderr);
+            return 6;
+        }
+        for (const auto& task : list.value().tasks)
+            line(options.json ? compact(task.toJson()) : describe(task));
         return 0;
     }
     if (verb == QStringLiteral("start")) {
@@ -148,32 +165,30 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
             line(tr("usage: task start csv_import|csv_export|lead_dedupe|agent ..."), stderr);
             return 1;
         }
-        QJsonObject params;
+        TaskStart start{id, t.title, {}, {}, t.shared};
         if (!t.module.isEmpty())
-            params.insert(QStringLiteral("module"), t.module);
+            start.params.insert(QStringLiteral("module"), t.module);
         if (t.merge)
-            params.insert(QStringLiteral("merge"), true);
-        QJsonObject body{{QStringLiteral("kind"), id},
-                         {QStringLiteral("title"), t.title},
-                         {QStringLiteral("params"), params},
-                         {QStringLiteral("shared"), t.shared}};
+            start.params.insert(QStringLiteral("merge"), true);
         if (!t.file.isEmpty()) {
             QFile file(t.file);
             if (!file.open(QIODevice::ReadOnly)) {
                 line(tr("crm-cli: cannot read %1: %2").arg(t.file, file.errorString()), stderr);
                 return 1;
             }
-            body.insert(QStringLiteral("input"), QString::fromUtf8(file.readAll()));
+            start.input = QString::fromUtf8(file.readAll());
         }
-        const auto reply = call(rest, "POST", QStringLiteral("/api/tasks"), body);
+        const auto reply = call(rest, "POST", QStringLiteral("/api/tasks"), start.toJson());
         if (!reply.ok())
             return failure(reply);
-        const QJsonObject task = reply.body.toObject();
+        const auto task = taskIn(reply);
+        if (!task)
+            return 6;
         if (!t.wait) {
-            line(options.json ? compact(task) : task.value(QStringLiteral("id")).toString());
+            line(options.json ? compact(reply.body.toObject()) : task->id);
             return 0;
         }
-        return waitFor(rest, task.value(QStringLiteral("id")).toString(), options);
+        return waitFor(rest, task->id, options);
     }
     if (id.isEmpty()) {
         line(tr("usage: task %1 ID").arg(verb), stderr);
@@ -189,8 +204,14 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
                 : call(rest, "POST", QStringLiteral("/api/tasks/%1/%2").arg(id, verb));
         if (!reply.ok())
             return failure(reply);
-        line(options.json || verb == QStringLiteral("show") ? compact(reply.body.toObject())
-                                                            : describe(reply.body.toObject()));
+        if (options.json || verb == QStringLiteral("show")) {
+            line(compact(reply.body.toObject()));
+            return 0;
+        }
+        const auto task = taskIn(reply);
+        if (!task)
+            return 6;
+        line(describe(*task));
         return 0;
     }
     if (verb == QStringLiteral("output")) {
@@ -204,19 +225,25 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
         return 0;
     }
     if (verb == QStringLiteral("report")) {
-        QJsonObject report;
+        TaskReport report;
         if (!t.progress.isEmpty())
-            report.insert(QStringLiteral("progress"), t.progress.toDouble());
+            report.progress = static_cast<int>(t.progress.toDouble());
         if (!t.step.isEmpty())
-            report.insert(QStringLiteral("step"), t.step);
+            report.step = t.step;
         if (!t.done.isEmpty())
-            report.insert(QStringLiteral("stepsDone"), t.done.toLongLong());
+            report.stepsDone = t.done.toLongLong();
         if (!t.total.isEmpty())
-            report.insert(QStringLiteral("stepsTotal"), t.total.toLongLong());
-        if (!t.status.isEmpty())
-            report.insert(QStringLiteral("status"), t.status);
+            report.stepsTotal = t.total.toLongLong();
+        if (!t.status.isEmpty()) {
+            report.status = taskStatusFromName(t.status);
+            if (!report.status || *report.status == TaskStatus::Queued ||
+                *report.status == TaskStatus::Running) {
+                line(tr("crm-cli: --status is completed, failed or cancelled"), stderr);
+                return 1;
+            }
+        }
         if (!t.error.isEmpty())
-            report.insert(QStringLiteral("error"), t.error);
+            report.error = t.error;
         if (!t.result.isEmpty()) {
             QJsonParseError error{};
             const auto doc = QJsonDocument::fromJson(t.result.toUtf8(), &error);
@@ -224,19 +251,18 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
                 line(tr("crm-cli: --result must be a JSON object"), stderr);
                 return 1;
             }
-            report.insert(QStringLiteral("result"), doc.object());
+            report.result = doc.object();
         }
         const auto reply =
-            call(rest, "POST", QStringLiteral("/api/tasks/%1/report").arg(id), report);
+            call(rest, "POST", QStringLiteral("/api/tasks/%1/report").arg(id), report.toJson());
         if (!reply.ok())
             return failure(reply);
-        const QJsonObject task = reply.body.toObject();
-        line(options.json ? compact(task) : describe(task));
+        const auto task = taskIn(reply);
+        if (!task)
+            return 6;
+        line(options.json ? compact(reply.body.toObject()) : describe(*task));
         // A shell agent learns about a cancel request from its own report's answer.
-        const QString status = task.value(QStringLiteral("status")).toString();
-        const bool stillRunning =
-            status == QStringLiteral("running") || status == QStringLiteral("queued");
-        return stillRunning && task.value(QStringLiteral("cancelRequested")).toBool() ? 4 : 0;
+        return task->isActive() && task->cancelRequested ? 4 : 0;
     }
     line(tr("unknown task command '%1'").arg(verb), stderr);
     return 1;
