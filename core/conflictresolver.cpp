@@ -1,5 +1,6 @@
 #include "core/conflictresolver.h"
 
+#include "core/corelogging.h"
 #include "core/localstore.h"
 #include "core/syncengine.h"
 
@@ -42,19 +43,29 @@ void ConflictResolver::adoptCurrent(const ConflictEntry& conflict)
     m_store.cache().storeRecord(record);
 }
 
+std::optional<OutboxEntry> ConflictResolver::settle(const ConflictEntry& conflict,
+                                                    const QString& recordId, Operation op,
+                                                    const QJsonObject& fields)
+{
+    // The edit first: a conflict closed with no edit queued would lose the agent's decision.
+    auto entry = m_engine.edit(conflict.entry.module, recordId, op, fields);
+    if (!entry)
+        return std::nullopt;
+    if (!m_store.problems().resolveConflict(conflict.id))
+        qCWarning(lcLocalStore) << "conflict" << conflict.id
+                                << "stays listed although its edit is queued as"
+                                << entry->mutationId;
+    m_engine.announce(conflict.entry.module, conflict.entry.recordId);
+    return entry;
+}
+
 std::optional<OutboxEntry> ConflictResolver::resend(qint64 conflictId, const QJsonObject& values)
 {
     const auto conflict = findConflict(m_store, conflictId);
     if (!conflict || conflict->kind != ConflictKind::Fields)
         return std::nullopt;
     adoptCurrent(*conflict);
-    auto entry =
-        m_engine.edit(conflict->entry.module, conflict->entry.recordId, Operation::Update, values);
-    if (entry) {
-        m_store.problems().resolveConflict(conflictId);
-        m_engine.announce(conflict->entry.module, conflict->entry.recordId);
-    }
-    return entry;
+    return settle(*conflict, conflict->entry.recordId, Operation::Update, values);
 }
 
 std::optional<OutboxEntry> ConflictResolver::deleteAnyway(qint64 conflictId)
@@ -63,13 +74,7 @@ std::optional<OutboxEntry> ConflictResolver::deleteAnyway(qint64 conflictId)
     if (!conflict || conflict->kind != ConflictKind::Changed)
         return std::nullopt;
     adoptCurrent(*conflict);
-    auto entry =
-        m_engine.edit(conflict->entry.module, conflict->entry.recordId, Operation::Delete, {});
-    if (entry) {
-        m_store.problems().resolveConflict(conflictId);
-        m_engine.announce(conflict->entry.module, conflict->entry.recordId);
-    }
-    return entry;
+    return settle(*conflict, conflict->entry.recordId, Operation::Delete, {});
 }
 
 std::optional<OutboxEntry> ConflictResolver::keepMine(qint64 conflictId)
@@ -102,14 +107,8 @@ std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
         fields = last->fields;
     for (auto it = conflict->entry.fields.begin(); it != conflict->entry.fields.end(); ++it)
         fields.insert(it.key(), it.value());
-    auto entry =
-        m_engine.edit(conflict->entry.module, QUuid::createUuid().toString(QUuid::WithoutBraces),
-                      Operation::Create, fields);
-    if (entry) {
-        m_store.problems().resolveConflict(conflictId);
-        m_engine.announce(conflict->entry.module, conflict->entry.recordId);
-    }
-    return entry;
+    return settle(*conflict, QUuid::createUuid().toString(QUuid::WithoutBraces), Operation::Create,
+                  fields);
 }
 
 } // namespace crm

@@ -36,6 +36,10 @@ private:
     // The conflict carried the record as it is now: it becomes the confirmed copy (when newer),
     // so the resolution is made on the current version.
     void adoptCurrent(const ConflictEntry& conflict);
+    // Queues the edit that settles `conflict` (its record, or a new one for a restore), then
+    // closes the conflict; the record's state is announced.
+    std::optional<OutboxEntry> settle(const ConflictEntry& conflict, const QString& recordId,
+                                      Operation op, const QJsonObject& fields);
 
     LocalStore& m_store;
     SyncEngine& m_engine;
