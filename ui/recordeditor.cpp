@@ -11,6 +11,7 @@
 #include "ui/recorddelegate.h"
 #include "ui/recorddraft.h"
 #include "ui/recordform.h"
+#include "ui/unsavedchanges.h"
 
 #include <QLabel>
 #include <QMessageBox>
@@ -166,29 +167,14 @@ bool RecordEditor::leaveRecord()
         return true;
     if (!m_creating && (m_table->isRemoving(m_recordId) || m_table->rowOf(m_recordId) < 0)) {
         // Gone meanwhile: nothing to save into, and never a question from a model signal.
-        m_goneNote = m_outOfReach
-                         ? tr("%1 is no longer among the records you may see (your team or role "
-                              "changed): your unsaved changes to it could not be kept.")
-                               .arg(m_title->text())
-                         : tr("%1 was deleted by someone else while you were changing it: your "
-                              "unsaved changes to it could not be kept.")
-                               .arg(m_title->text());
+        m_goneNote = unsavedchanges::lostNote(m_title->text(), m_outOfReach);
         return true;
     }
     if (m_leavePolicy == LeavePolicy::KeepDraft) {
         m_drafts.insert(draftKey(), draft);
         return true;
     }
-    QMessageBox box(QMessageBox::Question, tr("Unsaved changes"),
-                    tr("Save your changes to %1?").arg(titleText()),
-                    QMessageBox::Discard | QMessageBox::Cancel, this);
-    if (draft.hasInvalidText())
-        box.setInformativeText(tr("Some fields hold text that is not a valid value yet, so it "
-                                  "cannot be saved as it is."));
-    else
-        box.addButton(QMessageBox::Save);
-    box.setDefaultButton(draft.hasInvalidText() ? QMessageBox::Cancel : QMessageBox::Save);
-    const int answer = box.exec();
+    const auto answer = unsavedchanges::askToSave(this, titleText(), draft.hasInvalidText());
     if (answer == QMessageBox::Cancel)
         return false;
     return answer == QMessageBox::Discard || save();
