@@ -1,6 +1,7 @@
 #include "protocol/task.h"
 
 #include "protocol/eventnames.h"
+#include "protocol/memberreader.h"
 #include "protocol/nametable.h"
 
 namespace crm {
@@ -19,59 +20,6 @@ QJsonValue orNull(const QString& value)
 {
     return value.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(value);
 }
-
-// Reads the members of one task, remembering the first one that has the wrong type. Absent or
-// null members keep their default: older servers leave some out.
-class TaskReader
-{
-public:
-    explicit TaskReader(const QJsonObject& json) : m_json(json) {}
-
-    void text(const char* member, QString& out)
-    {
-        const QJsonValue value = m_json.value(QLatin1String(member));
-        if (value.isString())
-            out = value.toString();
-        else if (!value.isUndefined() && !value.isNull())
-            refuse(member, u"must be text"_s);
-    }
-    void flag(const char* member, bool& out)
-    {
-        const QJsonValue value = m_json.value(QLatin1String(member));
-        if (value.isBool())
-            out = value.toBool();
-        else if (!value.isUndefined() && !value.isNull())
-            refuse(member, u"must be true or false"_s);
-    }
-    template <typename Int> void number(const char* member, Int& out, qint64 least, qint64 most)
-    {
-        const QJsonValue value = m_json.value(QLatin1String(member));
-        if (value.isUndefined() || value.isNull())
-            return;
-        if (const auto whole = wholeNumber(value, least, most))
-            out = static_cast<Int>(*whole);
-        else
-            refuse(member, u"must be a whole number from %1 to %2"_s.arg(least).arg(most));
-    }
-    void object(const char* member, QJsonObject& out)
-    {
-        const QJsonValue value = m_json.value(QLatin1String(member));
-        if (value.isObject())
-            out = value.toObject();
-        else if (!value.isUndefined() && !value.isNull())
-            refuse(member, u"must be an object"_s);
-    }
-    void refuse(const char* member, const QString& why)
-    {
-        if (!m_error)
-            m_error = badMember(QLatin1String(member), why);
-    }
-    const std::optional<WireError>& error() const { return m_error; }
-
-private:
-    const QJsonObject& m_json;
-    std::optional<WireError> m_error;
-};
 
 } // namespace
 
@@ -131,7 +79,7 @@ QJsonObject Task::toJson() const
 Parsed<Task> Task::fromJson(const QJsonObject& json)
 {
     Task task;
-    TaskReader read(json);
+    MemberReader read(json);
     read.text("id", task.id);
     if (task.id.isEmpty())
         read.refuse("id", u"is required"_s);

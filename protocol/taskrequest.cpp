@@ -1,19 +1,10 @@
 #include "protocol/taskrequest.h"
 
+#include "protocol/memberreader.h"
+
 namespace crm {
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// An optional member of the given JSON type: absent (or null, as JavaScript clients send an
-// unset one) is fine, another type is not.
-bool isAbsentOr(const QJsonValue& value, QJsonValue::Type type)
-{
-    return value.isUndefined() || value.isNull() || value.type() == type;
-}
-
-} // namespace
 
 QJsonObject TaskStart::toJson() const
 {
@@ -27,20 +18,18 @@ QJsonObject TaskStart::toJson() const
 
 Parsed<TaskStart> TaskStart::fromJson(const QJsonObject& json)
 {
-    const QJsonValue kind = json.value(u"kind"_s);
-    if (!kind.isString() || kind.toString().isEmpty())
-        return badMember(u"kind"_s, u"is required: csv_import, csv_export, lead_dedupe or agent"_s);
-    if (!isAbsentOr(json.value(u"title"_s), QJsonValue::String))
-        return badMember(u"title"_s, u"must be text"_s);
-    if (!isAbsentOr(json.value(u"params"_s), QJsonValue::Object))
-        return badMember(u"params"_s, u"must be an object"_s);
-    if (!isAbsentOr(json.value(u"input"_s), QJsonValue::String))
-        return badMember(u"input"_s, u"must be text"_s);
-    if (!isAbsentOr(json.value(u"shared"_s), QJsonValue::Bool))
-        return badMember(u"shared"_s, u"must be true or false"_s);
-    return TaskStart{kind.toString(), json.value(u"title"_s).toString(),
-                     json.value(u"params"_s).toObject(), json.value(u"input"_s).toString(),
-                     json.value(u"shared"_s).toBool()};
+    TaskStart start;
+    MemberReader read(json);
+    read.text("kind", start.kind);
+    if (start.kind.isEmpty())
+        read.refuse("kind", u"is required: csv_import, csv_export, lead_dedupe or agent"_s);
+    read.text("title", start.title);
+    read.object("params", start.params);
+    read.text("input", start.input);
+    read.flag("shared", start.shared);
+    if (read.error())
+        return *read.error();
+    return start;
 }
 
 QJsonObject TaskRef::toJson() const
@@ -53,12 +42,15 @@ QJsonObject TaskRef::toJson() const
 
 Parsed<TaskRef> TaskRef::fromJson(const QJsonObject& json)
 {
-    const QJsonValue id = json.value(u"id"_s);
-    if (!id.isString() || id.toString().isEmpty())
-        return badMember(u"id"_s, u"is required"_s);
-    if (!isAbsentOr(json.value(u"title"_s), QJsonValue::String))
-        return badMember(u"title"_s, u"must be text"_s);
-    return TaskRef{id.toString(), json.value(u"title"_s).toString()};
+    TaskRef ref;
+    MemberReader read(json);
+    read.text("id", ref.id);
+    if (ref.id.isEmpty())
+        read.refuse("id", u"is required"_s);
+    read.text("title", ref.title);
+    if (read.error())
+        return *read.error();
+    return ref;
 }
 
 QJsonObject TaskReport::toJson() const
@@ -86,10 +78,10 @@ QJsonObject TaskReport::toJson() const
 Parsed<TaskReport> TaskReport::fromJson(const QJsonObject& json)
 {
     TaskReport report;
-    const QJsonValue id = json.value(u"id"_s);
-    if (!isAbsentOr(id, QJsonValue::String))
-        return badMember(u"id"_s, u"must be text"_s);
-    report.id = id.toString();
+    MemberReader read(json);
+    read.text("id", report.id);
+    if (read.error())
+        return *read.error();
     // Progress is a percentage: a fraction is fine and is cut to the whole percent below it.
     const QJsonValue progress = json.value(u"progress"_s);
     if (!progress.isUndefined()) {
