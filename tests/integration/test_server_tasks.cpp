@@ -446,6 +446,8 @@ TEST_CASE("The brokerage-wide limit queues tasks beyond it and starts each when 
     for (int i = 0; i < 3; ++i)
         ids.append(idOf(startImport(s, i == 1 ? s.ben : s.ana, test::makeLeadCsv(400).text)));
     waitCompleted(s, s.ana, ids.last());
+    // REST can say completed before the socket's event about it has arrived: wait for the event.
+    REQUIRE(waitUntil([&] { return watcher.status(ids.last()) == QStringLiteral("completed"); }));
     // Ana's two tasks: the second waited (queued) until Ben's, started between them, was done.
     QStringList order;
     for (const auto& [event, task] : watcher.events) {
