@@ -3,6 +3,7 @@
 // time, against crm-server and against a stock Node socket.io server doing the same broadcast
 // (tests/interop/bench-server.js), in the same run, and prints the ratio.
 // Usage: bench_fanout [--sockets N] [--edits M] [--interval MS]
+#include "processfigures.h"
 #include "realtime/connectionmanager.h"
 #include "support/nodepeer.h"
 #include "support/serverprocess.h"
@@ -23,6 +24,8 @@
 #include <vector>
 
 using namespace crm;
+using bench::cpuSeconds;
+using bench::waitFor;
 
 namespace {
 
@@ -42,30 +45,6 @@ struct Result
     double wallSeconds = 0;
     bool ok = false;
 };
-
-bool waitFor(const std::function<bool()>& done, int timeoutMs)
-{
-    QElapsedTimer timer;
-    timer.start();
-    while (!done()) {
-        if (timer.elapsed() > timeoutMs)
-            return false;
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-    }
-    return true;
-}
-
-double cpuSeconds(qint64 pid)
-{
-    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!stat.open(QIODevice::ReadOnly))
-        return 0;
-    const QList<QByteArray> fields = stat.readAll().split(' ');
-    if (fields.size() < 15)
-        return 0;
-    return static_cast<double>(fields[13].toLongLong() + fields[14].toLongLong()) /
-           static_cast<double>(sysconf(_SC_CLK_TCK));
-}
 
 Result measure(const QString& name, qint64 serverPid, quint16 port, const QString& readerToken,
                const QString& writerToken, const Options& options)

@@ -17,6 +17,9 @@ packages=(
     # tests: Catch2, a display server for GUI runs, keyring for QtKeychain, PostgreSQL (its
     # pg_virtualenv gives every test run a throwaway cluster)
     catch2 xvfb xauth dbus gnome-keyring libsecret-1-0 postgresql openssl
+    # the cluster: Redis carries changes and presence between nodes (hiredis is its C client),
+    # nginx balances the nodes; the tests start both on free loopback ports
+    redis-server libhiredis-dev nginx
     # packaging: icons, manual pages, the Debian packages' checks in a clean system
     # (scripts/test-packages.sh), the AppDir, the MSI source (wixl) and the CI workflow's lint
     librsvg2-bin icoutils icnsutils help2man lintian mmdebstrap piuparts appstream

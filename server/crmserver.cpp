@@ -5,6 +5,8 @@
 #include "server/api/resthelpers.h"
 #include "server/api/taskrestapi.h"
 #include "server/auth/passwordverifier.h"
+#include "server/cluster/clusterbus.h"
+#include "server/cluster/redisaddress.h"
 #include "server/config/exitstatus.h"
 #include "server/http/guardedtcpserver.h"
 #include "server/http/httplogging.h"
@@ -67,6 +69,7 @@ CrmServer::~CrmServer()
     m_passwords.reset(); // waits for checks in flight; their answers go nowhere
     m_tasks.reset();
     m_hub.reset();
+    m_cluster.reset();
     m_endpoint.reset();
     m_http.reset();
     // The members go in reverse order: the metrics before the database that reports to them.
@@ -120,6 +123,19 @@ bool CrmServer::listen(QString* error)
     m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
                                                         *m_mutations, *m_records, m_metrics},
                                       m_options.sync);
+    if (!m_options.redis.isEmpty()) {
+        const auto address = RedisAddress::parse(m_options.redis, error);
+        if (!address || !m_db->isPostgres()) {
+            if (address)
+                *error = tr("redis: the nodes of a cluster share one PostgreSQL database, and "
+                            "SQLite serves a single node only (drop --redis, or use --db "
+                            "postgresql://...)");
+            m_failureStatus = exitstatus::kConfig;
+            return false;
+        }
+        m_cluster = std::make_unique<ClusterBus>(*address, ClusterBus::Options{});
+        m_options.tasks.leaseNode = m_cluster->nodeId();
+    }
     // The access log's REST half (sockets: SyncHub). Path only: a query could carry a secret.
     m_http->afterRequest([this](QHttpServerResponse&& response, const QHttpServerRequest& request) {
         m_metrics.httpRequest(request.url().path(), int(response.statusCode()),
@@ -151,6 +167,13 @@ bool CrmServer::listen(QString* error)
         ServerMetrics::Snapshot snapshot;
         snapshot.connections = m_endpoint->connectedCount();
         snapshot.tasksByStatus = m_taskStore->countByStatus();
+        if (m_cluster) {
+            const ChangeFeed& feed = m_hub->feed();
+            snapshot.cluster = ServerMetrics::Snapshot::Cluster{
+                m_cluster->isLive(),      m_cluster->peerCount(),     m_cluster->published(),
+                m_cluster->heard(),       m_cluster->outages(),       feed.gapsFilled(),
+                feed.duplicatesDropped(), feed.pollInterval().count()};
+        }
         return snapshot;
     });
     // Rows processed, from each task's progress (stepsDone only grows within an attempt).
@@ -165,6 +188,10 @@ bool CrmServer::listen(QString* error)
             m_taskSteps.insert(key, task.stepsDone);
     });
     m_hub->watchAccess(*m_accessLog);
+    if (m_cluster) {
+        m_hub->joinCluster(m_cluster.get());
+        m_cluster->start();
+    }
     m_taskApi = std::make_unique<TaskRestApi>(*m_http,
                                               TaskRestApi::Services{*m_tasks, *m_tokens, *m_users});
     // Our own TCP server rather than QHttpServer::listen(): its sockets get the request guard

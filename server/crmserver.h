@@ -21,6 +21,7 @@ class QTcpServer;
 namespace crm {
 
 class AccessLog;
+class ClusterBus;
 class ChangeLog;
 class Database;
 class MutationService;
@@ -39,6 +40,7 @@ struct CrmServerOptions
 {
     QString dataDir;  // jwt-secret and, unless `database` says otherwise, crm.sqlite live here
     QString database; // empty: SQLite in dataDir; or postgresql://user:pass@host:port/db
+    QString redis;    // empty: a single node; redis://host:port/db: one node of a cluster
     QHostAddress host = QHostAddress::LocalHost;
     quint16 port = 8787; // 0: any free port
     SocketIoServerOptions socket;
@@ -94,6 +96,7 @@ public:
     TaskRunner& tasks() { return *m_tasks; }
     TaskStore& taskStore() { return *m_taskStore; }
     PasswordVerifier& passwords() { return *m_passwords; } // after listen()
+    ClusterBus* cluster() { return m_cluster.get(); }      // null for a single node
 
 private:
     void warnIfExpiring(const QSslConfiguration& tls) const;
@@ -112,6 +115,7 @@ private:
     std::unique_ptr<MutationService> m_mutations;
     std::unique_ptr<QHttpServer> m_http;
     std::unique_ptr<SocketIoServer> m_endpoint;
+    std::unique_ptr<ClusterBus> m_cluster;
     std::unique_ptr<SyncHub> m_hub;
     std::unique_ptr<PasswordVerifier> m_passwords;
     std::unique_ptr<RestApi> m_api;

@@ -3,6 +3,7 @@
 #include "common/buildinfo.h"
 #include "protocol/recordschema.h"
 #include "server/api/resthelpers.h"
+#include "server/cluster/clusterbus.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
@@ -179,6 +180,17 @@ QHttpServerResponse RestApi::ready()
                      {QStringLiteral("schemaVersion"), m_s.db.schemaVersion()}};
     if (!problems.isEmpty())
         body.insert(QStringLiteral("problems"), problems);
+    // A node without Redis still serves its sockets (and other nodes' changes reach them from the
+    // log, a little later): ready, but the operator should know.
+    if (const ClusterBus* cluster = m_s.hub.cluster())
+        body.insert(
+            QStringLiteral("cluster"),
+            QJsonObject{{QStringLiteral("node"), cluster->nodeId()},
+                        {QStringLiteral("mode"),
+                         cluster->isLive() ? QStringLiteral("live") : QStringLiteral("degraded")},
+                        {QStringLiteral("redis"),
+                         cluster->isLive() ? QStringLiteral("up") : QStringLiteral("unreachable")},
+                        {QStringLiteral("peers"), cluster->peerCount()}});
     return QHttpServerResponse(body, problems.isEmpty()
                                          ? QHttpServerResponder::StatusCode::Ok
                                          : QHttpServerResponder::StatusCode::ServiceUnavailable);

@@ -1,5 +1,6 @@
 #include "server/config/serverconfig.h"
 
+#include "server/cluster/redisaddress.h"
 #include "server/crmserver.h"
 
 #include <cmath>
@@ -84,6 +85,12 @@ QString whyNot(const SettingSpec& spec, const QString& value)
         if (url.host().isEmpty() || url.path().size() < 2)
             return tr("a postgresql:// URL needs a host and a database name "
                       "(postgresql://user@host:5432/crm)");
+        return {};
+    }
+    case Kind::Redis: {
+        QString why;
+        if (!value.isEmpty() && !RedisAddress::parse(value, &why))
+            return why;
         return {};
     }
     }
@@ -224,6 +231,12 @@ bool ServerConfig::load(const QCommandLineParser& parser, const QProcessEnvironm
         *error = tr("db-password-file: only for a postgresql:// database (db is empty)");
         return false;
     }
+    if (!value(u"redis").isEmpty() && !value(u"db").contains(QStringLiteral("://"))) {
+        *error = tr("redis: the nodes of a cluster share one PostgreSQL database, and SQLite "
+                    "serves a single node only; set db to a postgresql:// URL (redis from %1)")
+                     .arg(origin(u"redis"));
+        return false;
+    }
     return true;
 }
 
@@ -246,6 +259,7 @@ bool ServerConfig::toOptions(CrmServerOptions* options, QString* error) const
 {
     options->dataDir = value(u"data");
     options->database = value(u"db");
+    options->redis = value(u"redis");
     if (const QString file = value(u"db-password-file"); !file.isEmpty()) {
         QFile secret(file);
         if (!secret.open(QIODevice::ReadOnly)) {

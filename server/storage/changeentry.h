@@ -3,6 +3,7 @@
 #include "protocol/changeevent.h"
 #include "server/storage/identity.h"
 
+#include <optional>
 #include <QJsonObject>
 #include <QString>
 
@@ -35,6 +36,10 @@ struct ChangeEntry
     ChangeEvent toEvent(const Identity& viewer, const ModuleSpec& spec) const;
     // "escrow:updated"
     QString eventName(const ModuleSpec& spec) const;
+    // Every member, for the nodes of a cluster (BusMessage::Kind::Change); nullopt when a member
+    // is missing or of the wrong type.
+    QJsonObject toJson() const;
+    static std::optional<ChangeEntry> fromJson(const QJsonObject& json);
 };
 
 } // namespace crm

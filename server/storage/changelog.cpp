@@ -53,6 +53,17 @@ qint64 ChangeLog::lastSeq(const QString& brokerageId)
     return 0;
 }
 
+std::optional<QHash<QString, qint64>> ChangeLog::lastSeqs()
+{
+    auto query = m_db.query();
+    if (!m_db.exec(query, QStringLiteral("SELECT id, last_seq FROM brokerages"), {}))
+        return std::nullopt;
+    QHash<QString, qint64> seqs;
+    while (query.next())
+        seqs.insert(query.value(0).toString(), query.value(1).toLongLong());
+    return seqs;
+}
+
 std::optional<QList<ChangeEntry>> ChangeLog::select(const QString& where, const QVariantList& binds)
 {
     QList<ChangeEntry> entries;

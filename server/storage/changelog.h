@@ -3,6 +3,7 @@
 #include "server/storage/changeentry.h"
 
 #include <optional>
+#include <QHash>
 #include <QList>
 
 namespace crm {
@@ -18,6 +19,8 @@ public:
 
     bool append(ChangeEntry& entry);
     qint64 lastSeq(const QString& brokerageId);
+    // Every brokerage's last seq; nullopt when the read failed.
+    std::optional<QHash<QString, qint64>> lastSeqs();
     // Changes after `seq`, oldest first, at most `limit` (all of the brokerage: callers filter).
     QList<ChangeEntry> since(const QString& brokerageId, qint64 seq, int limit);
     // The changes of one record after `version`, oldest first: who changed what since a

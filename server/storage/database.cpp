@@ -87,6 +87,15 @@ CREATE TABLE access_changes (
   seq BIGINT PRIMARY KEY, user_id TEXT NOT NULL, session_id TEXT, kind TEXT NOT NULL,
   at TEXT NOT NULL);
 )"),
+        // 5: the nodes of a cluster share the task queue. A node runs a built-in task under a
+        // lease it renews (lease_until, ms since the epoch); one whose lease lapsed (its node
+        // died) is resumed by another. cancel_wanted is a cancel asked on another node: only
+        // TaskLeases writes these columns, so the runner's progress updates never undo them.
+        QStringLiteral(R"(
+ALTER TABLE agent_tasks ADD COLUMN lease_node TEXT;
+ALTER TABLE agent_tasks ADD COLUMN lease_until BIGINT;
+ALTER TABLE agent_tasks ADD COLUMN cancel_wanted INTEGER NOT NULL DEFAULT 0;
+)"),
     };
     return steps;
 }

@@ -11,8 +11,8 @@
 
 namespace crm {
 
-void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& identity,
-                           const QJsonValue& since)
+qint64 ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& identity,
+                             const QJsonValue& since)
 {
     const qint64 last = m_log.lastSeq(identity.brokerageId);
     // Without a `since` the client has nothing to catch up on: it only learns the current seq.
@@ -33,7 +33,7 @@ void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& ident
         session->emitEvent(
             QString(events::SyncRebootstrap),
             {QJsonObject{{QStringLiteral("seq"), last}, {QStringLiteral("reason"), unusable}}});
-        return;
+        return last;
     }
     qint64 delivered = 0;
     while (cursor < last) {
@@ -42,7 +42,12 @@ void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& ident
             break;
         ChangePage page;
         page.fromSeq = cursor;
+        const qint64 before = cursor;
         for (const auto& change : batch) {
+            // Committed (by another node) after `last` was read: the live stream brings it.
+            if (change.seq > last)
+                break;
+            cursor = change.seq;
             const ModuleSpec* spec = RecordSchema::instance().module(change.module);
             if (!spec || !change.isVisibleTo(identity))
                 continue;
@@ -50,7 +55,8 @@ void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& ident
             event.event = change.eventName(*spec);
             page.changes.append(std::move(event));
         }
-        cursor = batch.constLast().seq;
+        if (cursor == before)
+            break;
         page.toSeq = cursor;
         delivered += page.changes.size();
         if (!page.changes.isEmpty())
@@ -66,6 +72,7 @@ void ChangeReplay::catchUp(SocketIoServerSession* session, const Identity& ident
                      {QStringLiteral("scope"),
                       QJsonObject{{QStringLiteral("teamId"), identity.teamId},
                                   {QStringLiteral("role"), Identity::roleName(identity.role)}}}}});
+    return last;
 }
 
 } // namespace crm

@@ -20,7 +20,9 @@ public:
 
     explicit ChangeReplay(ChangeLog& log) : m_log(log) {}
 
-    void catchUp(SocketIoServerSession* session, const Identity& identity, const QJsonValue& since);
+    // Returns the seq the session's stream now stands at (what live delivery continues from).
+    qint64 catchUp(SocketIoServerSession* session, const Identity& identity,
+                   const QJsonValue& since);
 
 private:
     ChangeLog& m_log;

@@ -111,6 +111,32 @@ QString ServerMetrics::render(const Snapshot& snapshot) const
     out += QStringLiteral("crm_rate_limited_sockets_total %1\n").arg(m_rateLimited);
     metric("crm_connects_refused_total", "counter", "CONNECTs refused (auth, socket cap).");
     out += QStringLiteral("crm_connects_refused_total %1\n").arg(m_connectsRefused);
+    if (const auto& cluster = snapshot.cluster) {
+        metric("crm_cluster_redis_up", "gauge",
+               "1 while this node reaches the cluster's Redis; 0: degraded, other nodes' changes "
+               "come from the database's log.");
+        out += QStringLiteral("crm_cluster_redis_up %1\n").arg(cluster->redisUp ? 1 : 0);
+        metric("crm_cluster_peers", "gauge", "Other nodes heard from within the expiry.");
+        out += QStringLiteral("crm_cluster_peers %1\n").arg(cluster->peers);
+        metric("crm_cluster_messages_total", "counter", "Messages on the cluster bus.");
+        out += QStringLiteral("crm_cluster_messages_total{direction=\"out\"} %1\n"
+                              "crm_cluster_messages_total{direction=\"in\"} %2\n")
+                   .arg(cluster->published)
+                   .arg(cluster->heard);
+        metric("crm_cluster_redis_outages_total", "counter", "Times Redis went away.");
+        out += QStringLiteral("crm_cluster_redis_outages_total %1\n").arg(cluster->outages);
+        metric("crm_cluster_gap_fills_total", "counter",
+               "Times changes were read from the log because no message announced them.");
+        out += QStringLiteral("crm_cluster_gap_fills_total %1\n").arg(cluster->gapsFilled);
+        metric("crm_cluster_duplicates_dropped_total", "counter",
+               "Changes heard again after they were delivered (dropped).");
+        out += QStringLiteral("crm_cluster_duplicates_dropped_total %1\n")
+                   .arg(cluster->duplicatesDropped);
+        metric("crm_cluster_log_poll_seconds", "gauge",
+               "How often the change log is read for changes of other nodes.");
+        out += QStringLiteral("crm_cluster_log_poll_seconds %1\n")
+                   .arg(double(cluster->pollMs) / 1000.0);
+    }
     metric("crm_fanout_seconds", "histogram", "Commit to last recipient written.");
     out += m_fanOut.render(QStringLiteral("crm_fanout_seconds"));
     metric("crm_http_request_duration_seconds", "histogram",

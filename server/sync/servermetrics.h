@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <QHash>
 #include <QString>
 #include <utility>
@@ -47,6 +48,19 @@ public:
     {
         qint64 connections = 0;
         QHash<QString, qint64> tasksByStatus;
+        // One node of a cluster: its line to the others (absent for a single node).
+        struct Cluster
+        {
+            bool redisUp = false;
+            qint64 peers = 0;
+            std::uint64_t published = 0;
+            std::uint64_t heard = 0;
+            std::uint64_t outages = 0;
+            std::uint64_t gapsFilled = 0;
+            std::uint64_t duplicatesDropped = 0;
+            qint64 pollMs = 0;
+        };
+        std::optional<Cluster> cluster;
     };
     QString render(const Snapshot& snapshot) const;
     // The route pattern of a request path (what httpRequest labels it with).

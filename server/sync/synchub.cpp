@@ -6,6 +6,8 @@
 #include "protocol/recordschema.h"
 #include "protocol/socketiocodec.h"
 #include "protocol/taskrequest.h"
+#include "server/cluster/busmessage.h"
+#include "server/cluster/clusterbus.h"
 #include "server/http/httplogging.h"
 #include "server/storage/changelog.h"
 #include "server/storage/mutationservice.h"
@@ -45,8 +47,10 @@ QJsonObject okResult()
 } // namespace
 
 SyncHub::SyncHub(Services services, Options options, QObject* parent)
-    : QObject(parent), m_s(services), m_options(options)
+    : QObject(parent), m_s(services), m_options(options),
+      m_feed(services.log, [this](const ChangeEntry& change) { deliver(change); })
 {
+    m_feed.start();
     m_presenceTimer.setSingleShot(true);
     connect(&m_presenceTimer, &QTimer::timeout, this, &SyncHub::flushPresence);
 
@@ -121,15 +125,19 @@ SyncHub::~SyncHub() = default;
 
 std::optional<SocketIoServer::AuthDecision> SyncHub::refuseIfOverCap(const Identity& identity)
 {
-    const auto open = std::count_if(m_sessions.cbegin(), m_sessions.cend(), [&](const Session& s) {
-        return s.identity.userId == identity.userId;
-    });
+    const auto open = localSocketsOf(identity.userId) + remoteSocketsOf(identity.userId);
     if (open < m_options.maxSocketsPerUser)
         return std::nullopt;
     return refused(QStringLiteral("too many connections: %1 windows or devices are signed in "
                                   "already; close one")
                        .arg(open),
                    QStringLiteral("too_many_connections"));
+}
+
+qsizetype SyncHub::localSocketsOf(const QString& userId) const
+{
+    return std::count_if(m_sessions.cbegin(), m_sessions.cend(),
+                         [&](const Session& s) { return s.identity.userId == userId; });
 }
 
 void SyncHub::onConnected(SocketIoServerSession* session)
@@ -142,12 +150,13 @@ void SyncHub::onConnected(SocketIoServerSession* session)
                 onEvent(session, event, args, ackId);
             });
     const Identity identity = it->identity;
-    ChangeReplay(m_s.log).catchUp(session, identity,
-                                  session->auth().value(QStringLiteral("since")));
+    it->sentSeq = ChangeReplay(m_s.log).catchUp(session, identity,
+                                                session->auth().value(QStringLiteral("since")));
     sendTaskList(session, identity);
-    // An AI agent works for a user but is not that user at a desk: it never shows as present.
+    // An AI agent works for a user but is not that user at a desk: it never shows as present
+    // (its socket still counts against the user's cap on every node).
     if (identity.isAgent())
-        return;
+        return publishSessions(identity.userId, identity.brokerageId);
     m_presence.join(session, identity);
     session->emitEvent(QString(events::PresenceSnapshot), {m_presence.snapshot(identity).toJson()});
     presenceChanged(identity);
@@ -404,110 +413,25 @@ void SyncHub::pictureChanged(const QString& brokerageId, const QString& userId, 
 {
     const QJsonObject payload{{QStringLiteral("userId"), userId},
                               {QStringLiteral("pictureVersion"), version}};
+    sendPicture(payload, brokerageId);
+    if (m_cluster)
+        m_cluster->publish(BusMessage::Kind::Picture, {{QStringLiteral("brokerageId"), brokerageId},
+                                                       {QStringLiteral("picture"), payload}});
+}
+
+void SyncHub::sendPicture(const QJsonObject& payload, const QString& brokerageId)
+{
     for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
         if (it->identity.brokerageId == brokerageId)
             it.key()->emitEvent(QString(events::UserPicture), {payload});
     }
 }
 
-void SyncHub::setTaskRunner(TaskRunner* runner)
-{
-    m_tasks = runner;
-    connect(runner, &TaskRunner::taskChanged, this, &SyncHub::sendTaskEvent);
-    connect(runner, &TaskRunner::cancelRequested, this, &SyncHub::sendCancelRequest);
-}
-
-void SyncHub::sendTaskList(SocketIoServerSession* session, const Identity& identity)
-{
-    if (!m_tasks)
-        return;
-    session->emitEvent(QString(events::AiTaskList), {visibleTasks(identity).toJson()});
-}
-
-void SyncHub::handleTask(SocketIoServerSession* session, const QString& event,
-                         const QJsonArray& args, qint64 ackId)
-{
-    // Tasks write too (a job acts as its owner, an agent reports): not for a revoked user.
-    if (!stillAdmitted(session))
-        return;
-    const Session& state = m_sessions.value(session);
-    const QJsonObject payload = args.first().toObject();
-    // A request this build cannot read is refused naming the member at fault; a well-formed one
-    // goes to the runner, whose refusals have the same shape.
-    auto answerFrom = [&](auto&& parsed, auto&& act) -> QJsonObject {
-        if (!parsed.ok())
-            return TaskAnswer{{}, {}, parsed.error()}.toJson();
-        return act(parsed.value()).toJson(state.identity);
-    };
-    QJsonObject answer;
-    if (!m_tasks) {
-        answer =
-            rejectedResult(ErrorCode::Unavailable, QStringLiteral("This server runs no tasks"));
-    } else if (event == events::TaskList) {
-        answer = TaskAnswer{{}, visibleTasks(state.identity), {}}.toJson();
-    } else if (event == events::TaskStart) {
-        answer = answerFrom(TaskStart::fromJson(payload), [&](const TaskStart& request) {
-            return m_tasks->start(state.identity, request, state.clientId);
-        });
-    } else if (event == events::TaskCancel) {
-        answer = answerFrom(TaskRef::fromJson(payload), [&](const TaskRef& task) {
-            return m_tasks->cancel(state.identity, task.id);
-        });
-    } else if (event == events::TaskRetry) {
-        answer = answerFrom(TaskRef::fromJson(payload), [&](const TaskRef& task) {
-            return m_tasks->retry(state.identity, task.id);
-        });
-    } else if (event == events::TaskReport) {
-        answer = answerFrom(TaskRef::fromJson(payload), [&](const TaskRef& task) {
-            return m_tasks->report(state.identity, task.id, payload);
-        });
-    } else {
-        answer =
-            rejectedResult(ErrorCode::UnknownEvent, QStringLiteral("No such event: %1").arg(event));
-    }
-    if (ackId >= 0)
-        session->sendAck(ackId, {answer});
-    else if (answer.value(QStringLiteral("status")) == QStringLiteral("rejected"))
-        session->emitEvent(QString(events::ProtocolError), {answer});
-}
-
-TaskList SyncHub::visibleTasks(const Identity& identity) const
-{
-    TaskList list;
-    for (const auto& task : m_tasks->visibleTo(identity))
-        list.tasks.append(task.viewFor(identity));
-    return list;
-}
-
-void SyncHub::sendTaskEvent(const AgentTask& task, const QString& event)
-{
-    // Shaped per recipient (the whole task or its summary), so encoded at most twice.
-    QString frames[2];
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (!it.key()->isConnected() || !task.isVisibleTo(it->identity))
-            continue;
-        QString& frame = frames[task.showsAllTo(it->identity) ? 1 : 0];
-        if (frame.isEmpty())
-            frame = socketio::encodeFrame(
-                socketio::Packet::event(event, {task.toJsonFor(it->identity)}));
-        it.key()->sendRawFrame(frame);
-    }
-}
-
-void SyncHub::sendCancelRequest(const AgentTask& task)
-{
-    // Only the socket that started the task runs it.
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
-        if (it.key()->isConnected() && it->identity.userId == task.ownerId &&
-            !task.clientId.isEmpty() && it->clientId == task.clientId)
-            it.key()->emitEvent(QString(events::AiTaskCancel),
-                                {TaskRef{task.id, task.title}.toJson()});
-    }
-}
-
-void SyncHub::presenceChanged(const Identity& who, bool now)
+void SyncHub::presenceChanged(const Identity& who, bool now, Origin origin)
 {
     m_pendingPresence.insert(who.userId, who.brokerageId);
+    if (origin == Origin::Here && m_cluster)
+        m_pendingPublish.insert(who.userId, who.brokerageId);
     if (now)
         flushPresence();
     else if (!m_presenceTimer.isActive())
@@ -517,6 +441,9 @@ void SyncHub::presenceChanged(const Identity& who, bool now)
 void SyncHub::flushPresence()
 {
     const auto users = std::exchange(m_pendingPresence, {});
+    const auto published = std::exchange(m_pendingPublish, {});
+    for (auto user = published.cbegin(); user != published.cend(); ++user)
+        publishSessions(user.key(), user.value());
     // What a recipient may see depends only on its team (or on being a broker admin): encode
     // each update once per such view, not once per socket.
     QHash<QString, QString> frames;
@@ -541,6 +468,13 @@ void SyncHub::flushPresence()
 
 void SyncHub::broadcast(const ChangeEntry& change)
 {
+    if (m_cluster)
+        m_cluster->publish(BusMessage::Kind::Change, change.toJson());
+    m_feed.offer(change);
+}
+
+void SyncHub::deliver(const ChangeEntry& change)
+{
     const ModuleSpec* spec = RecordSchema::instance().module(change.module);
     if (!spec)
         return;
@@ -551,7 +485,11 @@ void SyncHub::broadcast(const ChangeEntry& change)
     // is encoded at most twice, not once per socket.
     QString frames[2];
     std::uint64_t sent = 0;
-    for (auto it = m_sessions.cbegin(); it != m_sessions.cend(); ++it) {
+    for (auto it = m_sessions.begin(); it != m_sessions.end(); ++it) {
+        // A socket that caught up from the log after this change was committed has it already.
+        if (it->identity.brokerageId != change.brokerageId || it->sentSeq >= change.seq)
+            continue;
+        it->sentSeq = change.seq;
         if (!it.key()->isConnected() || !change.isVisibleTo(it->identity))
             continue;
         QString& frame = frames[it->identity.seesSensitiveOf(change.ownerId) ? 1 : 0];

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "protocol/task.h"
+#include "protocol/taskrequest.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changeentry.h"
 #include "server/storage/identity.h"
+#include "server/sync/changefeed.h"
 #include "server/sync/mutationgate.h"
 #include "server/sync/presenceregistry.h"
 #include "server/sync/servermetrics.h"
@@ -23,6 +25,8 @@ namespace crm {
 class AccessLog;
 class AccessWatcher;
 class ChangeLog;
+class ClusterBus;
+struct BusMessage;
 class MutationService;
 class RecordStore;
 class SocketIoServer;
@@ -75,8 +79,14 @@ public:
     SyncHub(Services services, Options options, QObject* parent = nullptr);
     ~SyncHub() override;
 
-    // Sends a committed change to every session allowed to see it (REST mutations come here too).
+    // A change committed by this node (socket, REST and task mutations all come here): told to
+    // the other nodes, and sent to every session of this node allowed to see it, in seq order.
     void broadcast(const ChangeEntry& change);
+    // Runs as one node of a cluster: changes, presence, rooms, the socket cap, picture updates
+    // and task cancels travel between the nodes over `bus` (docs/architecture.md, "Scaling out").
+    void joinCluster(ClusterBus* bus);
+    const ChangeFeed& feed() const { return m_feed; }
+    const ClusterBus* cluster() const { return m_cluster; }
     // Acts on the access log (docs/protocol.md 3): a disabled user's sockets and a signed-out
     // session's hear auth:revoked and are closed, leaving presence at once; sockets whose team or
     // role changed hear auth:access-changed, and the scope in their next sync:caught-up tells
@@ -96,9 +106,14 @@ private:
         QString clientId;
         TokenBucket bucket;
         MutationGate* gate = nullptr; // owned by the session object
+        qint64 sentSeq = 0;           // the brokerage's stream is sent up to here
     };
 
     void onConnected(SocketIoServerSession* session);
+    // Writes a change to every session that may see it and has not had it yet.
+    void deliver(const ChangeEntry& change);
+    void onBusMessage(const BusMessage& message);
+    void onClusterLive(bool live);
     void onEvent(SocketIoServerSession* session, const QString& event, const QJsonArray& args,
                  qint64 ackId);
     // `since` as the client sent it in CONNECT (docs/protocol.md 5.2 says what each value gets).
@@ -117,12 +132,28 @@ private:
                     qint64 ackId);
     // The tasks `identity` may see, each as they may read it (ai:task:list, task:list).
     TaskList visibleTasks(const Identity& identity) const;
+    // A task changed here: to this node's sockets and the other nodes'.
+    void onTaskChanged(const AgentTask& task, const QString& event);
     void sendTaskEvent(const AgentTask& task, const QString& event);
     void sendCancelRequest(const AgentTask& task);
     void sendTaskList(SocketIoServerSession* session, const Identity& identity);
-    // Queues a presence:update about `userId` (coalesced); `now` skips the throttle.
-    void presenceChanged(const Identity& who, bool now = false);
+    // Queues a presence:update about `userId` (coalesced); `now` skips the throttle. A change
+    // on this node is also told to the other nodes; one heard from them (`Origin::Peer`) is not.
+    enum class Origin
+    {
+        Here,
+        Peer
+    };
+    void presenceChanged(const Identity& who, bool now = false, Origin origin = Origin::Here);
     void flushPresence();
+    // Cluster half (synchubcluster.cpp): this node's sessions of a user, to the other nodes.
+    void publishSessions(const QString& userId, const QString& brokerageId);
+    void publishAllSessions();
+    void peerLost(const QString& node);
+    void sendPicture(const QJsonObject& payload, const QString& brokerageId);
+    void sendCancelLocally(const QString& ownerId, const QString& clientId, const TaskRef& task);
+    qsizetype remoteSocketsOf(const QString& userId) const;
+    qsizetype localSocketsOf(const QString& userId) const;
     std::optional<SocketIoServer::AuthDecision> refuseIfOverCap(const Identity& identity);
     // Re-checks the sockets of these users against the directory and their sessions.
     void reconcileAccess(const QStringList& userIds);
@@ -138,8 +169,12 @@ private:
     QHash<SocketIoServerSession*, TokenBucket> m_connectBuckets;
     PresenceRegistry m_presence;
     QHash<QString, QString> m_pendingPresence; // user id -> brokerage id
+    QHash<QString, QString> m_pendingPublish;  // the same, for users whose sessions here changed
+    QHash<QString, QHash<QString, int>> m_remoteSockets; // node -> user -> open sockets
     QTimer m_presenceTimer;
     TaskRunner* m_tasks = nullptr;
+    ChangeFeed m_feed;
+    ClusterBus* m_cluster = nullptr;
     AccessWatcher* m_access = nullptr; // a child of the hub, once watchAccess() ran
 };
 

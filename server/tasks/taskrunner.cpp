@@ -16,11 +16,6 @@ namespace crm {
 
 namespace {
 
-QString now()
-{
-    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
-}
-
 TaskRunner::Reply refusal(ErrorCode code, const QString& message)
 {
     return TaskRunner::Reply{std::nullopt, code, message};
@@ -119,9 +114,21 @@ TaskAnswer TaskRunner::Reply::answerFor(const Identity& viewer) const
     return answer;
 }
 
-TaskRunner::TaskRunner(Services services, Options options, QObject* parent)
-    : QObject(parent), m_s(std::move(services)), m_options(options)
+QString TaskRunner::now()
 {
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+TaskRunner::TaskRunner(Services services, Options options, QObject* parent)
+    : QObject(parent), m_s(std::move(services)), m_options(options),
+      m_leases(m_s.db,
+               m_options.leaseNode.isEmpty() ? QStringLiteral("local") : m_options.leaseNode,
+               m_options.leaseLength)
+{
+    if (!m_options.leaseNode.isEmpty()) {
+        m_leaseCheck.setInterval(m_options.leaseLength / 3);
+        connect(&m_leaseCheck, &QTimer::timeout, this, &TaskRunner::checkLeases);
+    }
     m_clock.start();
     m_tick.setInterval(0);
     connect(&m_tick, &QTimer::timeout, this, &TaskRunner::tick);
@@ -259,6 +266,17 @@ TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
         finishRun(*run, AgentTask::Status::Cancelled, {});
         return Reply{run->current, {}, {}};
     }
+    if (!task.external && task.status == AgentTask::Status::Running &&
+        !m_options.leaseNode.isEmpty()) {
+        // Another node runs it: that node stops it and says so to everyone. Nothing is written
+        // to the task here, or its runner's next progress would undo it.
+        if (!m_leases.askCancel(id))
+            return refusal(ErrorCode::NotRunning, QStringLiteral("The task ended meanwhile"));
+        emit cancelElsewhere(id);
+        task.cancelRequested = true;
+        task.step = QStringLiteral("Cancelling");
+        return Reply{task, {}, {}};
+    }
     task.cancelRequested = true;
     if (task.external) {
         // The agent stops between its own steps and confirms with a cancelled report.
@@ -277,11 +295,28 @@ TaskRunner::Reply TaskRunner::cancel(const Identity& who, const QString& id)
         });
         return Reply{task, {}, {}};
     }
+    // In a cluster another node may claim it this very moment: only a task still queued is
+    // cancelled here; a claimed one is stopped by its node.
+    if (!m_options.leaseNode.isEmpty() && !m_leases.unqueue(id)) {
+        if (!m_leases.askCancel(id))
+            return refusal(ErrorCode::NotRunning, QStringLiteral("The task ended meanwhile"));
+        emit cancelElsewhere(id);
+        task.step = QStringLiteral("Cancelling");
+        return Reply{task, {}, {}};
+    }
     task.status = AgentTask::Status::Cancelled;
     task.step = QStringLiteral("Cancelled before it started");
     task.finishedAt = now();
     publish(task, taskEventName(task.status));
     return Reply{task, {}, {}};
+}
+
+void TaskRunner::cancelHere(const QString& id)
+{
+    if (const auto run = m_running.value(id)) {
+        run->current.cancelRequested = true;
+        finishRun(*run, AgentTask::Status::Cancelled, {});
+    }
 }
 
 TaskRunner::Reply TaskRunner::retry(const Identity& who, const QString& id)
@@ -360,29 +395,6 @@ TaskRunner::Reply TaskRunner::report(const Identity& who, const QString& id,
     return Reply{task, {}, {}};
 }
 
-void TaskRunner::recover()
-{
-    for (auto task : m_s.store.withStatus(AgentTask::Status::Running)) {
-        task.finishedAt.clear();
-        if (task.external || task.cancelRequested) {
-            task.status = task.external ? AgentTask::Status::Failed : AgentTask::Status::Cancelled;
-            task.error =
-                task.external ? QStringLiteral("Interrupted by a server restart") : QString();
-            task.finishedAt = now();
-        } else {
-            // A new attempt: progress starts again from 0, and the job skips finished work.
-            task.status = AgentTask::Status::Queued;
-            task.attempt += 1;
-            task.progress = 0;
-            task.step = QStringLiteral("Resuming after a server restart");
-        }
-        qCInfo(lcTasks) << "task" << task.id << "was running at shutdown; now"
-                        << taskStatusName(task.status);
-        publish(task, taskEventName(task.status));
-    }
-    schedule();
-}
-
 void TaskRunner::schedule()
 {
     if (m_stopped)
@@ -392,6 +404,9 @@ void TaskRunner::schedule()
         ++running[run->current.brokerageId];
     for (auto task : m_s.store.withStatus(AgentTask::Status::Queued)) {
         if (running.value(task.brokerageId) >= m_options.maxRunningPerBrokerage)
+            continue;
+        // Nodes of a cluster share the queue: whoever claims a task runs it, the others skip it.
+        if (!m_leases.claim(task.id))
             continue;
         const auto owner = m_s.users.findById(task.ownerId);
         auto job = TaskJob::create(task.kind);
@@ -432,6 +447,8 @@ void TaskRunner::stop()
     m_stopped = true;
     m_tick.stop();
     m_silenceCheck.stop();
+    // In a cluster its leases lapse and another node resumes what ran here.
+    m_leaseCheck.stop();
     flushQuietProgress();
 }
 

@@ -3,6 +3,7 @@
 #include "protocol/taskrequest.h"
 #include "server/tasks/agenttask.h"
 #include "server/tasks/taskjob.h"
+#include "server/tasks/taskleases.h"
 
 #include <chrono>
 #include <functional>
@@ -42,6 +43,10 @@ public:
         // An external task whose agent neither reports nor confirms a cancel ends after these.
         std::chrono::milliseconds agentSilence{std::chrono::minutes(10)};
         std::chrono::milliseconds agentCancelGrace{std::chrono::seconds(10)};
+        // One node of a cluster (its id): other nodes run tasks from the same table, each
+        // built-in task under a lease (TaskLeases). Empty: the only process running tasks.
+        QString leaseNode;
+        std::chrono::milliseconds leaseLength{std::chrono::seconds(15)};
     };
     struct Services
     {
@@ -71,6 +76,8 @@ public:
     // Queues a built-in job, or registers a running "agent" task run by the caller's process.
     Reply start(const Identity& who, const TaskStart& request, const QString& clientId);
     Reply cancel(const Identity& who, const QString& id);
+    // Another node was asked to cancel this task, which this node runs (cluster only).
+    void cancelHere(const QString& id);
     Reply retry(const Identity& who, const QString& id);
     // An external agent's progress, step, or final state (docs/protocol.md 5.6).
     // The report is read (TaskReport) once the task is known to be the caller's to report on,
@@ -92,6 +99,9 @@ public:
 signals:
     // event: ai:task:queued|started|progress|completed|failed|cancelled
     void taskChanged(const crm::AgentTask& task, const QString& event);
+    // A built-in task another node runs was asked to stop (cluster only): that node's
+    // cancelHere() must hear of it (the lease renewal reads it too, in case it does not).
+    void cancelElsewhere(const QString& taskId);
     // An external task's owner asked to cancel: its agent process must stop.
     void cancelRequested(const crm::AgentTask& task);
 
@@ -104,8 +114,16 @@ private:
         ThrottledStored, // an agent's report: stored at once, announced as above
     };
 
+    // Timestamps as tasks store them (ISO 8601 UTC with milliseconds).
+    static QString now();
     void schedule();
     void tick();
+    // Cluster only: renews this node's leases, stops what others asked to cancel, and resumes
+    // tasks whose node died.
+    void checkLeases();
+    // A task that was running when its process stopped: queued for a new attempt (built-in) or
+    // ended (external, or cancelled meanwhile).
+    void resumeInterrupted(AgentTask task, const QString& why);
     void failSilentAgents();
     // Persists and announces (see Publish).
     void publish(AgentTask& task, const QString& event, Publish mode = Publish::Now);
@@ -124,6 +142,8 @@ private:
     QTimer m_tick;
     QTimer m_silenceCheck;
     QTimer m_progressFlush;
+    TaskLeases m_leases;
+    QTimer m_leaseCheck;
     bool m_stopped = false;
 };
 

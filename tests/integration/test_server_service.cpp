@@ -219,6 +219,18 @@ TEST_CASE("Settings: every invalid value is refused, naming the setting and wher
          {},
          {},
          QStringLiteral("db-password-file: only for a postgresql:// database")},
+        {{QStringLiteral("--redis"), QStringLiteral("http://cache:6379")},
+         {},
+         {},
+         QStringLiteral("redis: 'http://cache:6379' is not a redis:// URL")},
+        {{},
+         {QStringLiteral("CRM_REDIS_URL=redis://cache:6379/99")},
+         {},
+         QStringLiteral("redis: '99' is not a Redis database number (0 to 15)")},
+        {{QStringLiteral("--redis"), QStringLiteral("redis://127.0.0.1:6379/0")},
+         {},
+         {},
+         QStringLiteral("redis: the nodes of a cluster share one PostgreSQL database")},
     };
     for (const auto& test : cases) {
         INFO(test.arguments.join(u' ').toStdString()

@@ -1,0 +1,572 @@
+// Several crm-server nodes behind nginx, on one PostgreSQL database and one Redis, all real
+// processes (tests/support/clusterfixture.h). What a client sees must not depend on which node it
+// landed on: every change in seq order and exactly once, presence and rooms across nodes, one
+// socket cap per user, a disabled user cut everywhere; and a node or Redis killed mid-run loses
+// nothing (docs/architecture.md, "Scaling out").
+#include "core/localstore.h"
+#include "core/syncengine.h"
+#include "protocol/taskrequest.h"
+#include "realtime/connectionmanager.h"
+#include "realtime/restclient.h"
+#include "support/clusterfixture.h"
+#include "support/eventloop.h"
+#include "support/fastconfig.h"
+#include "support/leadcsv.h"
+#include "support/nodepeer.h"
+#include "support/processclient.h"
+#include "support/rawsiopeer.h"
+#include "support/restcall.h"
+#include "support/testdatabases.h"
+
+#include <catch2/catch.hpp>
+#include <map>
+#include <QJsonArray>
+#include <QTemporaryDir>
+#include <QUrlQuery>
+#include <QUuid>
+#include <random>
+#include <set>
+
+using namespace crm;
+using namespace std::chrono_literals;
+using test::waitUntil;
+
+namespace {
+
+// Starts the cluster, or says why it cannot run here (a failure when the suite requires it).
+bool startCluster(test::ClusterFixture& cluster)
+{
+    QString why;
+    if (cluster.start(&why))
+        return true;
+    if (test::postgresRequired())
+        FAIL(why.toStdString());
+    WARN("cluster tests skipped: " << why.toStdString());
+    return false;
+}
+
+QJsonObject auth(const QString& token)
+{
+    return {{QStringLiteral("token"), token},
+            {QStringLiteral("clientId"), QUuid::createUuid().toString(QUuid::Id128)}};
+}
+
+// Each `42["name",payload]` event frame a peer received: (name, payload).
+QList<std::pair<QString, QJsonObject>> eventsOf(const test::RawSioPeer& peer)
+{
+    QList<std::pair<QString, QJsonObject>> events;
+    for (const auto& frame : peer.frames) {
+        if (!frame.startsWith(QStringLiteral("42[")))
+            continue;
+        const QJsonArray packet = QJsonDocument::fromJson(frame.mid(2).toUtf8()).array();
+        events.append({packet.at(0).toString(), packet.at(1).toObject()});
+    }
+    return events;
+}
+
+// The seqs of the record changes a peer heard live, in the order it heard them.
+QList<qint64> changeSeqs(const test::RawSioPeer& peer)
+{
+    QList<qint64> seqs;
+    for (const auto& [name, payload] : eventsOf(peer)) {
+        if (name.startsWith(QStringLiteral("escrow:")))
+            seqs.append(payload.value(QStringLiteral("seq")).toInteger());
+    }
+    return seqs;
+}
+
+void sendMutation(test::RawSioPeer& peer, int ackId, const QJsonObject& mutation)
+{
+    peer.socket.sendTextMessage(
+        QStringLiteral("42%1").arg(ackId) +
+        QString::fromUtf8(QJsonDocument(QJsonArray{QStringLiteral("mutate"), mutation})
+                              .toJson(QJsonDocument::Compact)));
+}
+
+} // namespace
+
+TEST_CASE("Cluster: a change on any node reaches every permitted client on every node, in order, "
+          "exactly once",
+          "[cluster]")
+{
+    test::ClusterFixture cluster;
+    if (!startCluster(cluster))
+        return;
+    QStringList north;
+    for (int i = 0; i < 3; ++i) {
+        const auto token = cluster.addUserWithToken(QStringLiteral("n%1@harbor.test").arg(i),
+                                                    QStringLiteral("North"));
+        REQUIRE(token);
+        north.append(*token);
+    }
+    const auto south =
+        cluster.addUserWithToken(QStringLiteral("s@harbor.test"), QStringLiteral("South"));
+    REQUIRE(south);
+
+    // Receivers: one per node directly, and six through nginx (round robin spreads them).
+    std::vector<std::unique_ptr<test::RawSioPeer>> receivers;
+    for (int i = 0; i < cluster.nodeCount(); ++i)
+        receivers.push_back(std::make_unique<test::RawSioPeer>(cluster.nodeUrl(i)));
+    for (int i = 0; i < 6; ++i)
+        receivers.push_back(std::make_unique<test::RawSioPeer>(cluster.balancerUrl()));
+    for (size_t i = 0; i < receivers.size(); ++i)
+        REQUIRE(receivers[i]->connectWith(auth(north.at(static_cast<int>(i % 3)))));
+    test::RawSioPeer outsider(cluster.balancerUrl());
+    REQUIRE(outsider.connectWith(auth(*south)));
+
+    // One writer per node, all writing at once: 3 x 40 creates, each with a commission only its
+    // author (the owner) may read.
+    constexpr int kPerWriter = 40;
+    std::vector<std::unique_ptr<test::RawSioPeer>> writers;
+    for (int i = 0; i < cluster.nodeCount(); ++i) {
+        writers.push_back(std::make_unique<test::RawSioPeer>(cluster.nodeUrl(i)));
+        REQUIRE(writers.back()->connectWith(auth(north.at(i))));
+    }
+    for (int n = 0; n < kPerWriter; ++n) {
+        for (int i = 0; i < cluster.nodeCount(); ++i) {
+            sendMutation(
+                *writers[static_cast<size_t>(i)], n + 1,
+                {{QStringLiteral("module"), QStringLiteral("escrows")},
+                 {QStringLiteral("op"), QStringLiteral("create")},
+                 {QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                 {QStringLiteral("mutationId"), n + 1},
+                 {QStringLiteral("fields"),
+                  QJsonObject{{QStringLiteral("number"), QStringLiteral("W%1-%2").arg(i).arg(n)},
+                              {QStringLiteral("myCommission"), 1000 + n}}}});
+        }
+    }
+    for (auto& writer : writers)
+        REQUIRE(writer->waitForFrame(QStringLiteral("43"), kPerWriter));
+    for (auto& writer : writers) {
+        for (const auto& frame : writer->frames) {
+            if (frame.startsWith(QStringLiteral("43")))
+                CHECK(frame.contains(QStringLiteral("\"status\":\"applied\"")));
+        }
+    }
+
+    const int total = kPerWriter * cluster.nodeCount();
+    REQUIRE(waitUntil(
+        [&] {
+            return std::all_of(receivers.begin(), receivers.end(),
+                               [&](auto& r) { return changeSeqs(*r).size() >= total; });
+        },
+        20s));
+    test::spin(300ms); // anything sent twice would be here by now
+    for (size_t i = 0; i < receivers.size(); ++i) {
+        INFO("receiver " << i);
+        const auto seqs = changeSeqs(*receivers[i]);
+        REQUIRE(seqs.size() == total); // exactly once
+        for (qsizetype k = 1; k < seqs.size(); ++k)
+            CHECK(seqs[k] == seqs[k - 1] + 1); // in order, no gap
+        // The owner reads the commission; a teammate sees it masked.
+        int masked = 0;
+        int shown = 0;
+        for (const auto& [name, payload] : eventsOf(*receivers[i])) {
+            if (!name.startsWith(QStringLiteral("escrow:")))
+                continue;
+            const bool hidden = payload.value(QStringLiteral("masked"))
+                                    .toArray()
+                                    .contains(QStringLiteral("myCommission"));
+            (hidden ? masked : shown) += 1;
+            CHECK(hidden != payload.value(QStringLiteral("fields"))
+                                .toObject()
+                                .contains(QStringLiteral("myCommission")));
+        }
+        CHECK(shown == kPerWriter);
+        CHECK(masked == total - kPerWriter);
+    }
+    CHECK(changeSeqs(outsider).isEmpty()); // the other team hears nothing
+}
+
+namespace {
+
+// The id of the user called `name`, from the presence snapshot `peer` had on connecting (it
+// holds at least its own user).
+QString userIdOf(const test::RawSioPeer& peer, const QString& name)
+{
+    for (const auto& [event, payload] : eventsOf(peer)) {
+        if (event != QStringLiteral("presence:snapshot"))
+            continue;
+        for (const auto& user : payload.value(QStringLiteral("users")).toArray()) {
+            if (user.toObject().value(QStringLiteral("name")).toString() == name)
+                return user.toObject().value(QStringLiteral("userId")).toString();
+        }
+    }
+    return {};
+}
+
+// The last presence `peer` heard of `userId` (from presence:update or presence:snapshot).
+QJsonObject lastPresenceOf(const test::RawSioPeer& peer, const QString& userId)
+{
+    QJsonObject last;
+    for (const auto& [name, payload] : eventsOf(peer)) {
+        if (name == QStringLiteral("presence:update") &&
+            payload.value(QStringLiteral("userId")).toString() == userId)
+            last = payload;
+        if (name == QStringLiteral("presence:snapshot")) {
+            for (const auto& user : payload.value(QStringLiteral("users")).toArray()) {
+                if (user.toObject().value(QStringLiteral("userId")).toString() == userId)
+                    last = user.toObject();
+            }
+        }
+    }
+    return last;
+}
+
+QString statusOf(const QJsonObject& presence)
+{
+    return presence.value(QStringLiteral("status")).toString(QStringLiteral("offline"));
+}
+
+// A CONNECT that the server answers, either way: the frame of its answer.
+QString connectAnswer(test::RawSioPeer& peer, const QJsonObject& auth)
+{
+    if (!peer.waitForFrame(QStringLiteral("0{")))
+        return {};
+    peer.sendConnect(QJsonDocument(auth).toJson(QJsonDocument::Compact));
+    waitUntil(
+        [&] { return peer.count(QStringLiteral("40{")) + peer.count(QStringLiteral("44")) > 0; });
+    for (const auto& frame : peer.frames) {
+        if (frame.startsWith(QStringLiteral("40{")) || frame.startsWith(QStringLiteral("44")))
+            return frame;
+    }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("Cluster: presence, rooms and the socket cap span the nodes, a disabled user is cut on "
+          "every node, a killed node's sessions expire",
+          "[cluster]")
+{
+    test::ClusterFixture cluster(3,
+                                 {QStringLiteral("--max-sockets-per-user"), QStringLiteral("3")});
+    if (!startCluster(cluster))
+        return;
+    const auto ana =
+        cluster.addUserWithToken(QStringLiteral("ana@harbor.test"), QStringLiteral("North"));
+    const auto ben =
+        cluster.addUserWithToken(QStringLiteral("ben@harbor.test"), QStringLiteral("North"));
+    const auto cy =
+        cluster.addUserWithToken(QStringLiteral("cy@harbor.test"), QStringLiteral("North"));
+    REQUIRE((ana && ben && cy));
+
+    test::RawSioPeer anaPeer(cluster.nodeUrl(0));
+    REQUIRE(anaPeer.connectWith(auth(*ana)));
+    test::RawSioPeer benPeer(cluster.nodeUrl(1));
+    REQUIRE(benPeer.connectWith(auth(*ben)));
+    REQUIRE(anaPeer.waitForFrame(QStringLiteral("42[\"presence:snapshot\"")));
+    REQUIRE(benPeer.waitForFrame(QStringLiteral("42[\"presence:snapshot\"")));
+    const QString anaId = userIdOf(anaPeer, QStringLiteral("ana@harbor.test"));
+    const QString benId = userIdOf(benPeer, QStringLiteral("ben@harbor.test"));
+    REQUIRE((!anaId.isEmpty() && !benId.isEmpty()));
+    // Each hears the other, though they are on different nodes.
+    for (int i = 0; i < cluster.nodeCount(); ++i) {
+        const auto [status, body] = cluster.get(i, QStringLiteral("/api/ready"));
+        CHECK(status == 200);
+        CHECK(body.contains(R"("cluster":{"mode":"live")"));
+        UNSCOPED_INFO("node " << i << ": " << body.toStdString());
+    }
+    CHECK(waitUntil([&] { return statusOf(lastPresenceOf(benPeer, anaId)) == u"online"; }, 5s));
+    CHECK(waitUntil([&] { return statusOf(lastPresenceOf(anaPeer, benId)) == u"online"; }, 5s));
+
+    SECTION("a record's room")
+    {
+        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        sendMutation(anaPeer, 1,
+                     {{QStringLiteral("module"), QStringLiteral("escrows")},
+                      {QStringLiteral("op"), QStringLiteral("create")},
+                      {QStringLiteral("id"), id},
+                      {QStringLiteral("mutationId"), 1},
+                      {QStringLiteral("fields"),
+                       QJsonObject{{QStringLiteral("number"), QStringLiteral("R-1")}}}});
+        REQUIRE(anaPeer.waitForFrame(QStringLiteral("431[")));
+        const QJsonObject record{{QStringLiteral("module"), QStringLiteral("escrows")},
+                                 {QStringLiteral("id"), id}};
+        anaPeer.socket.sendTextMessage(
+            QStringLiteral("422") +
+            QString::fromUtf8(QJsonDocument(QJsonArray{QStringLiteral("record:subscribe"), record})
+                                  .toJson(QJsonDocument::Compact)));
+        REQUIRE(anaPeer.waitForFrame(QStringLiteral("432[")));
+        // Ben (node 1) learns that Ana (node 0) views it, and finds her in the room he joins.
+        CHECK(waitUntil(
+            [&] {
+                return lastPresenceOf(benPeer, anaId)
+                    .value(QStringLiteral("viewing"))
+                    .toArray()
+                    .contains(record);
+            },
+            5s));
+        benPeer.socket.sendTextMessage(
+            QStringLiteral("427") +
+            QString::fromUtf8(QJsonDocument(QJsonArray{QStringLiteral("record:subscribe"), record})
+                                  .toJson(QJsonDocument::Compact)));
+        REQUIRE(benPeer.waitForFrame(QStringLiteral("437[")));
+        const QString answer =
+            *std::find_if(benPeer.frames.begin(), benPeer.frames.end(),
+                          [](const QString& f) { return f.startsWith(QStringLiteral("437[")); });
+        CHECK(answer.contains(anaId));
+    }
+
+    SECTION("one socket cap for the whole cluster, and a disabled user cut on every node")
+    {
+        std::vector<std::unique_ptr<test::RawSioPeer>> cyPeers;
+        for (int i = 0; i < 3; ++i) {
+            cyPeers.push_back(std::make_unique<test::RawSioPeer>(cluster.nodeUrl(i)));
+            REQUIRE(cyPeers.back()->connectWith(auth(*cy)));
+        }
+        // The fourth is refused on whichever node, once the nodes have told each other (the bus
+        // is eventually consistent: a few milliseconds).
+        QString refusal;
+        REQUIRE(waitUntil(
+            [&] {
+                test::RawSioPeer fourth(cluster.nodeUrl(0));
+                refusal = connectAnswer(fourth, auth(*cy));
+                return refusal.startsWith(QStringLiteral("44"));
+            },
+            5s));
+        CHECK(refusal.contains(QStringLiteral("too_many_connections")));
+
+        REQUIRE(cluster.admin(
+            {QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("cy@harbor.test")}));
+        for (auto& peer : cyPeers) {
+            CHECK(waitUntil([&] { return peer->closed; }, 5s));
+            CHECK(peer->count(QStringLiteral("42[\"auth:revoked\"")) == 1);
+        }
+    }
+
+    SECTION("a killed node's sessions leave within the expiry")
+    {
+        cluster.killNode(0);
+        // Heartbeats stop: the others drop node 0's sessions after 5 s.
+        CHECK(
+            waitUntil([&] { return statusOf(lastPresenceOf(benPeer, anaId)) == u"offline"; }, 10s));
+        CHECK(statusOf(lastPresenceOf(benPeer, benId)) != u"offline");
+    }
+}
+
+TEST_CASE("Cluster: a node and then Redis killed under a write load, then both back: nothing lost, "
+          "nothing twice, every client equal to the server",
+          "[cluster]")
+{
+    test::ClusterFixture cluster(3, {QStringLiteral("--ping-interval"), QStringLiteral("500")});
+    if (!startCluster(cluster))
+        return;
+    QStringList tokens;
+    for (int i = 0; i < 3; ++i) {
+        const auto token = cluster.addUserWithToken(QStringLiteral("w%1@harbor.test").arg(i),
+                                                    QStringLiteral("North"));
+        REQUIRE(token);
+        tokens.append(*token);
+    }
+    // Real clients (sync engine, outbox, local store) through nginx, and two watchers on the
+    // nodes that stay up, which must see the stream whole and in order throughout.
+    QTemporaryDir dir;
+    std::vector<std::unique_ptr<test::ProcessClient>> clients;
+    for (int i = 0; i < 3; ++i) {
+        clients.push_back(std::make_unique<test::ProcessClient>(
+            test::fastConnectionConfig(cluster.balancerUrl()), tokens[i],
+            dir.filePath(QStringLiteral("c%1.sqlite").arg(i))));
+        clients.back()->connection.start();
+    }
+    std::vector<std::unique_ptr<test::RawSioPeer>> watchers;
+    for (int node : {1, 2}) {
+        watchers.push_back(std::make_unique<test::RawSioPeer>(cluster.nodeUrl(node)));
+        REQUIRE(watchers.back()->connectWith(auth(tokens[0])));
+    }
+    auto settled = [&] {
+        return std::all_of(clients.begin(), clients.end(), [](auto& c) { return c->settled(); });
+    };
+    REQUIRE(waitUntil(settled, 20s));
+
+    std::mt19937 rng(20261202);
+    auto pick = [&](int n) { return std::uniform_int_distribution<int>(0, n - 1)(rng); };
+    QStringList ids;
+    std::map<QString, std::set<qint64>> enqueued; // client id -> mutation ids
+    int counter = 0;
+    for (int round = 0; round < 160; ++round) {
+        if (round == 40)
+            cluster.killNode(0); // its clients reconnect through nginx to the others
+        if (round == 80) {
+            cluster.killRedis();
+            REQUIRE(waitUntil(
+                [&] {
+                    return cluster.get(1, QStringLiteral("/api/ready"))
+                        .second.contains(R"("mode":"degraded")");
+                },
+                10s));
+            const auto metrics = cluster.get(2, QStringLiteral("/metrics")).second;
+            CHECK(metrics.contains("crm_cluster_redis_up 0"));
+        }
+        if (round == 120) {
+            REQUIRE(cluster.startRedis());
+            REQUIRE(cluster.restartNode(0));
+        }
+        test::ProcessClient& c = *clients[static_cast<size_t>(pick(3))];
+        std::optional<OutboxEntry> entry;
+        if (ids.size() < 4 || pick(12) == 0) {
+            ids.append(QUuid::createUuid().toString(QUuid::WithoutBraces));
+            entry =
+                c.engine->edit(QStringLiteral("escrows"), ids.last(), Operation::Create,
+                               {{QStringLiteral("number"), QStringLiteral("K-%1").arg(++counter)}});
+        } else {
+            entry = c.engine->edit(QStringLiteral("escrows"),
+                                   ids.at(pick(static_cast<int>(ids.size()))), Operation::Update,
+                                   {{QStringLiteral("purchasePrice"), 300000 + ++counter}});
+        }
+        REQUIRE(entry);
+        enqueued[c.store->clientId()].insert(entry->mutationId);
+        test::spin(20ms);
+    }
+    REQUIRE(waitUntil(settled, 60s));
+    test::spin(1s); // the last live events reach everyone
+
+    // The server's truth.
+    std::optional<RestReply> reply;
+    clients[0]->rest.get(QStringLiteral("/api/records/escrows"),
+                         [&](const RestReply& r) { reply = r; },
+                         {QString(), QString(), QUrlQuery(QStringLiteral("limit=500"))});
+    REQUIRE(waitUntil([&] { return reply.has_value(); }));
+    REQUIRE(reply->ok());
+    std::map<QString, QJsonObject> truth;
+    for (const auto& item : reply->body.toObject().value(QStringLiteral("items")).toArray())
+        truth[item.toObject().value(QStringLiteral("id")).toString()] = item.toObject();
+    CHECK(truth.size() == static_cast<size_t>(ids.size()));
+
+    std::optional<RestReply> log;
+    clients[0]->rest.get(QStringLiteral("/api/changes"), [&](const RestReply& r) { log = r; },
+                         {QString(), QString(), QUrlQuery(QStringLiteral("since=0&limit=1000"))});
+    REQUIRE(waitUntil([&] { return log.has_value(); }));
+    REQUIRE(log->ok());
+    std::set<std::pair<QString, qint64>> applied;
+    qint64 lastSeq = 0;
+    for (const auto& change : log->body.toObject().value(QStringLiteral("changes")).toArray()) {
+        const auto c = change.toObject();
+        CHECK(applied
+                  .insert({c.value(QStringLiteral("clientId")).toString(),
+                           c.value(QStringLiteral("mutationId")).toInteger()})
+                  .second); // never applied twice
+        lastSeq = std::max(lastSeq, c.value(QStringLiteral("seq")).toInteger());
+    }
+    for (auto& c : clients) {
+        // Nothing vanished: every mutation applied, or kept as a conflict or failure to settle.
+        std::set<qint64> accounted;
+        for (const auto& [clientId, mutationId] : applied) {
+            if (clientId == c->store->clientId())
+                accounted.insert(mutationId);
+        }
+        for (const auto& conflict : c->store->problems().conflicts())
+            CHECK(accounted.insert(conflict.entry.mutationId).second);
+        for (const auto& failure : c->store->problems().failures())
+            CHECK(accounted.insert(failure.entry.mutationId).second);
+        CHECK(accounted == enqueued[c->store->clientId()]);
+        // Every copy equals the server's.
+        const auto local = c->store->cache().records(QStringLiteral("escrows"));
+        CHECK(local.size() == static_cast<qsizetype>(truth.size()));
+        for (const auto& record : local) {
+            INFO(record.id.toStdString());
+            REQUIRE(truth.count(record.id) == 1);
+            CHECK(record.version == truth[record.id].value(QStringLiteral("version")).toInteger());
+            CHECK(record.fields == truth[record.id].value(QStringLiteral("fields")).toObject());
+        }
+    }
+    // The watchers on the surviving nodes heard every change once, in order, Redis or not.
+    for (auto& watcher : watchers) {
+        const auto seqs = changeSeqs(*watcher);
+        REQUIRE(!seqs.isEmpty());
+        CHECK(seqs.size() == lastSeq);
+        for (qsizetype k = 1; k < seqs.size(); ++k)
+            CHECK(seqs[k] == seqs[k - 1] + 1);
+    }
+}
+
+TEST_CASE("Cluster: one node runs a built-in task, another resumes it when that node dies, and a "
+          "cancel asked on any node stops it",
+          "[cluster][tasks]")
+{
+    test::ClusterFixture cluster;
+    if (!startCluster(cluster))
+        return;
+    const auto token =
+        cluster.addUserWithToken(QStringLiteral("imp@harbor.test"), QStringLiteral("North"));
+    REQUIRE(token);
+    auto task = [&](int node, const QString& id) {
+        const auto reply = test::restCall(cluster.nodeUrl(node), *token, "GET",
+                                          QStringLiteral("/api/tasks/%1").arg(id));
+        REQUIRE(reply.ok());
+        return reply.body.toObject();
+    };
+    auto startImport = [&](int node, const test::LeadCsv& csv) {
+        TaskStart start;
+        start.kind = QStringLiteral("csv_import");
+        start.params = {{QStringLiteral("module"), QStringLiteral("leads")}};
+        start.input = csv.text;
+        const auto reply = test::restCall(cluster.nodeUrl(node), *token, "POST",
+                                          QStringLiteral("/api/tasks"), start.toJson());
+        REQUIRE(reply.ok());
+        return reply.body.toObject().value(QStringLiteral("id")).toString();
+    };
+    // A socket on node 2 hears the progress of a task node 0 runs.
+    test::RawSioPeer watcher(cluster.nodeUrl(2));
+    REQUIRE(watcher.connectWith(auth(*token)));
+
+    const auto csv = test::makeLeadCsv(8000);
+    const QString id = startImport(0, csv);
+    REQUIRE(!id.isEmpty());
+    REQUIRE(waitUntil([&] { return task(1, id).value(QStringLiteral("stepsDone")).toInt() >= 300; },
+                      60s));
+    CHECK(watcher.waitForFrame(QStringLiteral("42[\"ai:task:progress\"")));
+    cluster.killNode(0);
+    // Its lease (15 s) lapses, and one of the others resumes it: every row once.
+    QJsonObject done;
+    REQUIRE(waitUntil(
+        [&] {
+            done = task(1, id);
+            return done.value(QStringLiteral("status")) == QStringLiteral("completed");
+        },
+        90s));
+    CHECK(done.value(QStringLiteral("attempt")).toInt() == 2);
+    CHECK(
+        done.value(QStringLiteral("result")).toObject().value(QStringLiteral("imported")).toInt() ==
+        8000 - csv.bad);
+    const auto leads =
+        test::restCall(cluster.nodeUrl(2), *token, "GET", QStringLiteral("/api/records/leads"));
+    CHECK(leads.body.toObject().value(QStringLiteral("total")).toInteger() == 8000 - csv.bad);
+    CHECK(watcher.waitForFrame(QStringLiteral("42[\"ai:task:completed\"")));
+
+    // A cancel asked on node 2 stops what node 1 runs.
+    const QString second = startImport(1, test::makeLeadCsv(20000, QStringLiteral("M")));
+    REQUIRE(waitUntil(
+        [&] { return task(2, second).value(QStringLiteral("stepsDone")).toInt() >= 100; }, 60s));
+    const auto cancel = test::restCall(cluster.nodeUrl(2), *token, "POST",
+                                       QStringLiteral("/api/tasks/%1/cancel").arg(second));
+    CHECK(cancel.ok());
+    CHECK(waitUntil(
+        [&] {
+            return task(2, second).value(QStringLiteral("status")) == QStringLiteral("cancelled");
+        },
+        10s));
+}
+
+TEST_CASE("Cluster: the stock npm socket.io-client through nginx hears the changes of every node",
+          "[cluster][interop]")
+{
+    if (const QString why = test::NodePeer::unavailableReason(); !why.isEmpty()) {
+        WARN(why.toStdString());
+        return;
+    }
+    test::ClusterFixture cluster;
+    if (!startCluster(cluster))
+        return;
+    const auto token =
+        cluster.addUserWithToken(QStringLiteral("npm@harbor.test"), QStringLiteral("North"));
+    REQUIRE(token);
+    QStringList args{cluster.balancerUrl().toString(), *token};
+    for (int i = 0; i < cluster.nodeCount(); ++i)
+        args.append(cluster.nodeUrl(i).toString());
+    const auto run = test::NodePeer::runScript(QStringLiteral("cluster-client.js"), args);
+    INFO(run.stderrText.toStdString());
+    INFO(QJsonDocument(run.result).toJson().toStdString());
+    CHECK(run.exitCode == 0);
+    CHECK(run.result.value(QStringLiteral("seqs")).toArray().size() == cluster.nodeCount());
+}
