@@ -570,3 +570,60 @@ TEST_CASE("Cluster: the stock npm socket.io-client through nginx hears the chang
     CHECK(run.exitCode == 0);
     CHECK(run.result.value(QStringLiteral("seqs")).toArray().size() == cluster.nodeCount());
 }
+
+TEST_CASE("Cluster: a picture changed on one node and an agent's cancel asked on another reach "
+          "the right sockets on every node",
+          "[cluster]")
+{
+    test::ClusterFixture cluster;
+    if (!startCluster(cluster))
+        return;
+    const auto ana =
+        cluster.addUserWithToken(QStringLiteral("ana@harbor.test"), QStringLiteral("North"));
+    const auto ben =
+        cluster.addUserWithToken(QStringLiteral("ben@harbor.test"), QStringLiteral("South"));
+    REQUIRE((ana && ben));
+    test::RawSioPeer agent(cluster.nodeUrl(0)); // Ana's agent process, on node 0
+    REQUIRE(agent.connectWith(auth(*ana)));
+    test::RawSioPeer benPeer(cluster.nodeUrl(2)); // a colleague of the brokerage, on node 2
+    REQUIRE(benPeer.connectWith(auth(*ben)));
+
+    // Ana's picture, set through node 1: Ben (node 2) hears of it.
+    const QByteArray png =
+        QByteArray::fromBase64("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwA"
+                               "EhQGAhKmMIQAAAABJRU5ErkJggg==");
+    const auto set =
+        test::restCall(cluster.nodeUrl(1), *ana, "PUT", QStringLiteral("/api/me/picture"),
+                       {{QStringLiteral("data"), QString::fromLatin1(png.toBase64())}});
+    INFO(QJsonDocument(set.body.toObject()).toJson().toStdString());
+    REQUIRE(set.ok());
+    CHECK(benPeer.waitForFrame(QStringLiteral("42[\"user:picture\"")));
+
+    // An agent's task, started on node 0; Ana cancels it through node 1: the agent's own socket
+    // hears the request.
+    agent.socket.sendTextMessage(
+        QStringLiteral("425") +
+        QString::fromUtf8(
+            QJsonDocument(
+                QJsonArray{QStringLiteral("task:start"),
+                           QJsonObject{{QStringLiteral("kind"), QStringLiteral("agent")},
+                                       {QStringLiteral("title"), QStringLiteral("Write copy")}}})
+                .toJson(QJsonDocument::Compact)));
+    REQUIRE(agent.waitForFrame(QStringLiteral("435[")));
+    const QString answer =
+        *std::find_if(agent.frames.begin(), agent.frames.end(),
+                      [](const QString& f) { return f.startsWith(QStringLiteral("435[")); });
+    const QString taskId = QJsonDocument::fromJson(answer.mid(3).toUtf8())
+                               .array()
+                               .at(0)
+                               .toObject()
+                               .value(QStringLiteral("task"))
+                               .toObject()
+                               .value(QStringLiteral("id"))
+                               .toString();
+    REQUIRE(!taskId.isEmpty());
+    const auto cancel = test::restCall(cluster.nodeUrl(1), *ana, "POST",
+                                       QStringLiteral("/api/tasks/%1/cancel").arg(taskId));
+    CHECK(cancel.ok());
+    CHECK(agent.waitForFrame(QStringLiteral("42[\"ai:task:cancel\"")));
+}
