@@ -79,6 +79,8 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
                 emit linkChanged(state, reason);
                 if (state != ConnectionState::Online)
                     emit liveChanged(false);
+                else
+                    restorePresence();
             });
     connect(&m_connection, &ConnectionManager::latencyMeasured, this, &ClientCore::latencyMeasured);
 }
@@ -133,8 +135,21 @@ void ClientCore::askServerVersion()
     });
 }
 
+void ClientCore::restorePresence()
+{
+    if (!m_ownStatus.isEmpty())
+        setOwnStatus(m_ownStatus);
+    if (!m_viewingId.isEmpty()) {
+        const QString field = m_editingField;
+        viewRecord(m_viewingModule, m_viewingId);
+        if (!field.isEmpty())
+            editField(field);
+    }
+}
+
 void ClientCore::setOwnStatus(const QString& status)
 {
+    m_ownStatus = status;
     m_connection.emitEphemeral(QString(events::PresenceSet),
                                {QJsonObject{{QStringLiteral("status"), status}}},
                                QString(events::PresenceSet));
@@ -142,6 +157,9 @@ void ClientCore::setOwnStatus(const QString& status)
 
 void ClientCore::viewRecord(const QString& module, const QString& id)
 {
+    m_viewingModule = module;
+    m_viewingId = id;
+    m_editingField.clear(); // the server forgets the field when the record changes, too
     if (id.isEmpty())
         m_connection.emitEphemeral(QString(events::RecordUnsubscribe), {QJsonObject{}},
                                    QStringLiteral("record"));
@@ -152,6 +170,7 @@ void ClientCore::viewRecord(const QString& module, const QString& id)
 
 void ClientCore::editField(const QString& field)
 {
+    m_editingField = field;
     m_connection.emitEphemeral(
         QString(events::PresenceEditing),
         {QJsonObject{{QStringLiteral("field"),

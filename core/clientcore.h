@@ -97,7 +97,9 @@ public:
     void askServerVersion();
 
     // This agent's own presence (protocol 5.4): sent now when online, else when the link is
-    // back, only the newest value of each. Nothing to refuse: presence is ephemeral.
+    // back, only the newest value of each; and sent again on every new link, since a server
+    // (or, in a cluster, another node) knows nothing of a socket that came before. Nothing to
+    // refuse: presence is ephemeral.
     void setOwnStatus(const QString& status);
     void viewRecord(const QString& module, const QString& id); // empty id: none
     void editField(const QString& field);                      // empty: none
@@ -136,6 +138,8 @@ private:
     void announce(const QString& module, const QString& id);
     // Presence and pictures, read once here (the engine reads the sync events itself).
     void onEvent(const QString& event, const QJsonArray& args);
+    // A new link: the server hears this window's status, record and field again.
+    void restorePresence();
 
     std::unique_ptr<LocalStore> m_store;
     ConnectionManager m_connection;
@@ -147,6 +151,10 @@ private:
     std::function<QString()> m_token;
     bool m_checksValues = true;
     QHash<QString, ModuleFeed*> m_feeds; // children of this object, one per module
+    QString m_ownStatus;                 // empty: never set (the server's default, online)
+    QString m_viewingModule;
+    QString m_viewingId; // empty: no record
+    QString m_editingField;
 };
 
 } // namespace crm

@@ -233,3 +233,40 @@ TEST_CASE("ClientCore: presence and picture events become typed signals, and mal
     REQUIRE(pictures.size() == 1);
     CHECK(pictures.first().at(1).toLongLong() == 3);
 }
+
+TEST_CASE("ClientCore: after the link drops and comes back, the server knows again which record "
+          "this window views, the field it edits and its status",
+          "[clientcore][presence]")
+{
+    Server s;
+    QTemporaryDir dir;
+    Profile ana(s, s.ana, dir.filePath(QStringLiteral("ana.sqlite")));
+    Profile ben(s, s.ben, dir.filePath(QStringLiteral("ben.sqlite")));
+    ana.goOnline();
+    ben.goOnline();
+    const auto made = ana.core->create(QStringLiteral("escrows"), kEscrow);
+    REQUIRE(made.ok());
+    REQUIRE(waitUntil([&] { return ana.store->outbox().count() == 0; }));
+    std::optional<Presence> heard;
+    QObject::connect(ben.core.get(), &ClientCore::presenceUpdated, ben.core.get(),
+                     [&](const Presence& p) {
+                         if (p.userId == s.ana.userId)
+                             heard = p;
+                     });
+    auto viewsAndEdits = [&] {
+        return heard && heard->status == PresenceStatus::Busy && heard->viewing.size() == 1 &&
+               heard->viewing.first().id == made.recordId && heard->editing.size() == 1 &&
+               heard->editing.first().field == QStringLiteral("status");
+    };
+    ana.core->setOwnStatus(QStringLiteral("busy"));
+    ana.core->viewRecord(QStringLiteral("escrows"), made.recordId);
+    ana.core->editField(QStringLiteral("status"));
+    REQUIRE(waitUntil(viewsAndEdits));
+
+    // The server (a restarted one, or another node of a cluster) loses Ana's socket and with it
+    // all it knew of her; her window reconnects on its own and says it all again.
+    ana.core->stop();
+    REQUIRE(waitUntil([&] { return heard && heard->isGone(); }));
+    ana.core->start();
+    REQUIRE(waitUntil(viewsAndEdits));
+}
