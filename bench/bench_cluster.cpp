@@ -27,6 +27,7 @@
 
 using namespace crm;
 using bench::cpuSeconds;
+using bench::percentile;
 using bench::waitFor;
 
 namespace {
@@ -36,14 +37,6 @@ struct Options
     int sockets = 1500;
     int edits = 60; // per write rate
 };
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return -1;
-    std::sort(values.begin(), values.end());
-    return values[std::min(values.size() - 1, static_cast<size_t>(p * double(values.size())))];
-}
 
 std::unique_ptr<ConnectionManager> socketTo(const QUrl& url, const QString& token,
                                             const QString& clientId)

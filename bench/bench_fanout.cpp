@@ -25,6 +25,7 @@
 
 using namespace crm;
 using bench::cpuSeconds;
+using bench::percentile;
 using bench::waitFor;
 
 namespace {
@@ -154,30 +155,12 @@ Result measure(const QString& name, qint64 serverPid, quint16 port, const QStrin
 
 void report(const Result& r)
 {
-    auto sorted = r.latenciesMs;
-    std::sort(sorted.begin(), sorted.end());
-    auto pct = [&](double p) {
-        return sorted.empty()
-                   ? -1.0
-                   : sorted[std::min(sorted.size() - 1,
-                                     static_cast<size_t>(p * static_cast<double>(sorted.size())))];
-    };
+    const auto& ms = r.latenciesMs;
     std::printf("%-12s delivered %lld/%lld events: p50 %.2f ms, p99 %.2f ms, max %.2f ms; "
                 "server CPU %.2f s over %.1f s%s\n",
-                qPrintable(r.name), static_cast<long long>(sorted.size()),
-                static_cast<long long>(r.expected), pct(0.5), pct(0.99),
-                sorted.empty() ? -1.0 : sorted.back(), r.serverCpuSeconds, r.wallSeconds,
-                r.ok ? "" : " (FAILED)");
-}
-
-double p99(const Result& r)
-{
-    auto sorted = r.latenciesMs;
-    std::sort(sorted.begin(), sorted.end());
-    return sorted.empty()
-               ? -1
-               : sorted[std::min(sorted.size() - 1,
-                                 static_cast<size_t>(0.99 * static_cast<double>(sorted.size())))];
+                qPrintable(r.name), static_cast<long long>(ms.size()),
+                static_cast<long long>(r.expected), percentile(ms, 0.5), percentile(ms, 0.99),
+                percentile(ms, 1.0), r.serverCpuSeconds, r.wallSeconds, r.ok ? "" : " (FAILED)");
 }
 
 } // namespace
@@ -230,8 +213,9 @@ int main(int argc, char* argv[])
     node.kill();
     report(nodeResult);
 
-    if (p99(crmResult) > 0 && p99(nodeResult) > 0)
+    if (percentile(crmResult.latenciesMs, 0.99) > 0 && percentile(nodeResult.latenciesMs, 0.99) > 0)
         std::printf("ratio crm-server / node p99: %.2f (below 1 means crm-server is faster)\n",
-                    p99(crmResult) / p99(nodeResult));
+                    percentile(crmResult.latenciesMs, 0.99) /
+                        percentile(nodeResult.latenciesMs, 0.99));
     return crmResult.ok && nodeResult.ok ? 0 : 1;
 }

@@ -2,11 +2,13 @@
 
 // What the server benchmarks read of other processes, and their way of waiting: the event loop
 // runs (sockets keep being served) until a condition holds or time is up.
+#include <algorithm>
 #include <functional>
 #include <QCoreApplication>
 #include <QElapsedTimer>
 #include <QFile>
 #include <unistd.h>
+#include <vector>
 
 namespace crm::bench {
 
@@ -33,6 +35,16 @@ inline double cpuSeconds(qint64 pid)
         return 0;
     return static_cast<double>(fields[13].toLongLong() + fields[14].toLongLong()) /
            static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// The p-th fraction of `values` (0.5 the median, 1.0 the largest); -1 when there are none.
+inline double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return -1;
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1,
+                           static_cast<size_t>(p * static_cast<double>(values.size())))];
 }
 
 inline double residentMegabytesOf(qint64 pid)

@@ -1,8 +1,7 @@
 #include "server/storage/changeentry.h"
 
+#include "protocol/memberreader.h"
 #include "protocol/recordschema.h"
-
-#include <QStringList>
 
 namespace crm {
 
@@ -59,38 +58,31 @@ QJsonObject ChangeEntry::toJson() const
 
 std::optional<ChangeEntry> ChangeEntry::fromJson(const QJsonObject& json)
 {
-    const QStringList texts{
-        QStringLiteral("brokerageId"), QStringLiteral("module"),   QStringLiteral("recordId"),
-        QStringLiteral("teamId"),      QStringLiteral("ownerId"),  QStringLiteral("kind"),
-        QStringLiteral("userId"),      QStringLiteral("userName"), QStringLiteral("agent"),
-        QStringLiteral("clientId"),    QStringLiteral("at")};
-    for (const auto& name : texts) {
-        if (!json.value(name).isString())
+    // Every member is written by toJson: one missing means another build or a damaged message.
+    for (const char* member :
+         {"brokerageId", "seq", "module", "recordId", "teamId", "ownerId", "kind", "fields",
+          "version", "userId", "userName", "agent", "clientId", "mutationId", "at"}) {
+        if (!json.contains(QLatin1String(member)))
             return std::nullopt;
     }
-    for (const auto* name : {"seq", "version", "mutationId"}) {
-        if (!json.value(QLatin1String(name)).isDouble())
-            return std::nullopt;
-    }
-    if (!json.value(QStringLiteral("fields")).isObject())
-        return std::nullopt;
     ChangeEntry e;
-    e.brokerageId = json.value(QStringLiteral("brokerageId")).toString();
-    e.seq = json.value(QStringLiteral("seq")).toInteger();
-    e.module = json.value(QStringLiteral("module")).toString();
-    e.recordId = json.value(QStringLiteral("recordId")).toString();
-    e.teamId = json.value(QStringLiteral("teamId")).toString();
-    e.ownerId = json.value(QStringLiteral("ownerId")).toString();
-    e.kind = json.value(QStringLiteral("kind")).toString();
-    e.fields = json.value(QStringLiteral("fields")).toObject();
-    e.version = json.value(QStringLiteral("version")).toInteger();
-    e.userId = json.value(QStringLiteral("userId")).toString();
-    e.userName = json.value(QStringLiteral("userName")).toString();
-    e.agent = json.value(QStringLiteral("agent")).toString();
-    e.clientId = json.value(QStringLiteral("clientId")).toString();
-    e.mutationId = json.value(QStringLiteral("mutationId")).toInteger();
-    e.at = json.value(QStringLiteral("at")).toString();
-    if (e.seq < 1)
+    MemberReader read(json);
+    read.text("brokerageId", e.brokerageId);
+    read.number("seq", e.seq, 1, kMaxExactJsonInteger);
+    read.text("module", e.module);
+    read.text("recordId", e.recordId);
+    read.text("teamId", e.teamId);
+    read.text("ownerId", e.ownerId);
+    read.text("kind", e.kind);
+    read.object("fields", e.fields);
+    read.number("version", e.version, 0, kMaxExactJsonInteger);
+    read.text("userId", e.userId);
+    read.text("userName", e.userName);
+    read.text("agent", e.agent);
+    read.text("clientId", e.clientId);
+    read.number("mutationId", e.mutationId, -1, kMaxExactJsonInteger);
+    read.text("at", e.at);
+    if (read.error() || e.seq < 1)
         return std::nullopt;
     return e;
 }

@@ -6,6 +6,7 @@
 #include "support/eventloop.h"
 
 #include <algorithm>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QUrl>
@@ -55,6 +56,27 @@ struct RawSioPeer
             return false;
         sendConnect(QJsonDocument(auth).toJson(QJsonDocument::Compact));
         return waitForFrame(QStringLiteral("40{\"sid\""));
+    }
+
+    // An EVENT with one payload that asks for acknowledgement `ackId`.
+    void emitWithAck(int ackId, const QString& event, const QJsonValue& payload)
+    {
+        socket.sendTextMessage(
+            QStringLiteral("42%1").arg(ackId) +
+            QString::fromUtf8(
+                QJsonDocument(QJsonArray{event, payload}).toJson(QJsonDocument::Compact)));
+    }
+    // The first argument of the answer to `ackId`, once it came (null when it did not).
+    QJsonValue ack(int ackId)
+    {
+        const QString prefix = QStringLiteral("43%1[").arg(ackId);
+        if (!waitForFrame(prefix))
+            return {};
+        for (const auto& frame : std::as_const(frames)) {
+            if (frame.startsWith(prefix))
+                return QJsonDocument::fromJson(frame.mid(prefix.size() - 1).toUtf8()).array().at(0);
+        }
+        return {};
     }
 
     QWebSocket socket;
