@@ -10,10 +10,13 @@ const { io } = require("socket.io-client");
 const [balancer, token, ...nodes] = process.argv.slice(2);
 const result = { seqs: [] };
 const sockets = [];
+let finished = false; // later events (a timer, a close) must not print a second result
 const done = (code) => {
-  process.stdout.write(JSON.stringify(result) + "\n");
+  if (finished) return;
+  finished = true;
   for (const socket of sockets) socket.close();
-  process.exit(code);
+  // A pipe's write can be partly queued when the reader is busy: exit once it is all out.
+  process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(code));
 };
 setTimeout(() => { result.error = "timeout"; done(1); }, 15000);
 

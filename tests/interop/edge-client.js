@@ -10,9 +10,12 @@ const { io } = require("socket.io-client");
 
 const [mode, url, token, count] = process.argv.slice(2);
 const result = { log: [] };
+let finished = false; // later events (a timer, a close) must not print a second result
 const done = (code) => {
-  process.stdout.write(JSON.stringify(result) + "\n");
-  process.exit(code);
+  if (finished) return;
+  finished = true;
+  // A pipe's write can be partly queued when the reader is busy: exit once it is all out.
+  process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(code));
 };
 setTimeout(() => { result.error = "timeout"; done(1); }, 15000);
 

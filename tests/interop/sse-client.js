@@ -13,10 +13,13 @@ const source = new EventSource(url, { headers });
 const events = [];
 let error = null;
 
+let finished = false; // later events (a timer, a close) must not print a second result
 function finish(code) {
+  if (finished) return;
+  finished = true;
   source.close();
-  process.stdout.write(JSON.stringify({ events, error }) + '\n');
-  process.exit(code);
+  // A pipe's write can be partly queued when the reader is busy: exit once it is all out.
+  process.stdout.write(JSON.stringify({ events, error }) + '\n', () => process.exit(code));
 }
 
 for (const type of ['progress', 'completed', 'failed', 'cancelled']) {

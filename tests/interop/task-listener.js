@@ -13,10 +13,13 @@ const socket = io(url, {
   auth: { token, clientId: "npm-listener" },
 });
 const result = { events: [] };
+let finished = false; // later events (a timer, a close) must not print a second result
 const done = (code) => {
-  process.stdout.write(JSON.stringify(result) + "\n");
+  if (finished) return;
+  finished = true;
   socket.close();
-  process.exit(code);
+  // A pipe's write can be partly queued when the reader is busy: exit once it is all out.
+  process.stdout.write(JSON.stringify(result) + "\n", () => process.exit(code));
 };
 setTimeout(() => { result.error = "timeout"; done(1); }, 30000);
 

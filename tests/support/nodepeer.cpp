@@ -75,8 +75,13 @@ NodePeer::ClientRun NodePeer::runScript(const QString& script, const QStringList
         process.waitForFinished();
     }
     run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-    run.result = QJsonDocument::fromJson(process.readAllStandardOutput()).object();
+    const QByteArray output = process.readAllStandardOutput();
+    run.result = QJsonDocument::fromJson(output).object();
+    // What the script printed goes with any failure (the JSON of a run that went wrong, or
+    // whatever else reached stdout).
     run.stderrText = QString::fromUtf8(process.readAllStandardError());
+    if (run.result.isEmpty())
+        run.stderrText += QStringLiteral("\nstdout: ") + QString::fromUtf8(output);
     return run;
 }
 
