@@ -31,7 +31,7 @@ function(crm_layer target layer)
     add_dependencies(${target} crm_layer_check)
 endfunction()
 
-set(CRM_LAYER_DIRS protocol common realtime core models ui app server)
+set(CRM_LAYER_DIRS protocol crdt common realtime core models ui app server)
 set(crm_layer_sources)
 foreach(dir ${CRM_LAYER_DIRS})
     file(GLOB_RECURSE found CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/${dir}/*.h

@@ -1,0 +1,74 @@
+// The stock npm `yjs` as a peer of our C++ CRDT: holds named Y.Doc documents and runs one
+// command per line of JSON on stdin, answering one line of JSON on stdout:
+//   {"cmd": "new", "doc": "a", "client": 7, "root": "notes"}            -> {"ok": true}
+//   {"cmd": "insert", "doc": "a", "index": 0, "text": "hi"}            -> {"ok", "update"}
+//   {"cmd": "delete", "doc": "a", "index": 0, "length": 1}             -> {"ok", "update"}
+//   {"cmd": "format", "doc": "a", "index": 0, "length": 1, "attributes": {...}} -> {"ok", "update"}
+//   {"cmd": "embed", "doc": "a", "index": 0, "value": {...}}           -> {"ok", "update"}
+//   {"cmd": "apply", "doc": "a", "update": "<base64>"}                 -> {"ok": true}
+//   {"cmd": "state", "doc": "a"} -> {"ok", "text", "stateVector", "full", "pending"}
+//   {"cmd": "diff", "doc": "a", "stateVector": "<base64>"}             -> {"ok", "update"}
+// Updates and state vectors are base64 of Yjs's v1 encoding. A command that throws answers
+// {"ok": false, "error": message}.
+'use strict';
+const Y = require('yjs');
+const readline = require('readline');
+
+const docs = new Map();
+const bytes = (b64) => new Uint8Array(Buffer.from(b64 || '', 'base64'));
+const b64 = (u8) => Buffer.from(u8).toString('base64');
+
+function open(name) {
+  const entry = docs.get(name);
+  if (!entry) throw new Error(`no document ${name}`);
+  return entry;
+}
+
+// Runs a local change and returns the update it produced (Yjs emits one per transaction).
+function capture(entry, change) {
+  let update = null;
+  const listener = (u) => { update = u; };
+  entry.doc.on('update', listener);
+  try { change(); } finally { entry.doc.off('update', listener); }
+  return update ? b64(update) : '';
+}
+
+const commands = {
+  new(c) {
+    const doc = new Y.Doc();
+    if (c.client !== undefined) doc.clientID = c.client;
+    docs.set(c.doc, { doc, text: doc.getText(c.root || 'notes') });
+    return {};
+  },
+  insert(c) { const e = open(c.doc); return { update: capture(e, () => e.text.insert(c.index, c.text)) }; },
+  delete(c) { const e = open(c.doc); return { update: capture(e, () => e.text.delete(c.index, c.length)) }; },
+  format(c) {
+    const e = open(c.doc);
+    return { update: capture(e, () => e.text.format(c.index, c.length, c.attributes)) };
+  },
+  embed(c) { const e = open(c.doc); return { update: capture(e, () => e.text.insertEmbed(c.index, c.value)) }; },
+  apply(c) { Y.applyUpdate(open(c.doc).doc, bytes(c.update)); return {}; },
+  state(c) {
+    const { doc, text } = open(c.doc);
+    return {
+      text: text.toDelta().map((op) => (typeof op.insert === 'string' ? op.insert : '\ufffc')).join(''),
+      stateVector: b64(Y.encodeStateVector(doc)),
+      full: b64(Y.encodeStateAsUpdate(doc)),
+      pending: doc.store.pendingStructs !== null || doc.store.pendingDs !== null,
+    };
+  },
+  diff(c) { return { update: b64(Y.encodeStateAsUpdate(open(c.doc).doc, bytes(c.stateVector))) }; },
+};
+
+readline.createInterface({ input: process.stdin }).on('line', (line) => {
+  let answer;
+  try {
+    const c = JSON.parse(line);
+    const run = commands[c.cmd];
+    if (!run) throw new Error(`unknown command ${c.cmd}`);
+    answer = { ok: true, ...run(c) };
+  } catch (e) {
+    answer = { ok: false, error: String(e && e.message || e) };
+  }
+  process.stdout.write(JSON.stringify(answer) + '\n');
+});
