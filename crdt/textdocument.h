@@ -103,6 +103,7 @@ private:
     bool causesHeld(const TextItem& item) const;
     void integrate(TextItem item, Transaction& txn);
     TextItem* resolveConflicts(TextItem& item);
+    bool isRightOf(const TextItem* right, const TextItem* left) const;
     void applyPendingDeletes(Transaction& txn);
 
     quint64 m_client;

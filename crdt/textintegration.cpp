@@ -129,8 +129,14 @@ void TextDocument::integrate(TextItem item, Transaction& txn)
     TextItem* left = item.hasOrigin ? m_store.cleanEnd(item.origin, &txn.touched) : nullptr;
     TextItem* right =
         item.hasRightOrigin ? m_store.cleanStart(item.rightOrigin, &txn.touched) : nullptr;
-    // Next to collected history the struct has no place any more: it is history too.
-    if (item.isGc() || (left && left->isGc()) || (right && right->isGc())) {
+    if (item.hasOrigin)
+        left = m_store.find(item.origin); // the cut for the right origin may have split it
+    // Next to collected history the struct has no place any more: it is history too. So is a
+    // struct whose right origin is not to the right of its origin: no peer made it, and placing
+    // it would depend on what else a document holds, so documents would differ. Every peer
+    // holding both origins sees the same order of them, so all turn it into history alike.
+    if (item.isGc() || (left && left->isGc()) || (right && right->isGc()) ||
+        !isRightOf(right, left)) {
         item.kind = ContentKind::Gc;
         item.deleted = true;
         item.text.clear();
@@ -150,6 +156,17 @@ void TextDocument::integrate(TextItem item, Transaction& txn)
     TextItem* placed = m_store.append(std::move(item));
     link(placed);
     txn.touched.push_back(placed);
+}
+
+bool TextDocument::isRightOf(const TextItem* right, const TextItem* left) const
+{
+    if (!right || !left)
+        return true; // the end is right of everything, everything right of the start
+    // Usually the next item; after concurrent inserts, a few further.
+    for (const TextItem* o = left->right; o; o = o->right)
+        if (o == right)
+            return true;
+    return false;
 }
 
 TextItem* TextDocument::resolveConflicts(TextItem& item)

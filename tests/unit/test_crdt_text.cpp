@@ -408,6 +408,39 @@ TEST_CASE("Every class of malformed update is refused with a reason and the docu
     }
 }
 
+TEST_CASE("A struct whose right origin lies left of its origin becomes history on every peer "
+          "alike",
+          "[crdt][malformed]")
+{
+    // No peer makes such a struct; placed anyway, where it lands would depend on what else
+    // each document holds (the fuzzer found documents that then differed).
+    TextDocument writer(1);
+    const QByteArray text = writer.insert(0, u"abcdef");
+    TextDocument whole(2);
+    changesOf(whole.apply(text));
+    TextDocument edited(3);
+    changesOf(edited.apply(text));
+    changesOf(edited.apply(writer.insert(2, u"+")));
+    BinaryWriter out;
+    for (quint64 value : {1, 1, 9, 0}) // one client, one struct, client 9 from clock 0
+        out.writeVarUint(value);
+    out.writeUint8(0xc4);
+    for (quint64 value : {1, 4, 1, 1}) // origin (1, 4), right origin (1, 1)
+        out.writeVarUint(value);
+    out.writeVarString(u"X");
+    out.writeVarUint(0);
+    for (TextDocument* doc : {&whole, &edited, &writer}) {
+        const QString before = doc->text();
+        CHECK(changesOf(doc->apply(out.bytes())).empty());
+        CHECK(doc->text() == before);
+        CHECK(doc->stateVector().at(9) == 1);
+        CHECK_FALSE(doc->hasPending());
+    }
+    changesOf(whole.apply(writer.encodeStateAsUpdate(whole.stateVector())));
+    CHECK(whole.text() == edited.text());
+    CHECK(whole.encodeStateAsUpdate() == edited.encodeStateAsUpdate());
+}
+
 namespace {
 
 // Runs `operations` random edits over `peers` documents with random, repeated, reordered
