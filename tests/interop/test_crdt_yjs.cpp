@@ -2,11 +2,13 @@
 // vectors cross both ways byte for byte, and a seeded random run of four C++ and two yjs
 // documents, with updates late, repeated, reordered and peers offline, ends with every
 // document equal.
+#include "crdt/awareness.h"
 #include "crdt/textdocument.h"
 #include "support/catchqt.h"
 #include "support/yjspeer.h"
 
 #include <catch2/catch.hpp>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <random>
 
@@ -236,4 +238,42 @@ TEST_CASE("yjs interop: four C++ and two yjs documents, random edits delivered l
             CHECK_FALSE(state.pending);
         }
     }
+}
+
+TEST_CASE("yjs interop: carets and names cross as y-protocols awareness, both ways",
+          "[crdt][interop]")
+{
+    YjsPeer yjs;
+    REQUIRE_YJS(yjs);
+    yjs.newDoc(QStringLiteral("js"), 1000);
+    Awareness ours(2000);
+    const QJsonObject alex{
+        {QStringLiteral("user"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Alex")},
+                                             {QStringLiteral("color"), QStringLiteral("#30bced")}}},
+        {QStringLiteral("cursor"),
+         QJsonObject{{QStringLiteral("anchor"),
+                      QJsonObject{{QStringLiteral("client"), 2000}, {QStringLiteral("clock"), 12}}},
+                     {QStringLiteral("head"), QJsonObject{{QStringLiteral("client"), 2000},
+                                                          {QStringLiteral("clock"), 15}}}}}};
+    const QJsonValue added = yjs.awarenessApply(QStringLiteral("js"), ours.setLocalState(alex, 0));
+    CHECK(added[QStringLiteral("added")].toArray() == QJsonArray{2000});
+    CHECK(yjs.awarenessStates(QStringLiteral("js"))[QStringLiteral("2000")] == alex);
+
+    // yjs starts with an empty local state, as y-protocols does; then Priya sets hers.
+    const QJsonObject priya{
+        {QStringLiteral("user"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Priya")}}}};
+    auto result = ours.apply(yjs.awarenessSet(QStringLiteral("js"), priya), 10);
+    REQUIRE(std::holds_alternative<Awareness::Change>(result));
+    CHECK(std::get<Awareness::Change>(result).added == std::vector<quint64>{1000});
+    CHECK(ours.states().at(1000) == priya);
+    // A stale repeat changes nothing; her leaving removes her.
+    const QByteArray old = yjs.awarenessSet(QStringLiteral("js"), priya);
+    REQUIRE(std::holds_alternative<Awareness::Change>(ours.apply(old, 20)));
+    CHECK(std::get<Awareness::Change>(ours.apply(old, 30)).isEmpty());
+    const QByteArray gone = yjs.awarenessSet(QStringLiteral("js"), QJsonValue());
+    CHECK(std::get<Awareness::Change>(ours.apply(gone, 40)).removed == std::vector<quint64>{1000});
+    CHECK_FALSE(ours.states().count(1000));
+    // Our leaving reaches yjs too.
+    const QJsonValue left = yjs.awarenessApply(QStringLiteral("js"), ours.setLocalState({}, 50));
+    CHECK(left[QStringLiteral("removed")].toArray() == QJsonArray{2000});
 }

@@ -8,10 +8,15 @@
 //   {"cmd": "apply", "doc": "a", "update": "<base64>"}                 -> {"ok": true}
 //   {"cmd": "state", "doc": "a"} -> {"ok", "text", "stateVector", "full", "pending"}
 //   {"cmd": "diff", "doc": "a", "stateVector": "<base64>"}             -> {"ok", "update"}
+//   {"cmd": "awareness-set", "doc": "a", "state": {...} | null}       -> {"ok", "update"}
+//   {"cmd": "awareness-apply", "doc": "a", "update": "<base64>"}       -> {"ok", "changed"}
+//   {"cmd": "awareness-states", "doc": "a"}                            -> {"ok", "states"}
+// (a document's awareness is y-protocols' Awareness over it, made with the document).
 // Updates and state vectors are base64 of Yjs's v1 encoding. A command that throws answers
 // {"ok": false, "error": message}.
 'use strict';
 const Y = require('yjs');
+const awarenessProtocol = require('y-protocols/awareness');
 const readline = require('readline');
 
 const docs = new Map();
@@ -37,7 +42,9 @@ const commands = {
   new(c) {
     const doc = new Y.Doc();
     if (c.client !== undefined) doc.clientID = c.client;
-    docs.set(c.doc, { doc, text: doc.getText(c.root || 'notes') });
+    docs.set(c.doc, {
+      doc, text: doc.getText(c.root || 'notes'), awareness: new awarenessProtocol.Awareness(doc),
+    });
     return {};
   },
   insert(c) { const e = open(c.doc); return { update: capture(e, () => e.text.insert(c.index, c.text)) }; },
@@ -57,10 +64,30 @@ const commands = {
       pending: doc.store.pendingStructs !== null || doc.store.pendingDs !== null,
     };
   },
+  'awareness-set'(c) {
+    const { awareness } = open(c.doc);
+    awareness.setLocalState(c.state);
+    return { update: b64(awarenessProtocol.encodeAwarenessUpdate(awareness, [awareness.clientID])) };
+  },
+  'awareness-apply'(c) {
+    const { awareness } = open(c.doc);
+    let changed = null;
+    const listener = (change) => { changed = change; };
+    awareness.on('change', listener);
+    awarenessProtocol.applyAwarenessUpdate(awareness, bytes(c.update), 'test');
+    awareness.off('change', listener);
+    return { changed };
+  },
+  'awareness-states'(c) {
+    return { states: Object.fromEntries(open(c.doc).awareness.getStates()) };
+  },
   diff(c) { return { update: b64(Y.encodeStateAsUpdate(open(c.doc).doc, bytes(c.stateVector))) }; },
 };
 
-readline.createInterface({ input: process.stdin }).on('line', (line) => {
+const input = readline.createInterface({ input: process.stdin });
+// Awareness keeps an interval timer; the peer ends when its input does.
+input.on('close', () => process.exit(0));
+input.on('line', (line) => {
   let answer;
   try {
     const c = JSON.parse(line);

@@ -141,4 +141,28 @@ QByteArray YjsPeer::diff(const QString& doc, const QByteArray& stateVector)
                        .value(QStringLiteral("update")));
 }
 
+QByteArray YjsPeer::awarenessSet(const QString& doc, const QJsonValue& state)
+{
+    return bytesOf(run({{QStringLiteral("cmd"), QStringLiteral("awareness-set")},
+                        {QStringLiteral("doc"), doc},
+                        {QStringLiteral("state"), state}})
+                       .value(QStringLiteral("update")));
+}
+
+QJsonValue YjsPeer::awarenessApply(const QString& doc, const QByteArray& update)
+{
+    return run({{QStringLiteral("cmd"), QStringLiteral("awareness-apply")},
+                {QStringLiteral("doc"), doc},
+                {QStringLiteral("update"), base64(update)}})
+        .value(QStringLiteral("changed"));
+}
+
+QJsonObject YjsPeer::awarenessStates(const QString& doc)
+{
+    return run({{QStringLiteral("cmd"), QStringLiteral("awareness-states")},
+                {QStringLiteral("doc"), doc}})
+        .value(QStringLiteral("states"))
+        .toObject();
+}
+
 } // namespace crm::test

@@ -37,6 +37,12 @@ public:
     };
     State state(const QString& doc);
     QByteArray diff(const QString& doc, const QByteArray& stateVector);
+    // y-protocols' Awareness of a document: set the local state (null leaves) and get the
+    // update; apply a peer's update and get the "change" event ({added, updated, removed}, or
+    // null when nothing changed); the states by client id.
+    QByteArray awarenessSet(const QString& doc, const QJsonValue& state);
+    QJsonValue awarenessApply(const QString& doc, const QByteArray& update);
+    QJsonObject awarenessStates(const QString& doc);
     const QString& lastError() const { return m_lastError; }
 
 private:

@@ -1,12 +1,14 @@
 // The Yjs-compatible text CRDT on its own: lib0's encoding, local edits and their updates,
 // convergence of concurrent edits delivered in any order, and every class of malformed update
 // refused with the document untouched. The same against the npm `yjs` is test_crdt_yjs.
+#include "crdt/awareness.h"
 #include "crdt/binarycoding.h"
 #include "crdt/textdocument.h"
 #include "support/catchqt.h"
 
 #include <catch2/catch.hpp>
 #include <functional>
+#include <QJsonObject>
 #include <QStringList>
 #include <random>
 
@@ -439,6 +441,50 @@ TEST_CASE("A struct whose right origin lies left of its origin becomes history o
     changesOf(whole.apply(writer.encodeStateAsUpdate(whole.stateVector())));
     CHECK(whole.text() == edited.text());
     CHECK(whole.encodeStateAsUpdate() == edited.encodeStateAsUpdate());
+}
+
+TEST_CASE("Awareness: the newer clock wins, silence expires, nobody removes another's own state, "
+          "malformed updates change nothing",
+          "[crdt][awareness]")
+{
+    Awareness mine(1);
+    Awareness theirs(2);
+    const QJsonObject here{{QStringLiteral("user"), QStringLiteral("Alex")}};
+    auto applied = [](std::variant<Awareness::Change, QString> result) {
+        if (auto* error = std::get_if<QString>(&result))
+            FAIL(error->toStdString());
+        return std::get<Awareness::Change>(result);
+    };
+    const QByteArray first = mine.setLocalState(here, 0);
+    CHECK(applied(theirs.apply(first, 0)).added == std::vector<quint64>{1});
+    const QByteArray moved =
+        mine.setLocalState(QJsonObject{{QStringLiteral("user"), QStringLiteral("Alex B")}}, 100);
+    CHECK(applied(theirs.apply(moved, 100)).updated == std::vector<quint64>{1});
+    CHECK(applied(theirs.apply(first, 200)).isEmpty()); // an older clock, late
+    CHECK(theirs.states().at(1).toObject().value(QStringLiteral("user")) ==
+          QStringLiteral("Alex B"));
+
+    CHECK(mine.renewIfDue(100 + Awareness::kRenewMs - 1).isEmpty());
+    CHECK_FALSE(mine.renewIfDue(100 + Awareness::kRenewMs).isEmpty());
+    CHECK(theirs.expire(100 + Awareness::kOutdatedMs - 1).isEmpty());
+    CHECK(theirs.expire(100 + Awareness::kOutdatedMs).removed == std::vector<quint64>{1});
+
+    // Someone says client 1 left while it is here: it stays, and says so again.
+    BinaryWriter out;
+    for (quint64 value : {1, 1, 99})
+        out.writeVarUint(value);
+    out.writeVarString(u"null");
+    const auto change = applied(mine.apply(out.bytes(), 300));
+    CHECK(change.updated == std::vector<quint64>{1});
+    CHECK(mine.states().count(1));
+
+    const auto before = theirs.states();
+    for (const QByteArray& bad :
+         {hex("0101"), hex("01020103"), hex("010201037b2278"), first + hex("00")}) {
+        INFO(bad.toHex().toStdString());
+        CHECK(std::holds_alternative<QString>(theirs.apply(bad, 400)));
+        CHECK(theirs.states() == before);
+    }
 }
 
 namespace {
