@@ -134,6 +134,13 @@ std::variant<Awareness::Change, QString> Awareness::apply(QByteArrayView update,
     return change;
 }
 
+QByteArray Awareness::remove(const std::vector<quint64>& clients)
+{
+    for (quint64 client : clients)
+        m_states.erase(client);
+    return encode(clients);
+}
+
 Awareness::Change Awareness::expire(qint64 nowMs)
 {
     Change change;

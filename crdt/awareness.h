@@ -39,6 +39,9 @@ public:
     QByteArray encode(std::vector<quint64> clients = {}) const;
     // Applies a peer's update; refuses malformed bytes (nothing changes then).
     std::variant<Change, QString> apply(QByteArrayView update, qint64 nowMs);
+    // Removes these clients' states (a peer's socket closed without them saying goodbye) and
+    // returns the update that tells the others: null states at the current clocks.
+    QByteArray remove(const std::vector<quint64>& clients);
     // Drops remote states not renewed within kOutdatedMs.
     Change expire(qint64 nowMs);
 

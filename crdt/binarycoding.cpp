@@ -104,8 +104,10 @@ QString BinaryReader::readVarString()
     const QByteArrayView utf8 = m_bytes.sliced(m_pos, qsizetype(size));
     m_pos += qsizetype(size);
     // Peers must agree on every string's length in UTF-16 units: invalid UTF-8 would be
-    // repaired differently by each decoder, so it is refused, not repaired.
-    QStringDecoder decode(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    // repaired differently by each decoder, so it is refused, not repaired. A leading U+FEFF
+    // is a character of the text (lib0 keeps it), not a byte-order mark to drop.
+    QStringDecoder decode(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless |
+                                                    QStringDecoder::Flag::ConvertInitialBom);
     QString text = decode(utf8);
     if (decode.hasError()) {
         fail(QStringLiteral("a string at offset %1 is not valid UTF-8")

@@ -97,7 +97,9 @@ private:
     DeleteSet deleteSetOfStore() const;
 
     // textintegration.cpp: remote updates.
-    QString whatIsMissing(const DecodedUpdate& update) const;
+    // Strict mode: why the update cannot be applied whole, before anything is.
+    std::optional<UpdateError> refusalOf(const DecodedUpdate& update) const;
+    QString misplacedOrigins(const DecodedUpdate& update, const StateVector& held) const;
     void addToPending(DecodedUpdate& update);
     void integratePending(Transaction& txn);
     bool causesHeld(const TextItem& item) const;

@@ -3,6 +3,7 @@
 #include "crdt/crdtlogging.h"
 #include "crdt/textdocument.h"
 
+#include <unordered_map>
 #include <unordered_set>
 
 namespace crm::crdt {
@@ -16,8 +17,8 @@ std::variant<TextChanges, UpdateError> TextDocument::apply(QByteArrayView bytes,
     }
     DecodedUpdate& update = std::get<DecodedUpdate>(decoded);
     if (missing == Missing::Refuse) {
-        if (const QString lacking = whatIsMissing(update); !lacking.isEmpty())
-            return UpdateError{UpdateError::Kind::MissingHistory, lacking};
+        if (auto refusal = refusalOf(update))
+            return *refusal;
     }
     Transaction txn;
     txn.local = false;
@@ -32,44 +33,107 @@ std::variant<TextChanges, UpdateError> TextDocument::apply(QByteArrayView bytes,
     return std::move(txn.changes);
 }
 
-QString TextDocument::whatIsMissing(const DecodedUpdate& update) const
+std::optional<UpdateError> TextDocument::refusalOf(const DecodedUpdate& update) const
 {
-    // The integration below, on clocks alone: what would stay unplaced.
-    StateVector state = m_store.stateVector();
+    // The integration below, on clocks alone: what would stay unplaced. A client blocked on
+    // another waits in that client's list and is looked at again only once it moved on, so a
+    // chain of clients costs its length, not its square.
+    const StateVector before = m_store.stateVector();
+    StateVector state = before;
     auto held = [&](const YId& id) {
         const auto found = state.find(id.client);
         return found != state.end() && id.clock < found->second;
     };
     std::map<quint64, size_t> next;
-    for (bool progress = true; progress;) {
-        progress = false;
-        for (const auto& [client, structs] : update.structs) {
-            size_t& i = next[client];
-            for (; i < structs.size(); ++i) {
-                const TextItem& s = structs[i];
-                quint64& at = state[client];
-                if (s.end() <= at)
-                    continue;
-                if (s.id.clock > at ||
-                    (s.hasOrigin && s.origin.client != client && !held(s.origin)) ||
-                    (s.hasRightOrigin && s.rightOrigin.client != client && !held(s.rightOrigin)))
-                    break;
-                at = s.end();
-                progress = true;
+    std::map<quint64, std::vector<quint64>> waiters;
+    std::vector<quint64> work;
+    for (const auto& [client, structs] : update.structs)
+        work.push_back(client);
+    while (!work.empty()) {
+        const quint64 client = work.back();
+        work.pop_back();
+        const auto& structs = update.structs.at(client);
+        size_t& i = next[client];
+        bool moved = false;
+        for (; i < structs.size(); ++i) {
+            const TextItem& s = structs[i];
+            quint64& at = state[client];
+            if (s.end() <= at)
+                continue;
+            if (s.id.clock > at)
+                break; // its own client's history is missing: nothing here can fill it
+            const bool originHeld = !s.hasOrigin || s.origin.client == client || held(s.origin);
+            const bool rightHeld =
+                !s.hasRightOrigin || s.rightOrigin.client == client || held(s.rightOrigin);
+            if (!originHeld || !rightHeld) {
+                waiters[originHeld ? s.rightOrigin.client : s.origin.client].push_back(client);
+                break;
             }
+            at = s.end();
+            moved = true;
+        }
+        if (moved) {
+            auto woken = waiters.extract(client);
+            if (!woken.empty())
+                work.insert(work.end(), woken.mapped().begin(), woken.mapped().end());
         }
     }
     for (const auto& [client, structs] : update.structs)
         if (next[client] < structs.size())
-            return QStringLiteral("the update needs history of client %1 before clock %2")
-                .arg(client)
-                .arg(structs[next[client]].id.clock);
+            return UpdateError{UpdateError::Kind::MissingHistory,
+                               QStringLiteral("the update needs history of client %1 before "
+                                              "clock %2")
+                                   .arg(client)
+                                   .arg(structs[next[client]].id.clock)};
     for (const auto& [client, ranges] : update.deletes.clients())
         for (const DeleteSet::Range& range : ranges)
             if (range.end() > state[client])
-                return QStringLiteral("the update deletes clock %1 of client %2, not held")
-                    .arg(range.end() - 1)
-                    .arg(client);
+                return UpdateError{UpdateError::Kind::MissingHistory,
+                                   QStringLiteral("the update deletes clock %1 of client %2, "
+                                                  "not held")
+                                       .arg(range.end() - 1)
+                                       .arg(client)};
+    if (const QString wrong = misplacedOrigins(update, before); !wrong.isEmpty())
+        return UpdateError{UpdateError::Kind::Malformed, wrong};
+    return std::nullopt;
+}
+
+QString TextDocument::misplacedOrigins(const DecodedUpdate& update, const StateVector& held) const
+{
+    // A right origin must lie right of the origin: no peer makes it otherwise, and yjs would
+    // place such a struct where we cannot follow. Checked where both origins were held before
+    // the update; one whose origins come with it becomes history when placed (integrate),
+    // on every peer of ours alike.
+    auto isHeld = [&](const YId& id) {
+        const auto found = held.find(id.client);
+        return found != held.end() && id.clock < found->second;
+    };
+    std::unordered_map<const TextItem*, quint64> order; // filled on first need
+    for (const auto& [client, structs] : update.structs) {
+        for (const TextItem& s : structs) {
+            if (!s.hasOrigin || !s.hasRightOrigin || !isHeld(s.origin) || !isHeld(s.rightOrigin))
+                continue;
+            const TextItem* left = m_store.find(s.origin);
+            const TextItem* right = m_store.find(s.rightOrigin);
+            if (left->isGc() || right->isGc())
+                continue; // becomes history on every peer alike
+            bool inOrder =
+                left == right ? s.rightOrigin.clock > s.origin.clock : left->right == right;
+            if (!inOrder && left != right) {
+                if (order.empty()) {
+                    quint64 index = 0;
+                    for (const TextItem* item = m_start; item; item = item->right)
+                        order.emplace(item, index++);
+                }
+                inOrder = order.at(left) < order.at(right);
+            }
+            if (!inOrder)
+                return QStringLiteral("a struct of client %1 at clock %2 has its right origin "
+                                      "left of its origin")
+                    .arg(client)
+                    .arg(s.id.clock);
+        }
+    }
     return {};
 }
 
@@ -100,25 +164,43 @@ void TextDocument::integratePending(Transaction& txn)
     // Places whatever can be placed until nothing moves: a struct needs its own client's
     // history before it and the structs its origins name. Order among clients does not change
     // the result; that is what makes the text converge.
-    for (bool progress = true; progress;) {
-        progress = false;
-        for (auto it = m_pending.rbegin(); it != m_pending.rend(); ++it) {
-            auto& waiting = it->second;
-            while (!waiting.empty()) {
-                TextItem& head = waiting.begin()->second;
-                const quint64 state = m_store.state(head.id.client);
-                if (head.end() <= state) {
-                    waiting.erase(waiting.begin()); // held already: a duplicate
-                    continue;
-                }
-                if (head.id.clock > state || !causesHeld(head))
-                    break;
-                TextItem item = std::move(head);
-                waiting.erase(waiting.begin());
-                item.dropFront(state - item.id.clock);
-                integrate(std::move(item), txn);
-                progress = true;
+    // A client blocked on another's history waits in that client's list and is looked at
+    // again once it moved on: a chain of clients costs its length, not its square.
+    std::map<quint64, std::vector<quint64>> waiters;
+    std::vector<quint64> work;
+    for (const auto& [client, waiting] : m_pending)
+        work.push_back(client);
+    while (!work.empty()) {
+        const quint64 client = work.back();
+        work.pop_back();
+        auto& waiting = m_pending[client];
+        bool moved = false;
+        while (!waiting.empty()) {
+            TextItem& head = waiting.begin()->second;
+            const quint64 state = m_store.state(client);
+            if (head.end() <= state) {
+                waiting.erase(waiting.begin()); // held already: a duplicate
+                continue;
             }
+            if (head.id.clock > state)
+                break;
+            if (!causesHeld(head)) {
+                const bool originHeld = !head.hasOrigin || head.origin.client == client ||
+                                        head.origin.clock < m_store.state(head.origin.client);
+                waiters[originHeld ? head.rightOrigin.client : head.origin.client].push_back(
+                    client);
+                break;
+            }
+            TextItem item = std::move(head);
+            waiting.erase(waiting.begin());
+            item.dropFront(state - item.id.clock);
+            integrate(std::move(item), txn);
+            moved = true;
+        }
+        if (moved) {
+            auto woken = waiters.extract(client);
+            if (!woken.empty())
+                work.insert(work.end(), woken.mapped().begin(), woken.mapped().end());
         }
     }
     std::erase_if(m_pending, [](const auto& entry) { return entry.second.empty(); });

@@ -2,6 +2,7 @@
 
 #include "crdt/binarycoding.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace crm::crdt {
@@ -16,11 +17,12 @@ constexpr quint8 kSkip = 10;
 
 bool isJson(const QString& text)
 {
-    // lib0 writes JSON.stringify's output; a value that does not parse would throw in Yjs.
+    // lib0 writes JSON.stringify's output; a value JSON.parse refuses would throw in every
+    // yjs peer that loads the note. One value, so "1,2" and "" are not JSON here either.
     const QByteArray wrapped = '[' + text.toUtf8() + ']';
     QJsonParseError error{};
-    QJsonDocument::fromJson(wrapped, &error);
-    return error.error == QJsonParseError::NoError;
+    const QJsonDocument parsed = QJsonDocument::fromJson(wrapped, &error);
+    return error.error == QJsonParseError::NoError && parsed.array().size() == 1;
 }
 
 YId readId(BinaryReader& in)

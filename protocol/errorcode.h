@@ -63,6 +63,10 @@ enum class ErrorCode
     UnknownKind,
     NotRunning,
     NotRetryable,
+    // Collaborative notes (5.9)
+    NoNotes,
+    BadUpdate,
+    MissingHistory,
     // The server's own trouble: not processed, try again later
     Storage,
     Unavailable,

@@ -19,6 +19,12 @@ inline constexpr QLatin1StringView TaskCancel{"task:cancel"};
 inline constexpr QLatin1StringView TaskRetry{"task:retry"};
 inline constexpr QLatin1StringView TaskList{"task:list"};
 inline constexpr QLatin1StringView TaskReport{"task:report"};
+// Collaborative notes (5.9): joined, edited and left per record; note:update and
+// note:awareness also go server -> client.
+inline constexpr QLatin1StringView NoteJoin{"note:join"};
+inline constexpr QLatin1StringView NoteUpdate{"note:update"};
+inline constexpr QLatin1StringView NoteAwareness{"note:awareness"};
+inline constexpr QLatin1StringView NoteLeave{"note:leave"};
 
 // Server -> client (5.2, 5.4, 5.5, 5.6)
 inline constexpr QLatin1StringView SyncChanges{"sync:changes"};

@@ -221,6 +221,7 @@ RecordSchema::RecordSchema()
         module.singular = json.value(QStringLiteral("singular")).toString();
         module.label = json.value(QStringLiteral("label")).toString();
         module.titleField = json.value(QStringLiteral("title")).toString();
+        module.hasNotesDocument = json.value(QStringLiteral("notesDocument")).toBool();
         for (const auto& field : json.value(QStringLiteral("fields")).toArray())
             module.fields.append(parseField(field.toObject()));
         for (const auto& column : json.value(QStringLiteral("columns")).toArray()) {

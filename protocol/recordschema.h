@@ -51,6 +51,8 @@ struct ModuleSpec
     // The fields an agent scans first, in that order: a list shows these by default and the
     // others on request. Part of the shared schema so every client lists a module the same way.
     QStringList columns;
+    // Whether the module's records have collaborative notes (docs/protocol.md 5.9).
+    bool hasNotesDocument = false;
 
     const FieldSpec* field(QStringView fieldName) const;
     QStringList sensitiveFields() const;

@@ -19,9 +19,11 @@
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
 #include "server/storage/mutationservice.h"
+#include "server/storage/notestore.h"
 #include "server/storage/recordstore.h"
 #include "server/storage/userdirectory.h"
 #include "server/storage/userpicturestore.h"
+#include "server/sync/notehub.h"
 #include "server/sync/synchub.h"
 #include "server/tasks/taskstore.h"
 
@@ -113,6 +115,7 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
     m_mutations = std::make_unique<MutationService>(*m_db, *m_records, *m_log);
     m_taskStore = std::make_unique<TaskStore>(*m_db);
     m_pictures = std::make_unique<UserPictureStore>(*m_db);
+    m_noteStore = std::make_unique<NoteStore>(*m_db);
     return true;
 }
 
@@ -123,6 +126,8 @@ bool CrmServer::listen(QString* error)
     m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
                                                         *m_mutations, *m_records, m_metrics},
                                       m_options.sync);
+    m_notes = std::make_unique<NoteHub>(*m_records, *m_noteStore);
+    m_hub->setNotes(m_notes.get());
     if (!m_options.redis.isEmpty()) {
         const auto address = RedisAddress::parse(m_options.redis, error);
         if (!address || !m_db->isPostgres()) {

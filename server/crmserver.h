@@ -30,6 +30,8 @@ class RecordStore;
 class RestApi;
 class SocketIoServer;
 class SyncHub;
+class NoteHub;
+class NoteStore;
 class PictureRestApi;
 class TaskRestApi;
 class TaskStore;
@@ -91,6 +93,7 @@ public:
     MutationService& mutations() { return *m_mutations; }
     ChangeLog& changeLog() { return *m_log; }
     RecordStore& records() { return *m_records; }
+    NoteHub& notes() { return *m_notes; }
     const ServerMetrics& metrics() const { return m_metrics; }
     SocketIoServer& endpoint() { return *m_endpoint; }
     TaskRunner& tasks() { return *m_tasks; }
@@ -111,11 +114,13 @@ private:
     std::unique_ptr<AccessLog> m_accessLog;
     std::unique_ptr<TokenService> m_tokens;
     std::unique_ptr<RecordStore> m_records;
+    std::unique_ptr<NoteStore> m_noteStore;
     std::unique_ptr<ChangeLog> m_log;
     std::unique_ptr<MutationService> m_mutations;
     std::unique_ptr<QHttpServer> m_http;
     std::unique_ptr<SocketIoServer> m_endpoint;
     std::unique_ptr<ClusterBus> m_cluster;
+    std::unique_ptr<NoteHub> m_notes; // after the hub is gone: closing sockets leave notes
     std::unique_ptr<SyncHub> m_hub;
     std::unique_ptr<PasswordVerifier> m_passwords;
     std::unique_ptr<RestApi> m_api;

@@ -96,6 +96,20 @@ ALTER TABLE agent_tasks ADD COLUMN lease_node TEXT;
 ALTER TABLE agent_tasks ADD COLUMN lease_until BIGINT;
 ALTER TABLE agent_tasks ADD COLUMN cancel_wanted INTEGER NOT NULL DEFAULT 0;
 )"),
+        // 6: a record's collaborative notes (Yjs updates, base64). note_updates is the log of
+        // updates as clients sent them, stored before they are acknowledged; notes holds the
+        // compacted snapshot (the log up to through_seq folded into one update), the plain text
+        // for search and export, and who changed it last.
+        QStringLiteral(R"(
+CREATE TABLE notes (
+  module TEXT NOT NULL, record_id TEXT NOT NULL, brokerage_id TEXT NOT NULL,
+  snapshot TEXT NOT NULL, through_seq BIGINT NOT NULL, last_seq BIGINT NOT NULL,
+  text TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL,
+  PRIMARY KEY (module, record_id));
+CREATE TABLE note_updates (
+  module TEXT NOT NULL, record_id TEXT NOT NULL, seq BIGINT NOT NULL, content TEXT NOT NULL,
+  user_id TEXT NOT NULL, at TEXT NOT NULL, PRIMARY KEY (module, record_id, seq));
+)"),
     };
     return steps;
 }

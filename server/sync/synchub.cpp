@@ -16,6 +16,7 @@
 #include "server/storage/userdirectory.h"
 #include "server/sync/accesswatcher.h"
 #include "server/sync/changereplay.h"
+#include "server/sync/notehub.h"
 #include "server/sync/synclogging.h"
 #include "server/tasks/taskrunner.h"
 
@@ -165,6 +166,8 @@ void SyncHub::onConnected(SocketIoServerSession* session)
 void SyncHub::onClosed(SocketIoServerSession* session, const QString& reason)
 {
     m_connectBuckets.remove(session);
+    if (m_notes)
+        m_notes->sessionClosed(session);
     const auto it = m_sessions.constFind(session);
     if (it == m_sessions.constEnd()) {
         qCInfo(lcAccess).noquote() << "socket - from" << session->peer() << "for"
@@ -199,6 +202,8 @@ void SyncHub::onEvent(SocketIoServerSession* session, const QString& event, cons
                 event.startsWith(QStringLiteral("record:"))) &&
                !it->identity.isAgent()) {
         handlePresence(session, event, args, ackId);
+    } else if (event.startsWith(QStringLiteral("note:")) && m_notes) {
+        m_notes->handle(session, it->identity, event, args, ackId);
     } else if (event == events::Echo) {
         session->sendAck(ackId, args);
     } else if (ackId >= 0) {

@@ -28,6 +28,7 @@ class ChangeLog;
 class ClusterBus;
 struct BusMessage;
 class MutationService;
+class NoteHub;
 class RecordStore;
 class SocketIoServer;
 class SocketIoServerSession;
@@ -98,6 +99,8 @@ public:
     void pictureChanged(const QString& brokerageId, const QString& userId, qint64 version);
     // Task events and requests (docs/protocol.md 5.6) go through the runner.
     void setTaskRunner(TaskRunner* runner);
+    // Note events (docs/protocol.md 5.9) go to the note hub.
+    void setNotes(NoteHub* notes) { m_notes = notes; }
 
 private:
     struct Session
@@ -173,6 +176,7 @@ private:
     QHash<QString, QHash<QString, int>> m_remoteSockets; // node -> user -> open sockets
     QTimer m_presenceTimer;
     TaskRunner* m_tasks = nullptr;
+    NoteHub* m_notes = nullptr;
     ChangeFeed m_feed;
     ClusterBus* m_cluster = nullptr;
     AccessWatcher* m_access = nullptr; // a child of the hub, once watchAccess() ran

@@ -64,6 +64,10 @@ TEST_CASE("yjs interop: our updates apply in yjs and yjs's in ours, with the sam
     applyOk(ours, yjs.insert(QStringLiteral("js"), 7, QStringLiteral("x")));
     same();
     CHECK(ours.text().contains(QChar::ReplacementCharacter));
+    // A leading U+FEFF is a character to both (not a byte-order mark to drop).
+    toYjs(ours.insert(0, u"\uFEFF"));
+    applyOk(ours, yjs.insert(QStringLiteral("js"), 0, QStringLiteral("\uFEFFz")));
+    same();
 
     SECTION("concurrent inserts at one place, each side's client id lower in turn")
     {

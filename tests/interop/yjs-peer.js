@@ -97,5 +97,6 @@ input.on('line', (line) => {
   } catch (e) {
     answer = { ok: false, error: String(e && e.message || e) };
   }
-  process.stdout.write(JSON.stringify(answer) + '\n');
+  // U+FEFF escaped: Qt's JSON reader drops it at the start of a string.
+  process.stdout.write(JSON.stringify(answer).replace(/\ufeff/g, '\\ufeff') + '\n');
 });

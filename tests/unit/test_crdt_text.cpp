@@ -218,6 +218,13 @@ TEST_CASE("Emoji and accents survive; a pair cut in two becomes two U+FFFD on ev
     changesOf(b.apply(a.insert(0, QString(QChar(0xdc00)))));
     CHECK(b.text().front() == QChar::ReplacementCharacter);
     CHECK(a.text() == b.text());
+    // U+FEFF at a string's start is a character, not a byte-order mark to drop (lib0 keeps it).
+    TextDocument c(33);
+    a.insert(0, u"\uFEFFabc");
+    changesOf(c.apply(a.encodeStateAsUpdate()));
+    CHECK(c.text().startsWith(QChar(0xfeff)));
+    CHECK(c.text() == a.text());
+    CHECK(c.stateVector() == a.stateVector());
 }
 
 TEST_CASE("Deleted characters leave the encoded state: only their places remain", "[crdt]")
@@ -379,13 +386,15 @@ TEST_CASE("Every class of malformed update is refused with a reason and the docu
                         out.writeVarString(u"x");
                     }),
                 UpdateError::Kind::Unsupported, "map entry");
-        refused(one(0x86,
-                    [&](BinaryWriter& out) {
-                        afterHello(out);
-                        out.writeVarString(u"bold");
-                        out.writeVarString(u"{");
-                    }),
-                UpdateError::Kind::Malformed, "not JSON");
+        for (const char16_t* notJson : {u"{", u"1,2", u"", u" "}) {
+            refused(one(0x86,
+                        [&](BinaryWriter& out) {
+                            afterHello(out);
+                            out.writeVarString(u"bold");
+                            out.writeVarString(notJson);
+                        }),
+                    UpdateError::Kind::Malformed, "not JSON");
+        }
     }
     SECTION("references to structs that are not here, to a strict document")
     {
@@ -431,6 +440,12 @@ TEST_CASE("A struct whose right origin lies left of its origin becomes history o
         out.writeVarUint(value);
     out.writeVarString(u"X");
     out.writeVarUint(0);
+    // The server (strict) refuses it whole; a client turns it into history.
+    const QString was = whole.text();
+    const UpdateError refusal = errorOf(whole.apply(out.bytes(), TextDocument::Missing::Refuse));
+    CHECK(refusal.kind == UpdateError::Kind::Malformed);
+    CHECK(refusal.message.contains(QStringLiteral("left of its origin")));
+    CHECK(whole.text() == was);
     for (TextDocument* doc : {&whole, &edited, &writer}) {
         const QString before = doc->text();
         CHECK(changesOf(doc->apply(out.bytes())).empty());
@@ -484,6 +499,36 @@ TEST_CASE("Awareness: the newer clock wins, silence expires, nobody removes anot
         INFO(bad.toHex().toStdString());
         CHECK(std::holds_alternative<QString>(theirs.apply(bad, 400)));
         CHECK(theirs.states() == before);
+    }
+}
+
+TEST_CASE("A long chain of clients, each waiting for the next, is placed whole", "[crdt]")
+{
+    // Client k's text goes right after client k+1's: delivered highest first in one update,
+    // every client waits on the one after it; the work stays in proportion to the chain.
+    constexpr int kClients = 3000;
+    std::vector<std::unique_ptr<TextDocument>> writers;
+    TextDocument base(1);
+    const QByteArray start = base.insert(0, u".");
+    QByteArray chain;
+    BinaryWriter out;
+    out.writeVarUint(kClients);
+    for (int k = 0; k < kClients; ++k) {
+        out.writeVarUint(1);                                      // one struct
+        out.writeVarUint(quint64(10 + k));                        // client
+        out.writeVarUint(0);                                      // clock
+        out.writeUint8(0x84);                                     // a string with an origin
+        out.writeVarUint(k + 1 < kClients ? quint64(11 + k) : 1); // the next client's text
+        out.writeVarUint(0);
+        out.writeVarString(u"x");
+    }
+    out.writeVarUint(0);
+    for (const auto missing : {TextDocument::Missing::Refuse, TextDocument::Missing::Wait}) {
+        TextDocument doc(2);
+        changesOf(doc.apply(start));
+        changesOf(doc.apply(out.bytes(), missing));
+        CHECK(doc.text().size() == kClients + 1);
+        CHECK_FALSE(doc.hasPending());
     }
 }
 

@@ -1,0 +1,83 @@
+#pragma once
+
+#include "crdt/awareness.h"
+#include "crdt/textdocument.h"
+#include "server/storage/identity.h"
+
+#include <memory>
+#include <QHash>
+#include <QJsonArray>
+#include <QObject>
+#include <QSet>
+#include <QTimer>
+
+namespace crm {
+
+class NoteStore;
+class RecordStore;
+class SocketIoServerSession;
+struct NoteRef;
+
+// The collaborative notes of records (docs/protocol.md 5.9) on one server: a note's document is
+// loaded when its first socket joins and dropped when its last leaves. An update is checked
+// whole against the server's copy (strict: nothing that needs history the server lacks), stored,
+// acknowledged, then sent to the note's other sockets; carets are relayed and dropped with the
+// socket that brought them. The log is folded into a snapshot every kCompactEvery updates, off
+// the request's path, and the plain text kept for search and export.
+class NoteHub : public QObject
+{
+    Q_OBJECT
+public:
+    static constexpr int kCompactEvery = 200;
+
+    NoteHub(RecordStore& records, NoteStore& store, QObject* parent = nullptr);
+    ~NoteHub() override;
+
+    // note:join, note:update, note:awareness, note:leave from a signed-in socket.
+    void handle(SocketIoServerSession* session, const Identity& identity, const QString& event,
+                const QJsonArray& args, qint64 ackId);
+    void sessionClosed(SocketIoServerSession* session);
+    // The plain text of a record's notes as stored or as the open document has it now; nullopt
+    // when the record is out of the reader's reach or its module has no notes.
+    std::optional<QString> plainText(const Identity& reader, const QString& module,
+                                     const QString& id);
+    int openNotes() const { return int(m_open.size()); }
+
+private:
+    struct OpenNote
+    {
+        QString module;
+        QString id;
+        QString brokerageId;
+        QString teamId;
+        crdt::TextDocument doc{quint64(0)};
+        crdt::Awareness awareness{0};
+        QHash<SocketIoServerSession*, std::vector<quint64>> members; // -> their caret clients
+        qint64 lastSeq = 0;
+        int sinceSnapshot = 0;
+        bool textDirty = false;
+    };
+
+    // The note, opened if need be; null with the refusal to answer when the record is out of
+    // reach, its module has no notes, or the store failed.
+    OpenNote* reachable(const Identity& identity, const NoteRef& ref, QJsonObject* refused);
+    OpenNote* open(const QString& module, const QString& id, const QString& brokerageId,
+                   const QString& teamId);
+    void join(SocketIoServerSession* session, const Identity& identity, const QJsonObject& payload,
+              qint64 ackId);
+    void update(SocketIoServerSession* session, const Identity& identity,
+                const QJsonObject& payload, qint64 ackId);
+    void relayAwareness(SocketIoServerSession* session, const QJsonObject& payload, qint64 ackId);
+    void leave(SocketIoServerSession* session, OpenNote& note);
+    void sendToOthers(const OpenNote& note, SocketIoServerSession* except, const QString& event,
+                      const QByteArray& bytes);
+    void compact(const QString& key);
+    void saveTexts();
+
+    RecordStore& m_records;
+    NoteStore& m_store;
+    QHash<QString, std::shared_ptr<OpenNote>> m_open; // "module/id"
+    QTimer m_textTimer;
+};
+
+} // namespace crm

@@ -1,0 +1,265 @@
+// Collaborative notes on crm-server (docs/protocol.md 5.9), spoken by hand over real sockets to
+// an in-process server on SQLite, each socket holding a real TextDocument: joins answered with
+// what the joiner lacks, updates stored before they are acknowledged and sent to the others,
+// refusals that store and send nothing, reach, carets, and the log folded into a snapshot.
+#include "crdt/awareness.h"
+#include "crdt/textdocument.h"
+#include "protocol/notemessages.h"
+#include "server/sync/notehub.h"
+#include "support/catchqt.h"
+#include "support/rawsiopeer.h"
+#include "support/restcall.h"
+#include "support/serverfixture.h"
+
+#include <catch2/catch.hpp>
+#include <QJsonArray>
+
+using namespace crm;
+using test::RawSioPeer;
+using test::Server;
+using test::waitUntil;
+
+namespace {
+
+QString createEscrow(Server& s, const Identity& who)
+{
+    const QString id = test::newId();
+    const auto reply =
+        test::restCall(s.url(), s.token(who), "POST", QStringLiteral("/api/records/escrows"),
+                       {{QStringLiteral("id"), id},
+                        {QStringLiteral("fields"),
+                         QJsonObject{{QStringLiteral("number"), QStringLiteral("N-7")}}}});
+    REQUIRE(reply.httpStatus == 201);
+    return id;
+}
+
+// One socket in a note: the raw Socket.IO peer and the document it edits.
+struct NoteSocket
+{
+    NoteSocket(Server& s, const Identity& who, quint64 client) : peer(s.url()), doc(client)
+    {
+        REQUIRE(peer.connectWith({{QStringLiteral("token"), s.token(who)},
+                                  {QStringLiteral("clientId"), test::newId()}}));
+    }
+
+    QJsonObject call(const QString& event, const QJsonObject& payload)
+    {
+        const int id = nextAck++;
+        peer.emitWithAck(id, event, payload);
+        return peer.ack(id).toObject();
+    }
+    QJsonObject join(const QString& module, const QString& id)
+    {
+        const QJsonObject answer =
+            call(QStringLiteral("note:join"),
+                 NoteJoin{{module, id}, crdt::encodeStateVector(doc.stateVector())}.toJson());
+        if (answer.value(QStringLiteral("status")) == QStringLiteral("ok")) {
+            const auto joined = NoteJoined::fromJson(answer);
+            REQUIRE(joined.ok());
+            REQUIRE(std::holds_alternative<crdt::TextChanges>(doc.apply(joined.value().update)));
+            note = {module, id};
+        }
+        return answer;
+    }
+    QJsonObject send(const QByteArray& update, const QString& event = QStringLiteral("note:update"))
+    {
+        return call(event, NoteUpdate{note, update}.toJson());
+    }
+    // Every note event of this kind heard so far.
+    QList<NoteUpdate> heard(const QString& event) const
+    {
+        QList<NoteUpdate> out;
+        const QString prefix = QStringLiteral("42[\"%1\",").arg(event);
+        for (const QString& frame : peer.frames) {
+            if (!frame.startsWith(prefix))
+                continue;
+            const auto message = NoteUpdate::fromJson(
+                QJsonDocument::fromJson(frame.mid(2).toUtf8()).array().at(1).toObject());
+            REQUIRE(message.ok());
+            out.append(message.value());
+        }
+        return out;
+    }
+    // Applies what arrived since the last call.
+    void catchUp()
+    {
+        const auto updates = heard(QStringLiteral("note:update"));
+        for (qsizetype i = applied; i < updates.size(); ++i)
+            REQUIRE(std::holds_alternative<crdt::TextChanges>(doc.apply(updates[i].update)));
+        applied = updates.size();
+    }
+
+    RawSioPeer peer;
+    crdt::TextDocument doc;
+    NoteRef note;
+    int nextAck = 1;
+    qsizetype applied = 0;
+};
+
+QString statusOf(const QJsonObject& answer)
+{
+    return answer.value(QStringLiteral("status")).toString();
+}
+
+QString codeOf(const QJsonObject& answer)
+{
+    return answer.value(QStringLiteral("error"))
+        .toObject()
+        .value(QStringLiteral("code"))
+        .toString();
+}
+
+} // namespace
+
+TEST_CASE("Notes: two agents type into an escrow's notes at once and end with one text, a third "
+          "joining later gets it all from the stored log",
+          "[notes]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ana(s, s.ana, 11);
+    NoteSocket ben(s, s.ben, 12);
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ana.send(ana.doc.insert(0, u"Inspection late."))) == u"ok");
+    REQUIRE(waitUntil([&] { return ben.heard(QStringLiteral("note:update")).size() == 1; }));
+    ben.catchUp();
+    CHECK(ben.doc.text() == QStringLiteral("Inspection late."));
+    // Both type at once, each before hearing the other.
+    const QByteArray fromAna = ana.doc.insert(0, u"Ana: ");
+    const QByteArray fromBen = ben.doc.insert(16, u" Ben: appraisal booked 😀");
+    REQUIRE(statusOf(ana.send(fromAna)) == u"ok");
+    REQUIRE(statusOf(ben.send(fromBen)) == u"ok");
+    REQUIRE(waitUntil([&] { return ana.heard(QStringLiteral("note:update")).size() == 1; }));
+    REQUIRE(waitUntil([&] { return ben.heard(QStringLiteral("note:update")).size() == 2; }));
+    ana.catchUp();
+    ben.catchUp();
+    CHECK(ana.doc.text() == ben.doc.text());
+    CHECK(ana.doc.text() == QStringLiteral("Ana: Inspection late. Ben: appraisal booked 😀"));
+    // Nobody hears their own update back.
+    CHECK(ana.heard(QStringLiteral("note:update")).size() == 1);
+
+    ana.peer.socket.close();
+    ben.peer.socket.close();
+    REQUIRE(waitUntil([&] { return s.server.notes().openNotes() == 0; }));
+    NoteSocket dee(s, s.dee, 13);
+    REQUIRE(statusOf(dee.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    CHECK(dee.doc.text() == ana.doc.text());
+    CHECK(s.server.notes().plainText(s.dee, QStringLiteral("escrows"), escrow) == ana.doc.text());
+}
+
+TEST_CASE("Notes: an update needing history the server lacks, a malformed one and bad base64 are "
+          "refused; nothing is stored or sent, and sending what the server lacks mends it",
+          "[notes][malformed]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ana(s, s.ana, 21);
+    NoteSocket ben(s, s.ben, 22);
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    ana.doc.insert(0, u"written offline");
+    const QByteArray second = ana.doc.insert(15, u", then more");
+    const QJsonObject missing = ana.send(second);
+    CHECK(codeOf(missing) == u"missing_history");
+    const auto serverVector = crdt::decodeStateVector(
+        QByteArray::fromBase64(missing.value(QStringLiteral("stateVector")).toString().toLatin1()));
+    REQUIRE(serverVector);
+    CHECK(serverVector->empty());
+    CHECK(codeOf(ana.send(QByteArray::fromHex("0101"))) == u"bad_update");
+    CHECK(codeOf(ana.send(QByteArray::fromHex("0101150884"))) == u"bad_update");
+    QJsonObject notBase64 = NoteUpdate{ana.note, "x"}.toJson();
+    notBase64.insert(QStringLiteral("update"), QStringLiteral("**not base64**"));
+    CHECK(codeOf(ana.call(QStringLiteral("note:update"), notBase64)) == u"bad_request");
+    test::spin(std::chrono::milliseconds(200));
+    CHECK(ben.heard(QStringLiteral("note:update")).isEmpty());
+    // The sender mends it with what the server lacks: one update, the whole offline edit.
+    REQUIRE(statusOf(ana.send(ana.doc.encodeStateAsUpdate(*serverVector))) == u"ok");
+    REQUIRE(waitUntil([&] { return ben.heard(QStringLiteral("note:update")).size() == 1; }));
+    ben.catchUp();
+    CHECK(ben.doc.text() == QStringLiteral("written offline, then more"));
+}
+
+TEST_CASE("Notes: nobody outside the record's reach joins or hears anything; modules without "
+          "notes refuse, and updates need a join",
+          "[notes][access]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ana(s, s.ana, 31);
+    NoteSocket cleo(s, s.cleo, 32); // the South team
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    CHECK(codeOf(cleo.join(QStringLiteral("escrows"), escrow)) == u"not_found");
+    CHECK(codeOf(cleo.join(QStringLiteral("escrows"), test::newId())) == u"not_found");
+    CHECK(codeOf(cleo.join(QStringLiteral("appointments"), escrow)) == u"no_notes");
+    cleo.note = {QStringLiteral("escrows"), escrow};
+    CHECK(codeOf(cleo.send(cleo.doc.insert(0, u"sneaky"))) == u"not_subscribed");
+    REQUIRE(statusOf(ana.send(ana.doc.insert(0, u"private"))) == u"ok");
+    test::spin(std::chrono::milliseconds(200));
+    CHECK(cleo.heard(QStringLiteral("note:update")).isEmpty());
+    CHECK_FALSE(s.server.notes().plainText(s.cleo, QStringLiteral("escrows"), escrow));
+    CHECK(s.server.notes().plainText(s.ana, QStringLiteral("escrows"), escrow) ==
+          QStringLiteral("private"));
+}
+
+TEST_CASE("Notes: carets are relayed to the others and leave with their socket", "[notes]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ana(s, s.ana, 41);
+    NoteSocket ben(s, s.ben, 42);
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    crdt::Awareness anaCaret(41);
+    const QJsonObject state{
+        {QStringLiteral("user"), QJsonObject{{QStringLiteral("name"), QStringLiteral("Ana")}}}};
+    REQUIRE(statusOf(ana.send(anaCaret.setLocalState(state, 0),
+                              QStringLiteral("note:awareness"))) == u"ok");
+    crdt::Awareness benView(42);
+    REQUIRE(waitUntil([&] { return ben.heard(QStringLiteral("note:awareness")).size() == 1; }));
+    REQUIRE(std::holds_alternative<crdt::Awareness::Change>(
+        benView.apply(ben.heard(QStringLiteral("note:awareness")).first().update, 0)));
+    CHECK(benView.states().at(41) == state);
+    CHECK(codeOf(ana.send(QByteArray::fromHex("01"), QStringLiteral("note:awareness"))) ==
+          u"bad_update");
+    // A late joiner gets the carets with the text.
+    NoteSocket dee(s, s.dee, 43);
+    const auto joined = NoteJoined::fromJson(dee.join(QStringLiteral("escrows"), escrow));
+    REQUIRE(joined.ok());
+    crdt::Awareness deeView(43);
+    REQUIRE(std::holds_alternative<crdt::Awareness::Change>(
+        deeView.apply(joined.value().awareness, 0)));
+    CHECK(deeView.states().count(41));
+
+    ana.peer.socket.close();
+    REQUIRE(waitUntil([&] { return ben.heard(QStringLiteral("note:awareness")).size() == 2; }));
+    const auto gone = benView.apply(ben.heard(QStringLiteral("note:awareness")).last().update, 1);
+    REQUIRE(std::holds_alternative<crdt::Awareness::Change>(gone));
+    CHECK(std::get<crdt::Awareness::Change>(gone).removed == std::vector<quint64>{41});
+}
+
+TEST_CASE("Notes: past the compaction threshold the log is folded into a snapshot and a new "
+          "join still gets every character",
+          "[notes]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    QString expected;
+    {
+        NoteSocket ana(s, s.ana, 51);
+        REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+        for (int i = 0; i < NoteHub::kCompactEvery + 25; ++i) {
+            REQUIRE(statusOf(ana.send(ana.doc.insert(ana.doc.text().size(),
+                                                     QString(QChar(u'a' + i % 26))))) == u"ok");
+            if (i % 50 == 49)
+                REQUIRE(statusOf(ana.send(ana.doc.remove(i / 2, 3))) == u"ok");
+        }
+        expected = ana.doc.text();
+        ana.peer.socket.close();
+        REQUIRE(waitUntil([&] { return s.server.notes().openNotes() == 0; }));
+    }
+    NoteSocket ben(s, s.ben, 52);
+    REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    CHECK(ben.doc.text() == expected);
+    CHECK(s.server.notes().plainText(s.ben, QStringLiteral("escrows"), escrow) == expected);
+}
