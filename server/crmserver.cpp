@@ -1,5 +1,6 @@
 #include "server/crmserver.h"
 
+#include "server/api/noterestapi.h"
 #include "server/api/picturerestapi.h"
 #include "server/api/restapi.h"
 #include "server/api/resthelpers.h"
@@ -161,6 +162,8 @@ bool CrmServer::listen(QString* error)
                                    *m_hub, *m_endpoint, m_metrics, *m_pictures, *m_passwords});
     m_pictureApi = std::make_unique<PictureRestApi>(
         *m_http, PictureRestApi::Services{*m_tokens, *m_users, *m_pictures, *m_hub});
+    m_noteApi = std::make_unique<NoteRestApi>(*m_http,
+                                              NoteRestApi::Services{*m_tokens, *m_users, *m_notes});
     m_tasks = std::make_unique<TaskRunner>(
         TaskRunner::Services{
             *m_db, *m_taskStore, *m_mutations, *m_records, *m_users,

@@ -31,6 +31,7 @@ class RestApi;
 class SocketIoServer;
 class SyncHub;
 class NoteHub;
+class NoteRestApi;
 class NoteStore;
 class PictureRestApi;
 class TaskRestApi;
@@ -129,6 +130,7 @@ private:
     std::unique_ptr<TaskRestApi> m_taskApi;
     std::unique_ptr<UserPictureStore> m_pictures;
     std::unique_ptr<PictureRestApi> m_pictureApi;
+    std::unique_ptr<NoteRestApi> m_noteApi;
     ServerMetrics m_metrics;
     quint16 m_port = 0;
 };

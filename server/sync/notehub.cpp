@@ -180,30 +180,76 @@ void NoteHub::update(SocketIoServerSession* session, const Identity& identity,
         leave(session, note);
         return answer(refusal(ErrorCode::NotFound, QStringLiteral("No such record")));
     }
-    auto applied = note.doc.apply(request.value().update, crdt::TextDocument::Missing::Refuse);
+    answer(applyTo(note, identity, request.value().update, session));
+}
+
+QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QByteArray& update,
+                             SocketIoServerSession* from)
+{
+    auto applied = note.doc.apply(update, crdt::TextDocument::Missing::Refuse);
     if (const auto* error = std::get_if<crdt::UpdateError>(&applied)) {
-        if (error->kind == crdt::UpdateError::Kind::MissingHistory) {
-            QJsonObject result = refusal(ErrorCode::MissingHistory, error->message);
-            result.insert(
-                QStringLiteral("stateVector"),
-                QString::fromLatin1(crdt::encodeStateVector(note.doc.stateVector()).toBase64()));
-            return answer(result);
-        }
-        return answer(refusal(ErrorCode::BadUpdate, error->message));
+        if (error->kind != crdt::UpdateError::Kind::MissingHistory)
+            return refusal(ErrorCode::BadUpdate, error->message);
+        QJsonObject result = refusal(ErrorCode::MissingHistory, error->message);
+        result.insert(
+            QStringLiteral("stateVector"),
+            QString::fromLatin1(crdt::encodeStateVector(note.doc.stateVector()).toBase64()));
+        return result;
     }
     // Stored before anyone hears of it: an acknowledged edit survives a crash.
-    const auto seq = m_store.append(note.brokerageId, note.module, note.id, request.value().update,
-                                    identity.actingName());
+    const auto seq =
+        m_store.append(note.brokerageId, note.module, note.id, update, identity.actingName());
     if (!seq)
-        return answer(refusal(ErrorCode::Storage, QStringLiteral("Not saved; try again")));
+        return refusal(ErrorCode::Storage, QStringLiteral("Not saved; try again"));
     note.lastSeq = *seq;
     note.textDirty = true;
-    answer({{QStringLiteral("status"), QStringLiteral("ok")}});
-    sendToOthers(note, session, QString(events::NoteUpdate), request.value().update);
+    sendToOthers(note, from, QString(events::NoteUpdate), update);
     if (++note.sinceSnapshot >= kCompactEvery) {
         note.sinceSnapshot = 0;
-        QTimer::singleShot(0, this, [this, key] { compact(key); });
+        QTimer::singleShot(0, this, [this, key = keyOf(note.module, note.id)] { compact(key); });
     }
+    return {{QStringLiteral("status"), QStringLiteral("ok")}};
+}
+
+QJsonObject NoteHub::applyFromRest(const Identity& identity, const NoteRef& ref,
+                                   const QByteArray& update)
+{
+    QJsonObject refused;
+    OpenNote* note = reachable(identity, ref, &refused);
+    if (!note)
+        return refused;
+    const QJsonObject result = applyTo(*note, identity, update, nullptr);
+    closeIfIdle(*note);
+    return result;
+}
+
+QJsonObject NoteHub::stateFor(const Identity& identity, const NoteRef& ref)
+{
+    QJsonObject refused;
+    OpenNote* note = reachable(identity, ref, &refused);
+    if (!note)
+        return refused;
+    const QJsonObject state{
+        {QStringLiteral("status"), QStringLiteral("ok")},
+        {QStringLiteral("module"), ref.module},
+        {QStringLiteral("id"), ref.id},
+        {QStringLiteral("text"), note->doc.text()},
+        {QStringLiteral("update"), QString::fromLatin1(note->doc.encodeStateAsUpdate().toBase64())},
+        {QStringLiteral("stateVector"),
+         QString::fromLatin1(crdt::encodeStateVector(note->doc.stateVector()).toBase64())}};
+    closeIfIdle(*note);
+    return state;
+}
+
+void NoteHub::closeIfIdle(OpenNote& note)
+{
+    if (!note.members.isEmpty())
+        return;
+    if (note.sinceSnapshot >= kCompactEvery / 2)
+        compact(keyOf(note.module, note.id));
+    if (note.textDirty)
+        m_store.saveText(note.module, note.id, note.doc.text());
+    m_open.remove(keyOf(note.module, note.id)); // `note` is gone from here on
 }
 
 void NoteHub::relayAwareness(SocketIoServerSession* session, const QJsonObject& payload,
@@ -234,12 +280,7 @@ void NoteHub::leave(SocketIoServerSession* session, OpenNote& note)
     note.members.remove(session);
     if (!carets.empty())
         sendToOthers(note, nullptr, QString(events::NoteAwareness), note.awareness.remove(carets));
-    if (note.members.isEmpty()) {
-        const QString key = keyOf(note.module, note.id);
-        if (note.textDirty)
-            m_store.saveText(note.module, note.id, note.doc.text());
-        m_open.remove(key); // `note` is gone from here on
-    }
+    closeIfIdle(note);
 }
 
 void NoteHub::sessionClosed(SocketIoServerSession* session)

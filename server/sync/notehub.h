@@ -42,6 +42,11 @@ public:
     std::optional<QString> plainText(const Identity& reader, const QString& module,
                                      const QString& id);
     int openNotes() const { return int(m_open.size()); }
+    // REST (docs/protocol.md 6): a note's text and whole state, and an update from a script or
+    // an AI agent that holds no socket; both answer as the socket's acks do.
+    QJsonObject stateFor(const Identity& identity, const NoteRef& ref);
+    QJsonObject applyFromRest(const Identity& identity, const NoteRef& ref,
+                              const QByteArray& update);
 
 private:
     struct OpenNote
@@ -68,7 +73,12 @@ private:
     void update(SocketIoServerSession* session, const Identity& identity,
                 const QJsonObject& payload, qint64 ackId);
     void relayAwareness(SocketIoServerSession* session, const QJsonObject& payload, qint64 ackId);
+    // Applies, stores and sends an update to the note's sockets but `from`; the answer.
+    QJsonObject applyTo(OpenNote& note, const Identity& identity, const QByteArray& update,
+                        SocketIoServerSession* from);
     void leave(SocketIoServerSession* session, OpenNote& note);
+    // Drops a note nobody has open (its text saved, its log folded when long).
+    void closeIfIdle(OpenNote& note);
     void sendToOthers(const OpenNote& note, SocketIoServerSession* except, const QString& event,
                       const QByteArray& bytes);
     void compact(const QString& key);

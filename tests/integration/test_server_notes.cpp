@@ -149,7 +149,7 @@ TEST_CASE("Notes: two agents type into an escrow's notes at once and end with on
 }
 
 TEST_CASE("Notes: an update needing history the server lacks, a malformed one and bad base64 are "
-          "refused; nothing is stored or sent, and sending what the server lacks mends it",
+          "refused, nothing is stored or sent, and sending what the server lacks mends it",
           "[notes][malformed]")
 {
     Server s;
@@ -180,7 +180,7 @@ TEST_CASE("Notes: an update needing history the server lacks, a malformed one an
     CHECK(ben.doc.text() == QStringLiteral("written offline, then more"));
 }
 
-TEST_CASE("Notes: nobody outside the record's reach joins or hears anything; modules without "
+TEST_CASE("Notes: nobody outside the record's reach joins or hears anything, modules without "
           "notes refuse, and updates need a join",
           "[notes][access]")
 {
@@ -262,4 +262,47 @@ TEST_CASE("Notes: past the compaction threshold the log is folded into a snapsho
     REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
     CHECK(ben.doc.text() == expected);
     CHECK(s.server.notes().plainText(s.ben, QStringLiteral("escrows"), escrow) == expected);
+}
+
+TEST_CASE("Notes over REST: a script reads the text and whole state, appends with one update that "
+          "the note's sockets hear at once, and is refused as sockets are",
+          "[notes][rest]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ben(s, s.ben, 61);
+    REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ben.send(ben.doc.insert(0, u"Deposit received."))) == u"ok");
+    const QString path = QStringLiteral("/api/notes/escrows/") + escrow;
+
+    const auto state = test::restCall(s.url(), s.token(s.ana), "GET", path);
+    REQUIRE(state.httpStatus == 200);
+    const QJsonObject body = state.body.toObject();
+    CHECK(body.value(QStringLiteral("text")) == QStringLiteral("Deposit received."));
+    crdt::TextDocument script(62);
+    REQUIRE(std::holds_alternative<crdt::TextChanges>(script.apply(
+        QByteArray::fromBase64(body.value(QStringLiteral("update")).toString().toLatin1()))));
+    const QByteArray append = script.insert(script.text().size(), u"\nSummary: on track.");
+    const auto posted =
+        test::restCall(s.url(), s.token(s.ana), "POST", path,
+                       {{QStringLiteral("update"), QString::fromLatin1(append.toBase64())}});
+    CHECK(posted.httpStatus == 200);
+    REQUIRE(waitUntil([&] { return ben.heard(QStringLiteral("note:update")).size() == 1; }));
+    ben.catchUp();
+    CHECK(ben.doc.text() == QStringLiteral("Deposit received.\nSummary: on track."));
+
+    CHECK(test::restCall(s.url(), s.token(s.cleo), "GET", path).httpStatus == 404);
+    CHECK(test::restCall(s.url(), s.token(s.ana), "GET", QStringLiteral("/api/notes/tasks/x"))
+              .httpStatus == 404);
+    const auto bad = test::restCall(s.url(), s.token(s.ana), "POST", path,
+                                    {{QStringLiteral("update"), QStringLiteral("AQE=")}});
+    CHECK(bad.httpStatus == 422);
+    crdt::TextDocument stale(63);
+    stale.insert(0, u"a");
+    const QByteArray later = stale.insert(1, u"b");
+    const auto missing =
+        test::restCall(s.url(), s.token(s.ana), "POST", path,
+                       {{QStringLiteral("update"), QString::fromLatin1(later.toBase64())}});
+    CHECK(missing.httpStatus == 409);
+    CHECK(ben.heard(QStringLiteral("note:update")).size() == 1);
 }

@@ -45,12 +45,12 @@ TEST_CASE("Storage: migrations run once and survive a reopen", "[server][storage
     {
         auto db = Database::open(path, &error);
         REQUIRE(db);
-        CHECK(db->schemaVersion() == 5);
+        CHECK(db->schemaVersion() == 6);
         UserDirectory(*db).addBrokerage(QStringLiteral("Kept"));
     }
     auto db = Database::open(path, &error);
     REQUIRE(db);
-    CHECK(db->schemaVersion() == 5);
+    CHECK(db->schemaVersion() == 6);
     CHECK_FALSE(UserDirectory(*db).firstBrokerageId().isEmpty());
     CHECK_FALSE(Database::open(dir.filePath(QStringLiteral("no/such/dir/x.db")), &error));
     CHECK_FALSE(error.isEmpty());

@@ -203,7 +203,7 @@ TEST_CASE("A strict document (the server's) refuses an update that needs missing
           server.encodeStateAsUpdate().size());
 }
 
-TEST_CASE("Emoji and accents survive; a pair cut in two becomes two U+FFFD on every peer", "[crdt]")
+TEST_CASE("Emoji and accents survive, and a pair cut in two becomes two U+FFFD on every peer", "[crdt]")
 {
     TextDocument a(31);
     TextDocument b(32);
