@@ -3,6 +3,7 @@
 #include "app/accountcommands.h"
 #include "app/accountsession.h"
 #include "app/livecommands.h"
+#include "app/notecommands.h"
 #include "app/recordcommands.h"
 #include "app/taskcommands.h"
 #include "common/buildinfo.h"
@@ -148,6 +149,11 @@ int main(int argc, char* argv[])
            "  task list|show|wait|cancel|retry ID | output ID [--report]\n"
            "  task report ID [--progress N --step T --done N --total N --status S --error T\n"
            "                 --result JSON]   report on an agent task from a shell script\n"
+           "  note get MODULE ID            a record's shared notes, as text\n"
+           "  note append MODULE ID TEXT    add a line at the end of the notes (- reads it from\n"
+           "                                stdin; put -- before a TEXT that starts with -)\n"
+           "  note edit MODULE ID           edit the notes in $EDITOR; your changes are merged\n"
+           "                                line by line with what others typed meanwhile\n"
            "The token comes from --token, else $CRM_TOKEN, else the profile's sign-in.\n"
            "An edit is made on the newest copy (online, the profile catches up first) or on the\n"
            "local copy (--offline, or when the server cannot be reached); either way it is in\n"
@@ -292,6 +298,8 @@ int main(int argc, char* argv[])
         return runRaw(args, options);
     if (command == QStringLiteral("task"))
         return runTaskCommand(args, options);
+    if (command == QStringLiteral("note"))
+        return runNoteCommand(args, options);
     if (command == QStringLiteral("ping")) {
         // A reachability probe works signed out too: the server's refusal is then the answer.
         QString token = tokenOverride;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "app/desktopsession.h"
+#include "models/notemodel.h"
 #include "ui/workspace.h"
 
 namespace crm {
@@ -20,6 +21,11 @@ inline Workspace workspaceOf(DesktopSession& session, const QString& serverLabel
     workspace.pictures = &session.pictures();
     workspace.server = &session.serverInfo();
     workspace.tables = session.tables();
+    workspace.openNote = [&session](const QString& module, const QString& id,
+                                    const QString& ownName, const QString& ownColor,
+                                    const QString& ownUserId) {
+        return new NoteModel(session.core(), module, id, ownName, ownColor, ownUserId);
+    };
     workspace.serverLabel = serverLabel;
     return workspace;
 }

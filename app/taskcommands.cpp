@@ -1,5 +1,6 @@
 #include "app/taskcommands.h"
 
+#include "app/clirest.h"
 #include "protocol/taskrequest.h"
 #include "realtime/restclient.h"
 
@@ -34,35 +35,6 @@ QString compact(const QJsonObject& json)
     return QString::fromUtf8(QJsonDocument(json).toJson(QJsonDocument::Compact));
 }
 
-// One REST call, waited for.
-RestReply call(RestClient& rest, const QByteArray& verb, const QString& path,
-               const QJsonObject& body = {})
-{
-    std::optional<RestReply> reply;
-    QEventLoop loop;
-    auto done = [&](const RestReply& r) {
-        reply = r;
-        loop.quit();
-    };
-    if (verb == "GET")
-        rest.get(path, done);
-    else
-        rest.post(path, body, done);
-    if (!reply)
-        loop.exec();
-    return *reply;
-}
-
-int failure(const RestReply& reply)
-{
-    line(tr("crm-cli: %1")
-             .arg(reply.error.message.isEmpty() ? reply.error.describe() : reply.error.message),
-         stderr);
-    if (reply.error.isUnauthorized())
-        return 2;
-    return reply.error.kind == RestError::Kind::Http ? 6 : 3;
-}
-
 QString describe(const Task& task)
 {
     return tr("%1  %2  %3%  %4  %5")
@@ -95,9 +67,9 @@ int waitFor(RestClient& rest, const QString& id, const CliOptions& options)
     clock.start();
     int lastProgress = -1;
     while (true) {
-        const auto reply = call(rest, "GET", QStringLiteral("/api/tasks/%1").arg(id));
+        const auto reply = callRest(rest, "GET", QStringLiteral("/api/tasks/%1").arg(id));
         if (!reply.ok())
-            return failure(reply);
+            return restFailure(reply);
         const auto task = taskIn(reply);
         if (!task)
             return 6;
@@ -136,19 +108,15 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
         line(tr("usage: task start|list|show|wait|cancel|retry|report|output ..."), stderr);
         return 1;
     }
-    QString token;
-    if (const int status = options.obtainToken(&token); status != 0)
-        return status;
     RestClient rest;
-    rest.setBaseUrl(options.server);
-    rest.setBearerToken(token);
-    rest.setTimeout(std::chrono::seconds(std::max(options.timeoutSec, 60)));
+    if (const int status = signInRest(options, rest, 60); status != 0)
+        return status;
     const TaskCliOptions& t = options.task;
 
     if (verb == QStringLiteral("list")) {
-        const auto reply = call(rest, "GET", QStringLiteral("/api/tasks"));
+        const auto reply = callRest(rest, "GET", QStringLiteral("/api/tasks"));
         if (!reply.ok())
-            return failure(reply);
+            return restFailure(reply);
         const auto list = TaskList::fromJson(reply.body.toObject());
         if (!list.ok()) {
             line(tr("crm-cli: the server's task list cannot be read: %1")
@@ -178,9 +146,9 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
             }
             start.input = QString::fromUtf8(file.readAll());
         }
-        const auto reply = call(rest, "POST", QStringLiteral("/api/tasks"), start.toJson());
+        const auto reply = callRest(rest, "POST", QStringLiteral("/api/tasks"), start.toJson());
         if (!reply.ok())
-            return failure(reply);
+            return restFailure(reply);
         const auto task = taskIn(reply);
         if (!task)
             return 6;
@@ -200,10 +168,10 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
         verb == QStringLiteral("retry")) {
         const auto reply =
             verb == QStringLiteral("show")
-                ? call(rest, "GET", QStringLiteral("/api/tasks/%1").arg(id))
-                : call(rest, "POST", QStringLiteral("/api/tasks/%1/%2").arg(id, verb));
+                ? callRest(rest, "GET", QStringLiteral("/api/tasks/%1").arg(id))
+                : callRest(rest, "POST", QStringLiteral("/api/tasks/%1/%2").arg(id, verb));
         if (!reply.ok())
-            return failure(reply);
+            return restFailure(reply);
         if (options.json || verb == QStringLiteral("show")) {
             line(compact(reply.body.toObject()));
             return 0;
@@ -216,11 +184,11 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
     }
     if (verb == QStringLiteral("output")) {
         const auto reply =
-            call(rest, "GET",
-                 QStringLiteral("/api/tasks/%1/%2")
-                     .arg(id, t.report ? QStringLiteral("report") : QStringLiteral("output")));
+            callRest(rest, "GET",
+                     QStringLiteral("/api/tasks/%1/%2")
+                         .arg(id, t.report ? QStringLiteral("report") : QStringLiteral("output")));
         if (!reply.ok())
-            return failure(reply);
+            return restFailure(reply);
         std::fputs(reply.text.toUtf8().constData(), stdout);
         return 0;
     }
@@ -254,9 +222,9 @@ int runTaskCommand(const QStringList& args, const CliOptions& options)
             report.result = doc.object();
         }
         const auto reply =
-            call(rest, "POST", QStringLiteral("/api/tasks/%1/report").arg(id), report.toJson());
+            callRest(rest, "POST", QStringLiteral("/api/tasks/%1/report").arg(id), report.toJson());
         if (!reply.ok())
-            return failure(reply);
+            return restFailure(reply);
         const auto task = taskIn(reply);
         if (!task)
             return 6;

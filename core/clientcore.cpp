@@ -85,6 +85,27 @@ ClientCore::ClientCore(const ConnectionConfig& config, std::unique_ptr<LocalStor
     connect(&m_connection, &ConnectionManager::latencyMeasured, this, &ClientCore::latencyMeasured);
 }
 
+NoteSession* ClientCore::openNote(const NoteRef& note, const NoteSession::Author& author)
+{
+    OpenNote& open = m_notes[note.module + u'/' + note.id];
+    if (!open.session)
+        open.session = new NoteSession(note, author, m_connection, m_store->notes(), this);
+    ++open.opened;
+    return open.session;
+}
+
+void ClientCore::closeNote(NoteSession* session)
+{
+    if (!session)
+        return;
+    const QString key = session->note().module + u'/' + session->note().id;
+    auto open = m_notes.find(key);
+    if (open == m_notes.end() || open->session != session || --open->opened > 0)
+        return;
+    m_notes.erase(open);
+    delete session; // folds the log and tells the server it left
+}
+
 void ClientCore::onEvent(const QString& event, const QJsonArray& args)
 {
     const QJsonObject payload = args.first().toObject();
@@ -180,6 +201,11 @@ void ClientCore::editField(const QString& field)
 
 ClientCore::~ClientCore()
 {
+    // Open notes fold their log into the store and leave while both still exist (children
+    // would otherwise go after the members they use).
+    for (const OpenNote& open : std::as_const(m_notes))
+        delete open.session;
+    m_notes.clear();
     m_connection.stop();
 }
 

@@ -4,6 +4,7 @@
 #include "core/directoryclient.h"
 #include "core/localstore.h"
 #include "core/modulefeed.h"
+#include "core/notesession.h"
 #include "core/recordlocalstate.h"
 #include "core/syncengine.h"
 #include "core/taskclient.h"
@@ -104,6 +105,14 @@ public:
     void viewRecord(const QString& module, const QString& id); // empty id: none
     void editField(const QString& field);                      // empty: none
 
+    // A record's notes (docs/protocol.md 5.9): from the profile at once, joined whenever the
+    // link is up. The session is a child of this core; each openNote is paired with a
+    // closeNote, and the same note opened twice is the same session, closed with the last.
+    NoteSession* openNote(const NoteRef& note, const NoteSession::Author& author);
+    void closeNote(NoteSession* session);
+    // Every note's edits the server has not stored yet (each open note's header says its own).
+    int unsentNoteEdits() { return m_store->notes().unsentCount(); }
+
 signals:
     // The link is up and caught up with the server's ephemeral state, or it went down (what
     // presence shows from then on is the last known).
@@ -151,7 +160,13 @@ private:
     std::function<QString()> m_token;
     bool m_checksValues = true;
     QHash<QString, ModuleFeed*> m_feeds; // children of this object, one per module
-    QString m_ownStatus;                 // empty: never set (the server's default, online)
+    struct OpenNote
+    {
+        NoteSession* session = nullptr; // a child of this object
+        int opened = 0;
+    };
+    QHash<QString, OpenNote> m_notes; // "module/id"
+    QString m_ownStatus;              // empty: never set (the server's default, online)
     QString m_viewingModule;
     QString m_viewingId; // empty: no record
     QString m_editingField;

@@ -37,6 +37,17 @@ CREATE TABLE conflicts (
   attempts INTEGER NOT NULL, created_at TEXT NOT NULL, kind TEXT NOT NULL, detail TEXT NOT NULL,
   at TEXT NOT NULL);
 )"),
+        // 2: the notes opened here: a folded state and the updates since (unsent: not yet
+        // stored by the server)
+        QStringLiteral(R"(
+CREATE TABLE note_states (
+  module TEXT NOT NULL, record_id TEXT NOT NULL, state BLOB NOT NULL,
+  PRIMARY KEY (module, record_id));
+CREATE TABLE note_updates (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, module TEXT NOT NULL, record_id TEXT NOT NULL,
+  update_bytes BLOB NOT NULL, unsent INTEGER NOT NULL);
+CREATE INDEX note_updates_by_note ON note_updates (module, record_id, seq);
+)"),
     };
     return steps;
 }
@@ -44,7 +55,8 @@ CREATE TABLE conflicts (
 } // namespace
 
 LocalStore::LocalStore(std::unique_ptr<StoreDatabase> db)
-    : m_db(std::move(db)), m_cache(*m_db), m_outbox(*m_db), m_problems(*m_db, m_outbox)
+    : m_db(std::move(db)), m_cache(*m_db), m_outbox(*m_db), m_problems(*m_db, m_outbox),
+      m_notes(*m_db)
 {}
 
 // Here, not in the header: StoreDatabase is complete only in this file.

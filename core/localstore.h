@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/notestore.h"
 #include "core/outbox.h"
 #include "core/outboxentry.h"
 #include "core/problemlog.h"
@@ -48,6 +49,8 @@ public:
     Outbox& outbox() { return m_outbox; }
     // Failed edits and open conflicts.
     ProblemLog& problems() { return m_problems; }
+    // The notes opened here, with their unsent edits.
+    NoteStore& notes() { return m_notes; }
 
 private:
     explicit LocalStore(std::unique_ptr<StoreDatabase> db);
@@ -58,6 +61,7 @@ private:
     RecordCache m_cache;
     Outbox m_outbox;
     ProblemLog m_problems;
+    NoteStore m_notes;
     QString m_clientId;
     int m_schemaVersion = 0;
 };

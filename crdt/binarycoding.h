@@ -40,6 +40,8 @@ class BinaryReader
 {
 public:
     explicit BinaryReader(QByteArrayView bytes) : m_bytes(bytes) {}
+    // The reader only views its bytes: a temporary array would be gone before the first read.
+    explicit BinaryReader(QByteArray&&) = delete;
 
     quint8 readUint8();
     quint64 readVarUint();

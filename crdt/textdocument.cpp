@@ -375,4 +375,62 @@ std::optional<YId> TextDocument::idAt(qsizetype position) const
     return std::nullopt;
 }
 
+std::vector<IdRange> TextDocument::idRanges(qsizetype index, qsizetype length) const
+{
+    std::vector<IdRange> ranges;
+    const qsizetype end = index + length;
+    qsizetype position = 0;
+    for (const TextItem* item = m_start; item && position < end; item = item->right) {
+        if (!item->visible())
+            continue;
+        const qsizetype itemEnd = position + qsizetype(item->length);
+        if (itemEnd > index) {
+            const qsizetype from = std::max(index, position);
+            const qsizetype to = std::min(end, itemEnd);
+            const YId start{item->id.client, item->id.clock + quint64(from - position)};
+            IdRange* last = ranges.empty() ? nullptr : &ranges.back();
+            if (last && last->start.client == start.client &&
+                last->start.clock + last->length == start.clock)
+                last->length += quint64(to - from);
+            else
+                ranges.push_back({start, quint64(to - from)});
+        }
+        position = itemEnd;
+    }
+    return ranges;
+}
+
+std::vector<std::pair<qsizetype, qsizetype>>
+TextDocument::positionsOf(const std::vector<IdRange>& ranges) const
+{
+    std::vector<std::pair<qsizetype, qsizetype>> positions;
+    qsizetype position = 0;
+    for (const TextItem* item = m_start; item; item = item->right) {
+        if (!item->visible())
+            continue;
+        for (const IdRange& range : ranges) {
+            if (range.start.client != item->id.client)
+                continue;
+            const quint64 from = std::max(range.start.clock, item->id.clock);
+            const quint64 to = std::min(range.start.clock + range.length, item->end());
+            if (from >= to)
+                continue;
+            positions.emplace_back(position + qsizetype(from - item->id.clock),
+                                   qsizetype(to - from));
+        }
+        position += qsizetype(item->length);
+    }
+    // Ranges that meet one item may come out of order, or overlap, within it.
+    std::sort(positions.begin(), positions.end());
+    std::vector<std::pair<qsizetype, qsizetype>> joined;
+    for (const auto& [at, length] : positions) {
+        if (!joined.empty() && joined.back().first + joined.back().second >= at)
+            joined.back().second =
+                std::max(joined.back().second, at + length - joined.back().first);
+        else
+            joined.emplace_back(at, length);
+    }
+    return joined;
+}
+
 } // namespace crm::crdt

@@ -65,6 +65,13 @@ public:
     // The id of the character at `position` (nullopt at the end of the text).
     std::optional<YId> idAt(qsizetype position) const;
 
+    // The ids of the visible characters in [index, index + length), in text order.
+    std::vector<IdRange> idRanges(qsizetype index, qsizetype length) const;
+    // Where the still visible characters of these ranges stand now: (position, length) pairs in
+    // ascending order, neighbours joined.
+    std::vector<std::pair<qsizetype, qsizetype>>
+    positionsOf(const std::vector<IdRange>& ranges) const;
+
     quint64 structCount() const { return m_store.structCount(); }
 
 private:

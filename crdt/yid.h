@@ -18,6 +18,20 @@ struct YId
     bool operator==(const YId&) const = default;
 };
 
+// Consecutive ids of one peer: `length` characters from `start`.
+struct IdRange
+{
+    YId start;
+    quint64 length = 0;
+
+    bool contains(YId id) const
+    {
+        return id.client == start.client && id.clock >= start.clock &&
+               id.clock < start.clock + length;
+    }
+    bool operator==(const IdRange&) const = default;
+};
+
 // Per peer, how much of its history a document holds (the next clock it expects), ordered by
 // client id.
 using StateVector = std::map<quint64, quint64>;

@@ -115,4 +115,32 @@ Parsed<NoteUpdate> NoteUpdate::fromJson(const QJsonObject& json)
     return message;
 }
 
+QJsonObject NoteAck::toJson() const
+{
+    if (!error)
+        return {{QStringLiteral("status"), QStringLiteral("ok")}};
+    QJsonObject json{{QStringLiteral("status"), QStringLiteral("rejected")},
+                     {QStringLiteral("error"), error->toJson()}};
+    if (!stateVector.isEmpty())
+        json.insert(QStringLiteral("stateVector"), base64(stateVector));
+    return json;
+}
+
+Parsed<NoteAck> NoteAck::fromJson(const QJsonObject& json)
+{
+    NoteAck ack;
+    MemberReader read(json);
+    QString status;
+    read.text("status", status);
+    if (!read.error() && status == QLatin1String("rejected")) {
+        ack.error = WireError::fromJson(json.value(QStringLiteral("error")).toObject());
+        readBytes(read, "stateVector", ack.stateVector, NoteUpdate::kMaxBytes);
+    } else if (!read.error() && status != QLatin1String("ok")) {
+        read.refuse("status", QStringLiteral("must be \"ok\" or \"rejected\""));
+    }
+    if (read.error())
+        return *read.error();
+    return ack;
+}
+
 } // namespace crm

@@ -1,7 +1,9 @@
 #pragma once
 
 #include "protocol/parsed.h"
+#include "protocol/wireerror.h"
 
+#include <optional>
 #include <QByteArray>
 #include <QJsonObject>
 #include <QString>
@@ -55,6 +57,19 @@ struct NoteUpdate
 
     QJsonObject toJson() const;
     static Parsed<NoteUpdate> fromJson(const QJsonObject& json);
+};
+
+// The ack of note:update, note:awareness and note:leave, and of a refused note:join:
+// {"status": "ok"} or {"status": "rejected", "error", "stateVector"?}. A missing_history
+// refusal carries the server's state vector: the client sends what the server lacks.
+struct NoteAck
+{
+    std::optional<WireError> error; // none: done (an update: stored)
+    QByteArray stateVector;
+
+    bool ok() const { return !error; }
+    QJsonObject toJson() const;
+    static Parsed<NoteAck> fromJson(const QJsonObject& json);
 };
 
 } // namespace crm

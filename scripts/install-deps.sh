@@ -9,8 +9,8 @@ as_root() {
 }
 
 packages=(
-    # toolchain
-    build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
+    # toolchain (lld links the 70 test programs several times faster than ld.bfd)
+    build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format lld
     # Qt 6.4 and friends
     qt6-base-dev qt6-websockets-dev qt6-httpserver-dev qtkeychain-qt6-dev qt6-l10n-tools qt6-tools-dev
     libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libsodium-dev libjwt-dev
@@ -55,7 +55,7 @@ if [ ! -x "$root/.tools/bin/promtool" ]; then
 fi
 
 # The npm packages of the interop peers and of the example agent, each from its lockfile.
-for dir in "$root/tests/interop" "$root/examples/agent"; do
+for dir in "$root/tests/interop" "$root/examples/agent" "$root/examples/notes-peer"; do
     stamp="$dir/node_modules/.package-lock.json"
     if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
         echo "install-deps: installing the npm packages of ${dir#"$root"/}"

@@ -10,6 +10,7 @@
 #include "protocol/recordschema.h"
 #include "ui/aboutdialog.h"
 #include "ui/activitypanel.h"
+#include "ui/avatarpalette.h"
 #include "ui/avatarpicture.h"
 #include "ui/avatarstrip.h"
 #include "ui/connectionbadge.h"
@@ -103,6 +104,14 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         m_editor->setReferenceTables(workspace.tables);
         if (workspace.users)
             m_editor->setUserDirectory(workspace.users);
+        if (workspace.openNote)
+            m_editor->setNoteOpener([this](const QString& module, const QString& id) {
+                const QString name =
+                    m_workspace.ownName.isEmpty() ? tr("A colleague") : m_workspace.ownName;
+                const int slot = PresenceStore::preferredColorSlot(m_workspace.ownUserId);
+                return m_workspace.openNote(module, id, name, AvatarPalette::color(slot).name(),
+                                            m_workspace.ownUserId);
+            });
         m_editor->setMinimumWidth(kEditorMinWidth);
         // Notices keep clear of the editor's button row (Save is its default button).
         QList<QWidget*> keepClear;

@@ -5,9 +5,12 @@
 #include "models/recordtablemodel.h"
 #include "models/recordviewersfilter.h"
 #include "protocol/recordschema.h"
+#include "ui/avatarpalette.h"
 #include "ui/avatarstrip.h"
 #include "ui/fieldinput.h"
 #include "ui/notebanner.h"
+#include "ui/notespane.h"
+#include "ui/notestextedit.h"
 #include "ui/recorddelegate.h"
 #include "ui/recorddraft.h"
 #include "ui/recordform.h"
@@ -18,6 +21,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QShortcut>
+#include <QSplitter>
 #include <QStackedWidget>
 #include <QVBoxLayout>
 
@@ -52,8 +56,13 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
       m_error(new QLabel(this)),
       m_readOnly(new NoteBanner(NoteBanner::Tone::Warning, {}, {}, this)),
       m_save(new QPushButton(tr("Save"), this)), m_undoButton(new QPushButton(tr("Undo"), this)),
-      m_delete(new QPushButton(tr("Delete"), this))
+      m_delete(new QPushButton(tr("Delete"), this)), m_notes(new NotesPane(this))
 {
+    // A colleague's caret in the notes has the colour of their avatar here.
+    m_notes->editor()->setColorOf([presence](const QString& userId) {
+        const auto shown = presence ? presence->presenceOf(userId) : std::nullopt;
+        return shown ? AvatarPalette::color(shown->colorSlot) : QColor();
+    });
     setAccessibleName(tr("Record editor"));
     m_viewersFilter->setSourceModel(presence);
     m_viewers = new AvatarStrip(m_viewersFilter, this);
@@ -106,7 +115,14 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
         }
     });
     m_pages->insertWidget(HintPage, hint);
-    m_pages->insertWidget(FormPage, scroll);
+    // The fields above, the notes written together below; the agent drags the divide.
+    auto* formAndNotes = new QSplitter(Qt::Vertical, this);
+    formAndNotes->setChildrenCollapsible(false);
+    formAndNotes->addWidget(scroll);
+    formAndNotes->addWidget(m_notes);
+    formAndNotes->setStretchFactor(0, 3);
+    formAndNotes->setStretchFactor(1, 2);
+    m_pages->insertWidget(FormPage, formAndNotes);
     layout->addWidget(m_pages, 1);
 
     m_error->setObjectName(QStringLiteral("editorError")); // notices keep clear of it
@@ -243,7 +259,26 @@ bool RecordEditor::showRecord(RecordTableModel* table, int row)
     m_presence->viewRecord(table ? table->spec().name : QString(), m_recordId);
     fill(table && row >= 0 ? table->recordValues(row) : QJsonObject());
     restoreDraft();
+    openNotes();
     return true;
+}
+
+void RecordEditor::setNoteOpener(NoteOpener opener)
+{
+    m_noteOpener = std::move(opener);
+    m_notesKey.clear();
+    openNotes();
+}
+
+void RecordEditor::openNotes()
+{
+    const bool has = m_noteOpener && m_table && !m_creating && !m_recordId.isEmpty() &&
+                     m_table->spec().hasNotesDocument;
+    const QString key = has ? m_table->spec().name + u'/' + m_recordId : QString();
+    if (key == m_notesKey)
+        return;
+    m_notesKey = key;
+    m_notes->setModel(has ? m_noteOpener(m_table->spec().name, m_recordId) : nullptr);
 }
 
 void RecordEditor::setOwnUserId(const QString& userId)
@@ -294,6 +329,7 @@ bool RecordEditor::createNew(RecordTableModel* table)
     if (!showRecord(table, -1))
         return false;
     m_creating = true;
+    openNotes(); // a record not yet created has no notes to share
     fill({});
     restoreDraft();
     if (!m_form->inputs().isEmpty())

@@ -2,6 +2,7 @@
 
 #include "ui/recorddraft.h"
 
+#include <functional>
 #include <QHash>
 #include <QJsonObject>
 #include <QPointer>
@@ -17,6 +18,8 @@ class AvatarStrip;
 class ConflictModel;
 class FieldInput;
 class NoteBanner;
+class NoteModel;
+class NotesPane;
 class RecordForm;
 class PresenceStore;
 class RecordTableModel;
@@ -62,6 +65,11 @@ public:
     void setBottomReserve(int pixels);
 
     void setOwnUserId(const QString& userId);
+    // Opens a record's notes (the schema says which modules have them); the editor owns what it
+    // returns. Without one, the editor shows no notes.
+    using NoteOpener = std::function<NoteModel*(const QString& module, const QString& id)>;
+    void setNoteOpener(NoteOpener opener);
+    NotesPane* notes() const { return m_notes; }
     // The other modules' tables, so a reference ("Buyer") is chosen by name, not typed as an id.
     void setReferenceTables(const QList<RecordTableModel*>& tables);
     // The brokerage's people, so a "user" field (assignee) is chosen by name.
@@ -103,6 +111,8 @@ private:
     void validate();
     void refreshConflict();
     void refreshNotes();
+    // The open record's shared notes, or none.
+    void openNotes();
     QString draftKey() const;
 
     PresenceStore* m_presence;
@@ -134,6 +144,9 @@ private:
     QPushButton* m_save;
     QPushButton* m_undoButton;
     QPushButton* m_delete;
+    NotesPane* m_notes;
+    NoteOpener m_noteOpener;
+    QString m_notesKey; // "module/id" of the notes shown
     bool m_filling = false;
 };
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <QList>
 #include <QString>
 
@@ -8,6 +9,7 @@ namespace crm {
 class ActivityModel;
 class ConflictModel;
 class FailureModel;
+class NoteModel;
 class NotificationModel;
 class PresenceStore;
 class RecordTableModel;
@@ -31,6 +33,11 @@ struct Workspace
     UserPictureCache* pictures = nullptr;       // optional: File > Set my picture
     ServerInfo* server = nullptr;               // optional: its version in Help > About
     QList<RecordTableModel*> tables;            // one per module, schema order
+    // Opens a record's shared notes as this user (name and "#rrggbb" colour, what colleagues
+    // see); the caller owns the model. Optional: without it the editor shows no notes.
+    std::function<NoteModel*(const QString& module, const QString& id, const QString& ownName,
+                             const QString& ownColor, const QString& ownUserId)>
+        openNote;
     QString ownUserId;
     QString ownName;
     QString serverLabel;

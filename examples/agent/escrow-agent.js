@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// An example external AI agent for crm-server, using only the stock socket.io-client.
+// An example external AI agent for crm-server, using only the stock socket.io-client (and the
+// stock yjs for the escrow's shared notes).
 //
 // It turns one sentence (the "structured input" an LLM running elsewhere would produce) into
 // the records an agent would otherwise type by hand: the buyer and seller as clients, the
@@ -10,6 +11,7 @@
 //   4. report each step                                 task:report {step, stepsDone, ...}
 //   5. do the work through `mutate`, like any client    (validation and conflicts apply)
 //   6. stop between steps when asked                    ai:task:cancel -> report "cancelled"
+//   7. leave a summary line in the escrow's notes       note:join, note:update (Yjs)
 //
 // Usage:
 //   node escrow-agent.js --server URL --key crmagent_... [--step-delay MS] "SENTENCE"
@@ -20,6 +22,7 @@
 // 3 cancelled by a person.
 "use strict";
 const { io } = require("socket.io-client");
+const Y = require("yjs");
 const { randomUUID } = require("crypto");
 
 function parseArgs(argv) {
@@ -123,6 +126,22 @@ async function main() {
       throw new Error(`${module}: ${result.error ? result.error.message : result.status}`);
     return id;
   };
+  // The notes are a Yjs document shared with everyone who has them open (protocol.md 5.9): join
+  // it, add a line at the end as a local edit, send that edit's update, and leave.
+  const appendToNotes = async (module, id, line) => {
+    const joined = await ask("note:join", { module, id, stateVector: "" });
+    if (joined.status !== "ok") throw new Error(`notes: ${joined.error.message}`);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Buffer.from(joined.update, "base64"), "server");
+    const text = doc.getText("notes");
+    let update = null;
+    doc.on("update", (bytes, origin) => { if (origin !== "server") update = bytes; });
+    const before = text.toString();
+    text.insert(before.length, (before && !before.endsWith("\n") ? "\n" : "") + line);
+    const stored = await ask("note:update", { module, id, update: Buffer.from(update).toString("base64") });
+    await ask("note:leave", { module, id });
+    if (stored.status !== "ok") throw new Error(`notes: ${stored.error.message}`);
+  };
   const steps = [
     ["Adding the buyer as a client", async () => {
       created.buyerClientId = await create("clients", {
@@ -142,6 +161,11 @@ async function main() {
         number: plan.number, propertyAddress: plan.address, purchasePrice: plan.price,
         status: "open", buyerClientId: created.buyerClientId,
         sellerClientId: created.sellerClientId, listingId: created.listingId });
+    }],
+    ["Writing a summary in the escrow's notes", async () => {
+      await appendToNotes("escrows", created.escrowId,
+        `Opened by ${user.agent} for ${user.name}: ${plan.address}, $${plan.price.toLocaleString("en-US")}, ` +
+        `buyer ${plan.buyer.name}, seller ${plan.seller.name}.`);
     }],
   ];
   for (let i = 0; i < steps.length; ++i) {

@@ -157,6 +157,7 @@ void NoteHub::join(SocketIoServerSession* session, const Identity& identity,
         since = *decoded;
     }
     note->members.insert(session, note->members.value(session));
+    note->awareness.expire(nowMs()); // carets not renewed for 30 s are not handed on
     answer(NoteJoined{note->doc.encodeStateAsUpdate(since),
                       crdt::encodeStateVector(note->doc.stateVector()), note->awareness.encode()}
                .toJson());
@@ -190,11 +191,9 @@ QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QBy
     if (const auto* error = std::get_if<crdt::UpdateError>(&applied)) {
         if (error->kind != crdt::UpdateError::Kind::MissingHistory)
             return refusal(ErrorCode::BadUpdate, error->message);
-        QJsonObject result = refusal(ErrorCode::MissingHistory, error->message);
-        result.insert(
-            QStringLiteral("stateVector"),
-            QString::fromLatin1(crdt::encodeStateVector(note.doc.stateVector()).toBase64()));
-        return result;
+        return NoteAck{WireError{ErrorCode::MissingHistory, error->message, {}, {}, {}},
+                       crdt::encodeStateVector(note.doc.stateVector())}
+            .toJson();
     }
     // Stored before anyone hears of it: an acknowledged edit survives a crash.
     const auto seq =
@@ -208,7 +207,7 @@ QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QBy
         note.sinceSnapshot = 0;
         QTimer::singleShot(0, this, [this, key = keyOf(note.module, note.id)] { compact(key); });
     }
-    return {{QStringLiteral("status"), QStringLiteral("ok")}};
+    return NoteAck{}.toJson();
 }
 
 QJsonObject NoteHub::applyFromRest(const Identity& identity, const NoteRef& ref,

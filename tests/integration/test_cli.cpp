@@ -565,3 +565,77 @@ TEST_CASE("crm-cli warns before talking plain http to another machine", "[cli]")
                             QStringLiteral("t"), QStringLiteral("--timeout"), QStringLiteral("1")});
     CHECK_FALSE(local.err.contains("not encrypted"));
 }
+
+TEST_CASE("crm-cli note: get, append a line and edit in $EDITOR, merged with what others typed",
+          "[cli][notes]")
+{
+    ServerProcess server;
+    QTemporaryDir profile;
+    auto cli = [&](QStringList args, const QString& editor = {}) {
+        // Options first: after "--" everything is the command's text.
+        args = QStringList{QStringLiteral("--server"),  server.url,
+                           QStringLiteral("--token"),   server.token,
+                           QStringLiteral("--profile"), profile.path()} +
+               args;
+        QProcess process;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("VISUAL"));
+        env.insert(QStringLiteral("EDITOR"), editor.isEmpty() ? QStringLiteral("false") : editor);
+        process.setProcessEnvironment(env);
+        process.start(QStringLiteral(CRM_CLI_PATH), args);
+        REQUIRE(process.waitForStarted());
+        REQUIRE(crm::test::waitUntil([&] { return process.state() == QProcess::NotRunning; }, 30s));
+        return Run{process.exitCode(), process.readAllStandardOutput(),
+                   process.readAllStandardError()};
+    };
+    auto created = cli(
+        {QStringLiteral("create"), QStringLiteral("escrows"), QStringLiteral("number=ESC-NOTE")});
+    INFO(created.err.toStdString());
+    REQUIRE(created.exitCode == 0);
+    const QString id = QString::fromUtf8(created.out).trimmed();
+    const QString escrows = QStringLiteral("escrows");
+
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("get"), escrows, id}).out.isEmpty());
+    REQUIRE(cli({QStringLiteral("note"), QStringLiteral("append"), escrows, id,
+                 QStringLiteral("Inspection Monday.")})
+                .exitCode == 0);
+    REQUIRE(cli({QStringLiteral("note"), QStringLiteral("append"), escrows, id,
+                 QStringLiteral("Appraisal due Friday; émoji 😀 kept.")})
+                .exitCode == 0);
+    CHECK(
+        QString::fromUtf8(cli({QStringLiteral("note"), QStringLiteral("get"), escrows, id}).out) ==
+        QStringLiteral("Inspection Monday.\nAppraisal due Friday; émoji 😀 kept.\n"));
+
+    // A line that starts with "-" comes after "--", or from stdin with "-".
+    REQUIRE(cli({QStringLiteral("note"), QStringLiteral("append"), escrows, id,
+                 QStringLiteral("--"), QStringLiteral("- roof ok")})
+                .exitCode == 0);
+    CHECK(QString::fromUtf8(cli({QStringLiteral("note"), QStringLiteral("get"), escrows, id}).out)
+              .endsWith(QStringLiteral("kept.\n- roof ok\n")));
+    // The editor changes the second line only: the first is left as it was.
+    const Run edited = cli({QStringLiteral("note"), QStringLiteral("edit"), escrows, id},
+                           QStringLiteral("sed -i 's/Friday/Thursday/'"));
+    INFO(edited.err.toStdString());
+    REQUIRE(edited.exitCode == 0);
+    CHECK(
+        QString::fromUtf8(cli({QStringLiteral("note"), QStringLiteral("get"), escrows, id}).out) ==
+        QStringLiteral("Inspection Monday.\nAppraisal due Thursday; émoji 😀 kept.\n- roof ok\n"));
+    // An editor that fails sends nothing; one that changes nothing says so.
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("edit"), escrows, id}).exitCode == 1);
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("edit"), escrows, id}, QStringLiteral("true"))
+              .err.contains("no change"));
+    // An editor that ends the file with a newline (vi does) changes nothing by that.
+    REQUIRE(cli({QStringLiteral("note"), QStringLiteral("append"), escrows, id,
+                 QStringLiteral("no newline")})
+                .exitCode == 0);
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("edit"), escrows, id},
+              QStringLiteral("sh -c 'echo >> \"$0\"'"))
+              .err.contains("no change"));
+    // Refusals: a module without notes, a record that does not exist, bad usage.
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("get"), QStringLiteral("tasks"), id})
+              .exitCode == 6);
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("get"), escrows,
+               QStringLiteral("00000000-0000-4000-8000-000000000000")})
+              .exitCode == 6);
+    CHECK(cli({QStringLiteral("note"), QStringLiteral("append"), escrows, id}).exitCode == 1);
+}

@@ -65,7 +65,7 @@ TEST_CASE("Local store: the outbox survives a reopen and mutation ids are never 
     qint64 first = 0;
     {
         auto store = openStore(dir);
-        CHECK(store->schemaVersion() == 1);
+        CHECK(store->schemaVersion() == 2);
         clientId = store->clientId();
         CHECK_FALSE(clientId.isEmpty());
         const auto a = store->outbox().enqueue(

@@ -8,7 +8,7 @@
 #include "server/sync/notehub.h"
 #include "support/catchqt.h"
 #include "support/rawsiopeer.h"
-#include "support/restcall.h"
+#include "support/restrecords.h"
 #include "support/serverfixture.h"
 
 #include <catch2/catch.hpp>
@@ -23,14 +23,7 @@ namespace {
 
 QString createEscrow(Server& s, const Identity& who)
 {
-    const QString id = test::newId();
-    const auto reply =
-        test::restCall(s.url(), s.token(who), "POST", QStringLiteral("/api/records/escrows"),
-                       {{QStringLiteral("id"), id},
-                        {QStringLiteral("fields"),
-                         QJsonObject{{QStringLiteral("number"), QStringLiteral("N-7")}}}});
-    REQUIRE(reply.httpStatus == 201);
-    return id;
+    return test::createEscrowOverRest(s, who, QStringLiteral("N-7"));
 }
 
 // One socket in a note: the raw Socket.IO peer and the document it edits.

@@ -3,7 +3,9 @@
 // documents, with updates late, repeated, reordered and peers offline, ends with every
 // document equal.
 #include "crdt/awareness.h"
+#include "crdt/relativeposition.h"
 #include "crdt/textdocument.h"
+#include "crdt/textundomanager.h"
 #include "support/catchqt.h"
 #include "support/yjspeer.h"
 
@@ -280,4 +282,150 @@ TEST_CASE("yjs interop: carets and names cross as y-protocols awareness, both wa
     // Our leaving reaches yjs too.
     const QJsonValue left = yjs.awarenessApply(QStringLiteral("js"), ours.setLocalState({}, 50));
     CHECK(left[QStringLiteral("removed")].toArray() == QJsonArray{2000});
+}
+
+TEST_CASE("yjs interop: carets as relative positions are made and found as yjs makes and finds "
+          "them",
+          "[crdt][interop]")
+{
+    YjsPeer yjs;
+    REQUIRE_YJS(yjs);
+    yjs.newDoc(QStringLiteral("js"), 1000);
+    TextDocument ours(2000);
+    std::mt19937 random(20261203);
+    auto pick = [&](qsizetype bound) {
+        return std::uniform_int_distribution<qsizetype>(0, std::max<qsizetype>(bound, 0))(random);
+    };
+    std::vector<QJsonObject> carets;
+    for (int round = 0; round < 60; ++round) {
+        // Both sides edit, each hears the other at once.
+        const qsizetype at = pick(ours.text().size());
+        if (round % 3 == 2 && ours.text().size() > 4) {
+            const QByteArray update = ours.remove(at == 0 ? 0 : at - 1, pick(3) + 1);
+            REQUIRE(yjs.apply(QStringLiteral("js"), update));
+        } else if (round % 3 == 1) {
+            applyOk(ours, yjs.insert(QStringLiteral("js"), at, QStringLiteral("ab😀")));
+        } else {
+            REQUIRE(yjs.apply(QStringLiteral("js"), ours.insert(at, u"xyz ")));
+        }
+        REQUIRE(yjs.state(QStringLiteral("js")).text == ours.text());
+        // A caret made here is the JSON yjs makes for the same place, and every caret made so
+        // far finds the same place on both sides.
+        for (int assoc : {0, -1}) {
+            const qsizetype index = pick(ours.text().size());
+            const QJsonObject mine =
+                RelativePosition::at(ours, index, assoc).toJson(QStringLiteral("notes"));
+            CHECK(mine == yjs.relativePosition(QStringLiteral("js"), index, assoc));
+            carets.push_back(mine);
+        }
+        for (const QJsonObject& caret : carets) {
+            const auto position = RelativePosition::fromJson(caret, QStringLiteral("notes"));
+            REQUIRE(position);
+            CHECK(position->resolve(ours).value_or(-1) ==
+                  yjs.absolutePosition(QStringLiteral("js"), caret));
+        }
+    }
+    // A character this document never saw resolves to no place, in both.
+    const QJsonObject unknown{{QStringLiteral("tname"), QStringLiteral("notes")},
+                              {QStringLiteral("item"), QJsonObject{{QStringLiteral("client"), 77},
+                                                                   {QStringLiteral("clock"), 3}}},
+                              {QStringLiteral("assoc"), 0}};
+    CHECK_FALSE(RelativePosition::fromJson(unknown, QStringLiteral("notes"))->resolve(ours));
+    CHECK(yjs.absolutePosition(QStringLiteral("js"), unknown) == -1);
+}
+
+TEST_CASE("yjs interop: undo and redo of one's own edits end where yjs's UndoManager ends",
+          "[crdt][interop]")
+{
+    // The same script runs twice: once the writer is yjs with its UndoManager, once ours with
+    // TextUndoManager. A colleague (yjs, a higher client id) edits at the same moments in both
+    // runs; after every step both writers' texts are equal.
+    YjsPeer yjs;
+    REQUIRE_YJS(yjs);
+    yjs.newDoc(QStringLiteral("writer"), 1000, QStringLiteral("notes"), true);
+    yjs.newDoc(QStringLiteral("colleagueOfYjs"), 3000);
+    yjs.newDoc(QStringLiteral("colleagueOfOurs"), 3000);
+    TextDocument ours(1000);
+    TextUndoManager undo(ours);
+    qint64 now = 0;
+
+    auto toYjsWriter = [&](const QByteArray& update) {
+        if (update.isEmpty()) // an undo with nothing left to do
+            return;
+        REQUIRE(yjs.apply(QStringLiteral("writer"), update));
+        REQUIRE(yjs.apply(QStringLiteral("colleagueOfYjs"), update));
+    };
+    auto toOurs = [&](const QByteArray& update) {
+        applyOk(ours, update);
+        REQUIRE(yjs.apply(QStringLiteral("colleagueOfOurs"), update));
+    };
+    auto writerInsert = [&](qsizetype index, const QString& text) {
+        toYjsWriter(yjs.insert(QStringLiteral("writer"), index, text));
+        REQUIRE(
+            yjs.apply(QStringLiteral("colleagueOfOurs"), undo.insert(index, text, now += 1000)));
+    };
+    auto writerRemove = [&](qsizetype index, qsizetype length) {
+        toYjsWriter(yjs.remove(QStringLiteral("writer"), index, length));
+        REQUIRE(
+            yjs.apply(QStringLiteral("colleagueOfOurs"), undo.remove(index, length, now += 1000)));
+    };
+    auto colleagueInsert = [&](qsizetype index, const QString& text) {
+        const QByteArray a = yjs.insert(QStringLiteral("colleagueOfYjs"), index, text);
+        REQUIRE(yjs.apply(QStringLiteral("writer"), a));
+        toOurs(yjs.insert(QStringLiteral("colleagueOfOurs"), index, text));
+    };
+    auto colleagueRemove = [&](qsizetype index, qsizetype length) {
+        REQUIRE(yjs.apply(QStringLiteral("writer"),
+                          yjs.remove(QStringLiteral("colleagueOfYjs"), index, length)));
+        toOurs(yjs.remove(QStringLiteral("colleagueOfOurs"), index, length));
+    };
+    auto writerUndo = [&](bool redo) {
+        toYjsWriter(redo ? yjs.redo(QStringLiteral("writer")) : yjs.undo(QStringLiteral("writer")));
+        const TextUndoManager::Outcome outcome = redo ? undo.redo() : undo.undo();
+        for (const QByteArray& update : outcome.updates)
+            REQUIRE(yjs.apply(QStringLiteral("colleagueOfOurs"), update));
+    };
+    auto same = [&] {
+        const QString theirs = yjs.state(QStringLiteral("writer")).text;
+        CHECK(theirs == ours.text());
+        CHECK(yjs.state(QStringLiteral("colleagueOfOurs")).text == ours.text());
+        CHECK(yjs.state(QStringLiteral("colleagueOfYjs")).text == theirs);
+    };
+
+    writerInsert(0, QStringLiteral("Inspection on Monday."));
+    colleagueInsert(21, QStringLiteral(" Buyer agrees."));
+    writerInsert(13, QStringLiteral(" late"));
+    same();
+    // The colleague types inside the writer's words: undo takes the writer's away, not theirs.
+    colleagueInsert(15, QStringLiteral("[P]"));
+    writerUndo(false);
+    same();
+    CHECK(ours.text().contains(QStringLiteral("[P]")));
+    writerUndo(true);
+    same();
+    // A removal undone comes back where it was, around the colleague's new text.
+    writerRemove(0, 11);
+    colleagueInsert(0, QStringLiteral("NB: "));
+    same();
+    writerUndo(false);
+    same();
+    // Removals one after the other (backspace twice), undone in turn, keep their order.
+    writerRemove(ours.text().size() - 1, 1);
+    writerRemove(ours.text().size() - 1, 1);
+    writerUndo(false);
+    writerUndo(false);
+    same();
+    writerUndo(true);
+    writerUndo(true);
+    same();
+    // The colleague removes a stretch that holds the writer's text; undoing the writer's insert
+    // then has nothing left to take, in both.
+    colleagueRemove(0, 8);
+    writerUndo(false);
+    writerUndo(false);
+    writerUndo(false);
+    same();
+    writerUndo(true);
+    writerUndo(true);
+    same();
 }

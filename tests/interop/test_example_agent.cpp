@@ -1,5 +1,6 @@
 // examples/agent/escrow-agent.js (stock npm socket.io-client) against an in-process crm-server:
-// its task is visible to the team while it runs, its edits are attributed "<user> (AI)", a
+// its task is visible to the team while it runs, its edits are attributed "<user> (AI)" and it
+// leaves a summary in the escrow's notes (stock yjs), a
 // person's cancel stops it between steps, and a bad key or sentence ends with a clear error.
 #include "support/restcall.h"
 #include "support/serverfixture.h"
@@ -103,6 +104,15 @@ TEST_CASE("The example agent opens an escrow, its listing and clients from one s
     CHECK(fields.value(QStringLiteral("listingId")) == result.value(QStringLiteral("listingId")));
     CHECK(ben.count(QStringLiteral("client:created")) == 2);
     CHECK(ben.has(QStringLiteral("listing:created")));
+    // Its summary is in the escrow's notes, written with the stock yjs.
+    const QString notes = restCall(s.url(), s.token(s.ana), "GET",
+                                   QStringLiteral("/api/notes/escrows/%1")
+                                       .arg(result.value(QStringLiteral("escrowId")).toString()))
+                              .body.toObject()
+                              .value(QStringLiteral("text"))
+                              .toString();
+    CHECK(
+        notes.startsWith(QStringLiteral("Opened by Escrow bot for ana: 12 Harbor Way, $850,000")));
 }
 
 TEST_CASE("A person cancels the example agent's task: it stops between steps and says how far "

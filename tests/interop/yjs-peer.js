@@ -1,6 +1,6 @@
 // The stock npm `yjs` as a peer of our C++ CRDT: holds named Y.Doc documents and runs one
 // command per line of JSON on stdin, answering one line of JSON on stdout:
-//   {"cmd": "new", "doc": "a", "client": 7, "root": "notes"}            -> {"ok": true}
+//   {"cmd": "new", "doc": "a", "client": 7, "root": "notes", "undo": true} -> {"ok": true}
 //   {"cmd": "insert", "doc": "a", "index": 0, "text": "hi"}            -> {"ok", "update"}
 //   {"cmd": "delete", "doc": "a", "index": 0, "length": 1}             -> {"ok", "update"}
 //   {"cmd": "format", "doc": "a", "index": 0, "length": 1, "attributes": {...}} -> {"ok", "update"}
@@ -11,7 +11,11 @@
 //   {"cmd": "awareness-set", "doc": "a", "state": {...} | null}       -> {"ok", "update"}
 //   {"cmd": "awareness-apply", "doc": "a", "update": "<base64>"}       -> {"ok", "changed"}
 //   {"cmd": "awareness-states", "doc": "a"}                            -> {"ok", "states"}
-// (a document's awareness is y-protocols' Awareness over it, made with the document).
+//   {"cmd": "relative", "doc": "a", "index": 3, "assoc": 0}           -> {"ok", "position"}
+//   {"cmd": "absolute", "doc": "a", "position": {...}}                -> {"ok", "index"} (null: unknown)
+//   {"cmd": "undo" | "redo", "doc": "a"}                               -> {"ok", "update"}
+// (a document's awareness is y-protocols' Awareness over it, made with the document; with
+// "undo", a Y.UndoManager tracks its own local edits, each one step: captureTimeout 0).
 // Updates and state vectors are base64 of Yjs's v1 encoding. A command that throws answers
 // {"ok": false, "error": message}.
 'use strict';
@@ -45,6 +49,9 @@ const commands = {
     docs.set(c.doc, {
       doc, text: doc.getText(c.root || 'notes'), awareness: new awarenessProtocol.Awareness(doc),
     });
+    // Only when asked: an UndoManager keeps deleted content from collection, which changes
+    // the bytes the document encodes.
+    if (c.undo) docs.get(c.doc).undo = new Y.UndoManager(docs.get(c.doc).text, { captureTimeout: 0 });
     return {};
   },
   insert(c) { const e = open(c.doc); return { update: capture(e, () => e.text.insert(c.index, c.text)) }; },
@@ -54,7 +61,9 @@ const commands = {
     return { update: capture(e, () => e.text.format(c.index, c.length, c.attributes)) };
   },
   embed(c) { const e = open(c.doc); return { update: capture(e, () => e.text.insertEmbed(c.index, c.value)) }; },
-  apply(c) { Y.applyUpdate(open(c.doc).doc, bytes(c.update)); return {}; },
+  // A peer's update has an origin of its own, as a provider gives it: an UndoManager tracks
+  // only local edits (origin null).
+  apply(c) { Y.applyUpdate(open(c.doc).doc, bytes(c.update), 'remote'); return {}; },
   state(c) {
     const { doc, text } = open(c.doc);
     return {
@@ -81,6 +90,18 @@ const commands = {
   'awareness-states'(c) {
     return { states: Object.fromEntries(open(c.doc).awareness.getStates()) };
   },
+  relative(c) {
+    const rpos = Y.createRelativePositionFromTypeIndex(open(c.doc).text, c.index, c.assoc || 0);
+    return { position: Y.relativePositionToJSON(rpos) };
+  },
+  absolute(c) {
+    const e = open(c.doc);
+    const abs = Y.createAbsolutePositionFromRelativePosition(
+      Y.createRelativePositionFromJSON(c.position), e.doc);
+    return { index: abs ? abs.index : null };
+  },
+  undo(c) { const e = open(c.doc); return { update: capture(e, () => e.undo.undo()) }; },
+  redo(c) { const e = open(c.doc); return { update: capture(e, () => e.undo.redo()) }; },
   diff(c) { return { update: b64(Y.encodeStateAsUpdate(open(c.doc).doc, bytes(c.stateVector))) }; },
 };
 

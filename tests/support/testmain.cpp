@@ -1,9 +1,6 @@
 // Catch2 runner with a Qt application object, so tests can run event loops, sockets and
 // widgets. Without a display the platform defaults to offscreen: a QApplication that cannot
 // open a display aborts, and test discovery would then find nothing.
-#define CATCH_CONFIG_RUNNER
-#include <catch2/catch.hpp>
-
 #ifdef CRM_TEST_GUI
 #include <QApplication>
 using TestApplication = QApplication;
@@ -13,6 +10,7 @@ using TestApplication = QCoreApplication;
 #endif
 
 #include "models/translations.h"
+#include "support/catchsession.h"
 
 #include <cstdlib>
 
@@ -26,5 +24,5 @@ int main(int argc, char* argv[])
         qputenv("QT_LOGGING_RULES", "crm.*.info=false");
     TestApplication app(argc, argv);
     crm::installTranslations(); // as the apps do: "1 change", "2 changes"
-    return Catch::Session().run(argc, argv);
+    return crm::test::runCatchSession(argc, argv);
 }

@@ -68,12 +68,13 @@ QJsonObject YjsPeer::run(const QJsonObject& command)
     return answer;
 }
 
-void YjsPeer::newDoc(const QString& doc, quint64 client, const QString& root)
+void YjsPeer::newDoc(const QString& doc, quint64 client, const QString& root, bool undo)
 {
     run({{QStringLiteral("cmd"), QStringLiteral("new")},
          {QStringLiteral("doc"), doc},
          {QStringLiteral("client"), double(client)},
-         {QStringLiteral("root"), root}});
+         {QStringLiteral("root"), root},
+         {QStringLiteral("undo"), undo}});
 }
 
 QByteArray YjsPeer::insert(const QString& doc, qsizetype index, const QString& text)
@@ -163,6 +164,39 @@ QJsonObject YjsPeer::awarenessStates(const QString& doc)
                 {QStringLiteral("doc"), doc}})
         .value(QStringLiteral("states"))
         .toObject();
+}
+
+QJsonObject YjsPeer::relativePosition(const QString& doc, qsizetype index, int assoc)
+{
+    return run({{QStringLiteral("cmd"), QStringLiteral("relative")},
+                {QStringLiteral("doc"), doc},
+                {QStringLiteral("index"), double(index)},
+                {QStringLiteral("assoc"), assoc}})
+        .value(QStringLiteral("position"))
+        .toObject();
+}
+
+qsizetype YjsPeer::absolutePosition(const QString& doc, const QJsonObject& position)
+{
+    const QJsonValue index = run({{QStringLiteral("cmd"), QStringLiteral("absolute")},
+                                  {QStringLiteral("doc"), doc},
+                                  {QStringLiteral("position"), position}})
+                                 .value(QStringLiteral("index"));
+    return index.isDouble() ? qsizetype(index.toDouble()) : -1;
+}
+
+QByteArray YjsPeer::undo(const QString& doc)
+{
+    return bytesOf(
+        run({{QStringLiteral("cmd"), QStringLiteral("undo")}, {QStringLiteral("doc"), doc}})
+            .value(QStringLiteral("update")));
+}
+
+QByteArray YjsPeer::redo(const QString& doc)
+{
+    return bytesOf(
+        run({{QStringLiteral("cmd"), QStringLiteral("redo")}, {QStringLiteral("doc"), doc}})
+            .value(QStringLiteral("update")));
 }
 
 } // namespace crm::test

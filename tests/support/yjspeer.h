@@ -19,7 +19,9 @@ public:
     static QString unavailableReason();
     bool started() const { return m_process.state() == QProcess::Running; }
 
-    void newDoc(const QString& doc, quint64 client, const QString& root = QStringLiteral("notes"));
+    // `undo`: with a Y.UndoManager of its own edits (see undo()).
+    void newDoc(const QString& doc, quint64 client, const QString& root = QStringLiteral("notes"),
+                bool undo = false);
     QByteArray insert(const QString& doc, qsizetype index, const QString& text);
     QByteArray remove(const QString& doc, qsizetype index, qsizetype length);
     QByteArray format(const QString& doc, qsizetype index, qsizetype length,
@@ -43,6 +45,13 @@ public:
     QByteArray awarenessSet(const QString& doc, const QJsonValue& state);
     QJsonValue awarenessApply(const QString& doc, const QByteArray& update);
     QJsonObject awarenessStates(const QString& doc);
+    // Yjs's relative position (as JSON) of an index, and the index a position resolves to now
+    // (-1: a character the document has not seen).
+    QJsonObject relativePosition(const QString& doc, qsizetype index, int assoc);
+    qsizetype absolutePosition(const QString& doc, const QJsonObject& position);
+    // The document's Y.UndoManager (its own edits, one step each): the update it made.
+    QByteArray undo(const QString& doc);
+    QByteArray redo(const QString& doc);
     const QString& lastError() const { return m_lastError; }
 
 private:

@@ -66,10 +66,12 @@ TEST_CASE("lib0 integers and strings: the bytes Yjs writes, and refusals of what
     CHECK(in.readVarUint() == kMaxSafeInteger);
     CHECK((in.atEnd() && !in.failed()));
 
-    BinaryReader beyond(hex("8080808080808010"));
+    const QByteArray beyondBytes = hex("8080808080808010");
+    BinaryReader beyond(beyondBytes);
     beyond.readVarUint();
     CHECK(beyond.failed());
-    BinaryReader endless(hex("808080"));
+    const QByteArray endlessBytes = hex("808080");
+    BinaryReader endless(endlessBytes);
     endless.readVarUint();
     CHECK(endless.error().contains(QStringLiteral("truncated")));
 
@@ -81,10 +83,12 @@ TEST_CASE("lib0 integers and strings: the bytes Yjs writes, and refusals of what
     CHECK(lone.bytes() == hex("04efbfbd78"));
     BinaryReader back(strings.bytes());
     CHECK(back.readVarString() == QStringLiteral("é😀"));
-    BinaryReader invalid(hex("02c328"));
+    const QByteArray invalidBytes = hex("02c328");
+    BinaryReader invalid(invalidBytes);
     invalid.readVarString();
     CHECK(invalid.error().contains(QStringLiteral("UTF-8")));
-    BinaryReader tooLong(hex("05616263"));
+    const QByteArray tooLongBytes = hex("05616263");
+    BinaryReader tooLong(tooLongBytes);
     tooLong.readVarString();
     CHECK(tooLong.failed());
 }
@@ -203,7 +207,8 @@ TEST_CASE("A strict document (the server's) refuses an update that needs missing
           server.encodeStateAsUpdate().size());
 }
 
-TEST_CASE("Emoji and accents survive, and a pair cut in two becomes two U+FFFD on every peer", "[crdt]")
+TEST_CASE("Emoji and accents survive, and a pair cut in two becomes two U+FFFD on every peer",
+          "[crdt]")
 {
     TextDocument a(31);
     TextDocument b(32);
