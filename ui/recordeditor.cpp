@@ -16,6 +16,7 @@
 #include "ui/recordform.h"
 #include "ui/unsavedchanges.h"
 
+#include <QEvent>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPushButton>
@@ -116,13 +117,15 @@ RecordEditor::RecordEditor(PresenceStore* presence, const QString& ownUserId, QW
     });
     m_pages->insertWidget(HintPage, hint);
     // The fields above, the notes written together below; the agent drags the divide.
-    auto* formAndNotes = new QSplitter(Qt::Vertical, this);
-    formAndNotes->setChildrenCollapsible(false);
-    formAndNotes->addWidget(scroll);
-    formAndNotes->addWidget(m_notes);
-    formAndNotes->setStretchFactor(0, 3);
-    formAndNotes->setStretchFactor(1, 2);
-    m_pages->insertWidget(FormPage, formAndNotes);
+    m_formAndNotes = new QSplitter(Qt::Vertical, this);
+    m_formAndNotes->setChildrenCollapsible(false);
+    m_formAndNotes->addWidget(scroll);
+    m_formAndNotes->addWidget(m_notes);
+    m_formAndNotes->setStretchFactor(0, 3);
+    m_formAndNotes->setStretchFactor(1, 2);
+    m_formAndNotes->installEventFilter(this);
+    connect(m_formAndNotes, &QSplitter::splitterMoved, this, [this] { m_splitByAgent = true; });
+    m_pages->insertWidget(FormPage, m_formAndNotes);
     layout->addWidget(m_pages, 1);
 
     m_error->setObjectName(QStringLiteral("editorError")); // notices keep clear of it
@@ -270,6 +273,21 @@ void RecordEditor::setNoteOpener(NoteOpener opener)
     openNotes();
 }
 
+void RecordEditor::splitFormAndNotes()
+{
+    const int height = m_formAndNotes->height();
+    if (m_splitByAgent || !m_notes->isVisibleTo(m_formAndNotes) || height <= 0)
+        return;
+    m_formAndNotes->setSizes({height * 3 / 5, height - height * 3 / 5});
+}
+
+bool RecordEditor::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_formAndNotes && event->type() == QEvent::Resize)
+        splitFormAndNotes();
+    return QWidget::eventFilter(watched, event);
+}
+
 void RecordEditor::openNotes()
 {
     const bool has = m_noteOpener && m_table && !m_creating && !m_recordId.isEmpty() &&
@@ -279,6 +297,7 @@ void RecordEditor::openNotes()
         return;
     m_notesKey = key;
     m_notes->setModel(has ? m_noteOpener(m_table->spec().name, m_recordId) : nullptr);
+    splitFormAndNotes();
 }
 
 void RecordEditor::setOwnUserId(const QString& userId)

@@ -10,6 +10,7 @@
 
 class QLabel;
 class QPushButton;
+class QSplitter;
 class QStackedWidget;
 
 namespace crm {
@@ -92,6 +93,9 @@ public:
     // Whether the form (not the "select a record" hint) is showing.
     bool isFormShown() const;
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* event) override;
+
 signals:
     void created(const QString& recordId);
     void resolveRequested(qint64 conflictId);
@@ -113,6 +117,9 @@ private:
     void refreshNotes();
     // The open record's shared notes, or none.
     void openNotes();
+    // The fields keep three fifths of the height, the notes the rest, until the agent drags the
+    // divide (the form's own size hint is small, and the notes would otherwise take it all).
+    void splitFormAndNotes();
     QString draftKey() const;
 
     PresenceStore* m_presence;
@@ -145,6 +152,8 @@ private:
     QPushButton* m_undoButton;
     QPushButton* m_delete;
     NotesPane* m_notes;
+    QSplitter* m_formAndNotes = nullptr;
+    bool m_splitByAgent = false;
     NoteOpener m_noteOpener;
     QString m_notesKey; // "module/id" of the notes shown
     bool m_filling = false;
