@@ -3,7 +3,6 @@
 #include "core/corelogging.h"
 #include "core/notestore.h"
 #include "crdt/relativeposition.h"
-#include "crdt/updatedecoding.h"
 #include "protocol/eventnames.h"
 #include "realtime/connectionmanager.h"
 
@@ -340,26 +339,27 @@ void NoteSession::onEvent(const QString& event, const QJsonArray& args)
 
 void NoteSession::applyRemote(const QByteArray& update, bool fromJoin)
 {
+    const crdt::StateVector before = m_doc.stateVector();
     auto applied = m_doc.apply(update);
     if (const auto* error = std::get_if<crdt::UpdateError>(&applied)) {
         qCWarning(lcNotes) << "a note update that does not apply:" << error->message;
         return;
     }
     const crdt::TextChanges& changes = std::get<crdt::TextChanges>(applied);
-    if (!fromJoin && !changes.empty()) {
-        // Whose text this was: the clients whose characters it carries are typing.
-        if (auto decoded = crdt::decodeUpdate(update, m_doc.rootName());
-            std::holds_alternative<crdt::DecodedUpdate>(decoded)) {
-            const qint64 now = nowMs();
-            for (const auto& [client, structs] : std::get<crdt::DecodedUpdate>(decoded).structs)
-                if (!structs.empty())
-                    m_typed.insert(client, {now, structs.back().lastId()});
+    if (changes.empty())
+        return;
+    if (!fromJoin) {
+        // Whose text this was: the clients whose history grew are typing, their newest
+        // character last.
+        const qint64 now = nowMs();
+        for (const auto& [client, clock] : m_doc.stateVector()) {
+            const auto held = before.find(client);
+            if (held == before.end() || held->second < clock)
+                m_typed.insert(client, {now, crdt::YId{client, clock - 1}});
         }
     }
-    if (!changes.empty()) {
-        emit textChanged(changes, false);
-        emit caretsChanged(); // carets keep to their characters: where they are moved
-    }
+    emit textChanged(changes, false);
+    emit caretsChanged(); // carets keep to their characters: where they are moved
 }
 
 void NoteSession::applyAwareness(const QByteArray& update)
