@@ -138,6 +138,12 @@ TEST_CASE("Notes: edits made offline wait in the profile across a restart and ar
         REQUIRE(benNote->edit(benNote->text().size() - 1, 1, QStringLiteral("!")));
         CHECK(benNote->unsentCount() == 2);
         CHECK(ben.core->unsentNoteEdits() == 2);
+        // On disk the moment edit() returned: what a process started after a kill -9 reads.
+        QString error;
+        auto afterKill = LocalStore::open(benPath, &error);
+        REQUIRE(afterKill);
+        const NoteStore::Saved onDisk = afterKill->notes().load({QStringLiteral("escrows"), id});
+        CHECK(onDisk.unsent == 2);
         ben.core->closeNote(benNote);
     } // the app quits with its edits unsent
     REQUIRE(anaNote->edit(0, 0, QStringLiteral("[Ana] ")));

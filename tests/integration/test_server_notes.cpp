@@ -131,6 +131,14 @@ TEST_CASE("Notes: two agents type into an escrow's notes at once and end with on
     CHECK(ana.doc.text() == QStringLiteral("Ana: Inspection late. Ben: appraisal booked 😀"));
     // Nobody hears their own update back.
     CHECK(ana.heard(QStringLiteral("note:update")).size() == 1);
+    // Joining again on the same socket answers afresh and hears each update once, not twice.
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ben.send(ben.doc.insert(0, u"!"))) == u"ok");
+    REQUIRE(waitUntil([&] { return ana.heard(QStringLiteral("note:update")).size() >= 2; }));
+    test::spin(std::chrono::milliseconds(200)); // a second copy would have arrived meanwhile
+    CHECK(ana.heard(QStringLiteral("note:update")).size() == 2);
+    ana.catchUp();
+    CHECK(ana.doc.text() == ben.doc.text());
 
     ana.peer.socket.close();
     ben.peer.socket.close();
