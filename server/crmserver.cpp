@@ -198,6 +198,7 @@ bool CrmServer::listen(QString* error)
     m_hub->watchAccess(*m_accessLog);
     if (m_cluster) {
         m_hub->joinCluster(m_cluster.get());
+        m_notes->joinCluster(m_cluster.get());
         m_cluster->start();
     }
     m_taskApi = std::make_unique<TaskRestApi>(*m_http,

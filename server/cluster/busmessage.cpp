@@ -9,7 +9,7 @@ namespace {
 
 using Kind = BusMessage::Kind;
 
-constexpr std::array<std::pair<Kind, QStringView>, 8> kKinds{{
+constexpr std::array<std::pair<Kind, QStringView>, 10> kKinds{{
     {Kind::Hello, u"hello"},
     {Kind::Heartbeat, u"heartbeat"},
     {Kind::Change, u"change"},
@@ -18,6 +18,8 @@ constexpr std::array<std::pair<Kind, QStringView>, 8> kKinds{{
     {Kind::TaskCancel, u"task-cancel"},
     {Kind::TaskStop, u"task-stop"},
     {Kind::TaskEvent, u"task-event"},
+    {Kind::NoteUpdate, u"note-update"},
+    {Kind::NoteCarets, u"note-carets"},
 }};
 
 } // namespace

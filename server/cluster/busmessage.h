@@ -23,6 +23,8 @@ struct BusMessage
         TaskCancel, // an agent's task: tell its socket to stop ({ownerId, clientId, task})
         TaskStop,   // a built-in task the receiver may run: stop it ({taskId})
         TaskEvent,  // a task changed: {event, task (the whole task), brokerageId, clientId}
+        NoteUpdate, // a note's update, stored: {module, id, seq, update (base64)}
+        NoteCarets, // carets in a note (y-protocols awareness): {module, id, update (base64)}
     };
 
     Kind kind = Kind::Heartbeat;

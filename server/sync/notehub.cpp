@@ -5,6 +5,7 @@
 #include "protocol/mutationresult.h"
 #include "protocol/notemessages.h"
 #include "protocol/recordschema.h"
+#include "server/cluster/clusterbus.h"
 #include "server/socketio/socketioserversession.h"
 #include "server/storage/notestore.h"
 #include "server/storage/recordstore.h"
@@ -76,7 +77,12 @@ NoteHub::OpenNote* NoteHub::reachable(const Identity& identity, const NoteRef& r
         *refused = refusal(ErrorCode::NotFound, QStringLiteral("No such record"));
         return nullptr;
     }
+    const bool wasOpen = m_open.contains(keyOf(ref.module, ref.id));
     OpenNote* note = open(ref.module, ref.id, record->brokerageId, record->teamId);
+    // Another node may have stored what this one has not heard yet (Redis lost it, or it is on
+    // its way): a joiner is answered with everything stored.
+    if (note && wasOpen && m_cluster)
+        catchUp(*note);
     if (!note)
         *refused =
             refusal(ErrorCode::Storage, QStringLiteral("The notes could not be read; try again"));
@@ -188,6 +194,12 @@ QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QBy
                              SocketIoServerSession* from)
 {
     auto applied = note.doc.apply(update, crdt::TextDocument::Missing::Refuse);
+    if (const auto* error = std::get_if<crdt::UpdateError>(&applied);
+        error && error->kind == crdt::UpdateError::Kind::MissingHistory && m_cluster &&
+        catchUp(note)) {
+        // What it builds on may be stored by another node and not heard here yet.
+        applied = note.doc.apply(update, crdt::TextDocument::Missing::Refuse);
+    }
     if (const auto* error = std::get_if<crdt::UpdateError>(&applied)) {
         if (error->kind != crdt::UpdateError::Kind::MissingHistory)
             return refusal(ErrorCode::BadUpdate, error->message);
@@ -200,9 +212,9 @@ QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QBy
         m_store.append(note.brokerageId, note.module, note.id, update, identity.actingName());
     if (!seq)
         return refusal(ErrorCode::Storage, QStringLiteral("Not saved; try again"));
-    note.lastSeq = *seq;
     note.textDirty = true;
     sendToOthers(note, from, QString(events::NoteUpdate), update);
+    stored(note, *seq, update);
     if (++note.sinceSnapshot >= kCompactEvery) {
         note.sinceSnapshot = 0;
         QTimer::singleShot(0, this, [this, key = keyOf(note.module, note.id)] { compact(key); });
@@ -247,7 +259,7 @@ void NoteHub::closeIfIdle(OpenNote& note)
     if (note.sinceSnapshot >= kCompactEvery / 2)
         compact(keyOf(note.module, note.id));
     if (note.textDirty)
-        m_store.saveText(note.module, note.id, note.doc.text());
+        m_store.saveText(note.module, note.id, note.doc.text(), note.lastSeq);
     m_open.remove(keyOf(note.module, note.id)); // `note` is gone from here on
 }
 
@@ -271,14 +283,18 @@ void NoteHub::relayAwareness(SocketIoServerSession* session, const QJsonObject& 
         mine.push_back(client);
     answer({{QStringLiteral("status"), QStringLiteral("ok")}});
     sendToOthers(note, session, QString(events::NoteAwareness), request.value().update);
+    publishCarets(note, request.value().update);
 }
 
 void NoteHub::leave(SocketIoServerSession* session, OpenNote& note)
 {
     const auto carets = note.members.value(session);
     note.members.remove(session);
-    if (!carets.empty())
-        sendToOthers(note, nullptr, QString(events::NoteAwareness), note.awareness.remove(carets));
+    if (!carets.empty()) {
+        const QByteArray removal = note.awareness.remove(carets);
+        sendToOthers(note, nullptr, QString(events::NoteAwareness), removal);
+        publishCarets(note, removal);
+    }
     closeIfIdle(note);
 }
 
@@ -304,13 +320,8 @@ void NoteHub::compact(const QString& key)
     const auto found = m_open.find(key);
     if (found == m_open.end())
         return;
-    OpenNote& note = *found.value();
-    if (note.doc.hasPending())
-        return; // the log keeps what waits; a later compaction folds it
-    if (m_store.compact(note.module, note.id, note.doc.encodeStateAsUpdate(), note.lastSeq,
-                        note.doc.text()))
-        note.textDirty = false;
-    else
+    const OpenNote& note = *found.value();
+    if (!m_store.compact(note.module, note.id))
         qCWarning(lcSync) << "could not compact the notes of" << key;
 }
 
@@ -319,7 +330,7 @@ void NoteHub::saveTexts()
     for (const auto& note : std::as_const(m_open)) {
         if (!note->textDirty)
             continue;
-        if (m_store.saveText(note->module, note->id, note->doc.text()))
+        if (m_store.saveText(note->module, note->id, note->doc.text(), note->lastSeq))
             note->textDirty = false;
     }
 }

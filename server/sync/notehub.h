@@ -8,11 +8,14 @@
 #include <QHash>
 #include <QJsonArray>
 #include <QObject>
+#include <QPointer>
 #include <QSet>
 #include <QTimer>
 
 namespace crm {
 
+class BusMessage;
+class ClusterBus;
 class NoteStore;
 class RecordStore;
 class SocketIoServerSession;
@@ -24,6 +27,11 @@ struct NoteRef;
 // acknowledged, then sent to the note's other sockets; carets are relayed and dropped with the
 // socket that brought them. The log is folded into a snapshot every kCompactEvery updates, off
 // the request's path, and the plain text kept for search and export.
+//
+// In a cluster (notehubcluster.cpp) several nodes may hold one note open: each stored update
+// goes to the other nodes by its per-note seq, and a node delivers them in seq order, reading a
+// gap from the database (Redis may lose a message) and polling the notes it holds for what
+// nobody announced. The database, never one node's memory, is what a snapshot is folded from.
 class NoteHub : public QObject
 {
     Q_OBJECT
@@ -32,6 +40,9 @@ public:
 
     NoteHub(RecordStore& records, NoteStore& store, QObject* parent = nullptr);
     ~NoteHub() override;
+
+    // Becomes one node of a cluster: updates and carets go to, and come from, the other nodes.
+    void joinCluster(ClusterBus* bus);
 
     // note:join, note:update, note:awareness, note:leave from a signed-in socket.
     void handle(SocketIoServerSession* session, const Identity& identity, const QString& event,
@@ -58,7 +69,7 @@ private:
         crdt::TextDocument doc{quint64(0)};
         crdt::Awareness awareness{0};
         QHash<SocketIoServerSession*, std::vector<quint64>> members; // -> their caret clients
-        qint64 lastSeq = 0;
+        qint64 lastSeq = 0; // every stored update up to here is in `doc`
         int sinceSnapshot = 0;
         bool textDirty = false;
     };
@@ -84,10 +95,24 @@ private:
     void compact(const QString& key);
     void saveTexts();
 
+    // The cluster half (notehubcluster.cpp).
+    void onBusMessage(const BusMessage& message);
+    void heardUpdate(const QJsonObject& body);
+    void heardCarets(const QJsonObject& body);
+    // After this node stored `update` as `seq`: tells the other nodes, and reads what they
+    // stored in between when `seq` skipped any.
+    void stored(OpenNote& note, qint64 seq, const QByteArray& update);
+    // Reads what other nodes stored since note.lastSeq and hands it to this node's sockets.
+    bool catchUp(OpenNote& note);
+    void pollOpenNotes();
+    void publishCarets(const OpenNote& note, const QByteArray& update);
+
     RecordStore& m_records;
     NoteStore& m_store;
     QHash<QString, std::shared_ptr<OpenNote>> m_open; // "module/id"
     QTimer m_textTimer;
+    QPointer<ClusterBus> m_cluster;
+    QTimer m_poll;
 };
 
 } // namespace crm

@@ -106,6 +106,9 @@ void SyncHub::onBusMessage(const BusMessage& message)
         return;
     case BusMessage::Kind::Heartbeat:
         return; // the bus keeps track of peers
+    case BusMessage::Kind::NoteUpdate:
+    case BusMessage::Kind::NoteCarets:
+        return; // NoteHub's
     }
 }
 

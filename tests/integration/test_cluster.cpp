@@ -8,7 +8,7 @@
 #include "protocol/taskrequest.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
-#include "support/clusterfixture.h"
+#include "support/clusterstart.h"
 #include "support/convergencecheck.h"
 #include "support/eventloop.h"
 #include "support/fastconfig.h"
@@ -32,18 +32,6 @@ using namespace std::chrono_literals;
 using test::waitUntil;
 
 namespace {
-
-// Starts the cluster, or says why it cannot run here (a failure when the suite requires it).
-bool startCluster(test::ClusterFixture& cluster)
-{
-    QString why;
-    if (cluster.start(&why))
-        return true;
-    if (test::postgresRequired())
-        FAIL(why.toStdString());
-    WARN("cluster tests skipped: " << why.toStdString());
-    return false;
-}
 
 QJsonObject auth(const QString& token)
 {
@@ -82,15 +70,10 @@ TEST_CASE("Cluster: a change on any node reaches every permitted client on every
           "[cluster]")
 {
     test::ClusterFixture cluster;
-    if (!startCluster(cluster))
+    if (!test::startClusterOrSkip(cluster))
         return;
-    QStringList north;
-    for (int i = 0; i < 3; ++i) {
-        const auto token = cluster.addUserWithToken(QStringLiteral("n%1@harbor.test").arg(i),
-                                                    QStringLiteral("North"));
-        REQUIRE(token);
-        north.append(*token);
-    }
+    const QStringList north =
+        test::addTeamTokens(cluster, QStringLiteral("n"), QStringLiteral("North"), 3);
     const auto south =
         cluster.addUserWithToken(QStringLiteral("s@harbor.test"), QStringLiteral("South"));
     REQUIRE(south);
@@ -234,7 +217,7 @@ TEST_CASE("Cluster: presence, rooms and the socket cap span the nodes, a disable
 {
     test::ClusterFixture cluster(3,
                                  {QStringLiteral("--max-sockets-per-user"), QStringLiteral("3")});
-    if (!startCluster(cluster))
+    if (!test::startClusterOrSkip(cluster))
         return;
     const auto ana =
         cluster.addUserWithToken(QStringLiteral("ana@harbor.test"), QStringLiteral("North"));
@@ -338,15 +321,10 @@ TEST_CASE("Cluster: a node and then Redis killed under a write load, then both b
           "[cluster]")
 {
     test::ClusterFixture cluster(3, {QStringLiteral("--ping-interval"), QStringLiteral("500")});
-    if (!startCluster(cluster))
+    if (!test::startClusterOrSkip(cluster))
         return;
-    QStringList tokens;
-    for (int i = 0; i < 3; ++i) {
-        const auto token = cluster.addUserWithToken(QStringLiteral("w%1@harbor.test").arg(i),
-                                                    QStringLiteral("North"));
-        REQUIRE(token);
-        tokens.append(*token);
-    }
+    const QStringList tokens =
+        test::addTeamTokens(cluster, QStringLiteral("w"), QStringLiteral("North"), 3);
     // Real clients (sync engine, outbox, local store) through nginx, and two watchers on the
     // nodes that stay up, which must see the stream whole and in order throughout.
     QTemporaryDir dir;
@@ -375,12 +353,7 @@ TEST_CASE("Cluster: a node and then Redis killed under a write load, then both b
             cluster.killNode(0); // its clients reconnect through nginx to the others
         if (round == 100) {
             cluster.killRedis();
-            REQUIRE(waitUntil(
-                [&] {
-                    return cluster.get(1, QStringLiteral("/api/ready"))
-                        .second.contains(R"("mode":"degraded")");
-                },
-                10s));
+            REQUIRE(test::waitForClusterMode(cluster, 1, QStringLiteral("degraded"), 10s));
             const auto metrics = cluster.get(2, QStringLiteral("/metrics")).second;
             CHECK(metrics.contains("crm_cluster_redis_up 0"));
         }
@@ -447,7 +420,7 @@ TEST_CASE("Cluster: one node runs a built-in task, another resumes it when that 
           "[cluster][tasks]")
 {
     test::ClusterFixture cluster;
-    if (!startCluster(cluster))
+    if (!test::startClusterOrSkip(cluster))
         return;
     const auto token =
         cluster.addUserWithToken(QStringLiteral("imp@harbor.test"), QStringLiteral("North"));
@@ -518,7 +491,7 @@ TEST_CASE("Cluster: the stock npm socket.io-client through nginx hears the chang
         return;
     }
     test::ClusterFixture cluster;
-    if (!startCluster(cluster))
+    if (!test::startClusterOrSkip(cluster))
         return;
     const auto token =
         cluster.addUserWithToken(QStringLiteral("npm@harbor.test"), QStringLiteral("North"));
@@ -538,7 +511,7 @@ TEST_CASE("Cluster: a picture changed on one node and an agent's cancel asked on
           "[cluster]")
 {
     test::ClusterFixture cluster;
-    if (!startCluster(cluster))
+    if (!test::startClusterOrSkip(cluster))
         return;
     const auto ana =
         cluster.addUserWithToken(QStringLiteral("ana@harbor.test"), QStringLiteral("North"));

@@ -7,7 +7,7 @@
 #include "protocol/notemessages.h"
 #include "server/sync/notehub.h"
 #include "support/catchqt.h"
-#include "support/rawsiopeer.h"
+#include "support/notesocket.h"
 #include "support/restrecords.h"
 #include "support/serverfixture.h"
 
@@ -15,8 +15,10 @@
 #include <QJsonArray>
 
 using namespace crm;
-using test::RawSioPeer;
+using test::codeOf;
+using test::NoteSocket;
 using test::Server;
+using test::statusOf;
 using test::waitUntil;
 
 namespace {
@@ -24,82 +26,6 @@ namespace {
 QString createEscrow(Server& s, const Identity& who)
 {
     return test::createEscrowOverRest(s, who, QStringLiteral("N-7"));
-}
-
-// One socket in a note: the raw Socket.IO peer and the document it edits.
-struct NoteSocket
-{
-    NoteSocket(Server& s, const Identity& who, quint64 client) : peer(s.url()), doc(client)
-    {
-        REQUIRE(peer.connectWith({{QStringLiteral("token"), s.token(who)},
-                                  {QStringLiteral("clientId"), test::newId()}}));
-    }
-
-    QJsonObject call(const QString& event, const QJsonObject& payload)
-    {
-        const int id = nextAck++;
-        peer.emitWithAck(id, event, payload);
-        return peer.ack(id).toObject();
-    }
-    QJsonObject join(const QString& module, const QString& id)
-    {
-        const QJsonObject answer =
-            call(QStringLiteral("note:join"),
-                 NoteJoin{{module, id}, crdt::encodeStateVector(doc.stateVector())}.toJson());
-        if (answer.value(QStringLiteral("status")) == QStringLiteral("ok")) {
-            const auto joined = NoteJoined::fromJson(answer);
-            REQUIRE(joined.ok());
-            REQUIRE(std::holds_alternative<crdt::TextChanges>(doc.apply(joined.value().update)));
-            note = {module, id};
-        }
-        return answer;
-    }
-    QJsonObject send(const QByteArray& update, const QString& event = QStringLiteral("note:update"))
-    {
-        return call(event, NoteUpdate{note, update}.toJson());
-    }
-    // Every note event of this kind heard so far.
-    QList<NoteUpdate> heard(const QString& event) const
-    {
-        QList<NoteUpdate> out;
-        const QString prefix = QStringLiteral("42[\"%1\",").arg(event);
-        for (const QString& frame : peer.frames) {
-            if (!frame.startsWith(prefix))
-                continue;
-            const auto message = NoteUpdate::fromJson(
-                QJsonDocument::fromJson(frame.mid(2).toUtf8()).array().at(1).toObject());
-            REQUIRE(message.ok());
-            out.append(message.value());
-        }
-        return out;
-    }
-    // Applies what arrived since the last call.
-    void catchUp()
-    {
-        const auto updates = heard(QStringLiteral("note:update"));
-        for (qsizetype i = applied; i < updates.size(); ++i)
-            REQUIRE(std::holds_alternative<crdt::TextChanges>(doc.apply(updates[i].update)));
-        applied = updates.size();
-    }
-
-    RawSioPeer peer;
-    crdt::TextDocument doc;
-    NoteRef note;
-    int nextAck = 1;
-    qsizetype applied = 0;
-};
-
-QString statusOf(const QJsonObject& answer)
-{
-    return answer.value(QStringLiteral("status")).toString();
-}
-
-QString codeOf(const QJsonObject& answer)
-{
-    return answer.value(QStringLiteral("error"))
-        .toObject()
-        .value(QStringLiteral("code"))
-        .toString();
 }
 
 } // namespace
@@ -110,8 +36,8 @@ TEST_CASE("Notes: two agents type into an escrow's notes at once and end with on
 {
     Server s;
     const QString escrow = createEscrow(s, s.ana);
-    NoteSocket ana(s, s.ana, 11);
-    NoteSocket ben(s, s.ben, 12);
+    NoteSocket ana(s.url(), s.token(s.ana), 11);
+    NoteSocket ben(s.url(), s.token(s.ben), 12);
     REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
     REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
     REQUIRE(statusOf(ana.send(ana.doc.insert(0, u"Inspection late."))) == u"ok");
@@ -143,7 +69,7 @@ TEST_CASE("Notes: two agents type into an escrow's notes at once and end with on
     ana.peer.socket.close();
     ben.peer.socket.close();
     REQUIRE(waitUntil([&] { return s.server.notes().openNotes() == 0; }));
-    NoteSocket dee(s, s.dee, 13);
+    NoteSocket dee(s.url(), s.token(s.dee), 13);
     REQUIRE(statusOf(dee.join(QStringLiteral("escrows"), escrow)) == u"ok");
     CHECK(dee.doc.text() == ana.doc.text());
     CHECK(s.server.notes().plainText(s.dee, QStringLiteral("escrows"), escrow) == ana.doc.text());
@@ -155,8 +81,8 @@ TEST_CASE("Notes: an update needing history the server lacks, a malformed one an
 {
     Server s;
     const QString escrow = createEscrow(s, s.ana);
-    NoteSocket ana(s, s.ana, 21);
-    NoteSocket ben(s, s.ben, 22);
+    NoteSocket ana(s.url(), s.token(s.ana), 21);
+    NoteSocket ben(s.url(), s.token(s.ben), 22);
     REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
     REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
     ana.doc.insert(0, u"written offline");
@@ -187,8 +113,8 @@ TEST_CASE("Notes: nobody outside the record's reach joins or hears anything, mod
 {
     Server s;
     const QString escrow = createEscrow(s, s.ana);
-    NoteSocket ana(s, s.ana, 31);
-    NoteSocket cleo(s, s.cleo, 32); // the South team
+    NoteSocket ana(s.url(), s.token(s.ana), 31);
+    NoteSocket cleo(s.url(), s.token(s.cleo), 32); // the South team
     REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
     CHECK(codeOf(cleo.join(QStringLiteral("escrows"), escrow)) == u"not_found");
     CHECK(codeOf(cleo.join(QStringLiteral("escrows"), test::newId())) == u"not_found");
@@ -207,8 +133,8 @@ TEST_CASE("Notes: carets are relayed to the others and leave with their socket",
 {
     Server s;
     const QString escrow = createEscrow(s, s.ana);
-    NoteSocket ana(s, s.ana, 41);
-    NoteSocket ben(s, s.ben, 42);
+    NoteSocket ana(s.url(), s.token(s.ana), 41);
+    NoteSocket ben(s.url(), s.token(s.ben), 42);
     REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
     REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
     crdt::Awareness anaCaret(41);
@@ -224,7 +150,7 @@ TEST_CASE("Notes: carets are relayed to the others and leave with their socket",
     CHECK(codeOf(ana.send(QByteArray::fromHex("01"), QStringLiteral("note:awareness"))) ==
           u"bad_update");
     // A late joiner gets the carets with the text.
-    NoteSocket dee(s, s.dee, 43);
+    NoteSocket dee(s.url(), s.token(s.dee), 43);
     const auto joined = NoteJoined::fromJson(dee.join(QStringLiteral("escrows"), escrow));
     REQUIRE(joined.ok());
     crdt::Awareness deeView(43);
@@ -247,7 +173,7 @@ TEST_CASE("Notes: past the compaction threshold the log is folded into a snapsho
     const QString escrow = createEscrow(s, s.ana);
     QString expected;
     {
-        NoteSocket ana(s, s.ana, 51);
+        NoteSocket ana(s.url(), s.token(s.ana), 51);
         REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
         for (int i = 0; i < NoteHub::kCompactEvery + 25; ++i) {
             REQUIRE(statusOf(ana.send(ana.doc.insert(ana.doc.text().size(),
@@ -259,7 +185,7 @@ TEST_CASE("Notes: past the compaction threshold the log is folded into a snapsho
         ana.peer.socket.close();
         REQUIRE(waitUntil([&] { return s.server.notes().openNotes() == 0; }));
     }
-    NoteSocket ben(s, s.ben, 52);
+    NoteSocket ben(s.url(), s.token(s.ben), 52);
     REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
     CHECK(ben.doc.text() == expected);
     CHECK(s.server.notes().plainText(s.ben, QStringLiteral("escrows"), escrow) == expected);
@@ -271,7 +197,7 @@ TEST_CASE("Notes over REST: a script reads the text and whole state, appends wit
 {
     Server s;
     const QString escrow = createEscrow(s, s.ana);
-    NoteSocket ben(s, s.ben, 61);
+    NoteSocket ben(s.url(), s.token(s.ben), 61);
     REQUIRE(statusOf(ben.join(QStringLiteral("escrows"), escrow)) == u"ok");
     REQUIRE(statusOf(ben.send(ben.doc.insert(0, u"Deposit received."))) == u"ok");
     const QString path = QStringLiteral("/api/notes/escrows/") + escrow;
