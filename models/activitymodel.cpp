@@ -1,6 +1,7 @@
 #include "models/activitymodel.h"
 
 #include "core/clientcore.h"
+#include "models/changeexcerpt.h"
 #include "protocol/recordschema.h"
 
 namespace crm {
@@ -45,6 +46,9 @@ QVariant ActivityModel::data(const QModelIndex& index, int role) const
         }
         if (e.kind == QStringLiteral("deleted"))
             return tr("%1 deleted %2").arg(e.userName, what);
+        if (e.changes.size() == 1 &&
+            e.changes.first().toMap().value(QStringLiteral("field")) == kNotesTextField.toString())
+            return tr("%1 edited the notes of %2").arg(e.userName, what);
         return tr("%1 changed %2: %3").arg(e.userName, what, fields.join(QStringLiteral(", ")));
     }
     case SeqRole:
@@ -94,11 +98,19 @@ void ActivityModel::add(const ChangeEvent& event, const QJsonObject& previous)
     entry.recordId = event.id;
     entry.kind = changeKindName(event.kind);
     const QJsonObject& fields = event.fields;
-    for (auto it = fields.begin(); it != fields.end(); ++it)
-        entry.changes.append(
-            QVariantMap{{QStringLiteral("field"), it.key()},
-                        {QStringLiteral("before"), previous.value(it.key()).toVariant()},
-                        {QStringLiteral("after"), it.value().toVariant()}});
+    for (auto it = fields.begin(); it != fields.end(); ++it) {
+        QVariant before = previous.value(it.key()).toVariant();
+        QVariant after = it.value().toVariant();
+        if (it.key() == kNotesTextField) {
+            // The notes' whole text twice would be a page, not a line: the part that changed.
+            const auto excerpt = ChangeExcerpt::of(before.toString(), after.toString());
+            before = excerpt.before;
+            after = excerpt.after;
+        }
+        entry.changes.append(QVariantMap{{QStringLiteral("field"), it.key()},
+                                         {QStringLiteral("before"), before},
+                                         {QStringLiteral("after"), after}});
+    }
     beginInsertRows({}, 0, 0);
     m_entries.prepend(entry);
     endInsertRows();

@@ -58,6 +58,7 @@ FieldSpec parseField(const QJsonObject& json)
     field.ref = json.value(QStringLiteral("ref")).toString();
     field.sensitive = json.value(QStringLiteral("sensitive")).toBool();
     field.required = json.value(QStringLiteral("required")).toBool();
+    field.derived = json.value(QStringLiteral("derived")).toBool();
     field.maxLength = json.value(QStringLiteral("maxLength")).toInt(field.maxLength);
     if (json.contains(QStringLiteral("min")))
         field.min = json.value(QStringLiteral("min")).toDouble();
@@ -224,6 +225,12 @@ RecordSchema::RecordSchema()
         module.hasNotesDocument = json.value(QStringLiteral("notesDocument")).toBool();
         for (const auto& field : json.value(QStringLiteral("fields")).toArray())
             module.fields.append(parseField(field.toObject()));
+        if (module.hasNotesDocument) {
+            const FieldSpec* text = module.field(kNotesTextField);
+            if (!text || !text->derived || text->type != FieldSpec::Type::Text)
+                qFatal("records.json: %s has notes but no derived text field notesText",
+                       qPrintable(module.name));
+        }
         for (const auto& column : json.value(QStringLiteral("columns")).toArray()) {
             if (!module.field(column.toString()))
                 qFatal("records.json: %s lists unknown column %s", qPrintable(module.name),

@@ -36,6 +36,9 @@ struct FieldSpec
     QString ref;        // module a Ref points to
     bool sensitive = false;
     bool required = false;
+    // Kept by the server, never written by a client (the plain text of the record's notes):
+    // shown and searched like any field, absent from editors, refused in a mutation.
+    bool derived = false;
     int maxLength = 1000;
     std::optional<double> min;
     std::optional<double> max;
@@ -57,6 +60,10 @@ struct ModuleSpec
     const FieldSpec* field(QStringView fieldName) const;
     QStringList sensitiveFields() const;
 };
+
+// The derived field that holds the plain text of a record's collaborative notes (modules with
+// `notesDocument`), cut at its maxLength: what the table searches and the activity feed shows.
+inline constexpr QStringView kNotesTextField = u"notesText";
 
 // Why a set of field values was refused.
 struct ValidationError

@@ -66,6 +66,9 @@ CrmServer::CrmServer(QObject* parent) : QObject(parent) {}
 
 CrmServer::~CrmServer()
 {
+    // While the hub can still hand the changes on: who edited which notes, not yet recorded.
+    if (m_notes)
+        m_notes->finishActivity();
     // Sessions reference the hub and the hub references storage: tear down from the outside in.
     m_taskApi.reset();
     m_api.reset();
@@ -127,7 +130,9 @@ bool CrmServer::listen(QString* error)
     m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
                                                         *m_mutations, *m_records, m_metrics},
                                       m_options.sync);
-    m_notes = std::make_unique<NoteHub>(*m_records, *m_noteStore);
+    m_notes = std::make_unique<NoteHub>(
+        *m_records, *m_noteStore, *m_mutations,
+        [hub = m_hub.get()](const ChangeEntry& change) { hub->broadcast(change); });
     m_hub->setNotes(m_notes.get());
     if (!m_options.redis.isEmpty()) {
         const auto address = RedisAddress::parse(m_options.redis, error);

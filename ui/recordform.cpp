@@ -26,6 +26,8 @@ void RecordForm::build(const ModuleSpec* spec, const QList<RecordTableModel*>& r
     if (!spec)
         return;
     for (const auto& field : spec->fields) {
+        if (field.derived)
+            continue; // the notes' text is written in the notes pane below
         RecordTableModel* referenced = nullptr;
         for (auto* table : references) {
             if (field.type == FieldSpec::Type::Ref && table->spec().name == field.ref)

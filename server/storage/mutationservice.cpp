@@ -104,7 +104,8 @@ MutationService::MutationService(Database& db, RecordStore& records, ChangeLog& 
     : m_db(db), m_records(records), m_log(log)
 {}
 
-MutationService::Outcome MutationService::apply(const Identity& who, const Mutation& m)
+MutationService::Outcome MutationService::apply(const Identity& who, const Mutation& m,
+                                                Writer writer)
 {
     Transaction transaction(m_db);
     if (!transaction.isOpen())
@@ -156,9 +157,19 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
     MutationResult result;
     std::optional<ChangeEntry> change;
     const ModuleSpec* spec = RecordSchema::instance().module(m.module);
+    const FieldSpec* derived = nullptr;
+    for (auto it = m.fields.begin(); spec && writer == Writer::Client && it != m.fields.end(); ++it)
+        if (const FieldSpec* field = spec->field(it.key()); field && field->derived)
+            derived = field;
     if (!spec) {
         result = rejected(ErrorCode::UnknownModule,
                           QStringLiteral("There is no module '%1'").arg(m.module));
+    } else if (derived) {
+        result = rejected(ErrorCode::ForbiddenField,
+                          QStringLiteral("%1 is kept by the server from the record's notes; "
+                                         "write in the notes instead")
+                              .arg(derived->label),
+                          derived->name);
     } else if (m.op == Operation::Create) {
         result = create(who, m, *spec, change);
     } else {

@@ -43,9 +43,17 @@ public:
         QJsonObject toJson() const;
     };
 
+    // Who writes: clients (sockets, REST, tasks acting for a person) never write a derived
+    // field; the server itself does (the text of a record's notes).
+    enum class Writer
+    {
+        Client,
+        Server
+    };
+
     MutationService(Database& db, RecordStore& records, ChangeLog& log);
 
-    Outcome apply(const Identity& who, const Mutation& mutation);
+    Outcome apply(const Identity& who, const Mutation& mutation, Writer writer = Writer::Client);
     // Several mutations of one client, in order, in one transaction: one commit (one fsync) for
     // a whole batch of an outbox. outcomes[i] answers mutations[i]. A storage error anywhere
     // (or a failed commit) rolls the whole batch back and answers "error" throughout, so a

@@ -50,8 +50,16 @@ qint64 nowMs()
 
 } // namespace
 
-NoteHub::NoteHub(RecordStore& records, NoteStore& store, QObject* parent)
-    : QObject(parent), m_records(records), m_store(store)
+NoteHub::NoteHub(RecordStore& records, NoteStore& store, MutationService& mutations,
+                 std::function<void(const ChangeEntry&)> broadcast, QObject* parent)
+    : QObject(parent), m_records(records), m_store(store),
+      m_activity({mutations, records, std::move(broadcast),
+                  [this](const QString& key) -> std::optional<QString> {
+                      const auto found = m_open.find(key);
+                      if (found == m_open.end())
+                          return std::nullopt;
+                      return found.value()->doc.text();
+                  }})
 {
     // The plain text is written at most this often per note while people type.
     m_textTimer.setInterval(2s);
@@ -163,6 +171,7 @@ void NoteHub::join(SocketIoServerSession* session, const Identity& identity,
         since = *decoded;
     }
     note->members.insert(session, note->members.value(session));
+    note->memberUsers.insert(session, identity.userId);
     note->awareness.expire(nowMs()); // carets not renewed for 30 s are not handed on
     answer(NoteJoined{note->doc.encodeStateAsUpdate(since),
                       crdt::encodeStateVector(note->doc.stateVector()), note->awareness.encode()}
@@ -215,6 +224,7 @@ QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QBy
     note.textDirty = true;
     sendToOthers(note, from, QString(events::NoteUpdate), update);
     stored(note, *seq, update);
+    m_activity.edited(keyOf(note.module, note.id), identity);
     if (++note.sinceSnapshot >= kCompactEvery) {
         note.sinceSnapshot = 0;
         QTimer::singleShot(0, this, [this, key = keyOf(note.module, note.id)] { compact(key); });
@@ -230,6 +240,8 @@ QJsonObject NoteHub::applyFromRest(const Identity& identity, const NoteRef& ref,
     if (!note)
         return refused;
     const QJsonObject result = applyTo(*note, identity, update, nullptr);
+    // A script's edit is one act: the activity feed hears of it at once.
+    m_activity.settle(keyOf(ref.module, ref.id), note->doc.text(), identity.userId);
     closeIfIdle(*note);
     return result;
 }
@@ -256,6 +268,7 @@ void NoteHub::closeIfIdle(OpenNote& note)
 {
     if (!note.members.isEmpty())
         return;
+    m_activity.settle(keyOf(note.module, note.id), note.doc.text());
     if (note.sinceSnapshot >= kCompactEvery / 2)
         compact(keyOf(note.module, note.id));
     if (note.textDirty)
@@ -289,7 +302,11 @@ void NoteHub::relayAwareness(SocketIoServerSession* session, const QJsonObject& 
 void NoteHub::leave(SocketIoServerSession* session, OpenNote& note)
 {
     const auto carets = note.members.value(session);
+    const QString userId = note.memberUsers.take(session);
     note.members.remove(session);
+    if (std::find(note.memberUsers.cbegin(), note.memberUsers.cend(), userId) ==
+        note.memberUsers.cend())
+        m_activity.settle(keyOf(note.module, note.id), note.doc.text(), userId);
     if (!carets.empty()) {
         const QByteArray removal = note.awareness.remove(carets);
         sendToOthers(note, nullptr, QString(events::NoteAwareness), removal);

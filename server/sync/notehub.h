@@ -3,6 +3,7 @@
 #include "crdt/awareness.h"
 #include "crdt/textdocument.h"
 #include "server/storage/identity.h"
+#include "server/sync/noteactivity.h"
 
 #include <memory>
 #include <QHash>
@@ -38,8 +39,14 @@ class NoteHub : public QObject
 public:
     static constexpr int kCompactEvery = 200;
 
-    NoteHub(RecordStore& records, NoteStore& store, QObject* parent = nullptr);
+    // `activity` records who edited which notes (NoteActivity) through the mutation engine and
+    // hands the change to `broadcast`.
+    NoteHub(RecordStore& records, NoteStore& store, MutationService& mutations,
+            std::function<void(const ChangeEntry&)> broadcast, QObject* parent = nullptr);
     ~NoteHub() override;
+
+    // Records every stretch of typing not yet recorded, before the server stops.
+    void finishActivity() { m_activity.finish(); }
 
     // Becomes one node of a cluster: updates and carets go to, and come from, the other nodes.
     void joinCluster(ClusterBus* bus);
@@ -69,6 +76,7 @@ private:
         crdt::TextDocument doc{quint64(0)};
         crdt::Awareness awareness{0};
         QHash<SocketIoServerSession*, std::vector<quint64>> members; // -> their caret clients
+        QHash<SocketIoServerSession*, QString> memberUsers;          // -> their user id
         qint64 lastSeq = 0; // every stored update up to here is in `doc`
         int sinceSnapshot = 0;
         bool textDirty = false;
@@ -113,6 +121,7 @@ private:
     QTimer m_textTimer;
     QPointer<ClusterBus> m_cluster;
     QTimer m_poll;
+    NoteActivity m_activity;
 };
 
 } // namespace crm

@@ -58,6 +58,8 @@ bool CsvImportJob::prepare(TaskContext& context, QString* error)
         const QString key = normalisedHeader(title);
         const FieldSpec* match = nullptr;
         for (const auto& field : m_spec->fields) {
+            if (field.derived)
+                continue; // the server keeps it: an exported file's column is ignored
             if (normalisedHeader(field.name) == key || normalisedHeader(field.label) == key)
                 match = &field;
         }

@@ -1,7 +1,13 @@
 // ActivityModel and ActivityFilter fed by a real change stream.
+#include "crdt/textdocument.h"
 #include "models/activityfilter.h"
 #include "models/activitymodel.h"
+#include "models/changeexcerpt.h"
+#include "models/recordtablemodel.h"
+#include "models/recordviewmodel.h"
+#include "support/catchqt.h"
 #include "support/clientprofile.h"
+#include "support/restrecords.h"
 
 #include <catch2/catch.hpp>
 #include <QAbstractItemModelTester>
@@ -65,4 +71,79 @@ TEST_CASE("ActivityModel: who changed what, before and after, newest first, filt
     filter.setModule({});
     filter.setRecord(id);
     CHECK(filter.rowCount() == 3);
+}
+
+TEST_CASE("Notes in the client: a teammate's edit of a record's notes is one line of the activity "
+          "with the part that changed, and the table's search finds the record by a word in its "
+          "notes",
+          "[models][activity][notes]")
+{
+    Server s;
+    Profile ana(s, s.ana, s.dir.filePath(QStringLiteral("ana.sqlite")));
+    ActivityModel activity(*ana.core);
+    RecordTableModel table(*ana.core, QStringLiteral("escrows"));
+    RecordViewModel view;
+    view.setSourceModel(&table);
+    QAbstractItemModelTester tester(&activity,
+                                    QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QAbstractItemModelTester viewTester(&view,
+                                        QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ana.goOnline();
+    const QString id = test::createEscrowOverRest(s, s.ben, QStringLiteral("ESC-N"));
+    REQUIRE(waitUntil([&] { return table.rowCount() == 1; }));
+
+    // Ben's script writes the notes twice over REST (each a whole act, recorded at once).
+    const QString path = QStringLiteral("/api/notes/escrows/") + id;
+    crdt::TextDocument script(91);
+    auto post = [&](const QByteArray& update) {
+        REQUIRE(test::restCall(s.url(), s.token(s.ben), "POST", path,
+                               {{QStringLiteral("update"), QString::fromLatin1(update.toBase64())}})
+                    .httpStatus == 200);
+    };
+    post(script.insert(0, QStringLiteral("Buyer wants the inspection report.\nAppraisal "
+                                         "ordered from Valley Appraisals, due Friday.")));
+    REQUIRE(waitUntil([&] { return activity.rowCount() == 2; }));
+    post(script.insert(script.text().indexOf(u"Friday"), QStringLiteral("next ")));
+    REQUIRE(waitUntil([&] { return activity.rowCount() == 3; }));
+
+    const QModelIndex newest = activity.index(0);
+    CHECK(newest.data() == QStringLiteral("ben edited the notes of escrow"));
+    const auto changes = newest.data(ActivityModel::ChangesRole).toList();
+    REQUIRE(changes.size() == 1);
+    const QString before = changes[0].toMap().value(QStringLiteral("before")).toString();
+    const QString after = changes[0].toMap().value(QStringLiteral("after")).toString();
+    CHECK(before == QStringLiteral("…Appraisals, due Friday."));
+    CHECK(after == QStringLiteral("…Appraisals, due next Friday."));
+    CHECK(after.size() <= 62);
+
+    view.setSearchText(QStringLiteral("valley appraisals"));
+    CHECK(view.rowCount() == 1);
+    view.setSearchText(QStringLiteral("termite"));
+    CHECK(view.rowCount() == 0);
+}
+
+TEST_CASE("ChangeExcerpt: the changed part of a long text with a little around it, line breaks "
+          "shown, never half a character",
+          "[models][activity]")
+{
+    const QString start = QStringLiteral("Line one.\nLine two has the 🏠 house.");
+    const auto inserted = ChangeExcerpt::of(start, QStringLiteral("Line one.\nLine two has the "
+                                                                  "🏠 big house."));
+    CHECK(inserted.before == QStringLiteral("…two has the 🏠 house."));
+    CHECK(inserted.after == QStringLiteral("…two has the 🏠 big house."));
+    const auto first = ChangeExcerpt::of({}, start);
+    CHECK(first.before.isEmpty());
+    CHECK(first.after == QStringLiteral("Line one. / Line two has the 🏠 house."));
+    const QString longText = QString(200, u'a') + QStringLiteral("🏠") + QString(200, u'b');
+    for (qsizetype at : {190, 195, 200, 202, 210}) {
+        const auto cut = ChangeExcerpt::of(longText, QString(longText).insert(at, u'x'), 20);
+        for (const QString& text : {cut.before, cut.after}) {
+            CAPTURE(at, text);
+            for (qsizetype i = 0; i < text.size(); ++i) {
+                CHECK(text.at(i).isHighSurrogate() ==
+                      (i + 1 < text.size() && text.at(i + 1).isLowSurrogate()));
+                CHECK(text.at(i).isLowSurrogate() == (i > 0 && text.at(i - 1).isHighSurrogate()));
+            }
+        }
+    }
 }

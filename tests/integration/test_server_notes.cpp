@@ -4,7 +4,11 @@
 // refusals that store and send nothing, reach, carets, and the log folded into a snapshot.
 #include "crdt/awareness.h"
 #include "crdt/textdocument.h"
+#include "protocol/changeevent.h"
+#include "protocol/mutation.h"
 #include "protocol/notemessages.h"
+#include "protocol/recordschema.h"
+#include "server/storage/recordstore.h"
 #include "server/sync/notehub.h"
 #include "support/catchqt.h"
 #include "support/notesocket.h"
@@ -232,4 +236,78 @@ TEST_CASE("Notes over REST: a script reads the text and whole state, appends wit
                        {{QStringLiteral("update"), QString::fromLatin1(later.toBase64())}});
     CHECK(missing.httpStatus == 409);
     CHECK(ben.heard(QStringLiteral("note:update")).size() == 1);
+}
+
+TEST_CASE("Notes in the activity: a stretch of typing reaches everyone as one change of the "
+          "record's shared-notes text when the typist leaves, a script's edit at once, and no "
+          "client may write that field",
+          "[notes][activity]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ana(s.url(), s.token(s.ana), 71);
+    NoteSocket ben(s.url(), s.token(s.ben), 72); // in the team, not in the note
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    const QString typed = QStringLiteral("Inspection is late; call Tom 🏠");
+    for (qsizetype i = 0; i < typed.size(); ++i) {
+        const qsizetype length = typed.at(i).isHighSurrogate() ? 2 : 1; // a key types a character
+        REQUIRE(statusOf(ana.send(ana.doc.insert(i, typed.mid(i, length)))) == u"ok");
+        i += length - 1;
+    }
+    auto changes = [&] {
+        QList<ChangeEvent> out;
+        for (const QString& frame : std::as_const(ben.peer.frames)) {
+            if (!frame.startsWith(QStringLiteral("42[\"escrow:updated\",")))
+                continue;
+            const auto event = ChangeEvent::fromJson(
+                QJsonDocument::fromJson(frame.mid(2).toUtf8()).array().at(1).toObject());
+            REQUIRE(event.ok());
+            out.append(event.value());
+        }
+        return out;
+    };
+    test::spin(std::chrono::milliseconds(300));
+    CHECK(changes().isEmpty()); // nothing per keystroke
+
+    REQUIRE(statusOf(ana.call(QStringLiteral("note:leave"),
+                              NoteRef{QStringLiteral("escrows"), escrow}.toJson())) == u"ok");
+    REQUIRE(waitUntil([&] { return changes().size() == 1; }));
+    const ChangeEvent first = changes().first();
+    CHECK(first.fields == QJsonObject{{kNotesTextField.toString(), typed}});
+    CHECK(first.by.id == s.ana.userId);
+    const auto record = s.server.records().find(QStringLiteral("escrows"), escrow);
+    REQUIRE(record);
+    CHECK(record->data.value(kNotesTextField).toString() == typed);
+
+    // A script's append over REST is one act: recorded at once.
+    const QString path = QStringLiteral("/api/notes/escrows/") + escrow;
+    crdt::TextDocument script(73);
+    script.apply(QByteArray::fromBase64(test::restCall(s.url(), s.token(s.ben), "GET", path)
+                                            .body.toObject()
+                                            .value(QStringLiteral("update"))
+                                            .toString()
+                                            .toLatin1()));
+    const QByteArray append = script.insert(script.text().size(), u"\nSummary: on track.");
+    REQUIRE(test::restCall(s.url(), s.token(s.ben), "POST", path,
+                           {{QStringLiteral("update"), QString::fromLatin1(append.toBase64())}})
+                .httpStatus == 200);
+    REQUIRE(waitUntil([&] { return changes().size() == 2; }));
+    CHECK(changes().last().fields.value(kNotesTextField) ==
+          typed + QStringLiteral("\nSummary: on track."));
+    CHECK(changes().last().by.id == s.ben.userId);
+
+    // Kept by the server: a client writing it is refused, and nothing changes.
+    Mutation write;
+    write.module = QStringLiteral("escrows");
+    write.recordId = escrow;
+    write.mutationId = 1;
+    write.baseVersion = s.server.records().find(QStringLiteral("escrows"), escrow)->version;
+    write.fields = {{kNotesTextField.toString(), QStringLiteral("overwritten")}};
+    const QJsonObject refused = ben.call(QStringLiteral("mutate"), write.toJson());
+    CHECK(test::codeOf(refused) == u"forbidden_field");
+    CHECK(s.server.records()
+              .find(QStringLiteral("escrows"), escrow)
+              ->data.value(kNotesTextField)
+              .toString()
+              .endsWith(u"on track."));
 }

@@ -1,0 +1,68 @@
+#pragma once
+
+#include "server/storage/identity.h"
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <QHash>
+#include <QObject>
+#include <QTimer>
+
+namespace crm {
+
+class MutationService;
+class RecordStore;
+struct ChangeEntry;
+
+// "Alex edited the notes": who typed in which record's notes, coalesced per person into one
+// change of the record's derived `notesText` field (docs/protocol.md 5.9) when they pause, leave
+// the note or have typed for a long stretch. The change goes through the mutation engine and the
+// change stream like any other, so the activity feed, the table's search, offline copies and
+// every node of a cluster learn of it the usual way, and nothing is sent per keystroke.
+class NoteActivity : public QObject
+{
+    Q_OBJECT
+public:
+    struct Services
+    {
+        MutationService& mutations;
+        RecordStore& records;
+        std::function<void(const ChangeEntry&)> broadcast;
+        // The note's text now ("module/id"), or nullopt when it is not open here.
+        std::function<std::optional<QString>(const QString& key)> textOf;
+    };
+    // A pause this long ends a person's stretch of typing.
+    static constexpr std::chrono::milliseconds kQuiet{30000};
+    // A stretch is recorded at least this often while someone keeps typing.
+    static constexpr std::chrono::milliseconds kLongest{300000};
+
+    explicit NoteActivity(Services services, QObject* parent = nullptr);
+    ~NoteActivity() override;
+
+    void edited(const QString& key, const Identity& who);
+    // Records the stretch of `userId` (everyone's when empty) in the note now: their last
+    // socket left it, it closes, or a script made a one-off edit.
+    void settle(const QString& key, const QString& text, const QString& userId = {});
+    // Records every stretch now; from then on nothing more is recorded (the server is stopping,
+    // and the hub the changes go to may already be gone).
+    void finish();
+
+private:
+    struct Stretch
+    {
+        Identity who;
+        qint64 firstMs = 0;
+        qint64 lastMs = 0;
+    };
+
+    void settleDue();
+    void record(const QString& key, const Identity& who, const QString& text);
+
+    Services m_s;
+    QHash<QString, QList<Stretch>> m_open; // note key -> one stretch per person typing
+    QTimer m_timer;
+    bool m_finished = false;
+};
+
+} // namespace crm
