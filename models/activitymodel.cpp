@@ -1,13 +1,14 @@
 #include "models/activitymodel.h"
 
 #include "core/clientcore.h"
+#include "core/localstore.h"
 #include "models/changeexcerpt.h"
 #include "protocol/recordschema.h"
 
 namespace crm {
 
 ActivityModel::ActivityModel(ClientCore& core, int capacity, QObject* parent)
-    : QAbstractListModel(parent), m_capacity(std::max(1, capacity))
+    : QAbstractListModel(parent), m_core(core), m_capacity(std::max(1, capacity))
 {
     connect(&core, &ClientCore::changeArrived, this, &ActivityModel::add);
 }
@@ -48,7 +49,9 @@ QVariant ActivityModel::data(const QModelIndex& index, int role) const
             return tr("%1 deleted %2").arg(e.userName, what);
         if (e.changes.size() == 1 &&
             e.changes.first().toMap().value(QStringLiteral("field")) == kNotesTextField.toString())
-            return tr("%1 edited the notes of %2").arg(e.userName, what);
+            return e.title.isEmpty()
+                       ? tr("%1 edited the notes of %2").arg(e.userName, what)
+                       : tr("%1 edited the notes of %2 %3").arg(e.userName, what, e.title);
         return tr("%1 changed %2: %3").arg(e.userName, what, fields.join(QStringLiteral(", ")));
     }
     case SeqRole:
@@ -102,6 +105,11 @@ void ActivityModel::add(const ChangeEvent& event, const QJsonObject& previous)
         QVariant before = previous.value(it.key()).toVariant();
         QVariant after = it.value().toVariant();
         if (it.key() == kNotesTextField) {
+            // Nothing else in the change names the record: its title from this copy.
+            const ModuleSpec* spec = RecordSchema::instance().module(event.module);
+            if (const auto record = m_core.store().cache().record(event.module, event.id);
+                spec && record)
+                entry.title = record->fields.value(spec->titleField).toString();
             // The notes' whole text twice would be a page, not a line: the part that changed.
             const auto excerpt = ChangeExcerpt::of(before.toString(), after.toString());
             before = excerpt.before;

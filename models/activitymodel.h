@@ -47,11 +47,13 @@ private:
         QString module;
         QString recordId;
         QString kind;
+        QString title; // the record's title as this copy held it, for the notes' line
         QVariantList changes;
     };
 
     void add(const crm::ChangeEvent& event, const QJsonObject& previous);
 
+    ClientCore& m_core;
     int m_capacity;
     QList<Entry> m_entries; // newest first
 };

@@ -107,12 +107,12 @@ TEST_CASE("Notes in the client: a teammate's edit of a record's notes is one lin
     REQUIRE(waitUntil([&] { return activity.rowCount() == 3; }));
 
     const QModelIndex newest = activity.index(0);
-    CHECK(newest.data() == QStringLiteral("ben edited the notes of escrow"));
+    CHECK(newest.data() == QStringLiteral("ben edited the notes of escrow ESC-N"));
     const auto changes = newest.data(ActivityModel::ChangesRole).toList();
     REQUIRE(changes.size() == 1);
     const QString before = changes[0].toMap().value(QStringLiteral("before")).toString();
     const QString after = changes[0].toMap().value(QStringLiteral("after")).toString();
-    CHECK(before == QStringLiteral("…Appraisals, due Friday."));
+    CHECK(before.isEmpty()); // only added: the addition says it all
     CHECK(after == QStringLiteral("…Appraisals, due next Friday."));
     CHECK(after.size() <= 62);
 
@@ -129,8 +129,19 @@ TEST_CASE("ChangeExcerpt: the changed part of a long text with a little around i
     const QString start = QStringLiteral("Line one.\nLine two has the 🏠 house.");
     const auto inserted = ChangeExcerpt::of(start, QStringLiteral("Line one.\nLine two has the "
                                                                   "🏠 big house."));
-    CHECK(inserted.before == QStringLiteral("…two has the 🏠 house."));
-    CHECK(inserted.after == QStringLiteral("…two has the 🏠 big house."));
+    CHECK(inserted.before.isEmpty());
+    CHECK(inserted.after == QStringLiteral("…has the 🏠 big house."));
+    const auto replaced = ChangeExcerpt::of(
+        start, QString(start).replace(QStringLiteral("house"), QStringLiteral("home")));
+    CHECK(replaced.before == QStringLiteral("…has the 🏠 house."));
+    CHECK(replaced.after == QStringLiteral("…has the 🏠 home."));
+    const auto line = ChangeExcerpt::of(start, start + QStringLiteral("\nCall Tom."));
+    CHECK(line.after == QStringLiteral("…Call Tom."));
+    const auto removed = ChangeExcerpt::of(start, QStringLiteral("Line one."));
+    CHECK(removed.before == QStringLiteral("Line one. / Line two has the 🏠 house."));
+    CHECK(removed.after == QStringLiteral("Line one."));
+    const auto same = ChangeExcerpt::of(start, start);
+    CHECK((same.before.isEmpty() && same.after.isEmpty()));
     const auto first = ChangeExcerpt::of({}, start);
     CHECK(first.before.isEmpty());
     CHECK(first.after == QStringLiteral("Line one. / Line two has the 🏠 house."));
