@@ -1,6 +1,7 @@
 #include "crdt/textdiff.h"
 
 #include <QStringList>
+#include <utility>
 #include <vector>
 
 namespace crm::crdt {
@@ -19,6 +20,24 @@ QStringList linesOf(const QString& text)
         start = next;
     }
     return lines;
+}
+
+// How many code units `a` and `b` share at the start and, after that, at the end; never
+// splitting a surrogate pair.
+std::pair<qsizetype, qsizetype> commonEnds(const QString& a, const QString& b)
+{
+    const qsizetype shorter = std::min(a.size(), b.size());
+    qsizetype head = 0;
+    while (head < shorter && a.at(head) == b.at(head))
+        ++head;
+    if (head > 0 && head < shorter && a.at(head).isLowSurrogate())
+        --head;
+    qsizetype tail = 0;
+    while (tail < shorter - head && a.at(a.size() - 1 - tail) == b.at(b.size() - 1 - tail))
+        ++tail;
+    if (tail > 0 && tail < shorter - head && a.at(a.size() - tail).isLowSurrogate())
+        --tail;
+    return {head, tail};
 }
 
 } // namespace
@@ -50,13 +69,16 @@ TextChanges lineChanges(const QString& before, const QString& after)
         position += a.at(k).size();
     TextChanges changes;
     qsizetype i = 0, j = 0;
-    qsizetype removed = 0;
-    QString inserted;
+    QString removed, inserted;
     auto flush = [&] {
-        if (removed > 0 || !inserted.isEmpty())
-            changes.push_back({position, removed, inserted});
+        // Within a changed run of lines only the characters that differ change: a colleague's
+        // concurrent edit elsewhere in those lines is kept, not typed over by a copy.
+        const auto [keepHead, keepTail] = commonEnds(removed, inserted);
+        if (removed.size() > keepHead + keepTail || inserted.size() > keepHead + keepTail)
+            changes.push_back({position + keepHead, removed.size() - keepHead - keepTail,
+                               inserted.mid(keepHead, inserted.size() - keepHead - keepTail)});
         position += inserted.size();
-        removed = 0;
+        removed.clear();
         inserted.clear();
     };
     while (i < n || j < m) {
@@ -69,7 +91,7 @@ TextChanges lineChanges(const QString& before, const QString& after)
                                            common[size_t(i + 1)][size_t(j)])) {
             inserted += b.at(head + j++);
         } else {
-            removed += a.at(head + i++).size();
+            removed += a.at(head + i++);
         }
     }
     flush();

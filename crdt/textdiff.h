@@ -5,9 +5,10 @@
 namespace crm::crdt {
 
 // The edits that turn `before` into `after`, line by line (a longest common subsequence of
-// lines): what an agent changed in an external editor becomes small edits where they typed, so
-// a colleague's concurrent edit of another line is kept rather than overwritten by a copy of
-// the whole text. Applied in order (applyChanges), they give `after`.
+// lines), each changed run of lines narrowed to the characters that differ: what an agent
+// changed in an external editor becomes small edits where they typed, so a colleague's
+// concurrent edit elsewhere, even in the same line, is kept rather than overwritten by a copy.
+// Applied in order (applyChanges), they give `after`.
 TextChanges lineChanges(const QString& before, const QString& after);
 
 } // namespace crm::crdt

@@ -180,7 +180,7 @@ TEST_CASE("An external editor's changes become edits of the lines it changed, an
     const QString before = QStringLiteral("a\nb\nc\nd\n");
     CHECK(lineChanges(before, before).empty());
     CHECK(lineChanges(before, QStringLiteral("a\nB\nc\nd\n")) ==
-          TextChanges{{2, 2, QStringLiteral("B\n")}});
+          TextChanges{{2, 1, QStringLiteral("B")}});
     CHECK(lineChanges(before, QStringLiteral("a\nc\nd\nx")) ==
           TextChanges{{2, 2, {}}, {6, 0, QStringLiteral("x")}});
     CHECK(lineChanges({}, QStringLiteral("new")) == TextChanges{{0, 0, QStringLiteral("new")}});
@@ -211,4 +211,17 @@ TEST_CASE("An external editor's changes become edits of the lines it changed, an
         script.replace(change.position, change.removed, change.inserted);
     applyOk(colleague, script.encodeStateAsUpdate());
     CHECK(colleague.text() == QStringLiteral("ONE\ntwo\nTHREE\n"));
+
+    // Even in the same line: the colleague strikes a word while the script changes another.
+    applyOk(script, colleague.encodeStateAsUpdate());
+    applyOk(script, colleague.insert(0, u"Roof 😀 repair, quote due Friday\n"));
+    colleague.remove(colleague.text().indexOf(u" repair"), 7);
+    for (const TextChange& change : lineChanges(
+             script.text(),
+             QString(script.text()).replace(QStringLiteral("Friday"), QStringLiteral("Monday"))))
+        script.replace(change.position, change.removed, change.inserted);
+    applyOk(colleague, script.encodeStateAsUpdate());
+    applyOk(script, colleague.encodeStateAsUpdate());
+    CHECK(colleague.text() == QStringLiteral("Roof 😀, quote due Monday\nONE\ntwo\nTHREE\n"));
+    CHECK(script.text() == colleague.text());
 }
