@@ -9,6 +9,7 @@
 #include "server/cluster/clusterbus.h"
 #include "server/cluster/redisaddress.h"
 #include "server/config/exitstatus.h"
+#include "server/http/clientaddress.h"
 #include "server/http/guardedtcpserver.h"
 #include "server/http/httplogging.h"
 #include "server/http/httprequestguard.h"
@@ -126,6 +127,7 @@ bool CrmServer::open(const CrmServerOptions& options, QString* error)
 bool CrmServer::listen(QString* error)
 {
     m_http = std::make_unique<QHttpServer>();
+    m_options.socket.trustedProxies = m_options.trustedProxies;
     m_endpoint = std::make_unique<SocketIoServer>(m_http.get(), m_options.socket);
     m_hub = std::make_unique<SyncHub>(SyncHub::Services{*m_endpoint, *m_tokens, *m_users, *m_log,
                                                         *m_mutations, *m_records, m_metrics},
@@ -152,7 +154,9 @@ bool CrmServer::listen(QString* error)
         m_metrics.httpRequest(request.url().path(), int(response.statusCode()),
                               HttpRequestGuard::secondsSinceLastRead());
         qCInfo(lcAccess).noquote()
-            << request.remoteAddress().toString()
+            << ClientAddress::of(request.remoteAddress(),
+                                 request.value(QByteArrayLiteral("X-Forwarded-For")),
+                                 m_options.trustedProxies)
             << QString::fromLatin1(QMetaEnum::fromType<QHttpServerRequest::Method>().valueToKey(
                                        int(request.method())))
                    .toUpper()
@@ -176,6 +180,7 @@ bool CrmServer::listen(QString* error)
         m_options.tasks);
     m_hub->setTaskRunner(m_tasks.get());
     m_api->setMetricsToken(m_options.metricsToken);
+    m_api->setTrustedProxies(m_options.trustedProxies);
     m_api->setMetricsSnapshot([this] {
         ServerMetrics::Snapshot snapshot;
         snapshot.connections = m_endpoint->connectedCount();
@@ -204,6 +209,7 @@ bool CrmServer::listen(QString* error)
     if (m_cluster) {
         m_hub->joinCluster(m_cluster.get());
         m_notes->joinCluster(m_cluster.get());
+        shareSignIns();
         m_cluster->start();
     }
     m_taskApi = std::make_unique<TaskRestApi>(*m_http,
@@ -295,6 +301,28 @@ void CrmServer::warnIfExpiring(const QSslConfiguration& tls) const
                              << ": clients will refuse it until it is renewed (then SIGHUP)";
     else if (expiry < QDateTime::currentDateTimeUtc().addDays(14))
         qCWarning(lcService) << "the TLS certificate expires on" << expiry.toString(Qt::ISODate);
+}
+
+void CrmServer::shareSignIns()
+{
+    // Password guessing spread over the nodes is throttled as if on one: every node counts
+    // every node's sign-ins (at most once, which is all a throttle needs).
+    ClusterBus* bus = m_cluster.get();
+    m_api->setLoginObserver([bus](const QString& email, const QString& address, bool ok) {
+        bus->publish(BusMessage::Kind::SignIn, {{QStringLiteral("email"), email},
+                                                {QStringLiteral("address"), address},
+                                                {QStringLiteral("ok"), ok}});
+    });
+    connect(bus, &ClusterBus::heardFrom, this, [this](const BusMessage& message) {
+        if (message.kind != BusMessage::Kind::SignIn)
+            return;
+        const QString email = message.body.value(QStringLiteral("email")).toString();
+        if (message.body.value(QStringLiteral("ok")).toBool())
+            m_api->loginThrottle().succeeded(email);
+        else
+            m_api->loginThrottle().failed(email,
+                                          message.body.value(QStringLiteral("address")).toString());
+    });
 }
 
 } // namespace crm

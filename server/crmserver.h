@@ -52,6 +52,8 @@ struct CrmServerOptions
     TaskRunner::Options tasks;
     QString databasePassword; // PostgreSQL's, when not in the URL (db-password-file)
     QByteArray metricsToken;  // when set, /metrics wants it as a bearer token
+    // Proxies whose X-Forwarded-For names the client (ClientAddress).
+    QList<QHostAddress> trustedProxies;
     // TLS: PEM files; both set to serve https:// and wss:// on the same port. The certificate
     // file may hold the whole chain; the key may be EC or RSA.
     QString tlsCertificate;
@@ -103,6 +105,7 @@ public:
     ClusterBus* cluster() { return m_cluster.get(); }      // null for a single node
 
 private:
+    void shareSignIns();
     void warnIfExpiring(const QSslConfiguration& tls) const;
 
     CrmServerOptions m_options;

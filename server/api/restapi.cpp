@@ -4,6 +4,7 @@
 #include "protocol/recordschema.h"
 #include "server/api/resthelpers.h"
 #include "server/cluster/clusterbus.h"
+#include "server/http/clientaddress.h"
 #include "server/socketio/socketioserver.h"
 #include "server/storage/changelog.h"
 #include "server/storage/database.h"
@@ -204,7 +205,9 @@ void RestApi::login(const QHttpServerRequest& request, QHttpServerResponder&& re
         return failure->write(std::move(responder));
     const QString email = body->value(QStringLiteral("email")).toString().trimmed();
     const QString password = body->value(QStringLiteral("password")).toString();
-    const QString address = request.remoteAddress().toString();
+    const QString address =
+        ClientAddress::of(request.remoteAddress(),
+                          request.value(QByteArrayLiteral("X-Forwarded-For")), m_trustedProxies);
     if (const auto wait = m_throttle.wait(email, address)) {
         qCWarning(lcAuth) << "login throttled for" << email << "from" << address << "for"
                           << wait->count() << "s";
@@ -228,6 +231,8 @@ void RestApi::login(const QHttpServerRequest& request, QHttpServerResponder&& re
         m_s.users.passwordHash(email), password,
         [this, held, socket, email, address](bool matches) {
             const auto user = matches ? m_s.users.findByEmail(email) : std::nullopt;
+            if (m_loginObserver)
+                m_loginObserver(email, address, user && !user->disabled);
             if (!user || user->disabled) {
                 m_throttle.failed(email, address);
                 // Never the password; the email as typed, so an operator sees what is tried.

@@ -7,8 +7,10 @@
 
 #include <functional>
 #include <optional>
+#include <QHostAddress>
 #include <QHttpServerResponse>
 #include <QJsonObject>
+#include <QList>
 
 class QHttpServer;
 class QHttpServerRequest;
@@ -56,6 +58,15 @@ public:
     }
     // When set, /metrics wants `Authorization: Bearer <token>` (metrics-token-file).
     void setMetricsToken(const QByteArray& token) { m_metricsToken = token; }
+    // Proxies whose X-Forwarded-For names the client (ClientAddress).
+    void setTrustedProxies(QList<QHostAddress> proxies) { m_trustedProxies = std::move(proxies); }
+    // Told of every sign-in checked here (the other nodes of a cluster count it too).
+    void setLoginObserver(
+        std::function<void(const QString& email, const QString& address, bool succeeded)> observer)
+    {
+        m_loginObserver = std::move(observer);
+    }
+    LoginThrottle& loginThrottle() { return m_throttle; }
 
 private:
     using Response = QHttpServerResponse;
@@ -84,6 +95,8 @@ private:
     std::function<ServerMetrics::Snapshot()> m_metricsSnapshot;
     QByteArray m_metricsToken;
     LoginThrottle m_throttle;
+    QList<QHostAddress> m_trustedProxies;
+    std::function<void(const QString&, const QString&, bool)> m_loginObserver;
 };
 
 } // namespace crm

@@ -9,7 +9,7 @@ namespace {
 
 using Kind = BusMessage::Kind;
 
-constexpr std::array<std::pair<Kind, QStringView>, 10> kKinds{{
+constexpr std::array<std::pair<Kind, QStringView>, 11> kKinds{{
     {Kind::Hello, u"hello"},
     {Kind::Heartbeat, u"heartbeat"},
     {Kind::Change, u"change"},
@@ -20,6 +20,7 @@ constexpr std::array<std::pair<Kind, QStringView>, 10> kKinds{{
     {Kind::TaskEvent, u"task-event"},
     {Kind::NoteUpdate, u"note-update"},
     {Kind::NoteCarets, u"note-carets"},
+    {Kind::SignIn, u"sign-in"},
 }};
 
 } // namespace

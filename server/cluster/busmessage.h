@@ -25,6 +25,7 @@ struct BusMessage
         TaskEvent,  // a task changed: {event, task (the whole task), brokerageId, clientId}
         NoteUpdate, // a note's update, stored: {module, id, seq, update (base64)}
         NoteCarets, // carets in a note (y-protocols awareness): {module, id, update (base64)}
+        SignIn,     // a sign-in checked by the sender: {email, address, ok} (login throttling)
     };
 
     Kind kind = Kind::Heartbeat;

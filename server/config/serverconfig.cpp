@@ -40,6 +40,11 @@ QString whyNot(const SettingSpec& spec, const QString& value)
         if (value == QStringLiteral("localhost") || !QHostAddress(value).isNull())
             return {};
         return tr("'%1' is not an IP address").arg(value);
+    case Kind::Addresses:
+        for (const QString& one : value.split(u',', Qt::SkipEmptyParts))
+            if (QHostAddress(one.trimmed()).isNull())
+                return tr("'%1' is not an IP address").arg(one.trimmed());
+        return {};
     case Kind::Port:
         if (digits.match(value).hasMatch() && value.size() <= 5 && value.toInt() <= 65535)
             return {};
@@ -260,6 +265,8 @@ bool ServerConfig::toOptions(CrmServerOptions* options, QString* error) const
     options->dataDir = value(u"data");
     options->database = value(u"db");
     options->redis = value(u"redis");
+    for (const QString& one : value(u"trusted-proxies").split(u',', Qt::SkipEmptyParts))
+        options->trustedProxies.append(QHostAddress(one.trimmed()));
     if (const QString file = value(u"db-password-file"); !file.isEmpty()) {
         QFile secret(file);
         if (!secret.open(QIODevice::ReadOnly)) {

@@ -13,16 +13,17 @@ struct SettingSpec
 {
     enum class Kind
     {
-        Text,     // any text
-        Path,     // a file or folder name
-        Address,  // an IP address to listen on
-        Port,     // 0-65535 (0: any free port)
-        Integer,  // whole number within [min, max]
-        Number,   // decimal number within [min, max]
-        Choice,   // one of `choices`
-        Switch,   // true / false (a flag on the command line: present means true)
-        Database, // empty (SQLite in the data folder) or a postgresql:// URL
-        Redis     // empty (a single node) or a redis:// URL
+        Text,      // any text
+        Path,      // a file or folder name
+        Address,   // an IP address to listen on
+        Addresses, // IP addresses, comma-separated (empty: none)
+        Port,      // 0-65535 (0: any free port)
+        Integer,   // whole number within [min, max]
+        Number,    // decimal number within [min, max]
+        Choice,    // one of `choices`
+        Switch,    // true / false (a flag on the command line: present means true)
+        Database,  // empty (SQLite in the data folder) or a postgresql:// URL
+        Redis      // empty (a single node) or a redis:// URL
     };
 
     QString key;

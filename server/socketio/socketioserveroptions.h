@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <QHostAddress>
+#include <QList>
 #include <QString>
 
 namespace crm {
@@ -20,6 +22,8 @@ struct SocketIoServerOptions
     // WebSocket, as Socket.IO clients do at once, for at most this long; then it closes itself
     // (WebSocketCloser says why it does not close at once).
     Millis closeLinger{2000};
+    // Proxies whose X-Forwarded-For names the client (ClientAddress): the session's peer().
+    QList<QHostAddress> trustedProxies;
 };
 
 } // namespace crm

@@ -2,6 +2,7 @@
 
 #include "protocol/engineiocodec.h"
 #include "protocol/socketiocodec.h"
+#include "server/http/clientaddress.h"
 #include "server/socketio/serverlogging.h"
 #include "server/socketio/websocketcloser.h"
 
@@ -15,7 +16,9 @@ SocketIoServerSession::SocketIoServerSession(std::unique_ptr<QWebSocket> socket,
     : QObject(parent), m_socket(std::move(socket)), m_options(options),
       m_sid(QUuid::createUuid().toString(QUuid::WithoutBraces))
 {
-    m_peer = m_socket->peerAddress().toString();
+    m_peer = ClientAddress::of(m_socket->peerAddress(),
+                               m_socket->request().rawHeader(QByteArrayLiteral("X-Forwarded-For")),
+                               m_options.trustedProxies);
     m_age.start();
     connect(m_socket.get(), &QWebSocket::textMessageReceived, this,
             &SocketIoServerSession::onTextMessage);

@@ -109,6 +109,8 @@ void SyncHub::onBusMessage(const BusMessage& message)
     case BusMessage::Kind::NoteUpdate:
     case BusMessage::Kind::NoteCarets:
         return; // NoteHub's
+    case BusMessage::Kind::SignIn:
+        return; // the REST API's throttle (CrmServer)
     }
 }
 

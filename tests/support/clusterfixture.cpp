@@ -81,8 +81,13 @@ bool ClusterFixture::start(QString* why)
 
 QStringList ClusterFixture::nodeArgs() const
 {
-    return QStringList{QStringLiteral("--db"), m_database, QStringLiteral("--redis"),
-                       QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redisPort)} +
+    // nginx reaches the nodes from loopback: its X-Forwarded-For names the client.
+    return QStringList{QStringLiteral("--db"),
+                       m_database,
+                       QStringLiteral("--redis"),
+                       QStringLiteral("redis://127.0.0.1:%1/0").arg(m_redisPort),
+                       QStringLiteral("--trusted-proxies"),
+                       QStringLiteral("127.0.0.1")} +
            m_extraArgs;
 }
 
