@@ -3,6 +3,7 @@
 #include "core/corelogging.h"
 #include "core/localstore.h"
 #include "core/syncengine.h"
+#include "protocol/recordschema.h"
 
 #include <QJsonArray>
 #include <QUuid>
@@ -107,6 +108,11 @@ std::optional<OutboxEntry> ConflictResolver::restoreWithMine(qint64 conflictId)
         fields = last->fields;
     for (auto it = conflict->entry.fields.begin(); it != conflict->entry.fields.end(); ++it)
         fields.insert(it.key(), it.value());
+    // The server keeps derived fields (the notes' text): a create naming one would be refused.
+    if (const ModuleSpec* spec = RecordSchema::instance().module(conflict->entry.module))
+        for (const FieldSpec& field : spec->fields)
+            if (field.derived)
+                fields.remove(field.name);
     return settle(*conflict, QUuid::createUuid().toString(QUuid::WithoutBraces), Operation::Create,
                   fields);
 }

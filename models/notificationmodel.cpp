@@ -1,6 +1,7 @@
 #include "models/notificationmodel.h"
 
 #include "core/clientcore.h"
+#include "models/changeexcerpt.h"
 #include "models/fieldformat.h"
 #include "models/userdirectorymodel.h"
 #include "protocol/recordschema.h"
@@ -128,6 +129,16 @@ void NotificationModel::describeChange(Entry& entry, const ModuleSpec& spec,
     for (auto it = fields.begin(); it != fields.end(); ++it)
         known.insert(it.key(), it.value());
     const QString name = recordName(entry.module, entry.recordId, known);
+    if (fields.size() == 1 && fields.contains(kNotesTextField)) {
+        // The notes' whole text is a page, not a line: what changed, in the detail.
+        const auto excerpt = ChangeExcerpt::of(previous.value(kNotesTextField).toString(),
+                                               fields.value(kNotesTextField).toString());
+        entry.kind = Kind::Changed;
+        entry.title = tr("%1 edited the notes of your %2").arg(entry.actor, name);
+        entry.detail = excerpt.before.isEmpty() ? excerpt.after
+                                                : tr("%1 → %2").arg(excerpt.before, excerpt.after);
+        return;
+    }
     QStringList lines;
     QString label;
     QString before;

@@ -140,9 +140,11 @@ Qt::ItemFlags RecordTableModel::flags(const QModelIndex& index) const
     Qt::ItemFlags flags = Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren;
     // A hidden value cannot be edited blind, a record on its way out not at all, one the
     // server refused us permission for not until the agent has dealt with that refusal, and one
-    // whose create the server refused (it exists nowhere but in Refused changes) not either.
+    // whose create the server refused (it exists nowhere but in Refused changes) not either; a
+    // derived field (the notes' text) never: the server keeps it.
     const bool exists = !row.confirmed.isEmpty() || row.pendingCreate;
-    if (!row.masked.contains(m_spec.fields.at(index.column()).name) && !row.pendingDelete &&
+    const FieldSpec& field = m_spec.fields.at(index.column());
+    if (!field.derived && !row.masked.contains(field.name) && !row.pendingDelete &&
         row.readOnlyReason.isEmpty() && exists)
         flags |= Qt::ItemIsEditable;
     return flags;

@@ -157,10 +157,32 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
     MutationResult result;
     std::optional<ChangeEntry> change;
     const ModuleSpec* spec = RecordSchema::instance().module(m.module);
+    // A client may send a derived field back unchanged (a script that read a record and writes
+    // it whole): it is dropped. Any other value of one is refused.
     const FieldSpec* derived = nullptr;
-    for (auto it = m.fields.begin(); spec && writer == Writer::Client && it != m.fields.end(); ++it)
-        if (const FieldSpec* field = spec->field(it.key()); field && field->derived)
+    Mutation withoutDerived;
+    const Mutation* effective = &m;
+    for (auto it = m.fields.begin(); spec && writer == Writer::Client && it != m.fields.end();
+         ++it) {
+        const FieldSpec* field = spec->field(it.key());
+        if (!field || !field->derived)
+            continue;
+        const auto current =
+            m.op == Operation::Create ? std::nullopt : m_records.find(m.module, m.recordId);
+        // A record out of reach answers not_found below, whatever this field says.
+        const bool visible = current && who.canSee(current->brokerageId, current->teamId);
+        const QJsonValue stored = visible ? current->data.value(field->name) : QJsonValue();
+        const QJsonValue storedOrNull = stored.isUndefined() ? QJsonValue() : stored;
+        if (m.op == Operation::Create || (visible && it.value() != storedOrNull)) {
             derived = field;
+            break;
+        }
+        if (effective == &m) {
+            withoutDerived = m;
+            effective = &withoutDerived;
+        }
+        withoutDerived.fields.remove(field->name);
+    }
     if (!spec) {
         result = rejected(ErrorCode::UnknownModule,
                           QStringLiteral("There is no module '%1'").arg(m.module));
@@ -180,9 +202,9 @@ MutationService::Outcome MutationService::apply(const Identity& who, const Mutat
                               QStringLiteral("This %1 does not exist or is outside your team")
                                   .arg(spec->singular));
         else if (m.op == Operation::Update)
-            result = update(who, m, *spec, *record, change);
+            result = update(who, *effective, *spec, *record, change);
         else
-            result = remove(who, m, *spec, *record, change);
+            result = remove(who, *effective, *spec, *record, change);
     }
     if (isStorageError(result))
         return {result, std::nullopt, {}};

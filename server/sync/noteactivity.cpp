@@ -60,22 +60,11 @@ void NoteActivity::edited(const QString& key, const Identity& who)
     stretches.append({who, now, now});
 }
 
-void NoteActivity::settle(const QString& key, const QString& text, const QString& userId)
+void NoteActivity::settle(const QString& key, const QString& text)
 {
-    const auto found = m_open.find(key);
-    if (found == m_open.end())
-        return;
-    QList<Stretch> done;
-    found.value().removeIf([&](const Stretch& stretch) {
-        if (!userId.isEmpty() && stretch.who.userId != userId)
-            return false;
-        done.append(stretch);
-        return true;
-    });
-    if (found.value().isEmpty())
-        m_open.erase(found);
-    for (const Stretch& stretch : std::as_const(done))
-        record(key, stretch.who, text);
+    const QList<Stretch> stretches = m_open.take(key);
+    if (!stretches.isEmpty())
+        record(key, stretches, text);
 }
 
 void NoteActivity::finish()
@@ -94,53 +83,65 @@ void NoteActivity::settleDue()
     const qint64 now = nowMs();
     const auto keys = m_open.keys();
     for (const QString& key : keys) {
-        const auto text = m_s.textOf(key);
-        QList<Stretch>& stretches = m_open[key];
-        QList<Identity> due;
-        for (auto it = stretches.begin(); it != stretches.end();) {
-            const bool quiet = now - it->lastMs >= kQuiet.count();
-            if (text && (quiet || now - it->firstMs >= kLongest.count()))
-                due.append(it->who);
-            if (!text || quiet) {
-                it = stretches.erase(it); // a note closed unsettled has nothing left to read
-                continue;
-            }
-            if (now - it->firstMs >= kLongest.count())
-                it->firstMs = now; // still typing: recorded, and a new stretch begins
-            ++it;
-        }
-        if (stretches.isEmpty())
-            m_open.remove(key);
-        for (const Identity& who : std::as_const(due))
-            record(key, who, *text);
+        const QList<Stretch>& stretches = m_open[key];
+        const bool due = std::any_of(stretches.cbegin(), stretches.cend(), [&](const Stretch& s) {
+            return now - s.lastMs >= kQuiet.count() || now - s.firstMs >= kLongest.count();
+        });
+        if (!due)
+            continue;
+        if (const auto text = m_s.textOf(key))
+            settle(key, *text);
+        else
+            m_open.remove(key); // closed without being settled: nothing left to read
     }
 }
 
-void NoteActivity::record(const QString& key, const Identity& who, const QString& text)
+void NoteActivity::record(const QString& key, const QList<Stretch>& stretches, const QString& text)
 {
     const qsizetype slash = key.indexOf(u'/');
     const QString module = key.left(slash);
     const QString id = key.mid(slash + 1);
     const ModuleSpec* spec = RecordSchema::instance().module(module);
     const FieldSpec* field = spec ? spec->field(kNotesTextField) : nullptr;
-    const auto stored = m_s.records.find(module, id);
-    if (!field || !stored || stored->deleted)
+    if (!field)
         return;
+    // The change is made by whoever typed last, named with everyone who typed with them.
+    const auto last =
+        std::max_element(stretches.cbegin(), stretches.cend(),
+                         [](const Stretch& a, const Stretch& b) { return a.lastMs < b.lastMs; });
+    Identity who = last->who;
+    QStringList names;
+    for (const Stretch& stretch : stretches)
+        if (!names.contains(stretch.who.actingName()))
+            names.append(stretch.who.actingName());
+    if (names.size() > 1) {
+        names.removeOne(who.actingName());
+        names.prepend(who.actingName());
+        who.displayName = names.join(QStringLiteral(", "));
+        who.agentName.clear(); // each name already says "(AI)" where an agent typed
+    }
     const QString value = cut(text, field->maxLength);
-    if (stored->data.value(field->name).toString() == value)
-        return; // typed and taken back: nothing to tell
-    Mutation mutation;
-    mutation.module = module;
-    mutation.op = Operation::Update;
-    mutation.recordId = id;
-    mutation.baseVersion = stored->version;
-    mutation.fields.insert(field->name, value.isEmpty() ? QJsonValue() : QJsonValue(value));
-    const auto outcome = m_s.mutations.apply(who, mutation, MutationService::Writer::Server);
-    if (outcome.change)
-        m_s.broadcast(*outcome.change);
-    else if (outcome.result.status != MutationResult::Status::Applied)
-        qCWarning(lcSync) << "the notes text of" << key
-                          << "was not recorded:" << outcome.result.toJson();
+    // Twice at most: another node may record the same note a moment before this one.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        const auto stored = m_s.records.find(module, id);
+        if (!stored || stored->deleted || stored->data.value(field->name).toString() == value)
+            return; // gone, or typed and taken back: nothing to tell
+        Mutation mutation;
+        mutation.module = module;
+        mutation.op = Operation::Update;
+        mutation.recordId = id;
+        mutation.baseVersion = stored->version;
+        mutation.fields.insert(field->name, value.isEmpty() ? QJsonValue() : QJsonValue(value));
+        const auto outcome = m_s.mutations.apply(who, mutation, MutationService::Writer::Server);
+        if (outcome.change)
+            m_s.broadcast(*outcome.change);
+        if (outcome.result.status != MutationResult::Status::Conflict) {
+            if (!outcome.change && outcome.result.status != MutationResult::Status::Applied)
+                qCWarning(lcSync) << "the notes text of" << key
+                                  << "was not recorded:" << outcome.result.toJson();
+            return;
+        }
+    }
 }
 
 } // namespace crm

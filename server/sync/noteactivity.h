@@ -15,11 +15,14 @@ class MutationService;
 class RecordStore;
 struct ChangeEntry;
 
-// "Alex edited the notes": who typed in which record's notes, coalesced per person into one
-// change of the record's derived `notesText` field (docs/protocol.md 5.9) when they pause, leave
-// the note or have typed for a long stretch. The change goes through the mutation engine and the
-// change stream like any other, so the activity feed, the table's search, offline copies and
-// every node of a cluster learn of it the usual way, and nothing is sent per keystroke.
+// "Alex edited the notes": who typed in which record's notes, coalesced into one change of the
+// record's derived `notesText` field (docs/protocol.md 5.9) when a typist pauses, leaves the note
+// or has typed for a long stretch. Everyone typing in that note then is recorded together, named
+// together ("Alex Rivera, Sam Okafor"): the text holds all of their typing, so crediting it to
+// one of them, or dropping the others' as unchanged, would misstate who wrote it. The change goes
+// through the mutation engine and the change stream like any other, so the activity feed, the
+// table's search, offline copies and every node of a cluster learn of it the usual way, and nothing
+// is sent per keystroke.
 class NoteActivity : public QObject
 {
     Q_OBJECT
@@ -41,9 +44,9 @@ public:
     ~NoteActivity() override;
 
     void edited(const QString& key, const Identity& who);
-    // Records the stretch of `userId` (everyone's when empty) in the note now: their last
-    // socket left it, it closes, or a script made a one-off edit.
-    void settle(const QString& key, const QString& text, const QString& userId = {});
+    // Records the note's open stretches now (a typist left it, it closes, a script made a
+    // one-off edit), with its text as it is now.
+    void settle(const QString& key, const QString& text);
     // Records every stretch now; from then on nothing more is recorded (the server is stopping,
     // and the hub the changes go to may already be gone).
     void finish();
@@ -57,7 +60,7 @@ private:
     };
 
     void settleDue();
-    void record(const QString& key, const Identity& who, const QString& text);
+    void record(const QString& key, const QList<Stretch>& stretches, const QString& text);
 
     Services m_s;
     QHash<QString, QList<Stretch>> m_open; // note key -> one stretch per person typing

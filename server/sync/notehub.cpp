@@ -58,7 +58,7 @@ NoteHub::NoteHub(RecordStore& records, NoteStore& store, MutationService& mutati
                       const auto found = m_open.find(key);
                       if (found == m_open.end())
                           return std::nullopt;
-                      return found.value()->doc.text();
+                      return currentText(*found.value());
                   }})
 {
     // The plain text is written at most this often per note while people type.
@@ -117,9 +117,9 @@ NoteHub::OpenNote* NoteHub::open(const QString& module, const QString& id,
     note->sinceSnapshot = int(stored->updates.size());
     // Stored updates were checked when they came; anything odd is logged, not fatal.
     if (!stored->snapshot.isEmpty())
-        note->doc.apply(stored->snapshot);
+        note->doc->apply(stored->snapshot);
     for (const QByteArray& update : stored->updates)
-        if (std::holds_alternative<crdt::UpdateError>(note->doc.apply(update)))
+        if (std::holds_alternative<crdt::UpdateError>(note->doc->apply(update)))
             qCWarning(lcSync) << "a stored update of the notes of" << key << "does not apply";
     m_open.insert(key, note);
     return note.get();
@@ -173,8 +173,8 @@ void NoteHub::join(SocketIoServerSession* session, const Identity& identity,
     note->members.insert(session, note->members.value(session));
     note->memberUsers.insert(session, identity.userId);
     note->awareness.expire(nowMs()); // carets not renewed for 30 s are not handed on
-    answer(NoteJoined{note->doc.encodeStateAsUpdate(since),
-                      crdt::encodeStateVector(note->doc.stateVector()), note->awareness.encode()}
+    answer(NoteJoined{note->doc->encodeStateAsUpdate(since),
+                      crdt::encodeStateVector(note->doc->stateVector()), note->awareness.encode()}
                .toJson());
 }
 
@@ -202,25 +202,28 @@ void NoteHub::update(SocketIoServerSession* session, const Identity& identity,
 QJsonObject NoteHub::applyTo(OpenNote& note, const Identity& identity, const QByteArray& update,
                              SocketIoServerSession* from)
 {
-    auto applied = note.doc.apply(update, crdt::TextDocument::Missing::Refuse);
+    auto applied = note.doc->apply(update, crdt::TextDocument::Missing::Refuse);
     if (const auto* error = std::get_if<crdt::UpdateError>(&applied);
         error && error->kind == crdt::UpdateError::Kind::MissingHistory && m_cluster &&
         catchUp(note)) {
         // What it builds on may be stored by another node and not heard here yet.
-        applied = note.doc.apply(update, crdt::TextDocument::Missing::Refuse);
+        applied = note.doc->apply(update, crdt::TextDocument::Missing::Refuse);
     }
     if (const auto* error = std::get_if<crdt::UpdateError>(&applied)) {
         if (error->kind != crdt::UpdateError::Kind::MissingHistory)
             return refusal(ErrorCode::BadUpdate, error->message);
         return NoteAck{WireError{ErrorCode::MissingHistory, error->message, {}, {}, {}},
-                       crdt::encodeStateVector(note.doc.stateVector())}
+                       crdt::encodeStateVector(note.doc->stateVector())}
             .toJson();
     }
     // Stored before anyone hears of it: an acknowledged edit survives a crash.
     const auto seq =
         m_store.append(note.brokerageId, note.module, note.id, update, identity.actingName());
-    if (!seq)
+    if (!seq) {
+        // The copy holds what was not stored: read it again, or others would build on it.
+        reload(note);
         return refusal(ErrorCode::Storage, QStringLiteral("Not saved; try again"));
+    }
     note.textDirty = true;
     sendToOthers(note, from, QString(events::NoteUpdate), update);
     stored(note, *seq, update);
@@ -241,7 +244,7 @@ QJsonObject NoteHub::applyFromRest(const Identity& identity, const NoteRef& ref,
         return refused;
     const QJsonObject result = applyTo(*note, identity, update, nullptr);
     // A script's edit is one act: the activity feed hears of it at once.
-    m_activity.settle(keyOf(ref.module, ref.id), note->doc.text(), identity.userId);
+    m_activity.settle(keyOf(ref.module, ref.id), currentText(*note));
     closeIfIdle(*note);
     return result;
 }
@@ -256,10 +259,11 @@ QJsonObject NoteHub::stateFor(const Identity& identity, const NoteRef& ref)
         {QStringLiteral("status"), QStringLiteral("ok")},
         {QStringLiteral("module"), ref.module},
         {QStringLiteral("id"), ref.id},
-        {QStringLiteral("text"), note->doc.text()},
-        {QStringLiteral("update"), QString::fromLatin1(note->doc.encodeStateAsUpdate().toBase64())},
+        {QStringLiteral("text"), note->doc->text()},
+        {QStringLiteral("update"),
+         QString::fromLatin1(note->doc->encodeStateAsUpdate().toBase64())},
         {QStringLiteral("stateVector"),
-         QString::fromLatin1(crdt::encodeStateVector(note->doc.stateVector()).toBase64())}};
+         QString::fromLatin1(crdt::encodeStateVector(note->doc->stateVector()).toBase64())}};
     closeIfIdle(*note);
     return state;
 }
@@ -268,11 +272,11 @@ void NoteHub::closeIfIdle(OpenNote& note)
 {
     if (!note.members.isEmpty())
         return;
-    m_activity.settle(keyOf(note.module, note.id), note.doc.text());
+    m_activity.settle(keyOf(note.module, note.id), currentText(note));
     if (note.sinceSnapshot >= kCompactEvery / 2)
         compact(keyOf(note.module, note.id));
     if (note.textDirty)
-        m_store.saveText(note.module, note.id, note.doc.text(), note.lastSeq);
+        m_store.saveText(note.module, note.id, note.doc->text(), note.lastSeq);
     m_open.remove(keyOf(note.module, note.id)); // `note` is gone from here on
 }
 
@@ -301,12 +305,16 @@ void NoteHub::relayAwareness(SocketIoServerSession* session, const QJsonObject& 
 
 void NoteHub::leave(SocketIoServerSession* session, OpenNote& note)
 {
+    if (!note.members.contains(session))
+        return; // a leave from a socket that never joined (or left already) changes nothing
     const auto carets = note.members.value(session);
     const QString userId = note.memberUsers.take(session);
     note.members.remove(session);
+    // The last window of a typist left: the stretch in this note ends here.
     if (std::find(note.memberUsers.cbegin(), note.memberUsers.cend(), userId) ==
-        note.memberUsers.cend())
-        m_activity.settle(keyOf(note.module, note.id), note.doc.text(), userId);
+            note.memberUsers.cend() &&
+        !note.members.isEmpty())
+        m_activity.settle(keyOf(note.module, note.id), currentText(note));
     if (!carets.empty()) {
         const QByteArray removal = note.awareness.remove(carets);
         sendToOthers(note, nullptr, QString(events::NoteAwareness), removal);
@@ -332,6 +340,28 @@ void NoteHub::sendToOthers(const OpenNote& note, SocketIoServerSession* except,
             it.key()->emitEvent(event, args);
 }
 
+QString NoteHub::currentText(OpenNote& note)
+{
+    if (m_cluster)
+        catchUp(note); // another node may have stored more a moment ago
+    return note.doc->text();
+}
+
+void NoteHub::reload(OpenNote& note)
+{
+    const auto stored = m_store.load(note.module, note.id);
+    if (!stored) {
+        qCWarning(lcSync) << "could not read the notes of" << note.module << note.id << "again";
+        return;
+    }
+    note.doc = std::make_unique<crdt::TextDocument>(quint64(0));
+    if (!stored->snapshot.isEmpty())
+        note.doc->apply(stored->snapshot);
+    for (const QByteArray& update : stored->updates)
+        note.doc->apply(update);
+    note.lastSeq = stored->lastSeq;
+}
+
 void NoteHub::compact(const QString& key)
 {
     const auto found = m_open.find(key);
@@ -347,7 +377,7 @@ void NoteHub::saveTexts()
     for (const auto& note : std::as_const(m_open)) {
         if (!note->textDirty)
             continue;
-        if (m_store.saveText(note->module, note->id, note->doc.text(), note->lastSeq))
+        if (m_store.saveText(note->module, note->id, note->doc->text(), note->lastSeq))
             note->textDirty = false;
     }
 }
@@ -362,7 +392,7 @@ std::optional<QString> NoteHub::plainText(const Identity& reader, const QString&
     if (!record || record->deleted || !reader.canSee(record->brokerageId, record->teamId))
         return std::nullopt;
     if (const auto found = m_open.find(keyOf(module, id)); found != m_open.end())
-        return found.value()->doc.text();
+        return found.value()->doc->text();
     const auto stored = m_store.load(module, id);
     if (!stored)
         return std::nullopt;

@@ -73,7 +73,7 @@ private:
         QString id;
         QString brokerageId;
         QString teamId;
-        crdt::TextDocument doc{quint64(0)};
+        std::unique_ptr<crdt::TextDocument> doc = std::make_unique<crdt::TextDocument>(quint64(0));
         crdt::Awareness awareness{0};
         QHash<SocketIoServerSession*, std::vector<quint64>> members; // -> their caret clients
         QHash<SocketIoServerSession*, QString> memberUsers;          // -> their user id
@@ -101,6 +101,10 @@ private:
     void sendToOthers(const OpenNote& note, SocketIoServerSession* except, const QString& event,
                       const QByteArray& bytes);
     void compact(const QString& key);
+    // The note's text, first read up to date from other nodes in a cluster.
+    QString currentText(OpenNote& note);
+    // Reads the note again from the store (a copy that holds an update that was not stored).
+    void reload(OpenNote& note);
     void saveTexts();
 
     // The cluster half (notehubcluster.cpp).

@@ -86,7 +86,7 @@ void NoteHub::heardUpdate(const QJsonObject& body)
         return;
     }
     const QByteArray update = bytesOf(body.value(QStringLiteral("update")));
-    if (std::holds_alternative<crdt::UpdateError>(note.doc.apply(update))) {
+    if (std::holds_alternative<crdt::UpdateError>(note.doc->apply(update))) {
         qCWarning(lcSync) << "a note update from another node does not apply; reading the log";
         catchUp(note);
         return;
@@ -128,10 +128,10 @@ bool NoteHub::catchUp(OpenNote& note)
     }
     if (stored->lastSeq <= note.lastSeq)
         return true;
-    const crdt::StateVector before = note.doc.stateVector();
+    const crdt::StateVector before = note.doc->stateVector();
     bool changed = false;
     auto apply = [&](const QByteArray& update) {
-        const auto applied = note.doc.apply(update);
+        const auto applied = note.doc->apply(update);
         if (const auto* changes = std::get_if<crdt::TextChanges>(&applied))
             changed = changed || !changes->empty();
         else
@@ -145,9 +145,9 @@ bool NoteHub::catchUp(OpenNote& note)
     note.lastSeq = stored->lastSeq;
     note.textDirty = true;
     // One update with all of it (and the whole delete set, so deletions come along too).
-    if (changed || note.doc.stateVector() != before)
+    if (changed || note.doc->stateVector() != before)
         sendToOthers(note, nullptr, QString(events::NoteUpdate),
-                     note.doc.encodeStateAsUpdate(before));
+                     note.doc->encodeStateAsUpdate(before));
     return true;
 }
 

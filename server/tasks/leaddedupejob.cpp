@@ -200,6 +200,9 @@ void LeadDedupeJob::mergeGroup(TaskContext& context, const Group& group)
     for (qsizetype m = 1; m < group.members.size(); ++m) {
         const QJsonObject& other = m_leads.at(group.members[m]).fields;
         for (auto it = other.begin(); it != other.end(); ++it) {
+            if (const FieldSpec* field = RecordSchema::instance().module(kLeads)->field(it.key());
+                field && field->derived)
+                continue; // kept by the server (the notes' text): never written by a task
             const QJsonValue mine = keep.fields.value(it.key());
             const bool empty = mine.isNull() || mine.isUndefined() || mine.toString() == u"";
             if (empty && !it.value().isNull() && !filled.contains(it.key()))

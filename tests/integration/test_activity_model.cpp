@@ -3,6 +3,7 @@
 #include "models/activityfilter.h"
 #include "models/activitymodel.h"
 #include "models/changeexcerpt.h"
+#include "models/notificationmodel.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
 #include "support/catchqt.h"
@@ -88,8 +89,10 @@ TEST_CASE("Notes in the client: a teammate's edit of a record's notes is one lin
                                     QAbstractItemModelTester::FailureReportingMode::Fatal);
     QAbstractItemModelTester viewTester(&view,
                                         QAbstractItemModelTester::FailureReportingMode::Fatal);
+    NotificationModel notifications(*ana.core);
+    notifications.setUserId(s.ana.userId);
     ana.goOnline();
-    const QString id = test::createEscrowOverRest(s, s.ben, QStringLiteral("ESC-N"));
+    const QString id = test::createEscrowOverRest(s, s.ana, QStringLiteral("ESC-N"));
     REQUIRE(waitUntil([&] { return table.rowCount() == 1; }));
 
     // Ben's script writes the notes twice over REST (each a whole act, recorded at once).
@@ -115,6 +118,14 @@ TEST_CASE("Notes in the client: a teammate's edit of a record's notes is one lin
     CHECK(before.isEmpty()); // only added: the addition says it all
     CHECK(after == QStringLiteral("…Appraisals, due next Friday."));
     CHECK(after.size() <= 62);
+
+    // Ana owns the escrow: told in one line who edited its notes, the change in the detail.
+    REQUIRE(notifications.rowCount() >= 1);
+    const QModelIndex told = notifications.index(0);
+    CHECK(told.data(NotificationModel::TitleRole) ==
+          QStringLiteral("ben edited the notes of your escrow “ESC-N”"));
+    CHECK(told.data(NotificationModel::DetailRole) ==
+          QStringLiteral("…Appraisals, due next Friday."));
 
     view.setSearchText(QStringLiteral("valley appraisals"));
     CHECK(view.rowCount() == 1);

@@ -32,6 +32,21 @@ QString createEscrow(Server& s, const Identity& who)
     return test::createEscrowOverRest(s, who, QStringLiteral("N-7"));
 }
 
+// Every escrow:updated change a socket heard, in order.
+QList<ChangeEvent> escrowUpdates(const NoteSocket& socket)
+{
+    QList<ChangeEvent> out;
+    for (const QString& frame : std::as_const(socket.peer.frames)) {
+        if (!frame.startsWith(QStringLiteral("42[\"escrow:updated\",")))
+            continue;
+        const auto event = ChangeEvent::fromJson(
+            QJsonDocument::fromJson(frame.mid(2).toUtf8()).array().at(1).toObject());
+        REQUIRE(event.ok());
+        out.append(event.value());
+    }
+    return out;
+}
+
 } // namespace
 
 TEST_CASE("Notes: two agents type into an escrow's notes at once and end with one text, a third "
@@ -254,18 +269,7 @@ TEST_CASE("Notes in the activity: a stretch of typing reaches everyone as one ch
         REQUIRE(statusOf(ana.send(ana.doc.insert(i, typed.mid(i, length)))) == u"ok");
         i += length - 1;
     }
-    auto changes = [&] {
-        QList<ChangeEvent> out;
-        for (const QString& frame : std::as_const(ben.peer.frames)) {
-            if (!frame.startsWith(QStringLiteral("42[\"escrow:updated\",")))
-                continue;
-            const auto event = ChangeEvent::fromJson(
-                QJsonDocument::fromJson(frame.mid(2).toUtf8()).array().at(1).toObject());
-            REQUIRE(event.ok());
-            out.append(event.value());
-        }
-        return out;
-    };
+    auto changes = [&] { return escrowUpdates(ben); };
     test::spin(std::chrono::milliseconds(300));
     CHECK(changes().isEmpty()); // nothing per keystroke
 
@@ -310,4 +314,60 @@ TEST_CASE("Notes in the activity: a stretch of typing reaches everyone as one ch
               ->data.value(kNotesTextField)
               .toString()
               .endsWith(u"on track."));
+}
+
+TEST_CASE("Notes in the activity: two typists are named together on one change, a stray leave "
+          "ends nobody's stretch, and a record written back whole with its notes text is taken",
+          "[notes][activity]")
+{
+    Server s;
+    const QString escrow = createEscrow(s, s.ana);
+    const NoteRef note{QStringLiteral("escrows"), escrow};
+    NoteSocket ana(s.url(), s.token(s.ana), 81);
+    NoteSocket ben(s.url(), s.token(s.ben), 82);
+    NoteSocket dee(s.url(), s.token(s.dee), 83); // watches, never joins
+    REQUIRE(statusOf(ana.join(note.module, escrow)) == u"ok");
+    REQUIRE(statusOf(ben.join(note.module, escrow)) == u"ok");
+    REQUIRE(statusOf(ana.send(ana.doc.insert(0, u"Roof quote due."))) == u"ok");
+    ben.catchUp();
+    REQUIRE(statusOf(ben.send(ben.doc.insert(ben.doc.text().size(), u" Call Tom."))) == u"ok");
+
+    // A leave from a socket that never joined: nothing is recorded.
+    REQUIRE(statusOf(dee.call(QStringLiteral("note:leave"), note.toJson())) == u"ok");
+    test::spin(std::chrono::milliseconds(300));
+    CHECK(escrowUpdates(dee).isEmpty());
+
+    // Ana leaves: one change holding both typists' text, made by the last typist, naming both.
+    REQUIRE(statusOf(ana.call(QStringLiteral("note:leave"), note.toJson())) == u"ok");
+    REQUIRE(waitUntil([&] { return escrowUpdates(dee).size() == 1; }));
+    const ChangeEvent both = escrowUpdates(dee).first();
+    CHECK(both.fields.value(kNotesTextField).toString() ==
+          QStringLiteral("Roof quote due. Call Tom."));
+    CHECK(both.by.id == s.ben.userId);
+    CHECK(both.by.name == s.ben.displayName + QStringLiteral(", ") + s.ana.displayName);
+    // Ben leaving afterwards has nothing left to tell.
+    REQUIRE(statusOf(ben.call(QStringLiteral("note:leave"), note.toJson())) == u"ok");
+    test::spin(std::chrono::milliseconds(300));
+    CHECK(escrowUpdates(dee).size() == 1);
+
+    // A script that read the record and writes it whole sends the notes text back unchanged:
+    // taken, the text untouched. A changed one is refused.
+    const auto record = s.server.records().find(note.module, escrow);
+    REQUIRE(record);
+    Mutation whole;
+    whole.module = note.module;
+    whole.recordId = escrow;
+    whole.mutationId = 1;
+    whole.baseVersion = record->version;
+    whole.fields = {{QStringLiteral("escrowCompany"), QStringLiteral("First Pacific")},
+                    {kNotesTextField.toString(), record->data.value(kNotesTextField)}};
+    CHECK(statusOf(dee.call(QStringLiteral("mutate"), whole.toJson())) == u"applied");
+    whole.mutationId = 2;
+    whole.fields = {{kNotesTextField.toString(), QStringLiteral("Roof quote due.")}};
+    CHECK(test::codeOf(dee.call(QStringLiteral("mutate"), whole.toJson())) == u"forbidden_field");
+    const auto after = s.server.records().find(note.module, escrow);
+    CHECK(after->data.value(kNotesTextField).toString() ==
+          QStringLiteral("Roof quote due. Call Tom."));
+    CHECK(after->data.value(QStringLiteral("escrowCompany")).toString() ==
+          QStringLiteral("First Pacific"));
 }
