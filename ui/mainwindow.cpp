@@ -23,6 +23,7 @@
 #include "ui/recordtablepane.h"
 #include "ui/refusedchangesdialog.h"
 #include "ui/settingsdialog.h"
+#include "ui/sidedock.h"
 #include "ui/taskcardstack.h"
 #include "ui/taskhistorypanel.h"
 #include "ui/taskmenu.h"
@@ -209,7 +210,7 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         addDockWidget(Qt::RightDockWidgetArea, activityDock);
         activityDock->hide();
         connect(m_activity, &ActivityPanel::openRecord, this, &MainWindow::openRecord);
-        QAction* toggle = activityDock->toggleViewAction();
+        QAction* toggle = SideDock::viewAction(*this, *activityDock);
         toggle->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_A));
         menuBar()->findChild<QMenu*>(QStringLiteral("viewMenu"))->addAction(toggle);
     }
@@ -222,7 +223,8 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         m_taskDock->hide();
         m_taskCards = new TaskCardStack(workspace.tasks);
         notices()->addStack(m_taskCards, 0); // lowest: cards stay put while toasts come and go
-        connect(m_taskCards, &TaskCardStack::historyRequested, m_taskDock, &QDockWidget::show);
+        connect(m_taskCards, &TaskCardStack::historyRequested, this,
+                [this] { SideDock::show(*this, *m_taskDock); });
         connect(m_taskHistory, &TaskHistoryPanel::problem, this, [this](const QString& message) {
             QMessageBox::warning(this, tr("Task"), message);
         });
@@ -236,7 +238,7 @@ MainWindow::MainWindow(const Workspace& workspace, QWidget* parent)
         menuBar()->addMenu(new TaskMenu(
             workspace.tasks,
             [this] { return qobject_cast<RecordTablePane*>(m_panes->currentWidget()); },
-            m_taskDock->toggleViewAction(), this));
+            SideDock::viewAction(*this, *m_taskDock), this));
     }
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     QAction* about = help->addAction(tr("&About CRM Desktop"), this, [this] {

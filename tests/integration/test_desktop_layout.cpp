@@ -391,3 +391,32 @@ TEST_CASE("Window size, docks, divider, the put-away editor and each module's co
     CHECK(third.editor()->isVisible());
     CHECK(std::abs(third.editor()->width() - editorWidth) <= 2);
 }
+
+TEST_CASE("View > Activity in a half-screen window opens below the table instead of pushing the "
+          "window past the screen's edge, and beside the editor again when the window is wide",
+          "[ui][layout]")
+{
+    SettingsSandbox sandbox;
+    DemoDesk desk;
+    auto* dock = desk.window->findChild<QDockWidget*>(QStringLiteral("activityDock"));
+    REQUIRE(dock);
+    QAction* viewActivity = nullptr; // as the agent reaches it: View > Activity
+    for (QAction* action : desk.window->findChild<QMenu*>(QStringLiteral("viewMenu"))->actions())
+        if (action->text() == QStringLiteral("Activity"))
+            viewActivity = action;
+    REQUIRE(viewActivity);
+    resizeWindow(desk.window.get(), 800, 760);
+    viewActivity->trigger();
+    test::spin(100ms);
+    CHECK(dock->isVisible());
+    CHECK(desk.window->dockWidgetArea(dock) == Qt::BottomDockWidgetArea);
+    CHECK(desk.window->width() == 800);
+    CHECK(desk.window->editor()->isVisible());
+    viewActivity->trigger();
+
+    resizeWindow(desk.window.get(), 1600, 900);
+    viewActivity->trigger();
+    test::spin(100ms);
+    CHECK(desk.window->dockWidgetArea(dock) == Qt::RightDockWidgetArea);
+    CHECK(desk.window->width() == 1600);
+}
