@@ -46,6 +46,8 @@ void RecordDelegate::initStyleOption(QStyleOptionViewItem* option, const QModelI
         return;
     }
     option->text = format(field, index.data(Qt::EditRole), option->locale);
+    if (field.derived) // the notes' text in a one-line cell: its start, on one line
+        option->text = option->text.left(200).replace(u'\n', QStringLiteral(" / "));
     if (field.type == FieldSpec::Type::User && m_users) {
         const QString name = m_users->nameOf(option->text);
         if (!name.isEmpty())

@@ -26,7 +26,11 @@ RecordTablePane::RecordTablePane(RecordTableModel* table, QWidget* parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* top = new QHBoxLayout;
-    m_search->setPlaceholderText(tr("Search %1").arg(table->spec().label.toLower()));
+    // Search reaches the notes' text too: say so, or a row found by its notes looks wrong.
+    m_search->setPlaceholderText(
+        table->spec().hasNotesDocument
+            ? tr("Search %1 and their notes").arg(table->spec().label.toLower())
+            : tr("Search %1").arg(table->spec().label.toLower()));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Search records"));
     top->addWidget(m_search, 1);
