@@ -38,9 +38,16 @@ QString cut(const QString& text, qsizetype length)
 NoteActivity::NoteActivity(Services services, QObject* parent)
     : QObject(parent), m_s(std::move(services))
 {
-    m_timer.setInterval(std::chrono::seconds(5));
+    m_timer.setInterval(m_timings.checkEvery);
     connect(&m_timer, &QTimer::timeout, this, &NoteActivity::settleDue);
     m_timer.start();
+}
+
+void NoteActivity::setTimings(Timings timings)
+{
+    m_timings = timings;
+    if (!m_finished)
+        m_timer.start(m_timings.checkEvery);
 }
 
 NoteActivity::~NoteActivity() = default;
@@ -85,7 +92,8 @@ void NoteActivity::settleDue()
     for (const QString& key : keys) {
         const QList<Stretch>& stretches = m_open[key];
         const bool due = std::any_of(stretches.cbegin(), stretches.cend(), [&](const Stretch& s) {
-            return now - s.lastMs >= kQuiet.count() || now - s.firstMs >= kLongest.count();
+            return now - s.lastMs >= m_timings.quiet.count() ||
+                   now - s.firstMs >= m_timings.longest.count();
         });
         if (!due)
             continue;

@@ -35,14 +35,18 @@ public:
         // The note's text now ("module/id"), or nullopt when it is not open here.
         std::function<std::optional<QString>(const QString& key)> textOf;
     };
-    // A pause this long ends a person's stretch of typing.
-    static constexpr std::chrono::milliseconds kQuiet{30000};
-    // A stretch is recorded at least this often while someone keeps typing.
-    static constexpr std::chrono::milliseconds kLongest{300000};
+    struct Timings
+    {
+        std::chrono::milliseconds quiet{30000};    // a pause this long ends a stretch
+        std::chrono::milliseconds longest{300000}; // recorded at least this often while typing
+        std::chrono::milliseconds checkEvery{5000};
+    };
 
     explicit NoteActivity(Services services, QObject* parent = nullptr);
     ~NoteActivity() override;
 
+    // Tests shorten them; the defaults are the documented ones (docs/protocol.md 5.9).
+    void setTimings(Timings timings);
     void edited(const QString& key, const Identity& who);
     // Records the note's open stretches now (a typist left it, it closes, a script made a
     // one-off edit), with its text as it is now.
@@ -65,6 +69,7 @@ private:
     Services m_s;
     QHash<QString, QList<Stretch>> m_open; // note key -> one stretch per person typing
     QTimer m_timer;
+    Timings m_timings;
     bool m_finished = false;
 };
 

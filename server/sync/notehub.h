@@ -47,6 +47,7 @@ public:
 
     // Records every stretch of typing not yet recorded, before the server stops.
     void finishActivity() { m_activity.finish(); }
+    void setActivityTimings(NoteActivity::Timings timings) { m_activity.setTimings(timings); }
 
     // Becomes one node of a cluster: updates and carets go to, and come from, the other nodes.
     void joinCluster(ClusterBus* bus);

@@ -371,3 +371,35 @@ TEST_CASE("Notes in the activity: two typists are named together on one change, 
     CHECK(after->data.value(QStringLiteral("escrowCompany")).toString() ==
           QStringLiteral("First Pacific"));
 }
+
+TEST_CASE("Notes in the activity: a pause ends a stretch of typing, and a long stretch is recorded "
+          "on the way, without anyone leaving the note",
+          "[notes][activity]")
+{
+    using namespace std::chrono_literals;
+    Server s;
+    s.server.notes().setActivityTimings({400ms, 1500ms, 50ms});
+    const QString escrow = createEscrow(s, s.ana);
+    NoteSocket ana(s.url(), s.token(s.ana), 91);
+    NoteSocket dee(s.url(), s.token(s.dee), 92);
+    REQUIRE(statusOf(ana.join(QStringLiteral("escrows"), escrow)) == u"ok");
+    REQUIRE(statusOf(ana.send(ana.doc.insert(0, u"Lender"))) == u"ok");
+    REQUIRE(waitUntil([&] { return escrowUpdates(dee).size() == 1; }));
+    CHECK(escrowUpdates(dee).last().fields.value(kNotesTextField) == QStringLiteral("Lender"));
+
+    // Typing on for 2.5 s, a key every 100 ms: recorded at least once while it goes on...
+    for (int i = 0; i < 25; ++i) {
+        REQUIRE(statusOf(ana.send(ana.doc.insert(ana.doc.text().size(), u"."))) == u"ok");
+        test::spin(100ms);
+    }
+    CHECK(escrowUpdates(dee).size() >= 2);
+    // ...and once more at the pause, with everything typed.
+    REQUIRE(waitUntil([&] {
+        const auto changes = escrowUpdates(dee);
+        return changes.last().fields.value(kNotesTextField).toString() == ana.doc.text();
+    }));
+    test::spin(600ms);
+    const auto settled = escrowUpdates(dee).size();
+    test::spin(600ms);
+    CHECK(escrowUpdates(dee).size() == settled); // nothing more while nobody types
+}
