@@ -28,6 +28,20 @@ QByteArray bytesOf(const QVariant& text)
 
 } // namespace
 
+int NoteStore::Stored::applyTo(crdt::TextDocument& doc) const
+{
+    int refused = 0;
+    auto apply = [&](const QByteArray& update) {
+        if (std::holds_alternative<crdt::UpdateError>(doc.apply(update)))
+            ++refused;
+    };
+    if (!snapshot.isEmpty())
+        apply(snapshot);
+    for (const QByteArray& update : updates)
+        apply(update);
+    return refused;
+}
+
 NoteStore::NoteStore(Database& db) : m_db(db) {}
 
 std::optional<NoteStore::Stored> NoteStore::load(const QString& module, const QString& recordId,
@@ -140,10 +154,7 @@ bool NoteStore::compact(const QString& module, const QString& recordId)
     if (!stored || stored->lastSeq == 0)
         return false;
     crdt::TextDocument doc(quint64(0));
-    if (!stored->snapshot.isEmpty())
-        doc.apply(stored->snapshot);
-    for (const QByteArray& update : stored->updates)
-        doc.apply(update);
+    stored->applyTo(doc);
     if (doc.hasPending())
         return false; // the log keeps what waits; folding it would drop it
     auto note = m_db.query();

@@ -9,6 +9,9 @@
 
 namespace crm {
 
+namespace crdt {
+class TextDocument;
+}
 class Database;
 
 // A record's collaborative notes in the database: the log of Yjs updates as received (stored
@@ -25,6 +28,10 @@ public:
         QByteArray snapshot;       // empty unless the log was folded past the `afterSeq` asked
         QList<QByteArray> updates; // after `afterSeq` and the snapshot, in order
         qint64 lastSeq = 0;        // everything up to here is in snapshot + updates
+
+        // Applies the snapshot, then the updates, to `doc`; how many of them did not apply
+        // (they were checked when they came, so anything odd is for the log, not fatal).
+        int applyTo(crdt::TextDocument& doc) const;
     };
 
     explicit NoteStore(Database& db);

@@ -115,12 +115,8 @@ NoteHub::OpenNote* NoteHub::open(const QString& module, const QString& id,
     note->teamId = teamId;
     note->lastSeq = stored->lastSeq;
     note->sinceSnapshot = int(stored->updates.size());
-    // Stored updates were checked when they came; anything odd is logged, not fatal.
-    if (!stored->snapshot.isEmpty())
-        note->doc->apply(stored->snapshot);
-    for (const QByteArray& update : stored->updates)
-        if (std::holds_alternative<crdt::UpdateError>(note->doc->apply(update)))
-            qCWarning(lcSync) << "a stored update of the notes of" << key << "does not apply";
+    if (const int refused = stored->applyTo(*note->doc))
+        qCWarning(lcSync) << refused << "stored updates of the notes of" << key << "do not apply";
     m_open.insert(key, note);
     return note.get();
 }
@@ -355,10 +351,7 @@ void NoteHub::reload(OpenNote& note)
         return;
     }
     note.doc = std::make_unique<crdt::TextDocument>(quint64(0));
-    if (!stored->snapshot.isEmpty())
-        note.doc->apply(stored->snapshot);
-    for (const QByteArray& update : stored->updates)
-        note.doc->apply(update);
+    stored->applyTo(*note.doc);
     note.lastSeq = stored->lastSeq;
 }
 
@@ -397,9 +390,7 @@ std::optional<QString> NoteHub::plainText(const Identity& reader, const QString&
     if (!stored)
         return std::nullopt;
     crdt::TextDocument doc(quint64(0));
-    doc.apply(stored->snapshot);
-    for (const QByteArray& update : stored->updates)
-        doc.apply(update);
+    stored->applyTo(doc);
     return doc.text();
 }
 

@@ -129,19 +129,11 @@ bool NoteHub::catchUp(OpenNote& note)
     if (stored->lastSeq <= note.lastSeq)
         return true;
     const crdt::StateVector before = note.doc->stateVector();
-    bool changed = false;
-    auto apply = [&](const QByteArray& update) {
-        const auto applied = note.doc->apply(update);
-        if (const auto* changes = std::get_if<crdt::TextChanges>(&applied))
-            changed = changed || !changes->empty();
-        else
-            qCWarning(lcSync) << "a stored update of the notes of" << note.module << note.id
-                              << "does not apply";
-    };
-    if (!stored->snapshot.isEmpty())
-        apply(stored->snapshot);
-    for (const QByteArray& update : stored->updates)
-        apply(update);
+    const QString textBefore = note.doc->text();
+    if (const int refused = stored->applyTo(*note.doc))
+        qCWarning(lcSync) << refused << "stored updates of the notes of" << note.module << note.id
+                          << "do not apply";
+    const bool changed = note.doc->text() != textBefore;
     note.lastSeq = stored->lastSeq;
     note.textDirty = true;
     // One update with all of it (and the whole delete set, so deletions come along too).
