@@ -142,7 +142,7 @@ bool Backup::create(Database& db, const QString& dataDir, const QString& file, S
         return false;
     const QString partial = file + QStringLiteral(".partial");
     QFile::remove(partial);
-    QSqlQuery vacuum = db.query();
+    QSqlQuery vacuum = db.rawQuery();
     QString quoted = QFileInfo(partial).absoluteFilePath();
     quoted.replace(u'\'', QStringLiteral("''"));
     if (!vacuum.exec(QStringLiteral("VACUUM INTO '%1'").arg(quoted))) {

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "server/storage/query.h"
+#include "server/storage/statementcache.h"
+
 #include <functional>
 #include <memory>
 #include <QSqlDatabase>
@@ -46,14 +49,19 @@ public:
     QSqlDatabase& connection() { return m_db; }
     int schemaVersion() const { return m_schemaVersion; }
 
-    // Prepares and runs a statement with positional binds; logs and returns false on failure.
-    bool exec(QSqlQuery& query, const QString& sql, const QVariantList& binds = {});
+    // Runs a statement with positional binds, prepared once per connection (StatementCache);
+    // `query` then reads its rows. Logs and returns false on failure.
+    bool exec(Query& query, const QString& sql, const QVariantList& binds = {});
     // Hears each exec()'s time in seconds (/metrics).
     void setQueryObserver(std::function<void(double seconds)> observer)
     {
         m_queryObserver = std::move(observer);
     }
-    QSqlQuery query();
+    Query query() { return {}; }
+    // Prepared statements kept for reuse now (tests; the cache's own bounds keep it small).
+    int statementsKept() const { return m_statements.idleCount(); }
+    // A plain statement on this connection, for SQL run once (maintenance, backups).
+    QSqlQuery rawQuery();
 
     // Transactions nest: an inner one is a savepoint of the outer.
     bool begin();
@@ -72,6 +80,7 @@ private:
     int m_depth = 0; // open transactions, outermost included
     std::function<void(double)> m_queryObserver;
     std::unique_ptr<WalCheckpointer> m_checkpointer; // SQLite files only
+    StatementCache m_statements{m_db};
 };
 
 // Rolls back unless committed: every early return inside a transaction stays safe.

@@ -22,7 +22,7 @@ QJsonObject fromText(const QString& text)
     return QJsonDocument::fromJson(text.toUtf8()).object();
 }
 
-StoredRecord fromRow(const QSqlQuery& query)
+StoredRecord fromRow(const Query& query)
 {
     StoredRecord record;
     record.module = query.value(0).toString();

@@ -7,23 +7,45 @@ namespace crm {
 
 void PresenceRegistry::join(SessionKey session, const Identity& identity)
 {
-    m_sessions.insert(session, SessionState{identity, PresenceStatus::Online, {}, {}, {}, {}});
-    m_byUser.insert(identity.userId, session);
+    if (m_sessions.contains(session))
+        leave(session);
+    const auto state =
+        m_sessions.insert(session, SessionState{identity, PresenceStatus::Online, {}, {}, {}, {}});
+    m_byUser[identity.userId].sessions.append(session);
+    countStatus(*state, 1);
 }
 
 bool PresenceRegistry::leave(SessionKey session)
 {
-    const QString user = userOf(session);
-    m_sessions.remove(session);
-    m_byUser.remove(user, session);
-    return !user.isEmpty() && !m_byUser.contains(user);
+    const auto state = m_sessions.constFind(session);
+    if (state == m_sessions.cend())
+        return false;
+    const QString user = state->identity.userId;
+    countStatus(*state, -1);
+    const auto local = m_byUser.find(user);
+    if (!state->recordId.isEmpty())
+        local->viewing.removeOne(session);
+    m_sessions.erase(state);
+    local->sessions.removeOne(session);
+    if (!local->sessions.isEmpty())
+        return false;
+    m_byUser.erase(local);
+    return true;
+}
+
+void PresenceRegistry::countStatus(const SessionState& state, int delta)
+{
+    m_byUser[state.identity.userId].byStatus[static_cast<size_t>(state.status)] += delta;
 }
 
 void PresenceRegistry::setStatus(SessionKey session, PresenceStatus status)
 {
     auto it = m_sessions.find(session);
-    if (it != m_sessions.end())
-        it->status = status;
+    if (it == m_sessions.end())
+        return;
+    countStatus(*it, -1);
+    it->status = status;
+    countStatus(*it, 1);
 }
 
 void PresenceRegistry::setViewing(SessionKey session, const QString& module, const QString& id,
@@ -32,6 +54,13 @@ void PresenceRegistry::setViewing(SessionKey session, const QString& module, con
     auto it = m_sessions.find(session);
     if (it == m_sessions.end())
         return;
+    if (it->recordId.isEmpty() != id.isEmpty()) {
+        auto& viewing = m_byUser[it->identity.userId].viewing;
+        if (id.isEmpty())
+            viewing.removeOne(session);
+        else
+            viewing.append(session);
+    }
     it->module = module;
     it->recordId = id;
     it->recordTeam = team;
@@ -61,18 +90,6 @@ QString PresenceRegistry::userOf(SessionKey session) const
     return m_sessions.value(session).identity.userId;
 }
 
-template <typename Visit>
-void PresenceRegistry::forEachSessionOf(const QString& userId, Visit visit) const
-{
-    for (auto key = m_byUser.constFind(userId); key != m_byUser.cend() && key.key() == userId;
-         ++key)
-        visit(m_sessions[key.value()]);
-    for (const auto& users : m_remote) {
-        for (const auto& state : users.value(userId))
-            visit(state);
-    }
-}
-
 template <typename Visit> void PresenceRegistry::forEachSession(Visit visit) const
 {
     for (const auto& state : m_sessions)
@@ -89,31 +106,58 @@ Presence PresenceRegistry::userPresence(const QString& userId, const Identity& v
 {
     Presence presence;
     presence.userId = userId;
-    forEachSessionOf(userId, [&](const SessionState& state) {
-        ++presence.sessions;
-        presence.name = state.identity.displayName;
-        // The most present session wins: one busy window means "do not disturb".
-        presence.status = std::max(presence.status, state.status);
+    auto addViewing = [&](const SessionState& state) {
         if (state.recordId.isEmpty() ||
             !viewer.canSee(state.identity.brokerageId, state.recordTeam))
             return;
         presence.viewing.append({state.module, state.recordId, {}});
         if (!state.editingField.isEmpty())
             presence.editing.append({state.module, state.recordId, state.editingField});
-    });
+    };
+    // The most present session wins: one busy window means "do not disturb".
+    auto add = [&](const SessionState& state) {
+        ++presence.sessions;
+        presence.name = state.identity.displayName;
+        presence.status = std::max(presence.status, state.status);
+        addViewing(state);
+    };
+    const auto local = m_byUser.constFind(userId);
+    if (local != m_byUser.cend()) {
+        presence.sessions = static_cast<int>(local->sessions.size());
+        presence.name = m_sessions.constFind(local->sessions.constFirst())->identity.displayName;
+        for (size_t status = 0; status < local->byStatus.size(); ++status) {
+            if (local->byStatus[status] > 0)
+                presence.status = std::max(presence.status, static_cast<PresenceStatus>(status));
+        }
+        for (const SessionKey key : local->viewing)
+            addViewing(*m_sessions.constFind(key));
+    }
+    for (const auto& users : m_remote) {
+        for (const auto& state : users.value(userId))
+            add(state);
+    }
     return presence;
 }
 
 PresenceSnapshot PresenceRegistry::snapshot(const Identity& viewer) const
 {
-    QHash<QString, QString> brokerageOf; // every user present anywhere
-    forEachSession([&](const SessionState& state) {
-        brokerageOf.insert(state.identity.userId, state.identity.brokerageId);
-    });
+    // Each user once, whatever their number of sessions: this runs at every connect, and a
+    // walk over every session there (twice for each user's) made connecting N sockets cost N².
     PresenceSnapshot out;
-    for (auto it = brokerageOf.cbegin(); it != brokerageOf.cend(); ++it) {
-        if (it.value() == viewer.brokerageId)
-            out.users.append(userPresence(it.key(), viewer));
+    QSet<QString> seen;
+    auto consider = [&](const QString& userId, const SessionState& any) {
+        if (any.identity.brokerageId == viewer.brokerageId && !seen.contains(userId)) {
+            seen.insert(userId);
+            out.users.append(userPresence(userId, viewer));
+        }
+    };
+    for (auto it = m_byUser.cbegin(); it != m_byUser.cend(); ++it)
+        consider(it.key(), *m_sessions.constFind(it->sessions.constFirst()));
+    for (const auto& users : m_remote) {
+        for (auto it = users.cbegin(); it != users.cend(); ++it) {
+            if (!it->isEmpty())
+                consider(it.key(), it->first());
+        }
     }
     return out;
 }
@@ -138,15 +182,14 @@ QJsonArray PresenceRegistry::viewersOf(const QString& module, const QString& id,
 QList<PresenceRegistry::SessionState> PresenceRegistry::localSessionsOf(const QString& userId) const
 {
     QList<SessionState> out;
-    for (auto key = m_byUser.constFind(userId); key != m_byUser.cend() && key.key() == userId;
-         ++key)
-        out.append(m_sessions[key.value()]);
+    for (const SessionKey key : m_byUser.value(userId).sessions)
+        out.append(*m_sessions.constFind(key));
     return out;
 }
 
 QStringList PresenceRegistry::localUsers() const
 {
-    return m_byUser.uniqueKeys();
+    return m_byUser.keys();
 }
 
 void PresenceRegistry::setRemote(const QString& node, const QString& userId,

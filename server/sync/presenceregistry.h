@@ -3,6 +3,7 @@
 #include "protocol/presence.h"
 #include "server/storage/identity.h"
 
+#include <array>
 #include <optional>
 #include <QHash>
 #include <QJsonArray>
@@ -66,14 +67,22 @@ public:
     QHash<QString, QString> dropNode(const QString& node);
 
 private:
-    // Every session of `userId`, this node's and the others'.
-    template <typename Visit> void forEachSessionOf(const QString& userId, Visit visit) const;
     // Every session there is, this node's and the others'.
     template <typename Visit> void forEachSession(Visit visit) const;
 
     QHash<SessionKey, SessionState> m_sessions;
     QHash<QString, QHash<QString, QList<SessionState>>> m_remote; // node -> user -> sessions
-    QMultiHash<QString, SessionKey> m_byUser; // a user's sessions without scanning them all
+    // A user's sessions here, kept summed up: userPresence runs for every user of the
+    // brokerage at each connect (the snapshot), so it must not walk every session each time.
+    struct LocalUser
+    {
+        QList<SessionKey> sessions;
+        std::array<int, 4> byStatus{}; // sessions per PresenceStatus
+        QList<SessionKey> viewing;     // the sessions with a record open
+    };
+    void countStatus(const SessionState& state, int delta);
+
+    QHash<QString, LocalUser> m_byUser;
 };
 
 } // namespace crm

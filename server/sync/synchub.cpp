@@ -111,6 +111,8 @@ SyncHub::SyncHub(Services services, Options options, QObject* parent)
         Identity current = user->identity;
         current.agentName = identity.agentName;
         current.sessionId = identity.sessionId;
+        if (!m_sessions.contains(session))
+            ++m_socketsPerUser[current.userId];
         m_sessions.insert(
             session, Session{current, auth.value(QStringLiteral("clientId")).toString().left(64),
                              m_connectBuckets.take(session),
@@ -137,8 +139,7 @@ std::optional<SocketIoServer::AuthDecision> SyncHub::refuseIfOverCap(const Ident
 
 qsizetype SyncHub::localSocketsOf(const QString& userId) const
 {
-    return std::count_if(m_sessions.cbegin(), m_sessions.cend(),
-                         [&](const Session& s) { return s.identity.userId == userId; });
+    return m_socketsPerUser.value(userId);
 }
 
 void SyncHub::onConnected(SocketIoServerSession* session)
@@ -179,6 +180,8 @@ void SyncHub::onClosed(SocketIoServerSession* session, const QString& reason)
                                << session->ageMs() << "ms, ended:" << reason;
     m_presence.leave(session);
     m_sessions.remove(session);
+    if (--m_socketsPerUser[identity.userId] <= 0)
+        m_socketsPerUser.remove(identity.userId);
     // A dropped socket leaves at once; a silent one is closed by the ping timeout first.
     presenceChanged(identity, true);
 }

@@ -167,6 +167,7 @@ private:
     Services m_s;
     Options m_options;
     QHash<SocketIoServerSession*, Session> m_sessions;
+    QHash<QString, int> m_socketsPerUser; // of m_sessions: the cap is checked at every connect
     // Buckets of sockets whose CONNECT is not accepted (yet): every CONNECT takes a token, and
     // the bucket moves into the Session when one is accepted.
     QHash<SocketIoServerSession*, TokenBucket> m_connectBuckets;

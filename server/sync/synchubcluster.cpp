@@ -121,9 +121,7 @@ void SyncHub::publishSessions(const QString& userId, const QString& brokerageId)
     QJsonArray sessions;
     for (const auto& state : m_presence.localSessionsOf(userId))
         sessions.append(state.toJson());
-    const auto sockets =
-        std::count_if(m_sessions.cbegin(), m_sessions.cend(),
-                      [&](const Session& s) { return s.identity.userId == userId; });
+    const auto sockets = localSocketsOf(userId);
     m_cluster->publish(BusMessage::Kind::Sessions,
                        {{QStringLiteral("userId"), userId},
                         {QStringLiteral("brokerageId"), brokerageId},

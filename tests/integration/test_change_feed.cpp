@@ -19,7 +19,7 @@ struct Log
         QString error;
         db = Database::open(dir.filePath(QStringLiteral("crm.sqlite")), &error);
         REQUIRE(db);
-        QSqlQuery insert = db->query();
+        QSqlQuery insert = db->rawQuery();
         REQUIRE(insert.exec(QStringLiteral(
             "INSERT INTO brokerages (id, name, last_seq) VALUES ('b1', 'Harbor', 0)")));
         log = std::make_unique<ChangeLog>(*db);

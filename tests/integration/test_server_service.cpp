@@ -324,7 +324,7 @@ TEST_CASE("A database migrated by a newer crm-server is refused, untouched", "[s
         options.dataDir = data;
         QString error;
         REQUIRE(server.open(options, &error));
-        QSqlQuery query = server.database().query();
+        QSqlQuery query = server.database().rawQuery();
         REQUIRE(query.exec(QStringLiteral("INSERT INTO schema_migrations (version) VALUES (%1)")
                                .arg(Database::knownSchemaVersion() + 1)));
     }

@@ -18,12 +18,19 @@ struct TaskWatcher
 {
     explicit TaskWatcher(ConnectionManager& connection)
     {
-        QObject::connect(&connection, &ConnectionManager::eventReceived, &connection,
-                         [this](const QString& event, const QJsonArray& args, const AckResponder&) {
-                             if (event.startsWith(QStringLiteral("ai:task:")) &&
-                                 event != QStringLiteral("ai:task:list"))
-                                 events.append({event, args.first().toObject()});
-                         });
+        QObject::connect(
+            &connection, &ConnectionManager::eventReceived, &connection,
+            [this](const QString& event, const QJsonArray& args, const AckResponder&) {
+                if (event == QStringLiteral("ai:task:list")) {
+                    // After a reconnect: where each task stands now, so that an
+                    // end missed while the link was down is still seen.
+                    for (const auto& task :
+                         args.first().toObject().value(QStringLiteral("tasks")).toArray())
+                        events.append({event, task.toObject()});
+                } else if (event.startsWith(QStringLiteral("ai:task:"))) {
+                    events.append({event, args.first().toObject()});
+                }
+            });
     }
     QList<QJsonObject> of(const QString& id, const QString& event = {}) const
     {

@@ -100,18 +100,28 @@ TEST_CASE("ChangeEntry between nodes: every member survives, a wrong type refuse
     CHECK_FALSE(ChangeEntry::fromJson(noSeq));
 }
 
+namespace {
+
+// An agent of team "north" in brokerage "b1".
+Identity northAgent(const QString& userId, const QString& name)
+{
+    Identity agent;
+    agent.userId = userId;
+    agent.brokerageId = QStringLiteral("b1");
+    agent.teamId = QStringLiteral("north");
+    agent.displayName = name;
+    return agent;
+}
+
+} // namespace
+
 TEST_CASE("Presence between nodes: remote sessions count like local ones and leave with their "
           "node",
           "[cluster]")
 {
     PresenceRegistry registry;
-    Identity ana;
-    ana.userId = QStringLiteral("ana");
-    ana.brokerageId = QStringLiteral("b1");
-    ana.teamId = QStringLiteral("north");
-    ana.displayName = QStringLiteral("Ana");
-    Identity viewer = ana;
-    viewer.userId = QStringLiteral("ben");
+    const Identity ana = northAgent(QStringLiteral("ana"), QStringLiteral("Ana"));
+    const Identity viewer = northAgent(QStringLiteral("ben"), QStringLiteral("Ben"));
     int local = 0;
     registry.join(&local, ana);
     registry.setViewing(&local, QStringLiteral("escrows"), QStringLiteral("r1"),
@@ -145,4 +155,59 @@ TEST_CASE("Presence between nodes: remote sessions count like local ones and lea
     QJsonObject noUser = remote.toJson();
     noUser.remove(QStringLiteral("userId"));
     CHECK_FALSE(PresenceRegistry::SessionState::fromJson(noUser));
+}
+
+TEST_CASE("Presence sums up a user's sessions as they come and go: count, the most present "
+          "status, and what each views",
+          "[cluster]")
+{
+    PresenceRegistry registry;
+    const Identity ana = northAgent(QStringLiteral("ana"), QStringLiteral("Ana"));
+    const Identity ben = northAgent(QStringLiteral("ben"), QStringLiteral("Ben"));
+    Identity outsider = northAgent(QStringLiteral("zed"), QStringLiteral("Zed"));
+    outsider.brokerageId = QStringLiteral("b2");
+    int laptop = 0, phone = 0, tablet = 0, bens = 0, zeds = 0;
+    registry.join(&laptop, ana);
+    registry.join(&phone, ana);
+    registry.join(&tablet, ana);
+    registry.join(&bens, ben);
+    registry.join(&zeds, outsider);
+    registry.setStatus(&phone, PresenceStatus::Busy);
+    registry.setViewing(&laptop, QStringLiteral("escrows"), QStringLiteral("r1"),
+                        QStringLiteral("north"));
+    registry.setEditing(&laptop, QStringLiteral("status"));
+    registry.setViewing(&tablet, QStringLiteral("leads"), QStringLiteral("l9"),
+                        QStringLiteral("south")); // another team's record: Ben may not see it
+
+    Presence seen = registry.userPresence(QStringLiteral("ana"), ben);
+    CHECK(seen.sessions == 3);
+    CHECK(seen.name == QStringLiteral("Ana"));
+    CHECK(seen.status == PresenceStatus::Busy);
+    REQUIRE(seen.viewing.size() == 1);
+    CHECK(seen.viewing.first().id == QStringLiteral("r1"));
+    REQUIRE(seen.editing.size() == 1);
+    CHECK(seen.editing.first().field == QStringLiteral("status"));
+    // The snapshot names each user of the brokerage once, whatever their sessions.
+    CHECK(registry.snapshot(ben).users.size() == 2);
+
+    // The busy phone leaves: the status falls back; the laptop closes its record.
+    CHECK_FALSE(registry.leave(&phone));
+    registry.setViewing(&laptop, {}, {}, {});
+    seen = registry.userPresence(QStringLiteral("ana"), ben);
+    CHECK(seen.sessions == 2);
+    CHECK(seen.status == PresenceStatus::Online);
+    CHECK(seen.viewing.isEmpty());
+    CHECK(seen.editing.isEmpty());
+    // Joining again on a session that is already there counts it once.
+    registry.join(&tablet, ana);
+    CHECK(registry.userPresence(QStringLiteral("ana"), ben).sessions == 2);
+    // The last two leave: offline, and gone from the snapshot.
+    CHECK_FALSE(registry.leave(&laptop));
+    CHECK(registry.leave(&tablet));
+    CHECK_FALSE(registry.leave(&tablet)); // a second leave changes nothing
+    seen = registry.userPresence(QStringLiteral("ana"), ben);
+    CHECK(seen.sessions == 0);
+    CHECK(seen.status == PresenceStatus::Offline);
+    CHECK(registry.snapshot(ben).users.size() == 1);
+    CHECK(registry.localUsers().size() == 2);
 }
