@@ -1,48 +1,13 @@
 #include "models/recordviewmodel.h"
 
 #include "models/modelslogging.h"
+#include "models/sortkey.h"
 
 #include <algorithm>
 
 namespace crm {
 
 namespace {
-
-bool isEmptyValue(const QVariant& value)
-{
-    return !value.isValid() || value.isNull() ||
-           (value.typeId() == QMetaType::QString && value.toString().isEmpty());
-}
-
-bool isNumber(const QVariant& value)
-{
-    switch (value.typeId()) {
-    case QMetaType::Int:
-    case QMetaType::UInt:
-    case QMetaType::LongLong:
-    case QMetaType::ULongLong:
-    case QMetaType::Double:
-    case QMetaType::Bool:
-        return true;
-    default:
-        return false;
-    }
-}
-
-// Empty values first; numbers by value; everything else as text, ignoring case.
-int compareValues(const QVariant& a, const QVariant& b)
-{
-    const bool aEmpty = isEmptyValue(a);
-    const bool bEmpty = isEmptyValue(b);
-    if (aEmpty || bEmpty)
-        return aEmpty == bEmpty ? 0 : (aEmpty ? -1 : 1);
-    if (isNumber(a) && isNumber(b)) {
-        const double x = a.toDouble();
-        const double y = b.toDouble();
-        return x < y ? -1 : (y < x ? 1 : 0);
-    }
-    return QString::compare(a.toString(), b.toString(), Qt::CaseInsensitive);
-}
 
 bool touchesValues(const QList<int>& roles)
 {
@@ -163,23 +128,40 @@ bool RecordViewModel::accepts(int sourceRow) const
 bool RecordViewModel::lessThan(int a, int b) const
 {
     if (m_sortColumn >= 0) {
-        const QAbstractItemModel* source = sourceModel();
-        const int order = compareValues(source->index(a, m_sortColumn).data(Qt::EditRole),
-                                        source->index(b, m_sortColumn).data(Qt::EditRole));
-        if (order != 0)
-            return m_sortOrder == Qt::AscendingOrder ? order < 0 : order > 0;
+        auto order =
+            SortKey::compare(m_keys[static_cast<size_t>(a)], m_keys[static_cast<size_t>(b)]);
+        if (!order)
+            order = SortKey::compareValues(sortValue(a), sortValue(b));
+        if (*order != 0)
+            return m_sortOrder == Qt::AscendingOrder ? *order < 0 : *order > 0;
     }
     return a < b;
+}
+
+QVariant RecordViewModel::sortValue(int sourceRow) const
+{
+    return sourceModel()->index(sourceRow, m_sortColumn).data(Qt::EditRole);
+}
+
+void RecordViewModel::refreshKey(int sourceRow)
+{
+    if (m_sortColumn >= 0)
+        m_keys[static_cast<size_t>(sourceRow)] = SortKey::of(sortValue(sourceRow));
 }
 
 void RecordViewModel::rebuild()
 {
     const int rows = sourceModel() ? sourceModel()->rowCount() : 0;
+    m_keys.clear();
+    if (m_sortColumn >= 0)
+        m_keys.resize(static_cast<size_t>(rows)); // a hidden row's key is taken when it shows
     m_proxyToSource.clear();
     m_proxyToSource.reserve(static_cast<size_t>(rows));
     for (int row = 0; row < rows; ++row) {
-        if (accepts(row))
+        if (accepts(row)) {
             m_proxyToSource.push_back(row);
+            refreshKey(row);
+        }
     }
     std::stable_sort(m_proxyToSource.begin(), m_proxyToSource.end(),
                      [this](int a, int b) { return lessThan(a, b); });
@@ -214,6 +196,7 @@ void RecordViewModel::reposition()
         return;
     std::vector<int> moving;
     for (int row : m_dirty) {
+        refreshKey(row);
         if (accepts(row))
             moving.push_back(row);
     }
@@ -298,6 +281,8 @@ void RecordViewModel::onRowsInserted(const QModelIndex& parent, int first, int l
     }
     m_sourceToProxy.insert(m_sourceToProxy.begin() + first, static_cast<size_t>(count), -1);
     m_isDirty.insert(m_isDirty.begin() + first, static_cast<size_t>(count), 0);
+    if (m_sortColumn >= 0) // filled in when the new rows are placed (reposition)
+        m_keys.insert(m_keys.begin() + first, static_cast<size_t>(count), SortKey());
     std::vector<int> accepted;
     for (int row = first; row <= last; ++row) {
         if (accepts(row))
@@ -354,6 +339,8 @@ void RecordViewModel::onRowsRemoved(const QModelIndex& parent, int first, int la
     }
     m_sourceToProxy.erase(m_sourceToProxy.begin() + first, m_sourceToProxy.begin() + last + 1);
     m_isDirty.erase(m_isDirty.begin() + first, m_isDirty.begin() + last + 1);
+    if (m_sortColumn >= 0)
+        m_keys.erase(m_keys.begin() + first, m_keys.begin() + last + 1);
 }
 
 QModelIndex RecordViewModel::mapToSource(const QModelIndex& proxyIndex) const

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "models/sortkey.h"
+
 #include <QAbstractProxyModel>
 #include <QHash>
 #include <QTimer>
@@ -14,7 +16,8 @@ namespace crm {
 // sort column: on 100,000 rows that caps a live table at a few thousand changes a second. Here
 // a changed row keeps its place until the end of the event-loop turn (its cells update at once),
 // then every row that moved is re-placed in one layout change: a binary search per changed row
-// and one pass over the mapping, however many changed. Selection and the current item survive
+// and one pass over the mapping, however many changed. Each row's sort value is read once
+// (SortKey), not at every comparison. Selection and the current item survive
 // (persistent indexes are moved), and a row that stops matching the filter leaves the view.
 class RecordViewModel : public QAbstractProxyModel
 {
@@ -53,6 +56,8 @@ private:
     bool accepts(int sourceRow) const;
     // true when source row a belongs before b in the current order (ties: source order).
     bool lessThan(int a, int b) const;
+    QVariant sortValue(int sourceRow) const;
+    void refreshKey(int sourceRow);
     void rebuild();
     // A full rebuild that keeps selection and current item on their records.
     void relayout();
@@ -68,6 +73,7 @@ private:
     std::vector<int> m_sourceToProxy; // -1: filtered out
     std::vector<int> m_dirty;         // source rows to re-place
     std::vector<char> m_isDirty;      // by source row
+    std::vector<SortKey> m_keys;      // by source row, while sorted; a dirty row's at reposition
     QString m_search;
     QHash<int, QString> m_columnFilters; // column -> wanted display text
     int m_sortColumn = -1;

@@ -4,6 +4,7 @@
 #include "core/clientcore.h"
 #include "models/recordtablemodel.h"
 #include "models/recordviewmodel.h"
+#include "models/sortkey.h"
 #include "realtime/ackresponder.h"
 #include "realtime/connectionmanager.h"
 #include "realtime/restclient.h"
@@ -228,4 +229,32 @@ TEST_CASE("RecordViewModel matches an independent sort after a random burst", "[
     f.settle(view);
     // Ties in price are ordered by table row in both, so the lists must be identical.
     CHECK(viewOrder(view) == expectedOrder(*f.table, QStringLiteral("open"), true));
+}
+
+TEST_CASE("SortKey orders as the view always has: empty first, numbers by value, text ignoring "
+          "case, and a number against text as text",
+          "[models][view]")
+{
+    auto order = [](const QVariant& a, const QVariant& b) {
+        const auto byKeys = SortKey::compare(SortKey::of(a), SortKey::of(b));
+        const int byValues = SortKey::compareValues(a, b);
+        if (byKeys) // when the keys decide, they decide as the values do
+            CHECK((*byKeys < 0) == (byValues < 0));
+        return byValues;
+    };
+    CHECK(SortKey::of(QVariant()).kind == SortKey::Kind::Empty);
+    CHECK(SortKey::of(QString()).kind == SortKey::Kind::Empty);
+    CHECK(order(QVariant(), 1) < 0);
+    CHECK(order(QString(), QStringLiteral("a")) < 0);
+    CHECK(order(QVariant(), QString()) == 0);
+    CHECK(order(2, 10) < 0); // by value, not "10" < "2"
+    CHECK(order(1249000.5, 1249000) > 0);
+    CHECK(order(true, 2) < 0);
+    CHECK(order(QStringLiteral("apple"), QStringLiteral("Banana")) < 0);
+    CHECK(order(QStringLiteral("Élan"), QStringLiteral("élan")) == 0);
+    CHECK(order(QStringLiteral("b"), QStringLiteral("B")) == 0);
+    // Mixed kinds are left to the values' texts: "5" against "abc".
+    CHECK_FALSE(SortKey::compare(SortKey::of(5), SortKey::of(QStringLiteral("abc"))));
+    CHECK(order(5, QStringLiteral("abc")) < 0);
+    CHECK(order(QStringLiteral("zz"), 7) > 0);
 }
