@@ -24,6 +24,7 @@
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QUuid>
+#include <vector>
 
 using namespace crm;
 
@@ -67,6 +68,7 @@ int main(int argc, char* argv[])
         else if (args[i] == QStringLiteral("--changes"))
             changes = std::max(1, args[i + 1].toInt());
     }
+    constexpr int batch = 200; // a replay page (ChangeReplay::kBatch)
     QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("profile.sqlite"));
     QStringList ids;
@@ -90,13 +92,30 @@ int main(int argc, char* argv[])
     RecordTableModel model(core, QStringLiteral("escrows"));
     const double coldMs = static_cast<double>(cold.nsecsElapsed()) / 1e6;
     std::printf("cold start: store opened and model populated with %d rows in %.0f ms "
-                "(target < 1000 ms); RSS %.0f MB\n",
+                "(target 300 ms); RSS %.0f MB\n",
                 model.rowCount(), coldMs, bench::residentMegabytes());
 
+    // What an agent's click on a column header costs: the whole view placed again.
     RecordViewModel view;
     view.setSourceModel(&model);
     view.setColumnFilter(6, QStringLiteral("open")); // status
-    view.sort(2);                                    // purchase price
+    QElapsedTimer sortTimer;
+    sortTimer.start();
+    view.sort(2); // purchase price
+    const double sortNumberMs = static_cast<double>(sortTimer.nsecsElapsed()) / 1e6;
+    sortTimer.restart();
+    view.sort(1); // property address: text
+    const double sortTextMs = static_cast<double>(sortTimer.nsecsElapsed()) / 1e6;
+    view.sort(2);
+    std::printf("sort %d rows by a number column: %.0f ms; by a text column: %.0f ms "
+                "(the window stalls that long on a header click; target: no stall over 16 ms)\n",
+                view.rowCount(), sortNumberMs, sortTextMs);
+
+    // The changes are made before the clock starts: the figure is what applying them costs.
+    std::vector<QJsonObject> pages;
+    for (int first = 0; first < changes; first += batch)
+        pages.push_back({{QStringLiteral("changes"),
+                          changeBatch(ids, 2 + first, std::min(batch, changes - first), 1)}});
 
     // Feed the replay batch by batch through the event loop, and watch the loop's pulse.
     QElapsedTimer pulse;
@@ -110,15 +129,12 @@ int main(int argc, char* argv[])
         longestStallNs = std::max(longestStallNs, now - lastTick);
         lastTick = now;
     });
-    const int batch = 200;
     int sent = 0;
     QElapsedTimer apply;
     std::function<void()> sendBatch = [&] {
         const int count = std::min(batch, changes - sent);
-        emit connection.eventReceived(
-            QStringLiteral("sync:changes"),
-            {QJsonObject{{QStringLiteral("changes"), changeBatch(ids, 2 + sent, count, 1)}}},
-            AckResponder());
+        emit connection.eventReceived(QStringLiteral("sync:changes"),
+                                      {pages[static_cast<size_t>(sent / batch)]}, AckResponder());
         sent += count;
         if (sent < changes)
             QTimer::singleShot(0, sendBatch);
@@ -132,19 +148,22 @@ int main(int argc, char* argv[])
     heartbeat.stop();
     const double applySeconds = static_cast<double>(apply.nsecsElapsed()) / 1e9;
     std::printf("applied %d remote changes with a sorted, filtered view in %.2f s = %.0f changes/s "
-                "(target >= 50,000/s); longest event-loop stall %.1f ms (target <= 16 ms); "
+                "(target 100,000/s); longest event-loop stall %.1f ms (target: none over 16 ms); "
                 "view shows %d rows\n",
                 changes, applySeconds, changes / applySeconds,
                 static_cast<double>(longestStallNs) / 1e6, view.rowCount());
 
     // Catch-up into the store alone (what a reconnect costs before any view is open).
-    QElapsedTimer catchUp;
-    catchUp.start();
-    for (int done = 0; done < changes; done += batch) {
-        // Read as the engine reads a sync:changes page, then applied.
-        const auto page = ChangePage::fromJson(
+    pages.clear();
+    for (int done = 0; done < changes; done += batch)
+        pages.push_back(
             {{QStringLiteral("changes"),
               changeBatch(ids, 2 + changes + done, std::min(batch, changes - done), 1)}});
+    QElapsedTimer catchUp;
+    catchUp.start();
+    for (const auto& json : pages) {
+        // Read as the engine reads a sync:changes page, then applied.
+        const auto page = ChangePage::fromJson(json);
         if (!page.ok() || !core.store().cache().applyChanges(page.value().changes)) {
             std::fprintf(stderr, "bench_sync: the catch-up could not be applied\n");
             return 1;
@@ -152,6 +171,7 @@ int main(int argc, char* argv[])
     }
     std::printf("catch-up of %d missed changes into the local store: %.2f s (target < 2 s)\n",
                 changes, static_cast<double>(catchUp.nsecsElapsed()) / 1e9);
-    std::printf("resident memory: %.0f MB (target < 300 MB)\n", bench::residentMegabytes());
+    std::printf("resident memory: %.0f MB (the window's own figure, with widgets: bench_desktop)\n",
+                bench::residentMegabytes());
     return 0;
 }

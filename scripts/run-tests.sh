@@ -4,7 +4,7 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer, where a use after free, undefined behaviour or
 # a leak fails the test that caused it. Then the packaging checks (ctest label "packaging"): the
 # Debian packages installed, upgraded and purged in a clean Debian 12 and the AppDir run there,
-# the client-only build and its tests, the MSI source and the CI workflow.
+# the client-only build (its two programs), the MSI source and the CI workflow.
 # Ends with ctest's summary line (of the packaging run); exits non-zero when anything failed.
 # CRM_SANITIZERS=0 skips the sanitizer run, CRM_PACKAGING=0 the packaging run (a quicker loop).
 set -euo pipefail
