@@ -28,7 +28,7 @@ RecordCache::Record recordFrom(const QSqlQuery& query)
     r.id = query.value(1).toString();
     // Read as the UTF-8 bytes it is stored as (CAST ... AS BLOB): as text it would be made
     // UTF-16 and back again for the parser, for each of 100,000 records at start-up.
-    r.fields = QJsonDocument::fromJson(query.value(2).toByteArray()).object();
+    r.fields = objectFrom(query.value(2).toByteArray());
     r.version = query.value(3).toLongLong();
     r.teamId = query.value(4).toString();
     r.ownerId = query.value(5).toString();

@@ -24,7 +24,12 @@ QString toText(const QJsonObject& object)
 
 QJsonObject objectFrom(const QString& text)
 {
-    return QJsonDocument::fromJson(text.toUtf8()).object();
+    return objectFrom(text.toUtf8());
+}
+
+QJsonObject objectFrom(const QByteArray& utf8)
+{
+    return QJsonDocument::fromJson(utf8).object();
 }
 
 QString now()

@@ -17,6 +17,9 @@ namespace crm::storerows {
 // An object as stored: the same text as QJsonDocument::Compact, several times faster.
 QString toText(const QJsonObject& object);
 QJsonObject objectFrom(const QString& text);
+// The same from the UTF-8 bytes a column holds (read with CAST(... AS BLOB)): no detour
+// through UTF-16 for the parser.
+QJsonObject objectFrom(const QByteArray& utf8);
 // The time a row is written (UTC, ISO 8601 with milliseconds).
 QString now();
 

@@ -54,12 +54,8 @@ std::optional<int> SortKey::compare(const SortKey& a, const SortKey& b)
 
 int SortKey::compareValues(const QVariant& a, const QVariant& b)
 {
-    const bool aEmpty = isEmptyValue(a);
-    const bool bEmpty = isEmptyValue(b);
-    if (aEmpty || bEmpty)
-        return aEmpty == bEmpty ? 0 : (aEmpty ? -1 : 1);
-    if (isNumber(a) && isNumber(b))
-        return threeWay(a.toDouble(), b.toDouble());
+    if (const auto order = compare(of(a), of(b)))
+        return *order;
     return threeWay(a.toString().toCaseFolded(), b.toString().toCaseFolded());
 }
 

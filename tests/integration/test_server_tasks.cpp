@@ -95,6 +95,8 @@ TEST_CASE("A 5,000-row import: monotonic throttled progress, exact counts, every
     }
     CHECK(progress.size() <= seconds * 10 + 5);
 
+    // The end itself was heard, not only read from a task list after a reconnect.
+    REQUIRE(watcher.of(id, QStringLiteral("ai:task:completed")).size() == 1);
     const QJsonObject done = watcher.of(id, QStringLiteral("ai:task:completed")).first();
     const QJsonObject result = done.value(QStringLiteral("result")).toObject();
     CHECK(done.value(QStringLiteral("progress")).toInt() == 100);
